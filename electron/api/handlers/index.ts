@@ -1,0 +1,11 @@
+/**
+ * Every method of the contract has exactly one handler; the type below makes a missing one a
+ * compile error. Areas add their map here with one line.
+ */
+import type { MethodName } from '../../../shared/api/contract';
+import { appHandlers } from './app';
+import type { HandlerMap } from './types';
+
+export const handlers: HandlerMap<MethodName> = {
+  ...appHandlers,
+};

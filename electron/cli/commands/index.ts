@@ -1,0 +1,7 @@
+/** Every `repro` subcommand, in the order `repro --help` lists them. One import + one entry each. */
+import type { CliCommand } from '../command';
+import { command as serve } from './serve';
+
+export const commands: CliCommand[] = [
+  serve,
+];

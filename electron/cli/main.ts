@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findAppRoot } from '../services/workbench';
+import { UsageError, type CliIo } from './command';
+import { commands } from './commands';
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(findAppRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'repro — Repro Workbench command line: verify, bring up, replay and record production incidents.',
+    '',
+    'Usage: repro <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global options:',
+    '  --help, -h     show help (also: repro <command> --help)',
+    '  --version, -v  print the version',
+    '',
+    'Conventions: --json prints one JSON document on stdout; progress goes to stderr;',
+    'exit 0 success, 1 the work failed, 2 usage error.',
+  ].join('\n');
+}
+
+export const defaultIo = (): CliIo => ({
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: Boolean(process.stderr.isTTY),
+});
+
+/** Runs one command line; returns the exit code (never calls process.exit, so tests can call it). */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(help() + '\n');
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout(version() + '\n');
+    return 0;
+  }
+  const command = commands.find((c) => c.name === first);
+  if (!command) {
+    io.stderr(`repro: unknown command "${first}"\n\n${help()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.usage.trimEnd() + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+      io.stderr(`repro ${command.name}: ${(err as Error).message}\n\n${command.usage.trimEnd()}\n`);
+      return 2;
+    }
+    const e = err as Error & { code?: string };
+    io.stderr(`repro ${command.name}: ${e.message}${e.code && e.code !== 'internal' ? ` [${e.code}]` : ''}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,226 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ErrorCode } from '../../../shared/api/errors';
+import { dispatch } from '../../api/dispatch';
+import type { Workbench } from '../../services/workbench';
+import { contentSecurityPolicy } from '../csp';
+
+/**
+ * `repro serve`: the renderer and the API contract over HTTP + WebSocket for a browser.
+ * Security model: loopback by default; every /api/ request needs the random token printed in the
+ * URL (401 without it); a Host header other than the one we serve gets 421, so a DNS-rebinding
+ * page cannot talk to us even from the user's own browser.
+ */
+export interface WebHostOptions {
+  wb: Workbench;
+  port?: number; // 0 = any free port
+  host?: string; // default 127.0.0.1
+  rendererDir: string;
+  token?: string;
+}
+
+export interface WebHost {
+  url: string; // includes the token
+  origin: string;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_argument: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  bundle_invalid: 422,
+  secret_missing: 422,
+  cancelled: 499,
+  internal: 500,
+  unavailable: 503,
+  timeout: 504,
+};
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ttf': 'font/ttf',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const bindHost = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  const rendererDir = resolve(opts.rendererDir);
+  let allowedHosts = new Set<string>();
+
+  const tokenOk = (candidate: string | undefined | null): boolean => {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+  const requestToken = (req: IncomingMessage, url: URL): string | undefined => {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) return auth.slice(7);
+    const header = req.headers['x-repro-token'];
+    if (typeof header === 'string') return header;
+    return url.searchParams.get('token') ?? undefined; // WebSocket: browsers cannot set headers
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { name: 'Error', code: 'internal', message: String(err) } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      sendJson(res, 421, { error: { name: 'WorkbenchError', code: 'forbidden', message: `Host "${req.headers.host ?? ''}" is not served here` } });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://internal');
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      if (!tokenOk(requestToken(req, url))) {
+        sendJson(res, 401, { error: { name: 'WorkbenchError', code: 'unauthorized', message: 'Missing or invalid token' } });
+        return;
+      }
+      const m = /^\/api\/call\/([A-Za-z0-9_.-]+)$/.exec(url.pathname);
+      if (!m || req.method !== 'POST') {
+        sendJson(res, 404, { error: { name: 'WorkbenchError', code: 'not_found', message: `No API route ${req.method} ${url.pathname}` } });
+        return;
+      }
+      let input: unknown;
+      try {
+        const body = await readBody(req);
+        input = body.length ? JSON.parse(body.toString('utf8')) : {};
+      } catch (err) {
+        sendJson(res, 400, { error: { name: 'WorkbenchError', code: 'invalid_argument', message: `Request body: ${(err as Error).message}` } });
+        return;
+      }
+      const reply = await dispatch(m[1]!, input, { wb: opts.wb, emit: (e, p) => opts.wb.events.emit(e, p) });
+      sendJson(res, 'error' in reply ? HTTP_STATUS[reply.error.code] ?? 500 : 200, reply);
+      return;
+    }
+    serveStatic(url.pathname, res);
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): void {
+    if (!existsSync(join(rendererDir, 'index.html'))) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`The renderer is not built (${rendererDir} has no index.html). Run \`npm run build\`.\n`);
+      return;
+    }
+    let rel: string;
+    try {
+      rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = resolve(rendererDir, rel);
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (!existsSync(file) || !statSync(file).isFile()) file = join(rendererDir, 'index.html'); // SPA fallback
+    const ext = extname(file);
+    res.writeHead(200, {
+      'content-type': MIME[ext] ?? 'application/octet-stream',
+      'content-security-policy': contentSecurityPolicy('web'),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': ext === '.html' ? 'no-store' : 'public, max-age=3600',
+    });
+    createReadStream(file).pipe(res);
+  }
+
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://internal');
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    };
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return reject(421, 'Misdirected Request');
+    if (url.pathname !== '/api/events') return reject(404, 'Not Found');
+    if (!tokenOk(requestToken(req, url))) return reject(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      const unsubscribe = opts.wb.events.subscribe((event, payload) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
+      });
+      ws.on('close', () => {
+        unsubscribe();
+        sockets.delete(ws);
+      });
+    });
+  });
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(opts.port ?? 0, bindHost, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  allowedHosts = new Set([`${urlHost}:${port}`.toLowerCase()]);
+  if (isLoopback(bindHost)) {
+    allowedHosts.add(`localhost:${port}`);
+    allowedHosts.add(`127.0.0.1:${port}`);
+    allowedHosts.add(`[::1]:${port}`);
+  }
+  const origin = `http://${urlHost}:${port}`;
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    server,
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolveBody, rejectBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        rejectBody(new Error(`larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('error', rejectBody);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(text);
+}

@@ -1,0 +1,83 @@
+import type Docker from 'dockerode';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDockerClient } from './docker-engine';
+import { EventBus } from './event-bus';
+import { configDir, stateDir } from './paths';
+
+/**
+ * Everything the services need from the outside world, made once per process and passed in.
+ * Electron's main, the web host and the CLI each create one; services never reach for globals.
+ */
+export interface Workbench {
+  readonly host: 'desktop' | 'web' | 'cli';
+  readonly version: string;
+  readonly docker: Docker;
+  readonly events: EventBus;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stateDir: string;
+  readonly configDir: string;
+  /** Repository (or packaged app) root: where examples/ and the built renderer live. */
+  readonly appRoot: string;
+  /** Per-area registries (open bundles, running replays ...) hang off here, keyed by area. */
+  readonly areas: Map<string, unknown>;
+}
+
+export interface WorkbenchOptions {
+  host: Workbench['host'];
+  env?: NodeJS.ProcessEnv;
+  docker?: Docker;
+  appRoot?: string;
+}
+
+export function createWorkbench(opts: WorkbenchOptions): Workbench {
+  const env = opts.env ?? process.env;
+  const appRoot = opts.appRoot ?? findAppRoot();
+  return {
+    host: opts.host,
+    version: readVersion(appRoot),
+    docker: opts.docker ?? createDockerClient(env),
+    events: new EventBus(),
+    env,
+    stateDir: stateDir(env),
+    configDir: configDir(env),
+    appRoot,
+    areas: new Map(),
+  };
+}
+
+/** Lazily create a per-area singleton (e.g. the open-bundle registry) on a workbench. */
+export function areaState<T>(wb: Workbench, key: string, make: () => T): T {
+  let value = wb.areas.get(key) as T | undefined;
+  if (value === undefined) {
+    value = make();
+    wb.areas.set(key, value);
+  }
+  return value;
+}
+
+/** Walk up from this module to the folder holding package.json (works from source and dist). */
+export function findAppRoot(start = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(start);
+    dir = parent;
+  }
+}
+
+function readVersion(appRoot: string): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function samplePath(wb: Workbench): string | undefined {
+  const p = join(wb.appRoot, 'examples', 'incident-checkout');
+  return existsSync(join(p, 'bundle.json')) ? p : undefined;
+}
