@@ -1,0 +1,139 @@
+/**
+ * Noise paths: a JSONPath subset naming JSON fields that a comparison ignores.
+ *   $            the whole document (refused as noise: it would hide everything)
+ *   .name ['n']  a member        [N]  an array element     [*] .*  any member/element
+ *   ..name ..*   a member at any depth below
+ * A noise path ignores the value it matches and everything inside it.
+ */
+export type NoiseSegment =
+  | { kind: 'key'; key: string }
+  | { kind: 'index'; index: number }
+  | { kind: 'wildcard' }
+  | { kind: 'descendant'; key: string | null /* null = any */ };
+
+/** One step of a concrete location in a JSON document. */
+export type Location = (string | number)[];
+
+export class JsonPathError extends Error {
+  override name = 'JsonPathError';
+}
+
+const NAME_RE = /^[A-Za-z_$][A-Za-z0-9_$-]*/;
+
+export function parseNoisePath(path: string): NoiseSegment[] {
+  const fail = (why: string): never => {
+    throw new JsonPathError(`noise path "${path}": ${why}`);
+  };
+  if (!path.startsWith('$')) fail('must start with "$"');
+  const segs: NoiseSegment[] = [];
+  let i = 1;
+  while (i < path.length) {
+    if (path.startsWith('..', i)) {
+      i += 2;
+      if (path[i] === '*') {
+        segs.push({ kind: 'descendant', key: null });
+        i++;
+        continue;
+      }
+      const m = NAME_RE.exec(path.slice(i));
+      if (!m) fail(`expected a name after ".." at ${i}`);
+      segs.push({ kind: 'descendant', key: m![0] });
+      i += m![0].length;
+    } else if (path[i] === '.') {
+      i++;
+      if (path[i] === '*') {
+        segs.push({ kind: 'wildcard' });
+        i++;
+        continue;
+      }
+      const m = NAME_RE.exec(path.slice(i));
+      if (!m) fail(`expected a name after "." at ${i}`);
+      segs.push({ kind: 'key', key: m![0] });
+      i += m![0].length;
+    } else if (path[i] === '[') {
+      const close = findClose(path, i);
+      if (close < 0) fail(`"[" at ${i} is not closed`);
+      const inner = path.slice(i + 1, close).trim();
+      if (inner === '*') segs.push({ kind: 'wildcard' });
+      else if (/^\d+$/.test(inner)) segs.push({ kind: 'index', index: Number(inner) });
+      else if (/^'(?:[^'\\]|\\.)*'$/s.test(inner)) segs.push({ kind: 'key', key: inner.slice(1, -1).replace(/\\(.)/g, '$1') });
+      else if (/^"(?:[^"\\]|\\.)*"$/s.test(inner)) segs.push({ kind: 'key', key: JSON.parse(inner) as string });
+      else fail(`unsupported selector [${inner}]`);
+      i = close + 1;
+    } else {
+      fail(`unexpected "${path[i]}" at ${i}`);
+    }
+  }
+  return segs;
+}
+
+function findClose(path: string, open: number): number {
+  let quote: string | null = null;
+  for (let i = open + 1; i < path.length; i++) {
+    const c = path[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === ']') return i;
+  }
+  return -1;
+}
+
+/** True when `loc` is matched by the pattern exactly (not merely inside a match). */
+export function matchesExactly(segs: NoiseSegment[], loc: Location, si = 0, li = 0): boolean {
+  if (si === segs.length) return li === loc.length;
+  if (li > loc.length) return false;
+  const s = segs[si]!;
+  if (s.kind === 'descendant') {
+    // ..key: the key may sit at any depth at or below the current one.
+    for (let k = li; k < loc.length; k++) {
+      if ((s.key === null || loc[k] === s.key) && matchesExactly(segs, loc, si + 1, k + 1)) return true;
+    }
+    return false;
+  }
+  if (li === loc.length) return false;
+  const step = loc[li]!;
+  const ok = s.kind === 'wildcard' || (s.kind === 'key' && step === s.key) || (s.kind === 'index' && step === s.index);
+  return ok && matchesExactly(segs, loc, si + 1, li + 1);
+}
+
+/** Compiled noise rules. `covers(loc)` is true when loc or one of its ancestors is noise. */
+export class NoiseMatcher {
+  readonly paths: string[];
+  private readonly compiled: NoiseSegment[][];
+  constructor(paths: readonly string[]) {
+    this.paths = [...paths];
+    this.compiled = paths.map((p) => {
+      const segs = parseNoisePath(p);
+      if (segs.length === 0) throw new JsonPathError(`noise path "${p}": "$" alone would ignore the whole body`);
+      return segs;
+    });
+  }
+  /** Is the value at `loc` itself ignored? (Callers stop descending once it is.) */
+  covers(loc: Location): boolean {
+    return this.compiled.some((segs) => matchesExactly(segs, loc));
+  }
+}
+
+export function formatLocation(loc: Location): string {
+  let s = '$';
+  for (const step of loc) {
+    if (typeof step === 'number') s += `[${step}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(step)) s += `.${step}`;
+    else s += `[${JSON.stringify(step)}]`;
+  }
+  return s;
+}
+
+/** Every location the pattern matches in `doc` (used to check a suggestion before offering it). */
+export function selectAll(segs: NoiseSegment[], doc: unknown): { loc: Location; value: unknown }[] {
+  const out: { loc: Location; value: unknown }[] = [];
+  const walk = (value: unknown, loc: Location) => {
+    if (matchesExactly(segs, loc)) out.push({ loc, value });
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...loc, i]));
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...loc, k]);
+  };
+  walk(doc, []);
+  return out;
+}

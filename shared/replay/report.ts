@@ -1,0 +1,101 @@
+/**
+ * The replay report: what `repro replay --json` prints, what is saved under
+ * sessions/<name>/replays/, what the Replay pane shows and what the record keeps (M10 is
+ * `successRate`). zod schemas so the API contract can validate it.
+ */
+import { z } from 'zod';
+
+export const REPLAY_OUTCOMES = ['matched', 'mismatched', 'error'] as const;
+export type ReplayOutcome = (typeof REPLAY_OUTCOMES)[number];
+
+/** `as-recorded`, `max`, or `x<N>` (scaled: gaps divided by N). */
+export const replayModeSchema = z.string().regex(/^(as-recorded|max|x(\d+(\.\d+)?))$/, { message: 'expected as-recorded, max or xN (e.g. x2, x0.5)' });
+
+export type ReplayMode = { kind: 'as-recorded' } | { kind: 'max' } | { kind: 'scaled'; factor: number };
+
+export function parseReplayMode(text: string): ReplayMode {
+  if (text === 'as-recorded') return { kind: 'as-recorded' };
+  if (text === 'max') return { kind: 'max' };
+  const m = /^x(\d+(?:\.\d+)?)$/.exec(text);
+  if (m && Number(m[1]) > 0) return { kind: 'scaled', factor: Number(m[1]) };
+  throw new Error(`replay mode "${text}": expected as-recorded, max or xN with N > 0 (e.g. x2, x0.5)`);
+}
+
+export function formatReplayMode(mode: ReplayMode): string {
+  return mode.kind === 'scaled' ? `x${mode.factor}` : mode.kind;
+}
+
+export const replayResultSchema = z.object({
+  index: z.number().int(),
+  method: z.string(),
+  url: z.string(),
+  /** null when no response came back. */
+  status: z.number().int().nullable(),
+  recordedStatus: z.number().int(),
+  outcome: z.enum(REPLAY_OUTCOMES),
+  diff: z.string().optional(),
+  error: z.string().optional(),
+  latencyMs: z.number().nullable(),
+  recordedLatencyMs: z.number().nullable(),
+  /** Where in the bundle: `traffic/<file>.har#<entry>`. */
+  source: z.string(),
+});
+export type ReplayResult = z.infer<typeof replayResultSchema>;
+
+const latencySummarySchema = z.object({
+  count: z.number(),
+  min: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+  mean: z.number(),
+});
+
+export const replayReportSchema = z.object({
+  id: z.string(),
+  session: z.string(),
+  mode: z.string(),
+  concurrency: z.number().int(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationMs: z.number(),
+  /** True when stopped before every request was sent. */
+  cancelled: z.boolean(),
+  total: z.number().int(),
+  sent: z.number().int(),
+  matched: z.number().int(),
+  mismatched: z.number().int(),
+  errors: z.number().int(),
+  /** matched / sent, 0..1 (0 when nothing was sent). */
+  successRate: z.number(),
+  noise: z.object({ jsonPaths: z.array(z.string()), headers: z.array(z.string()) }),
+  latency: z.object({
+    recorded: latencySummarySchema,
+    replayed: latencySummarySchema,
+    histogram: z.array(z.object({ upToMs: z.number(), recorded: z.number(), replayed: z.number() })),
+    judgement: z.object({
+      verdict: z.enum(['as-slow', 'slower', 'faster', 'nodata']),
+      classification: z.string(),
+      reason: z.string(),
+      estimateMs: z.number().optional(),
+      pValue: z.number().optional(),
+    }),
+  }),
+  results: z.array(replayResultSchema),
+});
+export type ReplayReport = z.infer<typeof replayReportSchema>;
+
+/** Side-by-side bodies of one mismatched result, kept in the saved report for the diff view. */
+export const replayBodiesSchema = z.object({
+  index: z.number().int(),
+  recorded: z.string(),
+  replayed: z.string(),
+  language: z.enum(['json', 'text', 'binary']),
+});
+export type ReplayBodies = z.infer<typeof replayBodiesSchema>;
+
+export function successRate(matched: number, sent: number): number {
+  return sent === 0 ? 0 : Math.round((matched / sent) * 10_000) / 10_000;
+}
