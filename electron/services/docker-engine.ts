@@ -36,6 +36,8 @@ export async function engineStatus(docker: Docker, timeoutMs = 3000, env: NodeJS
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { reachable: false, endpoint, error: `Docker engine at ${endpoint} is not reachable: ${message}`, hint: engineHint(message) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -7,9 +7,11 @@ import type { z } from 'zod';
 import type { MethodDef } from './define';
 import type { EventName, WorkbenchEvents } from './events';
 import { appMethods } from './methods/app';
+import { bundleMethods } from './methods/bundle';
 
 export const methods = {
   ...appMethods,
+  ...bundleMethods,
 } as const satisfies Record<string, MethodDef>;
 
 export type Methods = typeof methods;

@@ -4,8 +4,10 @@
  */
 import type { MethodName } from '../../../shared/api/contract';
 import { appHandlers } from './app';
+import { bundleHandlers } from './bundle';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
   ...appHandlers,
+  ...bundleHandlers,
 };

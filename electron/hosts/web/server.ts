@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ErrorCode } from '../../../shared/api/errors';
 import { dispatch } from '../../api/dispatch';
 import type { Workbench } from '../../services/workbench';
 import { contentSecurityPolicy } from '../csp';
@@ -32,20 +31,6 @@ export interface WebHost {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-const HTTP_STATUS: Record<ErrorCode, number> = {
-  invalid_argument: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  bundle_invalid: 422,
-  secret_missing: 422,
-  cancelled: 499,
-  internal: 500,
-  unavailable: 503,
-  timeout: 504,
-};
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -112,7 +97,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         return;
       }
       const reply = await dispatch(m[1]!, input, { wb: opts.wb, emit: (e, p) => opts.wb.events.emit(e, p) });
-      sendJson(res, 'error' in reply ? HTTP_STATUS[reply.error.code] ?? 500 : 200, reply);
+      // RPC semantics: the transport succeeded, so 200; the reply itself says {result}|{error}.
+      // (HTTP statuses are kept for transport failures: 401 token, 421 host, 404 route, 400 body.)
+      sendJson(res, 200, reply);
       return;
     }
     serveStatic(url.pathname, res);

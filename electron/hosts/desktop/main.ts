@@ -1,0 +1,101 @@
+/**
+ * Electron's main process: one window, hardened; the contract over IPC through the same
+ * dispatch() the web host uses. Type-checked against electron's own types (tsconfig) even where
+ * the binary is not installed.
+ */
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dispatch } from '../../api/dispatch';
+import { createWorkbench } from '../../services/workbench';
+import { contentSecurityPolicy } from '../csp';
+
+const wb = createWorkbench({ host: 'desktop' });
+const rendererDir = join(wb.appRoot, 'dist', 'renderer');
+const APP_ORIGIN = 'app://workbench';
+
+// A privileged custom scheme instead of file:// gives the page a real origin ('self' in the CSP
+// means only our files) and lets us refuse any path outside the built renderer.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let mainWindow: BrowserWindow | undefined;
+
+/** IPC is accepted only from our own top frame, never from an iframe or a navigated-away page. */
+function senderIsTrusted(e: IpcMainInvokeEvent): boolean {
+  const frame = e.senderFrame;
+  return Boolean(frame && mainWindow && e.sender === mainWindow.webContents && frame === mainWindow.webContents.mainFrame && frame.url.startsWith(APP_ORIGIN + '/'));
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Repro Workbench',
+    show: false,
+    webPreferences: {
+      preload: join(wb.appRoot, 'dist', 'electron', 'hosts', 'desktop', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  // Navigation and new windows are denied; http(s) links open in the user's browser instead.
+  mainWindow.webContents.on('will-navigate', (e, url) => {
+    if (!url.startsWith(APP_ORIGIN + '/')) e.preventDefault();
+  });
+  mainWindow.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  const unsubscribe = wb.events.subscribe((event, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('workbench:event', { event, payload });
+  });
+  mainWindow.on('closed', () => {
+    unsubscribe();
+    mainWindow = undefined;
+  });
+  void mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+void app.whenReady().then(() => {
+  protocol.handle('app', (request) => {
+    const url = new URL(request.url);
+    const file = resolve(rendererDir, normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, ''));
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) return new Response('forbidden', { status: 403 });
+    return net.fetch(pathToFileURL(file).href);
+  });
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy('desktop')] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  ipcMain.handle('workbench:call', async (e, method: unknown, input: unknown) => {
+    if (!senderIsTrusted(e)) return { error: { name: 'WorkbenchError', code: 'forbidden', message: 'IPC from an untrusted frame' } };
+    if (typeof method !== 'string') return { error: { name: 'WorkbenchError', code: 'invalid_argument', message: 'method must be a string' } };
+    return dispatch(method, input, { wb, emit: (ev, p) => wb.events.emit(ev, p) });
+  });
+  ipcMain.handle('workbench:chooseBundle', async (e) => {
+    if (!senderIsTrusted(e) || !mainWindow) return null;
+    const result = await dialog.showOpenDialog(mainWindow, {
+      title: 'Open incident bundle',
+      properties: ['openFile', 'openDirectory'],
+      filters: [{ name: 'Incident bundles', extensions: ['tgz', 'gz', 'tar', 'json'] }],
+    });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

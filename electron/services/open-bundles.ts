@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { WorkbenchError } from '../../shared/api/errors';
+import type { OpenedBundleInfo, RecentBundle } from '../../shared/api/methods/bundle';
+import { writeFileAtomic } from './runbooks/atomic-write';
+import { openBundle, type OpenedBundle } from './bundles/open';
+import { areaState, type Workbench } from './workbench';
+
+/**
+ * Bundles the UI has open, by handle. Every API method that works on "the current bundle" takes
+ * its handle and resolves it here, so the renderer never sends folder paths back and forth.
+ */
+interface Registry {
+  byHandle: Map<string, { opened: OpenedBundle; info: OpenedBundleInfo }>;
+}
+
+const registry = (wb: Workbench) => areaState<Registry>(wb, 'open-bundles', () => ({ byHandle: new Map() }));
+
+export async function openBundleForUi(wb: Workbench, path: string): Promise<OpenedBundleInfo> {
+  const source = resolve(path);
+  const opened = await openBundle(source);
+  const info: OpenedBundleInfo = {
+    handle: randomUUID(),
+    source,
+    root: opened.root,
+    packed: opened.packed,
+    manifest: opened.manifest,
+    contents: await listContents(opened.root),
+  };
+  registry(wb).byHandle.set(info.handle, { opened, info });
+  await rememberRecent(wb, { path: source, title: opened.manifest.incident.title, incidentId: opened.manifest.incident.id, openedAt: new Date().toISOString() });
+  return info;
+}
+
+export function getOpenBundle(wb: Workbench, handle: string): OpenedBundle {
+  const entry = registry(wb).byHandle.get(handle);
+  if (!entry) throw new WorkbenchError('not_found', `No open bundle with handle ${handle}; open it again`);
+  return entry.opened;
+}
+
+export async function closeOpenBundle(wb: Workbench, handle: string): Promise<boolean> {
+  const entry = registry(wb).byHandle.get(handle);
+  if (!entry) return false;
+  registry(wb).byHandle.delete(handle);
+  await entry.opened.dispose();
+  return true;
+}
+
+async function listContents(root: string): Promise<OpenedBundleInfo['contents']> {
+  const list = async (dir: string, ext: string) => {
+    try {
+      return (await readdir(join(root, dir))).filter((f) => f.endsWith(ext)).sort().map((f) => `${dir}/${f}`);
+    } catch {
+      return [];
+    }
+  };
+  const exists = async (p: string) => readFile(join(root, p)).then(() => true, () => false);
+  return {
+    traces: await list('traces', '.json'),
+    metrics: await list('metrics', '.json'),
+    traffic: await list('traffic', '.har'),
+    fixtures: await list('fixtures', '.har'),
+    runbook: await exists('runbook.md'),
+    signed: await exists('attestations/bundle.dsse.json'),
+  };
+}
+
+const recentFile = (wb: Workbench) => join(wb.stateDir, 'recent-bundles.json');
+const MAX_RECENT = 10;
+
+export async function recentBundles(wb: Workbench): Promise<RecentBundle[]> {
+  try {
+    const data = JSON.parse(await readFile(recentFile(wb), 'utf8')) as unknown;
+    return Array.isArray(data) ? (data as RecentBundle[]).slice(0, MAX_RECENT) : [];
+  } catch {
+    return [];
+  }
+}
+
+async function rememberRecent(wb: Workbench, entry: RecentBundle): Promise<void> {
+  const list = [entry, ...(await recentBundles(wb)).filter((r) => r.path !== entry.path)].slice(0, MAX_RECENT);
+  await writeFileAtomic(recentFile(wb), JSON.stringify(list, null, 2) + '\n');
+}

@@ -1,0 +1,13 @@
+import { EmptyState } from '../components/EmptyState';
+import { useApp } from '../store/app';
+
+/** Placeholder until the traces area lands its pane; replaced wholesale by that work. */
+export default function TracesPane() {
+  const bundle = useApp((s) => s.bundle);
+  return (
+    <section className="pane" aria-labelledby="pane-title">
+      <h1 id="pane-title">Traces</h1>
+      {bundle ? <p className="muted">Nothing to show for {bundle.manifest.incident.id} yet.</p> : <EmptyState />}
+    </section>
+  );
+}

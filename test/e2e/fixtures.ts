@@ -1,0 +1,88 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
+
+export interface ServedWorkbench {
+  url: string; // with token
+  origin: string;
+  token: string;
+  home: string; // REPRO_HOME of this server
+}
+
+/**
+ * Starts the real `repro serve` (built dist/, like a user's `npm start` fallback) with its own
+ * REPRO_HOME, once per worker, and parses the one line it prints.
+ */
+export async function startServe(env: NodeJS.ProcessEnv = {}): Promise<{ served: ServedWorkbench; proc: ChildProcess; stop: () => Promise<void> }> {
+  if (!existsSync(join(repoRoot, 'dist', 'renderer', 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` before the e2e tests');
+  if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) throw new Error('Chromium is missing at /usr/bin/chromium: `apt-get install chromium` (CI does this in .ci/run)');
+  const home = mkdtempSync(join(tmpdir(), 'repro-e2e-'));
+  const proc = spawn(process.execPath, [join(repoRoot, 'bin', 'repro.js'), 'serve', '--json'], {
+    cwd: repoRoot,
+    env: { ...process.env, REPRO_HOME: home, REPRO_USE_DIST: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const served = await new Promise<ServedWorkbench>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`repro serve printed no URL in 20 s\nstdout: ${out}\nstderr: ${err}`)), 20_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      try {
+        const doc = JSON.parse(out) as Omit<ServedWorkbench, 'home'>;
+        clearTimeout(timer);
+        resolve({ ...doc, home });
+      } catch {
+        // not a whole document yet
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`repro serve exited with ${code}\n${err}`)));
+  });
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    rmSync(home, { recursive: true, force: true });
+  };
+  return { served, proc, stop };
+}
+
+export const test = base.extend<{ workbenchPage: Page }, { served: ServedWorkbench }>({
+  served: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const { served, stop } = await startServe();
+      await use(served);
+      await stop();
+    },
+    { scope: 'worker' },
+  ],
+  workbenchPage: async ({ page, served }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(served.url);
+    await use(page);
+    expect(errors, 'the page logged no errors').toEqual([]);
+  },
+});
+
+/** Saves a named screenshot under test-results/screenshots/ (looked at by people, kept by CI). */
+export async function snap(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+export { expect };
