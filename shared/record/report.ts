@@ -1,0 +1,331 @@
+import { renderHtml, renderMarkdown, type DocBlock } from './document';
+import { formatDuration } from './stats';
+import type { Mark, RecordEvent, SessionSummary } from './types';
+
+/** Everything a postmortem-ready report is built from: the record alone (the bundle may be gone). */
+export interface ReportInput {
+  summary: SessionSummary;
+  events: RecordEvent[];
+  marks: Mark[];
+  generatedAt: number;
+  generator: string;
+}
+
+export type ReportFormat = 'md' | 'html';
+
+const MAX_OUTPUT_CHARS = 20_000;
+
+export function renderReport(input: ReportInput, format: ReportFormat): string {
+  const blocks = buildReport(input);
+  const title = reportTitle(input);
+  return format === 'html' ? renderHtml(title, blocks) : renderMarkdown(blocks);
+}
+
+function reportTitle(input: ReportInput): string {
+  const inc = input.summary.session.context.incident;
+  return `Reproduction report: ${inc ? `${inc.id} ${inc.title}` : input.summary.session.bundleId}`;
+}
+
+export function buildReport(input: ReportInput): DocBlock[] {
+  const { summary, events } = input;
+  const { session } = summary;
+  const ctx = session.context;
+  const start = summary.firstEventAt ?? session.createdAt;
+  const rel = (at: number) => `+${formatDuration(at - start)}`;
+  const iso = (at: number) => new Date(at).toISOString();
+  const of = (kind: RecordEvent['kind']) => events.filter((e) => e.kind === kind);
+  const b: DocBlock[] = [];
+
+  b.push({ type: 'heading', level: 1, text: reportTitle(input) });
+  b.push({
+    type: 'fields',
+    rows: [
+      ['Session', session.name],
+      ['Started', iso(start)],
+      ...(summary.lastEventAt !== undefined ? ([['Last action', iso(summary.lastEventAt)]] as Array<[string, string]>) : []),
+      ['Generated', `${iso(input.generatedAt)} by ${input.generator}`],
+    ],
+  });
+
+  // Verdict first: it is what a postmortem reader looks for.
+  b.push({ type: 'heading', level: 2, text: 'Reproduction verdict' });
+  if (summary.verdict) {
+    const latest = input.marks[input.marks.length - 1];
+    b.push({
+      type: 'verdict',
+      ok: summary.verdict === 'reproduced',
+      text:
+        summary.verdict === 'reproduced'
+          ? `Reproduced${summary.timeToReproduceMs !== undefined ? ` in ${formatDuration(summary.timeToReproduceMs)} (first action to "reproduced")` : ''}`
+          : 'Not reproducible',
+    });
+    if (latest?.note) b.push({ type: 'paragraph', text: latest.note });
+    if (latest && latest.evidence.length > 0) b.push({ type: 'list', items: latest.evidence.map((e) => `Evidence: event #${e.eventId} ${e.label ?? e.kind ?? ''}`.trim()) });
+  } else {
+    b.push({ type: 'verdict', ok: null, text: 'No verdict yet' });
+  }
+
+  b.push({ type: 'heading', level: 2, text: 'Incident' });
+  if (ctx.incident) {
+    const i = ctx.incident;
+    b.push({
+      type: 'fields',
+      rows: compact([
+        ['Id', i.id],
+        ['Title', i.title],
+        ['Severity', i.severity],
+        ['Started', i.startedAt],
+        ['Detected', i.detectedAt],
+        ['Resolved', i.resolvedAt],
+      ]),
+    });
+    if (i.summary) b.push({ type: 'paragraph', text: i.summary });
+  } else b.push({ type: 'paragraph', text: `Bundle ${session.bundleId} (the incident details were not captured in this record).` });
+
+  b.push({ type: 'heading', level: 2, text: 'Provenance' });
+  const prov = (ctx.provenance ?? undefined) as
+    | { source?: { repo?: string; commit?: string; ref?: string }; build?: Record<string, unknown>; deploy?: Record<string, unknown>; featureFlags?: Record<string, unknown> }
+    | undefined;
+  if (prov) {
+    b.push({
+      type: 'fields',
+      rows: compact([
+        ['Source', prov.source ? `${prov.source.repo ?? '?'} @ ${prov.source.commit ?? '?'}${prov.source.ref ? ` (${prov.source.ref})` : ''}` : undefined],
+        ['Build', prov.build ? flat(prov.build) : undefined],
+        ['Deploy', prov.deploy ? flat(prov.deploy) : undefined],
+        ['Feature flags', prov.featureFlags ? flat(prov.featureFlags) : undefined],
+        ['Bundle', ctx.bundleSource],
+      ]),
+    });
+  } else b.push({ type: 'paragraph', text: 'Not recorded.' });
+
+  b.push({ type: 'heading', level: 2, text: 'Verification' });
+  const verify = of('verify').at(-1)?.data as
+    | { ok?: boolean; signature?: { status?: string; keyid?: string }; files?: { checked?: number; failed?: number }; problems?: Array<{ code?: string; path?: string; message?: string }>; warnings?: Array<{ message?: string }> }
+    | undefined;
+  if (verify) {
+    b.push({ type: 'verdict', ok: verify.ok ?? null, text: verify.ok ? 'Bundle verified' : 'Bundle verification failed' });
+    b.push({
+      type: 'fields',
+      rows: compact([
+        ['Signature', verify.signature ? `${verify.signature.status ?? '?'}${verify.signature.keyid ? ` (key ${verify.signature.keyid.slice(0, 16)}…)` : ''}` : undefined],
+        ['Files', verify.files ? `${verify.files.checked ?? 0} checked, ${verify.files.failed ?? 0} failed` : undefined],
+      ]),
+    });
+    const issues = [...(verify.problems ?? []).map((p) => `${p.code ?? 'problem'}: ${p.message ?? ''}${p.path ? ` (${p.path})` : ''}`), ...(verify.warnings ?? []).map((w) => `warning: ${w.message ?? ''}`)];
+    if (issues.length > 0) b.push({ type: 'list', items: issues });
+  } else if (of('up').length > 0) b.push({ type: 'paragraph', text: 'The environment came up only after the bundle verified (up refuses unverified bundles); no separate verification result was recorded.' });
+  else b.push({ type: 'paragraph', text: 'Not recorded.' });
+
+  b.push({ type: 'heading', level: 2, text: 'Environment and drift' });
+  const up = of('up').at(-1);
+  const upData = (up?.data ?? {}) as { services?: Array<{ name?: string; state?: string; health?: string; endpoints?: Array<{ container?: number; url?: string }> }>; drift?: DriftLike[] };
+  const images = new Map((ctx.services ?? []).map((s) => [s.name, s]));
+  const services = upData.services ?? (ctx.services ?? []).map((s) => ({ name: s.name }));
+  if (services.length > 0) {
+    b.push({
+      type: 'table',
+      header: ['Service', 'Image', 'State', 'Health', 'Endpoints'],
+      rows: services.map((s) => {
+        const img = images.get(s.name ?? '');
+        return [
+          s.name ?? '?',
+          img ? `${img.imageRef ?? ''}${img.imageId ? ` (${img.imageId.slice(0, 19)}…)` : ''}` : '',
+          'state' in s ? String(s.state ?? '') : '',
+          'health' in s ? String(s.health ?? '') : '',
+          'endpoints' in s ? (s.endpoints ?? []).map((e) => `${e.container}→${e.url}`).join(', ') : '',
+        ];
+      }),
+    });
+  } else b.push({ type: 'paragraph', text: 'No environment was brought up in this session.' });
+  const driftChecks: Array<{ at: number; items: DriftLike[] }> = [
+    ...(up && Array.isArray(upData.drift) ? [{ at: up.at, items: upData.drift }] : []),
+    ...of('drift').map((e) => ({ at: e.at, items: driftItems(e.data) })),
+  ];
+  if (driftChecks.length === 0) b.push({ type: 'paragraph', text: 'Drift: not checked.' });
+  else {
+    const last = driftChecks[driftChecks.length - 1]!;
+    if (last.items.length === 0) b.push({ type: 'paragraph', text: `Drift: none (latest check ${rel(last.at)}; the environment matched the bundle).` });
+    else
+      b.push({
+        type: 'table',
+        header: ['Service', 'Field', 'Captured', 'Running'],
+        rows: last.items.map((d) => [d.service ?? '', d.field ?? '', short(d.expected), short(d.actual)]),
+      });
+  }
+
+  b.push({ type: 'heading', level: 2, text: 'Runbook steps run' });
+  const steps = of('step');
+  if (steps.length === 0) b.push({ type: 'paragraph', text: 'No runbook step was run.' });
+  for (const e of steps) {
+    const s = e.data as StepData;
+    const head = `${rel(e.at)} step ${Number(s.index ?? 0) + 1}: ${s.kind ?? '?'}${s.service ? ` on ${s.service}` : ''} ${s.ok ? 'ok' : 'FAILED'}`;
+    b.push({ type: 'heading', level: 3, text: head });
+    if (s.text !== undefined) b.push({ type: 'code', text: s.text, lang: s.kind === 'http' ? 'http' : s.kind === 'sh' ? 'sh' : '' });
+    b.push({
+      type: 'fields',
+      rows: compact([
+        ['Exit code', s.exitCode !== undefined ? String(s.exitCode) : undefined],
+        ['HTTP status', s.status !== undefined ? String(s.status) : undefined],
+        ['Duration', s.durationMs !== undefined ? formatDuration(s.durationMs) : undefined],
+        ['Error', s.error],
+      ]),
+    });
+    if (s.expectation) b.push({ type: 'list', items: s.expectation.results.map((r) => `${r.ok ? 'PASS' : 'FAIL'} ${r.assertion}: ${r.message}`) });
+    else if (s.output) b.push({ type: 'code', text: clip(s.output) });
+  }
+
+  b.push({ type: 'heading', level: 2, text: 'Replay results' });
+  const replays = of('replay');
+  if (replays.length === 0) b.push({ type: 'paragraph', text: 'No replay was run.' });
+  else {
+    b.push({
+      type: 'table',
+      header: ['When', 'Mode', 'Sent', 'Matched', 'Mismatched', 'Errors', 'Success', 'Latency (recorded → replayed p99)'],
+      rows: replays.map((e) => {
+        const r = e.data as ReplayLike;
+        return [
+          rel(e.at),
+          String(r.mode ?? ''),
+          `${r.sent ?? '?'}/${r.total ?? '?'}`,
+          String(r.matched ?? ''),
+          String(r.mismatched ?? ''),
+          String(r.errors ?? ''),
+          typeof r.successRate === 'number' ? `${(r.successRate * 100).toFixed(1)}%` : '',
+          r.latency?.recorded && r.latency.replayed ? `${r.latency.recorded.p99} ms → ${r.latency.replayed.p99} ms${r.latency.judgement?.verdict ? ` (${r.latency.judgement.verdict})` : ''}` : '',
+        ];
+      }),
+    });
+    const last = replays[replays.length - 1]!.data as ReplayLike;
+    const bad = (last.results ?? []).filter((r) => r.outcome && r.outcome !== 'matched').slice(0, 10);
+    if (bad.length > 0) {
+      b.push({ type: 'paragraph', text: 'Differences in the latest replay (first 10):' });
+      b.push({ type: 'table', header: ['Request', 'Recorded', 'Replayed', 'Difference'], rows: bad.map((r) => [`${r.method ?? ''} ${r.url ?? ''}`, String(r.recordedStatus ?? ''), String(r.status ?? 'no response'), short(r.diff ?? r.error ?? '', 300)]) });
+    }
+  }
+
+  b.push({ type: 'heading', level: 2, text: 'Trace and metric findings' });
+  const findings = [...of('traces'), ...of('canary')];
+  if (findings.length === 0) b.push({ type: 'paragraph', text: 'None recorded.' });
+  for (const e of findings) {
+    b.push({ type: 'heading', level: 3, text: `${rel(e.at)} ${e.kind === 'canary' ? 'Canary judgement' : 'Traces'}` });
+    b.push({ type: 'fields', rows: summarize(e.data) });
+  }
+
+  const faults = of('fault');
+  if (faults.length > 0) {
+    b.push({ type: 'heading', level: 2, text: 'Faults injected' });
+    b.push({ type: 'table', header: ['When', 'Fault'], rows: faults.map((e) => [rel(e.at), summarize(e.data).map(([k, v]) => `${k}: ${v}`).join('; ')]) });
+  }
+
+  b.push({ type: 'heading', level: 2, text: 'Timeline' });
+  b.push({
+    type: 'table',
+    header: ['Time', 'Since start', 'What'],
+    rows: events.map((e) => [iso(e.at), rel(e.at), describeEvent(e)]),
+  });
+  return b;
+}
+
+interface StepData {
+  index?: number;
+  kind?: string;
+  service?: string;
+  text?: string;
+  exitCode?: number;
+  status?: number;
+  output?: string;
+  ok?: boolean;
+  error?: string;
+  durationMs?: number;
+  expectation?: { ok: boolean; results: Array<{ assertion: string; ok: boolean; message: string }> };
+}
+interface DriftLike {
+  service?: string;
+  field?: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+interface ReplayLike {
+  mode?: string;
+  total?: number;
+  sent?: number;
+  matched?: number;
+  mismatched?: number;
+  errors?: number;
+  successRate?: number;
+  latency?: { recorded?: { p99?: number }; replayed?: { p99?: number }; judgement?: { verdict?: string } };
+  results?: Array<{ method?: string; url?: string; status?: number | null; recordedStatus?: number; outcome?: string; diff?: string; error?: string }>;
+}
+
+export function describeEvent(e: RecordEvent): string {
+  const d = (e.data ?? {}) as Record<string, unknown>;
+  switch (e.kind) {
+    case 'up':
+      return `environment up (${Array.isArray(d.services) ? d.services.length : '?'} services${Array.isArray(d.drift) ? `, ${d.drift.length} drift` : ''})`;
+    case 'down':
+      return 'environment down';
+    case 'drift':
+      return `drift check: ${driftItems(d).length} difference(s)`;
+    case 'verify':
+      return `bundle verification: ${d.ok ? 'ok' : 'failed'}`;
+    case 'replay':
+      return `replay ${String(d.mode ?? '')}: ${String(d.matched ?? '?')}/${String(d.sent ?? '?')} matched`;
+    case 'step': {
+      const s = d as StepData;
+      return `runbook step ${Number(s.index ?? 0) + 1} (${s.kind ?? '?'}${s.service ? ` on ${s.service}` : ''}): ${s.ok ? 'ok' : 'failed'}${s.exitCode !== undefined ? `, exit ${s.exitCode}` : ''}`;
+    }
+    case 'note':
+      return `note: ${String(d.text ?? '')}`;
+    case 'marked':
+      return `marked ${String(d.verdict ?? '')}${d.note ? `: ${String(d.note)}` : ''}`;
+    default:
+      return `${e.kind}: ${summarize(d)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`;
+  }
+}
+
+function driftItems(data: unknown): DriftLike[] {
+  if (Array.isArray(data)) return data as DriftLike[];
+  const d = data as { drift?: unknown; items?: unknown } | null;
+  if (d && Array.isArray(d.drift)) return d.drift as DriftLike[];
+  if (d && Array.isArray(d.items)) return d.items as DriftLike[];
+  return [];
+}
+
+/** Scalar fields (and those of a `summary` object) as label/value rows, for event data of areas whose shape this report does not know. */
+function summarize(data: unknown): Array<[string, string]> {
+  if (data === null || typeof data !== 'object') return [['value', short(data)]];
+  const rows: Array<[string, string]> = [];
+  const take = (obj: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) rows.push([`${prefix}${k}`, short(v)]);
+      else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) rows.push([`${prefix}${k}`, short(v.join(', '))]);
+    }
+  };
+  const d = data as Record<string, unknown>;
+  take(d, '');
+  for (const key of ['summary', 'score', 'findings']) if (d[key] && typeof d[key] === 'object' && !Array.isArray(d[key])) take(d[key] as Record<string, unknown>, `${key}.`);
+  return rows.slice(0, 30);
+}
+
+function flat(obj: Record<string, unknown>): string {
+  return Object.entries(obj)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+}
+
+function short(v: unknown, n = 160): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+function clip(output: string): string {
+  if (output.length <= MAX_OUTPUT_CHARS) return output;
+  return `${output.slice(0, MAX_OUTPUT_CHARS)}\n… (${output.length - MAX_OUTPUT_CHARS} more characters in the record)`;
+}
+
+function compact(rows: Array<[string, string | undefined]>): Array<[string, string]> {
+  return rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
+}

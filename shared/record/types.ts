@@ -1,0 +1,73 @@
+/** The session record: every action of a reproduction session with its time, for postmortems. */
+export const RECORD_EVENT_KINDS = ['up', 'drift', 'verify', 'replay', 'step', 'note', 'marked', 'fault', 'traces', 'canary', 'down'] as const;
+export type RecordEventKind = (typeof RECORD_EVENT_KINDS)[number];
+
+export const VERDICTS = ['reproduced', 'not-reproducible'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface RecordEvent {
+  id: number;
+  kind: RecordEventKind;
+  /** ms since epoch */
+  at: number;
+  data: unknown;
+}
+
+/** What the report needs to know about the bundle, captured when the record starts so the report works after the bundle is gone. */
+export interface SessionContext {
+  incident?: { id: string; title: string; severity?: string; startedAt?: string; detectedAt?: string; resolvedAt?: string; summary?: string };
+  provenance?: unknown;
+  services?: Array<{ name: string; imageRef?: string; imageId?: string }>;
+  /** Names only: used to scrub values of these variables from anything recorded. */
+  secretNames?: string[];
+  bundleSource?: string;
+}
+
+export interface RecordSession {
+  id: number;
+  name: string;
+  bundleId: string;
+  /** The environment's createdAt of the session this record follows (sessions may reuse a name). */
+  envCreatedAt?: string;
+  createdAt: number;
+  endedAt?: number;
+  context: SessionContext;
+}
+
+export interface Evidence {
+  /** A record event (step run, replay result ...) that shows the verdict. */
+  eventId: number;
+  kind?: RecordEventKind;
+  label?: string;
+}
+
+export interface Mark {
+  id: number;
+  at: number;
+  verdict: Verdict;
+  note?: string;
+  evidence: Evidence[];
+}
+
+export interface SessionSummary {
+  session: RecordSession;
+  firstEventAt?: number;
+  lastEventAt?: number;
+  eventCount: number;
+  /** The latest mark decides the verdict (a user may change their mind). */
+  verdict?: Verdict;
+  markedAt?: number;
+  /** First action to the first "reproduced" mark, when the verdict is reproduced. */
+  timeToReproduceMs?: number;
+}
+
+export interface RecordStats {
+  sessions: number;
+  incidents: number;
+  incidentsWithVerdict: number;
+  incidentsReproduced: number;
+  /** incidents marked reproduced / incidents with a finished verdict (the seed's M3); null when none has a verdict. */
+  reproducibleRate: number | null;
+  /** Median over reproduced sessions of first action -> reproduced (the seed's M9); null when none. */
+  medianTimeToReproduceMs: number | null;
+}
