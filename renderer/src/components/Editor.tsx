@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState } from 'react';
+import type * as Monaco from 'monaco-editor/editor/editor.api';
+
+type MonacoModule = typeof import('./monaco');
+let loading: Promise<MonacoModule> | undefined;
+/** Monaco is loaded on first use, so panes without an editor stay light. */
+export function loadMonaco(): Promise<MonacoModule> {
+  return (loading ??= import('./monaco'));
+}
+
+export interface EditorProps {
+  value: string;
+  language?: string; // 'markdown' | 'json' | 'plaintext'
+  readOnly?: boolean;
+  onChange?: (value: string) => void;
+  height?: number | string;
+  ariaLabel?: string;
+  /** Called once the editor exists (e.g. to add actions or read the selection). */
+  onMount?: (editor: Monaco.editor.IStandaloneCodeEditor) => void;
+}
+
+/** The one wrapped Monaco code editor of the app. */
+export function Editor({ value, language = 'plaintext', readOnly, onChange, height = 360, ariaLabel, onMount }: EditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let disposed = false;
+    void loadMonaco().then(({ monaco, monacoTheme }) => {
+      if (disposed || !host.current) return;
+      const editor = monaco.editor.create(host.current, {
+        value,
+        language,
+        readOnly,
+        theme: monacoTheme(),
+        automaticLayout: true,
+        minimap: { enabled: false },
+        wordWrap: 'on',
+        scrollBeyondLastLine: false,
+        fontSize: 13,
+        ariaLabel: ariaLabel ?? 'Editor',
+      });
+      editor.onDidChangeModelContent(() => onChangeRef.current?.(editor.getValue()));
+      editorRef.current = editor;
+      onMount?.(editor);
+    }, (err: unknown) => setError(String(err)));
+    return () => {
+      disposed = true;
+      editorRef.current?.getModel()?.dispose();
+      editorRef.current?.dispose();
+      editorRef.current = null;
+    };
+    // The editor is created once; value changes from outside are applied below.
+  }, []);
+
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (editor && editor.getValue() !== value) editor.setValue(value);
+  }, [value]);
+  useEffect(() => {
+    editorRef.current?.updateOptions({ readOnly });
+  }, [readOnly]);
+
+  if (error) return <p className="error">Editor failed to load: {error}</p>;
+  return <div ref={host} className="editor-host" style={{ height, border: '1px solid var(--border)', borderRadius: 6 }} />;
+}
+
+export interface DiffEditorProps {
+  original: string;
+  modified: string;
+  language?: string;
+  height?: number | string;
+  originalLabel?: string;
+  modifiedLabel?: string;
+}
+
+/** The one wrapped Monaco diff editor (read-only): recorded vs replayed bodies, runbook versions. */
+export function DiffEditor({ original, modified, language = 'plaintext', height = 360, originalLabel, modifiedLabel }: DiffEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const state = useRef<{ editor: Monaco.editor.IStandaloneDiffEditor; monaco: typeof Monaco } | null>(null);
+
+  useEffect(() => {
+    let disposed = false;
+    void loadMonaco().then(({ monaco, monacoTheme }) => {
+      if (disposed || !host.current) return;
+      const editor = monaco.editor.createDiffEditor(host.current, {
+        readOnly: true,
+        theme: monacoTheme(),
+        automaticLayout: true,
+        renderSideBySide: true,
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        fontSize: 12,
+      });
+      state.current = { editor, monaco };
+      editor.setModel({ original: monaco.editor.createModel(original, language), modified: monaco.editor.createModel(modified, language) });
+    });
+    return () => {
+      disposed = true;
+      const model = state.current?.editor.getModel();
+      state.current?.editor.dispose();
+      model?.original.dispose();
+      model?.modified.dispose();
+      state.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const s = state.current;
+    if (!s) return;
+    const old = s.editor.getModel();
+    s.editor.setModel({ original: s.monaco.editor.createModel(original, language), modified: s.monaco.editor.createModel(modified, language) });
+    old?.original.dispose();
+    old?.modified.dispose();
+  }, [original, modified, language]);
+
+  return (
+    <div>
+      {(originalLabel || modifiedLabel) && (
+        <div className="diff-labels small muted" style={{ display: 'flex' }}>
+          <span style={{ flex: 1 }}>{originalLabel}</span>
+          <span style={{ flex: 1 }}>{modifiedLabel}</span>
+        </div>
+      )}
+      <div ref={host} className="editor-host" style={{ height, border: '1px solid var(--border)', borderRadius: 6 }} />
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * Monaco, loaded from our own bundle (never a CDN: the CSP forbids it and the app must work
+ * offline). Only the editor core, Markdown and JSON are pulled in; workers are built by Vite
+ * (`?worker`) and served from our origin. Import this module lazily (it is large).
+ */
+import * as monaco from 'monaco-editor/editor/editor.api';
+import 'monaco-editor/languages/definitions/markdown/register';
+import 'monaco-editor/languages/features/json/register';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
+
+self.MonacoEnvironment = {
+  getWorker(_workerId: string, label: string) {
+    return label === 'json' ? new JsonWorker() : new EditorWorker();
+  },
+};
+
+/** Follow the OS theme like the rest of the app. */
+export function monacoTheme(): 'vs' | 'vs-dark' {
+  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs';
+}
+
+export { monaco };
