@@ -226,10 +226,12 @@ export class TraceSetBuilder {
       }
     }
 
-    // Number spans in start order; ties: shallower first, then input order (stable sort).
+    // Number spans in start order; ties: shallower first, then by span ID (so the order does
+    // not depend on how a format happened to list spans), then input order.
     const order = new Int32Array(n);
     for (let l = 0; l < n; l++) order[l] = l;
-    order.sort((a, b) => start[a]! - start[b]! || depth[a]! - depth[b]! || a - b);
+    const sid = (l: number) => this.spanId[records[l]!]!;
+    order.sort((a, b) => start[a]! - start[b]! || depth[a]! - depth[b]! || (sid(a) < sid(b) ? -1 : sid(a) > sid(b) ? 1 : a - b));
     const newIndex = new Int32Array(n);
     for (let i = 0; i < n; i++) newIndex[order[i]!] = i;
 

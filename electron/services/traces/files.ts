@@ -1,0 +1,93 @@
+/**
+ * Where trace files come from on disk: a bundle folder (its traces/*.json), a packed bundle
+ * (.tar/.tgz, unpacked by the bundle opener), a folder of OTLP/JSON files such as the one a
+ * session's OTLP receiver writes, or one .json file. Only regular files are read (no links).
+ */
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { WorkbenchError } from '../../../shared/api/errors';
+import { isArchiveName, openBundle } from '../bundles/open';
+
+export interface TraceFile {
+  /** Path relative to what the user gave (e.g. traces/checkout.json), for messages. */
+  name: string;
+  text: string;
+  bytes: number;
+}
+
+export interface TraceFiles {
+  files: TraceFile[];
+  /** Where they were found, for messages. */
+  source: string;
+  /** Removes an unpacked archive's folder; no-op otherwise. */
+  dispose(): Promise<void>;
+}
+
+/** V8 cannot hold one string longer than about 512 MiB; say so instead of crashing. */
+export const MAX_TRACE_FILE_BYTES = 0x1fffffe8;
+
+export interface ReadOptions {
+  onFile?: (done: number, total: number, name: string, bytes: number) => void;
+}
+
+async function readJsonFiles(dir: string, prefix: string, opts: ReadOptions): Promise<TraceFile[]> {
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isFile() && /\.(json|jsonl)$/i.test(d.name))
+    .map((d) => d.name)
+    .sort();
+  const out: TraceFile[] = [];
+  for (const [i, name] of entries.entries()) {
+    out.push(await readOne(join(dir, name), prefix + name));
+    opts.onFile?.(i + 1, entries.length, prefix + name, out[out.length - 1]!.bytes);
+  }
+  return out;
+}
+
+async function readOne(path: string, name: string): Promise<TraceFile> {
+  const st = await lstat(path);
+  if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${name} is not a regular file`);
+  if (st.size > MAX_TRACE_FILE_BYTES) {
+    throw new WorkbenchError('invalid_argument', `${name} is ${st.size} bytes; one trace file can be at most ${MAX_TRACE_FILE_BYTES} bytes (split it)`);
+  }
+  const text = await readFile(path, 'utf8');
+  return { name, text: text.replace(/^\uFEFF/, ''), bytes: st.size };
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await lstat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function readTraceFiles(path: string, opts: ReadOptions = {}): Promise<TraceFiles> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch {
+    throw new WorkbenchError('not_found', `no file or folder at ${path}`);
+  }
+  const none = async () => {};
+  if (st.isDirectory()) {
+    if (await isDir(join(path, 'traces'))) {
+      return { files: await readJsonFiles(join(path, 'traces'), 'traces/', opts), source: path, dispose: none };
+    }
+    return { files: await readJsonFiles(path, '', opts), source: path, dispose: none };
+  }
+  if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${path} is neither a file nor a folder`);
+  if (isArchiveName(path)) {
+    const bundle = await openBundle(path);
+    try {
+      const dir = join(bundle.root, 'traces');
+      const files = (await isDir(dir)) ? await readJsonFiles(dir, 'traces/', opts) : [];
+      return { files, source: path, dispose: () => bundle.dispose() };
+    } catch (err) {
+      await bundle.dispose();
+      throw err;
+    }
+  }
+  const file = await readOne(path, basename(path));
+  opts.onFile?.(1, 1, file.name, file.bytes);
+  return { files: [file], source: path, dispose: none };
+}
