@@ -8,7 +8,7 @@
 
 /** Same rule as isBundlePath, as a regex so the JSON Schema can carry it as `pattern`. */
 export const BUNDLE_PATH_PATTERN =
-  // eslint-disable-next-line no-control-regex
+   
   '^(?![A-Za-z]:)(?![.]{1,2}(?:/|$))(?!.*/[.]{1,2}(?:/|$))[^/\\\\\\u0000-\\u001f\\u007f]+(?:/[^/\\\\\\u0000-\\u001f\\u007f]+)*$';
 
 export const BUNDLE_PATH_REGEX = new RegExp(BUNDLE_PATH_PATTERN);
@@ -29,7 +29,7 @@ export function explainUnsafePath(p: string): string | undefined {
   if (p.startsWith('/')) return 'path is absolute';
   if (/^[A-Za-z]:/.test(p)) return 'path starts with a drive letter';
   if (p.includes('\\')) return "path contains '\\'";
-  // eslint-disable-next-line no-control-regex
+   
   if (/[\u0000-\u001f\u007f]/.test(p)) return 'path contains a control character';
   const segments = p.split('/');
   if (segments.includes('..')) return "path contains a '..' segment";

@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { WorkbenchError } from '../../../shared/api/errors';
+import type { BundleProblem, VerifyReport } from '../../../shared/bundle/problems';
+import { parseByteSize } from '../../services/bundles/limits';
+import { openBundle } from '../../services/bundles/open';
+import { verifyBundle } from '../../services/bundles/verify';
+import { trustedKeysDir } from '../../services/paths';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+import { printJson, progressPrinter } from '../output';
+
+export const command: CliCommand = {
+  name: 'verify',
+  summary: 'check a bundle: manifest, file digests, image ids, signature, stray credentials',
+  usage: `Usage: repro verify <bundle> [--key FILE]... [--json] [--max-entries N] [--max-bytes SIZE]
+
+<bundle> is a folder or a .tar/.tar.gz/.tgz archive (unpacked into a private temp folder,
+removed afterwards). Checks bundle.json against repro.bundle/v1, the size and SHA-256 of every
+listed file, files missing or unlisted, each image archive's config digest against image.id,
+and the DSSE signature in attestations/bundle.dsse.json. Credentials found in env values or text
+files are warnings.
+
+Keys: --key FILE (repeatable) trusts a PEM public key for this run and REQUIRES a trusted
+signature; keys in the trusted-keys folder (${'<config>'}/trusted-keys/*.pem) are trusted too.
+
+Exit 0 when integrity holds (and, with --key, a trusted signature exists); 1 otherwise
+(an invalid signature is always 1); 2 usage error.
+
+Options:
+  --key FILE         trust this public key (PEM, Ed25519); repeatable
+  --json             print the report as one JSON document
+  --max-entries N    archive entry limit (default 100000; setting bundles.maxEntries)
+  --max-bytes SIZE   unpacked size limit, e.g. 40GiB (default 20GiB; setting bundles.maxUnpackedBytes)`,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        key: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        'max-entries': { type: 'string' },
+        'max-bytes': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one bundle (folder or .tar/.tar.gz/.tgz)');
+    const source = positionals[0]!;
+    let maxEntries: number | undefined;
+    if (values['max-entries'] !== undefined) {
+      maxEntries = Number(values['max-entries']);
+      if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) throw new UsageError(`--max-entries must be a positive integer, got "${values['max-entries']}"`);
+    }
+    let maxUnpackedBytes: number | undefined;
+    if (values['max-bytes'] !== undefined) {
+      try {
+        maxUnpackedBytes = parseByteSize(values['max-bytes']);
+      } catch (err) {
+        throw new UsageError(`--max-bytes: ${(err as Error).message}`);
+      }
+    }
+    const keys = (values.key ?? []).map((k) => resolve(io.cwd, k));
+    const path = resolve(io.cwd, source);
+
+    const report = await runVerify(path, keys, { maxEntries, maxUnpackedBytes }, io);
+    if (values.json) printJson(io, report);
+    else io.stdout(formatReport(report, source));
+    return report.ok ? 0 : 1;
+  },
+};
+
+async function runVerify(
+  path: string,
+  keys: string[],
+  limits: { maxEntries?: number; maxUnpackedBytes?: number },
+  io: CliIo,
+): Promise<VerifyReport> {
+  let opened;
+  try {
+    opened = await openBundle(path, { limits });
+  } catch (err) {
+    const problems = (err as WorkbenchError).details as { problems?: BundleProblem[] } | undefined;
+    if (err instanceof WorkbenchError && err.code === 'bundle_invalid' && problems?.problems) {
+      return {
+        ok: false,
+        bundle: { id: null, title: null },
+        signature: { status: 'unsigned' },
+        files: { checked: 0, failed: 0 },
+        problems: problems.problems,
+        warnings: [],
+      };
+    }
+    throw err;
+  }
+  try {
+    const progress = progressPrinter(io);
+    let last = 0;
+    return await verifyBundle(opened, {
+      keys,
+      trustedKeysDir: trustedKeysDir(io.env),
+      onProgress: (p) => {
+        const now = Date.now();
+        const finished = p.done === p.total;
+        if (!finished && now - last < 100) return;
+        last = now;
+        progress({ task: 'verify', label: `Verifying ${opened.manifest.incident.id}`, done: p.done, total: p.total, unit: 'bytes', finished });
+      },
+    });
+  } finally {
+    await opened.dispose();
+  }
+}
+
+export function formatReport(r: VerifyReport, source: string): string {
+  const lines: string[] = [];
+  const title = r.bundle.id ? `${r.bundle.id} — ${r.bundle.title}` : source;
+  lines.push(`${r.ok ? 'OK' : 'FAILED'}  ${title}`);
+  lines.push(`  files: ${r.files.checked} checked, ${r.files.failed} failed`);
+  const sig = r.signature;
+  const sigText = {
+    trusted: `trusted (key ${sig.keyid?.slice(0, 16)}…)`,
+    untrusted: `valid envelope, but signed by a key you do not trust${sig.keyid ? ` (${sig.keyid.slice(0, 16)}…)` : ''}`,
+    invalid: 'INVALID',
+    unsigned: 'unsigned',
+  }[sig.status];
+  lines.push(`  signature: ${sigText}`);
+  for (const p of r.problems) lines.push(`  ✗ [${p.code}] ${p.message}`);
+  for (const w of r.warnings) lines.push(`  ! [${w.code}] ${w.message}`);
+  return lines.join('\n') + '\n';
+}

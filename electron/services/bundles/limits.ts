@@ -1,0 +1,71 @@
+/**
+ * Limits on unpacking an archive (a hostile bundle may be a zip bomb or a million tiny files).
+ * Precedence: explicit option (CLI flag) > setting in <configDir>/settings.json > default.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { configDir } from '../paths';
+
+export interface UnpackLimits {
+  maxEntries: number;
+  maxUnpackedBytes: number;
+}
+
+export const DEFAULT_LIMITS: UnpackLimits = {
+  maxEntries: 100_000,
+  maxUnpackedBytes: 20 * 1024 ** 3,
+};
+
+/**
+ * settings.json may hold `{ "bundles": { "maxEntries": n, "maxUnpackedBytes": n } }`.
+ * A missing file means defaults; a malformed one is an error, because silently ignoring a
+ * limit the user wrote down would surprise them.
+ */
+export async function limitsFromSettings(dir: string = configDir()): Promise<Partial<UnpackLimits>> {
+  const file = join(dir, 'settings.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  const bundles = (data as { bundles?: Record<string, unknown> } | null)?.bundles;
+  if (bundles === undefined) return {};
+  const out: Partial<UnpackLimits> = {};
+  for (const key of ['maxEntries', 'maxUnpackedBytes'] as const) {
+    const v = bundles[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
+      throw new Error(`${file}: bundles.${key} must be a positive integer, got ${JSON.stringify(v)}`);
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+export async function resolveLimits(explicit: Partial<UnpackLimits> = {}, settingsDir?: string): Promise<UnpackLimits> {
+  const fromSettings = await limitsFromSettings(settingsDir);
+  return { ...DEFAULT_LIMITS, ...fromSettings, ...dropUndefined(explicit) };
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Parses "20GiB", "500M", "1000000" etc. for CLI flags. */
+export function parseByteSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(text.trim());
+  if (!m) throw new Error(`expected a size such as 20GiB or 500MiB, got "${text}"`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const pow = { b: 0, k: 1, kb: 1, kib: 1, m: 2, mb: 2, mib: 2, g: 3, gb: 3, gib: 3, t: 4, tb: 4, tib: 4 }[unit] ?? 0;
+  const n = Math.floor(Number(m[1]) * 1024 ** pow);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`size out of range: "${text}"`);
+  return n;
+}

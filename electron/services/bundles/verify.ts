@@ -1,0 +1,217 @@
+/**
+ * Verifying an opened bundle: every listed file's size and SHA-256 (streamed, a few files at a
+ * time), files missing or unlisted, each image archive's config digest against image.id, the
+ * DSSE signature, and a scan for credentials that should not travel in a bundle.
+ * The result is exactly the `repro verify --json` document.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { DSSE_ENVELOPE_PATH } from '../../../shared/bundle/dsse';
+import { isExemptFromListing } from '../../../shared/bundle/paths';
+import type { BundleProblem, BundleWarning, VerifyReport } from '../../../shared/bundle/problems';
+import { envValueLooksSecret, scanTextForSecrets, SECRET_SCAN_OVERLAP } from '../../../shared/bundle/secrets';
+import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
+import { HASH_CHUNK_BYTES, sha256File } from './hash';
+import { readImageArchive } from './image-id';
+import { loadKeyFile, loadTrustedKeysDir, type TrustedKey } from './keys';
+import type { OpenedBundle } from './open';
+import { checkSignature, signatureWarnings } from './signature';
+import { walkBundle } from './walk';
+
+export interface VerifyProgress {
+  /** Bytes hashed so far. */
+  done: number;
+  /** Bytes to hash in total. */
+  total: number;
+  /** File being hashed. */
+  path?: string;
+}
+
+export interface VerifyOptions {
+  /** PEM files of public keys to trust for this run (`--key`). */
+  keys?: string[];
+  /** Folder of trusted public keys; default <configDir>/trusted-keys. */
+  trustedKeysDir?: string;
+  /** Fail unless a trusted signature exists. Default: true when `keys` were given. */
+  requireTrusted?: boolean;
+  onProgress?: (p: VerifyProgress) => void;
+  /** Files hashed at once; default min(4, CPUs). */
+  concurrency?: number;
+}
+
+/** Files worth scanning for credentials: text by name, or by content (no NUL in the first chunk). */
+const TEXT_EXTENSIONS = /\.(json|jsonl|ndjson|har|md|txt|ya?ml|env|pem|key|log|csv|xml|html?|conf|ini|properties|toml|sh)$/i;
+const MAX_SCAN_BYTES = 256 * 1024 * 1024;
+
+export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const { manifest, root } = opened;
+  const problems: BundleProblem[] = [];
+  const warnings: BundleWarning[] = [];
+
+  const keys: TrustedKey[] = [];
+  for (const f of opts.keys ?? []) keys.push(await loadKeyFile(f));
+  const fromDir = await loadTrustedKeysDir(opts.trustedKeysDir ?? defaultTrustedKeysDir());
+  keys.push(...fromDir.keys);
+  for (const s of fromDir.skipped) warnings.push({ code: 'signature_note', message: `trusted key skipped: ${s}` });
+
+  const tree = await walkBundle(root);
+  problems.push(...tree.unsafe);
+  const unsafePaths = new Set(tree.unsafe.map((p) => p.path));
+  const failed = new Set<string>();
+
+  // Listed files: present, right size, then hashed.
+  const toHash: { path: string; size: number; sha256: string }[] = [];
+  for (const entry of manifest.files) {
+    const actual = tree.files.get(entry.path);
+    if (actual === undefined) {
+      failed.add(entry.path);
+      if (!unsafePaths.has(entry.path)) {
+        problems.push({ code: 'missing_file', path: entry.path, message: `${entry.path} is listed in bundle.json but missing` });
+      }
+      continue;
+    }
+    if (actual !== entry.size) {
+      failed.add(entry.path);
+      problems.push({ code: 'size_mismatch', path: entry.path, message: `${entry.path} is ${actual} bytes; bundle.json lists ${entry.size}` });
+      continue;
+    }
+    toHash.push(entry);
+  }
+  const listed = new Set(manifest.files.map((f) => f.path));
+  for (const path of tree.files.keys()) {
+    if (!listed.has(path) && !isExemptFromListing(path)) {
+      problems.push({ code: 'unlisted_file', path, message: `${path} is in the bundle but not listed in bundle.json (every file must be listed with its digest)` });
+    }
+  }
+
+  // Hash, largest first so one big file does not end up alone at the tail.
+  const total = toHash.reduce((n, f) => n + f.size, 0);
+  let done = 0;
+  opts.onProgress?.({ done, total });
+  const queue = [...toHash].sort((a, b) => b.size - a.size);
+  const workers = Math.max(1, Math.min(opts.concurrency ?? Math.min(4, availableParallelism()), queue.length));
+  const secretHits: BundleWarning[] = [];
+  const worker = async () => {
+    const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const entry = next;
+      const scanner = entry.size <= MAX_SCAN_BYTES ? new SecretScanner(TEXT_EXTENSIONS.test(entry.path)) : undefined;
+      const { sha256 } = await sha256File(
+        join(root, entry.path),
+        (chunk) => {
+          done += chunk.length;
+          scanner?.push(chunk);
+          opts.onProgress?.({ done, total, path: entry.path });
+        },
+        buffer,
+      );
+      if (sha256 !== entry.sha256) {
+        failed.add(entry.path);
+        problems.push({ code: 'digest_mismatch', path: entry.path, message: `${entry.path}: SHA-256 is ${sha256}; bundle.json lists ${entry.sha256}` });
+      }
+      for (const kind of scanner?.finish() ?? []) {
+        secretHits.push({
+          code: 'secret_suspect',
+          path: entry.path,
+          message: `${entry.path}${kind.line ? ` line ${kind.line}` : ''} looks like it contains a credential (${kind.kind}); a bundle should carry secret names only`,
+        });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  secretHits.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''));
+  warnings.push(...secretHits);
+
+  // Images: the config digest read from each archive must equal image.id.
+  for (const [i, s] of manifest.services.entries()) {
+    const archive = s.image.archive;
+    if (!archive || failed.has(archive) || !tree.files.has(archive)) continue;
+    try {
+      const images = await readImageArchive(join(root, archive));
+      const tagged = images.filter((img) => img.repoTags.includes(s.image.ref));
+      const candidates = tagged.length > 0 ? tagged : images;
+      if (!candidates.some((img) => img.configDigest === s.image.id)) {
+        problems.push({
+          code: 'image_id_mismatch',
+          path: archive,
+          message: `services[${i}] "${s.name}": ${archive} holds image ${candidates.map((c) => c.configDigest).join(', ')}; bundle.json says image.id is ${s.image.id}`,
+        });
+      }
+    } catch (err) {
+      problems.push({ code: 'corrupt_archive', path: archive, message: `services[${i}] "${s.name}": cannot read image archive ${archive}: ${(err as Error).message}` });
+    }
+  }
+
+  for (const s of manifest.services) {
+    for (const [name, value] of Object.entries(s.env ?? {})) {
+      const kind = envValueLooksSecret(name, value);
+      if (kind) {
+        warnings.push({
+          code: 'secret_suspect',
+          path: `bundle.json#/services/${manifest.services.indexOf(s)}/env/${name}`,
+          message: `service "${s.name}" env ${name} looks like a credential (${kind}); declare it under "secrets" (names only) instead`,
+        });
+      }
+    }
+  }
+
+  // Signature over the exact bytes of bundle.json as opened.
+  const manifestBytes = Buffer.from(opened.manifestText, 'utf8');
+  const sig = await checkSignature(root, manifestBytes, keys);
+  problems.push(...sig.problems);
+  warnings.push(...signatureWarnings(sig));
+  const requireTrusted = opts.requireTrusted ?? (opts.keys?.length ?? 0) > 0;
+  if (requireTrusted && (sig.status === 'untrusted' || sig.status === 'unsigned')) {
+    problems.push({
+      code: 'signature_untrusted',
+      path: DSSE_ENVELOPE_PATH,
+      message:
+        sig.status === 'unsigned'
+          ? `a trusted signature was required but the bundle has no ${DSSE_ENVELOPE_PATH}`
+          : `a trusted signature was required but the bundle is signed by ${sig.keyid ?? 'an unknown key'}, which is not among the given keys`,
+    });
+  }
+
+  return {
+    ok: problems.length === 0,
+    bundle: { id: manifest.incident.id, title: manifest.incident.title },
+    signature: { status: sig.status, ...(sig.keyid ? { keyid: sig.keyid } : {}) },
+    files: { checked: manifest.files.length, failed: failed.size },
+    problems,
+    warnings,
+  };
+}
+
+/** Scans a file chunk by chunk, keeping an overlap so a match split across chunks is found. */
+class SecretScanner {
+  private carry = '';
+  private linesBefore = 0;
+  private decided: boolean;
+  private isText: boolean;
+  private found = new Map<string, { kind: string; line?: number }>();
+
+  constructor(textByName: boolean) {
+    this.isText = textByName;
+    this.decided = textByName;
+  }
+
+  push(chunk: Buffer): void {
+    if (!this.decided) {
+      this.decided = true;
+      this.isText = !chunk.subarray(0, 8192).includes(0);
+    }
+    if (!this.isText) return;
+    const window = this.carry + chunk.toString('latin1');
+    for (const f of scanTextForSecrets(window)) {
+      if (!this.found.has(f.kind)) this.found.set(f.kind, { kind: f.kind, line: f.line !== undefined ? this.linesBefore + f.line : undefined });
+    }
+    const keep = Math.min(SECRET_SCAN_OVERLAP, window.length);
+    const consumed = window.slice(0, window.length - keep);
+    for (let i = consumed.indexOf('\n'); i !== -1; i = consumed.indexOf('\n', i + 1)) this.linesBefore++;
+    this.carry = window.slice(window.length - keep);
+  }
+
+  finish(): { kind: string; line?: number }[] {
+    return [...this.found.values()];
+  }
+}
