@@ -17,11 +17,12 @@ Binds to loopback unless --host says otherwise. Runs until interrupted (Ctrl-C).
 Options:
   --port N     port to listen on (default: any free port)
   --host ADDR  address to bind (default 127.0.0.1)
+  --open-sample  the printed URL opens the sample incident
   --json       print {"url","origin","token"} instead of the line`,
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' } },
+      options: { port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' }, 'open-sample': { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
     });
@@ -29,8 +30,10 @@ Options:
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
     const wb = createWorkbench({ host: 'web', env: io.env });
     const host = await startWebHost({ wb, port, host: values.host ?? '127.0.0.1', rendererDir: join(wb.appRoot, 'dist', 'renderer') });
-    if (values.json) printJson(io, { url: host.url, origin: host.origin, token: host.token });
-    else io.stdout(`Repro Workbench is serving at ${host.url}\n`);
+    // --open-sample (what `npm start` passes) makes the page open the shipped sample incident
+    const url = values['open-sample'] ? `${host.url}&open=sample` : host.url;
+    if (values.json) printJson(io, { url, origin: host.origin, token: host.token });
+    else io.stdout(`Repro Workbench is serving at ${url}\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

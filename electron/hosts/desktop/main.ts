@@ -57,7 +57,8 @@ function createWindow(): void {
     unsubscribe();
     mainWindow = undefined;
   });
-  void mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+  // `npm start` passes --open-sample: the app opens on the shipped sample incident.
+  void mainWindow.loadURL(`${APP_ORIGIN}/index.html${process.argv.includes('--open-sample') ? '#open=sample' : ''}`);
 }
 
 app.on('web-contents-created', (_e, contents) => {

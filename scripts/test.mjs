@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// `npm test`: unit tests (vitest), integration tests on the real Docker engine (vitest), and e2e
+// tests in Debian's Chromium through `repro serve` (Playwright). Prerequisites are checked first
+// and a missing one FAILS with how to fix it: tests never skip silently.
+// Usage: npm test [-- unit|integration|e2e ...]   (default: all three, in that order)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const suites = chosen.length ? chosen : ['unit', 'integration', 'e2e'];
+const results = join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+
+function fail(message) {
+  console.error(`\nnpm test: ${message}`);
+  process.exit(1);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+if (suites.includes('integration') || suites.includes('e2e')) {
+  const docker = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
+  if (docker.status !== 0)
+    fail(`the Docker engine is not reachable (${(docker.stderr || docker.error?.message || '').trim()}).\n  Start it (\`sudo systemctl start docker\`, Docker Desktop, or \`dockerd &\`) — integration and e2e tests use the real engine. .ci/run does this on CI.`);
+}
+if (suites.includes('e2e')) {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) fail(`Chromium is missing at ${chromium}: \`apt-get install chromium\` (e2e tests drive Debian's Chromium; .ci/run installs it).`);
+  // e2e tests run the built app, like a user: build when the sources are newer than dist/.
+  const stamp = join(root, 'dist', 'renderer', 'index.html');
+  const sources = Math.max(...['renderer', 'shared', 'electron'].map((d) => newestMtime(join(root, d))));
+  if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+    console.log('npm test: building (sources are newer than dist/)');
+    if (spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root }).status !== 0) fail('the build failed');
+  }
+}
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const counts = { passed: 0, failed: 0, skipped: 0 };
+let ok = true;
+
+for (const suite of suites) {
+  console.log(`\n=== ${suite} tests ===`);
+  let run;
+  if (suite === 'unit' || suite === 'integration') {
+    const out = join(results, `vitest-${suite}.json`);
+    run = spawnSync(bin('vitest'), ['run', '--project', suite, '--reporter=default', '--reporter=json', `--outputFile=${out}`], { stdio: 'inherit', cwd: root });
+    if (existsSync(out)) {
+      const r = JSON.parse(readFileSync(out, 'utf8'));
+      counts.passed += r.numPassedTests ?? 0;
+      counts.failed += r.numFailedTests ?? 0;
+      counts.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    }
+  } else if (suite === 'e2e') {
+    const out = join(results, 'playwright.json');
+    run = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], { stdio: 'inherit', cwd: root, env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: out } });
+    if (existsSync(out)) {
+      const s = JSON.parse(readFileSync(out, 'utf8')).stats ?? {};
+      counts.passed += (s.expected ?? 0) + (s.flaky ?? 0);
+      counts.failed += s.unexpected ?? 0;
+      counts.skipped += s.skipped ?? 0;
+    }
+  } else {
+    fail(`unknown suite "${suite}" (unit, integration, e2e)`);
+  }
+  if (run.status !== 0) ok = false;
+}
+
+console.log(`\nall suites: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+if (counts.skipped > 0) console.log('note: skipped tests are reported above; CI treats none as optional.');
+process.exit(ok && counts.failed === 0 ? 0 : 1);
