@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WorkbenchError } from '../../../shared/api/errors';
+import type { ProcessIdentity } from './process-identity';
+
+export interface AgentReady {
+  pid: number;
+  startTime?: string;
+  env: Record<string, string>;
+  extraHosts: string[];
+  endpoints: Record<string, string>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The agent's entry script. From source it is agent-main.ts next to this file (run through
+ * tsx); a bundled build must emit it as session-agent.{mjs,cjs,js} next to the bundle that
+ * contains this module, or point REPRO_AGENT_ENTRY at it.
+ */
+export function agentEntry(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REPRO_AGENT_ENTRY) return env.REPRO_AGENT_ENTRY;
+  const candidates = ['agent-main.ts', 'agent-main.js', 'session-agent.mjs', 'session-agent.cjs', 'session-agent.js'].map((f) => join(here, f));
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new WorkbenchError('internal', `Session agent entry not found (looked for ${candidates.join(', ')}); set REPRO_AGENT_ENTRY`);
+  return found;
+}
+
+/** How to start a Node that can run the entry: tsx's loader for .ts, the current flags otherwise. */
+function nodeArgsFor(entry: string): string[] {
+  if (!entry.endsWith('.ts')) return process.execArgv.filter((a) => !a.startsWith('--inspect'));
+  const require = createRequire(import.meta.url);
+  const tsxLoader = join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs');
+  return ['--import', pathToFileURL(tsxLoader).href];
+}
+
+/**
+ * Start the session's agent detached (own process group, no tie to our stdio) so it survives
+ * the CLI exiting, and wait for its one ready line with the env its plugins contribute.
+ */
+export async function spawnAgent(opts: { stateDir: string; session: string; logFile: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<AgentReady> {
+  const entry = agentEntry(opts.env);
+  const logFd = openSync(opts.logFile, 'a', 0o600);
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  // Under Electron, execPath is the Electron binary: make it behave as plain Node.
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+  let child;
+  try {
+    child = spawn(process.execPath, [...nodeArgsFor(entry), entry, '--state-dir', opts.stateDir, '--session', opts.session], {
+      detached: true,
+      stdio: ['ignore', 'pipe', logFd],
+      env,
+      cwd: dirname(opts.logFile),
+    });
+  } finally {
+    closeSync(logFd);
+  }
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  return await new Promise<AgentReady>((resolve, reject) => {
+    let buffered = '';
+    const fail = (message: string) => {
+      clearTimeout(timer);
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+      reject(new WorkbenchError('internal', `${message} (see ${opts.logFile})`));
+    };
+    const timer = setTimeout(() => fail(`Session agent did not report ready within ${timeoutMs} ms`), timeoutMs);
+    child.once('error', (err) => fail(`Session agent could not start: ${err.message}`));
+    child.once('exit', (code, signal) => fail(`Session agent exited during start (code ${code}, signal ${signal})`));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const nl = buffered.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.stdout!.removeAllListeners('data');
+      child.stdout!.destroy();
+      child.unref();
+      try {
+        resolve(JSON.parse(buffered.slice(0, nl)) as AgentReady);
+      } catch {
+        reject(new WorkbenchError('internal', `Session agent sent an unreadable ready line: ${buffered.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+/** Ask an agent to stop (it stops its plugins and exits); only if it is still the same process. */
+export function signalAgent(agent: ProcessIdentity | undefined, isAlive: (id: ProcessIdentity) => boolean, signal: NodeJS.Signals = 'SIGTERM'): boolean {
+  if (!agent || !isAlive(agent)) return false;
+  try {
+    process.kill(agent.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,95 @@
+import type Docker from 'dockerode';
+import { WorkbenchError } from '../../../shared/api/errors';
+import { MANIFEST_DEFAULTS, type ServiceSpec } from '../../../shared/bundle/manifest';
+import { execInContainer, lastLogLines } from './docker-streams';
+
+export interface HealthWaitProgress {
+  service: string;
+  phase: 'waiting' | 'healthy';
+  attempt: number;
+  elapsedMs: number;
+  timeoutMs: number;
+  lastError?: string;
+}
+
+export interface HealthTarget {
+  /** Where the host can reach a container port: published loopback port or the container's IP. */
+  address(port: number): { host: string; port: number } | undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function httpProbe(url: string, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.status >= 200 && res.status < 400 ? undefined : `HTTP ${res.status}`;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    return cause?.code ?? (err as Error).message;
+  }
+}
+
+/**
+ * Wait until the service is running and (when it has one) its healthcheck passes. A container
+ * that exits, or a check that keeps failing past timeoutMs, fails the wait with the exit code
+ * and the last log lines, so the engineer sees why without digging.
+ */
+export async function waitUntilReady(
+  docker: Docker,
+  containerId: string,
+  service: ServiceSpec,
+  target: HealthTarget,
+  onProgress: (p: HealthWaitProgress) => void = () => {},
+): Promise<void> {
+  const hc = service.healthcheck;
+  const intervalMs = hc?.intervalMs ?? MANIFEST_DEFAULTS.healthIntervalMs;
+  const timeoutMs = hc?.timeoutMs ?? MANIFEST_DEFAULTS.healthTimeoutMs;
+  const started = Date.now();
+  let attempt = 0;
+  let lastError: string | undefined;
+  for (;;) {
+    attempt++;
+    const info = await docker.getContainer(containerId).inspect();
+    if (!info.State.Running) {
+      const logs = await lastLogLines(docker, containerId);
+      throw new WorkbenchError(
+        'internal',
+        `Service "${service.name}" exited with code ${info.State.ExitCode} before it was ready${info.State.Error ? ` (${info.State.Error})` : ''}${logs.length ? `; last log lines:\n${logs.join('\n')}` : ''}`,
+        { service: service.name, exitCode: info.State.ExitCode, logs },
+      );
+    }
+    if (!hc) {
+      onProgress({ service: service.name, phase: 'healthy', attempt, elapsedMs: Date.now() - started, timeoutMs });
+      return;
+    }
+    // one probe may take a while on a busy machine, but never longer than the whole wait
+    const probeTimeout = Math.min(timeoutMs, Math.max(2000, Math.min(intervalMs * 4, 5000)));
+    if ('http' in hc) {
+      const addr = target.address(hc.http.port);
+      lastError = addr ? await httpProbe(`http://${addr.host}:${addr.port}${hc.http.path}`, probeTimeout) : 'no address for the health port';
+    } else {
+      try {
+        const r = await execInContainer(docker, containerId, hc.cmd, { timeoutMs: probeTimeout });
+        lastError = r.exitCode === 0 ? undefined : `exit code ${r.exitCode}${r.output.trim() ? `: ${r.output.trim().slice(-200)}` : ''}`;
+      } catch (err) {
+        lastError = (err as Error).message;
+      }
+    }
+    const elapsedMs = Date.now() - started;
+    if (lastError === undefined) {
+      onProgress({ service: service.name, phase: 'healthy', attempt, elapsedMs, timeoutMs });
+      return;
+    }
+    onProgress({ service: service.name, phase: 'waiting', attempt, elapsedMs, timeoutMs, lastError });
+    if (elapsedMs + intervalMs > timeoutMs) {
+      const logs = await lastLogLines(docker, containerId);
+      throw new WorkbenchError(
+        'timeout',
+        `Service "${service.name}" was not healthy within ${timeoutMs} ms (last check: ${lastError})${logs.length ? `; last log lines:\n${logs.join('\n')}` : ''}`,
+        { service: service.name, exitCode: null, lastError, logs },
+      );
+    }
+    await sleep(intervalMs);
+  }
+}

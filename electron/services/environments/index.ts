@@ -1,0 +1,68 @@
+/**
+ * Environments: bring a verified bundle's services up in the local engine as captured, and
+ * everything around a running session (status, logs, drift, exec, down, gc).
+ * The CLI, the web host and Electron's main all call these same functions.
+ */
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { ProgressEvent } from '../../../shared/api/events';
+import { openBundle, type OpenedBundle } from '../bundles/open';
+import { verifyBundle } from '../bundles/verify';
+import type { SecretSources } from './secrets';
+import { upSession, type UpReport } from './up';
+
+export { upSession, defaultSessionName, sessionDrift, type UpReport } from './up';
+export { downSession, gcSessions, orphanReason, type DownReport, type GcReport } from './down';
+export { listSessions, getSession, describeSession, requireEngine, sessionsRoot, type SessionInfo, type ServiceInfo, type ServiceHealth } from './session-info';
+export { streamLogs, type StreamLogsOptions } from './logs';
+export { execInService, restartService, stopService } from './service-control';
+export { resolveSecrets, secretNeeds, SECRET_ENV_PREFIX, type SecretSources, type SecretNeed } from './secrets';
+export type { SessionPlugin, SessionPluginContext, SessionPluginHandle } from './session-plugin';
+export type { DriftItem } from './drift';
+
+/** The verification `up` demands: integrity problems (and an untrusted signature when keys are given) block it. */
+export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; onProgress?: (p: ProgressEvent) => void } = {}) {
+  return async (opened: OpenedBundle): Promise<string[]> => {
+    const report = await verifyBundle(opened, {
+      ...(opts.keys?.length ? { keys: opts.keys } : {}),
+      ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}),
+      onProgress: (p) => opts.onProgress?.({ task: 'up:verify', label: 'Verifying bundle', done: p.done, total: p.total, unit: 'bytes', ...(p.done === p.total ? { finished: true } : {}) }),
+    });
+    return report.ok ? [] : report.problems.length ? report.problems.map((p) => p.message) : ['bundle did not verify'];
+  };
+}
+
+export interface UpFromPathOptions {
+  bundlePath: string;
+  session?: string;
+  secrets: SecretSources;
+  docker: Docker;
+  stateDir: string;
+  keys?: string[];
+  trustedKeysDir?: string;
+  onProgress?: (p: ProgressEvent) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Open (an archive is unpacked under the state folder, where it stays for the session's life:
+ * replay and the agent read it), verify, and bring up.
+ */
+export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
+  const opened = await openBundle(opts.bundlePath, { workDir: join(opts.stateDir, 'bundles') });
+  try {
+    return await upSession({
+      opened,
+      verify: verifyGate({ ...(opts.keys ? { keys: opts.keys } : {}), ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }),
+      ...(opts.session ? { session: opts.session } : {}),
+      secrets: opts.secrets,
+      docker: opts.docker,
+      stateDir: opts.stateDir,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+    });
+  } catch (err) {
+    await opened.dispose();
+    throw err;
+  }
+}

@@ -1,0 +1,8 @@
+import type { SessionPlugin } from './session-plugin';
+import { otlpReceiverPlugin } from './otlp/receiver';
+
+/**
+ * The plugins every session agent runs. Other areas add theirs here (one import + one entry),
+ * e.g. the replay area's fixtures stub.
+ */
+export const sessionPlugins: SessionPlugin[] = [otlpReceiverPlugin];

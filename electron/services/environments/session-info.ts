@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { WorkbenchError } from '../../../shared/api/errors';
+import { bundleManifestSchema, type BundleManifest } from '../../../shared/bundle/manifest';
+import { engineStatus } from '../docker-engine';
+import { waitUntilReady } from './health';
+import { isProcessAlive } from './process-identity';
+import { SessionStore, type SessionPhase, type SessionRecord } from './state-store';
+
+export type ServiceHealth = 'healthy' | 'unhealthy' | 'none' | 'unknown';
+
+export interface ServiceInfo {
+  name: string;
+  containerId?: string;
+  /** Engine state (running, exited, ...), 'missing' when the container is gone, 'unknown' when the engine cannot be asked. */
+  state: string;
+  health: ServiceHealth;
+  exitCode?: number;
+  endpoints: Array<{ container: number; url: string }>;
+}
+
+export interface SessionInfo {
+  name: string;
+  bundleId: string;
+  bundleRoot: string;
+  bundleSource: string;
+  createdAt: string;
+  phase: SessionPhase;
+  services: ServiceInfo[];
+  network: { name: string; gatewayIp: string };
+  /** The session's folder (otlp/, replays/, agent.log ...). */
+  stateDir: string;
+  agent: { alive: boolean; pid?: number; endpoints: Record<string, string> };
+  injectedEnv: Record<string, string>;
+  /** Set when the engine could not be asked: why, and how to fix it. */
+  engineError?: { error: string; hint?: string };
+  error?: { message: string; details?: unknown };
+}
+
+export function sessionsRoot(stateDir: string): string {
+  return join(stateDir, 'sessions');
+}
+
+/** Fail fast with a message that says how to start the engine, rather than hang on a dead socket. */
+export async function requireEngine(docker: Docker): Promise<void> {
+  const status = await engineStatus(docker);
+  if (!status.reachable) throw new WorkbenchError('unavailable', `${status.error}. ${status.hint ?? ''}`.trim(), status);
+}
+
+export function readSessionManifest(record: SessionRecord): BundleManifest | undefined {
+  try {
+    return bundleManifestSchema.parse(JSON.parse(readFileSync(join(record.bundleRoot, 'bundle.json'), 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A session as the engine sees it now. With `probe`, each running service's healthcheck is
+ * run once (short timeout) so the health shown is current, not what it was at up.
+ */
+export async function describeSession(docker: Docker, stateDir: string, record: SessionRecord, opts: { probe?: boolean; engineDown?: { error: string; hint?: string } } = {}): Promise<SessionInfo> {
+  const store = new SessionStore(sessionsRoot(stateDir));
+  const manifest = opts.probe ? readSessionManifest(record) : undefined;
+  const services: ServiceInfo[] = [];
+  for (const s of record.services) {
+    const base = { name: s.name, ...(s.containerId ? { containerId: s.containerId } : {}), endpoints: s.endpoints };
+    if (opts.engineDown || !s.containerId) {
+      services.push({ ...base, state: 'unknown', health: 'unknown' });
+      continue;
+    }
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await docker.getContainer(s.containerId).inspect();
+    } catch (err) {
+      const gone = (err as { statusCode?: number }).statusCode === 404;
+      services.push({ ...base, state: gone ? 'missing' : 'unknown', health: 'unknown' });
+      continue;
+    }
+    const spec = manifest?.services.find((m) => m.name === s.name);
+    let health: ServiceHealth = 'unknown';
+    if (!info.State.Running) health = 'unhealthy';
+    else if (record.phase === 'running' && !opts.probe) health = manifestHasHealthcheck(record, s.name) ? 'healthy' : 'none';
+    else if (spec && !spec.healthcheck) health = 'none';
+    else if (spec?.healthcheck) {
+      const quick = { ...spec, healthcheck: { ...spec.healthcheck, timeoutMs: 2000, intervalMs: 2000 } };
+      health = await waitUntilReady(docker, s.containerId, quick, {
+        address(port) {
+          const b = (info.NetworkSettings?.Ports?.[`${port}/tcp`] ?? [])?.find((x: { HostIp: string }) => x.HostIp === '127.0.0.1');
+          if (b) return { host: '127.0.0.1', port: Number(b.HostPort) };
+          const ip = record.network ? info.NetworkSettings?.Networks?.[record.network.name]?.IPAddress : undefined;
+          return ip ? { host: ip, port } : undefined;
+        },
+      }).then(
+        () => 'healthy' as const,
+        () => 'unhealthy' as const,
+      );
+    }
+    services.push({ ...base, state: info.State.Status, health, ...(info.State.Running ? {} : { exitCode: info.State.ExitCode }) });
+  }
+  return {
+    name: record.name,
+    bundleId: record.bundleId,
+    bundleRoot: record.bundleRoot,
+    bundleSource: record.bundleSource,
+    createdAt: record.createdAt,
+    phase: record.phase,
+    services,
+    network: { name: record.network?.name ?? '', gatewayIp: record.network?.gatewayIp ?? '' },
+    stateDir: store.dir(record.name),
+    agent: { alive: isProcessAlive(record.agent), ...(record.agent ? { pid: record.agent.pid } : {}), endpoints: record.agent?.endpoints ?? {} },
+    injectedEnv: record.injectedEnv,
+    ...(opts.engineDown ? { engineError: opts.engineDown } : {}),
+    ...(record.error ? { error: record.error } : {}),
+  };
+}
+
+function manifestHasHealthcheck(record: SessionRecord, service: string): boolean {
+  return Boolean(readSessionManifest(record)?.services.find((s) => s.name === service)?.healthcheck);
+}
+
+/** Sessions not yet down (with `all`, also down and failed ones), engine state included. */
+export async function listSessions(docker: Docker, stateDir: string, opts: { all?: boolean; probe?: boolean } = {}): Promise<SessionInfo[]> {
+  const store = new SessionStore(sessionsRoot(stateDir));
+  const records = store.list().filter((r) => opts.all || (r.phase !== 'down' && r.phase !== 'failed'));
+  if (records.length === 0) return [];
+  const status = await engineStatus(docker);
+  const engineDown = status.reachable ? undefined : { error: status.error ?? 'engine unreachable', ...(status.hint ? { hint: status.hint } : {}) };
+  return Promise.all(records.map((r) => describeSession(docker, stateDir, r, { ...opts, ...(engineDown ? { engineDown } : {}) })));
+}
+
+export async function getSession(docker: Docker, stateDir: string, name: string, opts: { probe?: boolean } = {}): Promise<SessionInfo> {
+  const record = new SessionStore(sessionsRoot(stateDir)).read(name);
+  if (!record) throw new WorkbenchError('not_found', `No session named "${name}" (see repro status)`);
+  const status = await engineStatus(docker);
+  const engineDown = status.reachable ? undefined : { error: status.error ?? 'engine unreachable', ...(status.hint ? { hint: status.hint } : {}) };
+  return describeSession(docker, stateDir, record, { ...opts, ...(engineDown ? { engineDown } : {}) });
+}

@@ -1,0 +1,280 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { WorkbenchError } from '../../../shared/api/errors';
+import type { ProgressEvent } from '../../../shared/api/events';
+import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
+import type { OpenedBundle } from '../bundles/open';
+import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
+import { containerCreateOptions, serviceEnv } from './container-spec';
+import { computeDrift, type DriftItem } from './drift';
+import { waitUntilReady } from './health';
+import { ensureImage } from './images';
+import { homeTag, sessionLabels } from './labels';
+import { currentProcessIdentity, isProcessAlive } from './process-identity';
+import { removeLabelled, sessionLabelFilter } from './resources';
+import { resolveSecrets, type SecretSources } from './secrets';
+import { startOrder } from './start-order';
+import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
+import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type ServiceHealth } from './session-info';
+
+export interface UpReport {
+  session: string;
+  services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: Array<{ container: number; url: string }> }>;
+  drift: DriftItem[];
+}
+
+export interface UpOptions {
+  /** An opened bundle (kept open for the session's life: replay and the agent read its folder). */
+  opened: OpenedBundle;
+  /** Gate: the bundle must verify before anything is created. Returns problems; empty = verified. */
+  verify: (opened: OpenedBundle) => Promise<string[]>;
+  session?: string;
+  secrets: SecretSources;
+  docker: Docker;
+  stateDir: string;
+  onProgress?: (p: ProgressEvent) => void;
+  /** Env for the agent process (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function defaultSessionName(manifest: BundleManifest): string {
+  const base = manifest.incident.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'session';
+  return `${base}-${randomBytes(3).toString('hex')}`;
+}
+
+export function containerNameFor(session: string, service: string): string {
+  return `repro-${session}-${service}`;
+}
+
+/**
+ * Bring a verified bundle's environment up as captured. Order of checks matters: verification
+ * and secrets come before anything exists in the engine; the session state (with this process
+ * as owner) is written before the first engine resource, so an interrupted up is always
+ * discoverable by gc; on any failure everything this up created is removed again.
+ */
+export async function upSession(opts: UpOptions): Promise<UpReport> {
+  const { opened, docker, stateDir } = opts;
+  const manifest = opened.manifest;
+  const progress = opts.onProgress ?? (() => {});
+  const name = opts.session ?? defaultSessionName(manifest);
+  assertSessionName(name);
+
+  // Secrets first: cheap, and the most common reason an up cannot work.
+  const secrets = resolveSecrets(manifest, opts.secrets);
+  progress({ task: `up:${name}:verify`, label: 'Verifying bundle', done: 0 });
+  const problems = await opts.verify(opened);
+  if (problems.length > 0) {
+    throw new WorkbenchError('bundle_invalid', `Bundle ${opened.source} does not verify; not starting: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, { problems });
+  }
+  progress({ task: `up:${name}:verify`, label: 'Bundle verified', done: 1, total: 1, finished: true });
+  const order = startOrder(manifest.services);
+  await requireEngine(docker);
+
+  const store = new SessionStore(sessionsRoot(stateDir));
+  const existing = store.read(name);
+  if (existing && existing.phase !== 'down' && existing.phase !== 'failed') {
+    throw new WorkbenchError('conflict', `A session named "${name}" already exists (${existing.phase}); pick another --session or run repro down ${name}`);
+  }
+  const bundleId = manifest.incident.id;
+  const labelInput = { session: name, bundleId, stateDir };
+  const now = new Date().toISOString();
+  const record: SessionRecord = {
+    version: 1,
+    name,
+    bundleId,
+    bundleRoot: opened.root,
+    bundleSource: opened.source,
+    manifestSha256: createHash('sha256').update(opened.manifestText).digest('hex'),
+    createdAt: now,
+    updatedAt: now,
+    phase: 'starting',
+    upOwner: currentProcessIdentity(),
+    volumes: [],
+    services: [],
+    secretNames: [...secrets.keys()],
+    injectedEnv: {},
+  };
+  mkdirSync(store.dir(name), { recursive: true });
+  store.write(record);
+
+  let agent: AgentReady | undefined;
+  try {
+    // 1. the network first: its gateway is how containers reach the agent, so the agent can
+    //    start (slow: a fresh Node process) while the images load
+    const networkName = `repro-${name}`;
+    const network = await docker.createNetwork({ Name: networkName, Driver: 'bridge', CheckDuplicate: true, Labels: sessionLabels(labelInput) });
+    const netInfo = (await network.inspect()) as Docker.NetworkInspectInfo;
+    const gatewayIp = netInfo.IPAM?.Config?.[0]?.Gateway;
+    if (!gatewayIp) throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
+    record.network = { name: networkName, id: netInfo.Id, gatewayIp };
+    store.write(record);
+
+    // 2. the agent (OTLP receiver and other plugins; their env goes into every container) ...
+    progress({ task: `up:${name}:agent`, label: 'Starting session agent', done: 0 });
+    const agentStarting = spawnAgent({ stateDir, session: name, logFile: join(store.dir(name), 'agent.log'), ...(opts.env ? { env: opts.env } : {}) });
+    // an agent that fails while images load must not become an unhandled rejection
+    agentStarting.catch(() => {});
+
+    // 3. ... while the images load, all at once (the engine serialises what it must)
+    await Promise.all(
+      order.map((svc) =>
+        ensureImage(docker, svc, opened.root, (p) => {
+          const task = `up:${name}:image:${svc.name}`;
+          if (p.phase === 'present') progress({ task, label: `Image of ${svc.name} already present`, done: 1, total: 1, finished: true });
+          else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });
+          else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
+          else progress({ task, label: `${p.phase === 'pulling' ? 'Pulling' : 'Pulled'} ${svc.image.ref}`, done: p.phase === 'pulled' ? 1 : 0, total: 1, finished: p.phase === 'pulled' });
+        }),
+      ),
+    );
+    agent = await agentStarting;
+    record.agent = { pid: agent.pid, ...(agent.startTime ? { startTime: agent.startTime } : {}), endpoints: agent.endpoints };
+    const featureFlags = manifest.provenance.featureFlags;
+    record.injectedEnv = { ...agent.env, ...(featureFlags ? { REPRO_FEATURE_FLAGS: JSON.stringify(featureFlags) } : {}) };
+    store.write(record);
+    progress({ task: `up:${name}:agent`, label: 'Session agent ready', done: 1, total: 1, finished: true });
+
+    // 4. create every container (volumes filled from snapshots) at once, then start them in
+    //    dependsOn order, each waiting for the previous one's healthcheck
+    const ctx = { name, record, store, labelInput, secrets, extraHosts: agent.extraHosts, opened, progress };
+    const created = await Promise.all(order.map((svc) => createService(docker, svc, ctx)));
+    record.services = created.map((c) => c.state);
+    store.write(record);
+    for (const [i, svc] of order.entries()) {
+      created[i]!.state.endpoints = await startService(docker, svc, created[i]!.container, ctx);
+      store.write(record);
+    }
+
+    // 5. drift: what the engine runs vs what was captured
+    const drift = await sessionDrift(docker, manifest, record, secrets);
+    record.phase = 'running';
+    delete record.upOwner;
+    store.write(record);
+    const info = await describeSession(docker, stateDir, record, { probe: false });
+    return { session: name, services: info.services.map(reportService), drift };
+  } catch (err) {
+    progress({ task: `up:${name}`, label: 'Up failed; removing what was created', done: 0, error: (err as Error).message, finished: true });
+    await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
+      // engine gone: the session stays 'failed' with resources listed for gc
+    });
+    record.phase = 'failed';
+    record.error = { message: (err as Error).message, ...((err as WorkbenchError).details !== undefined ? { details: (err as WorkbenchError).details } : {}) };
+    delete record.upOwner;
+    store.write(record);
+    if (agent) signalAgent(agent, isProcessAlive);
+    throw err;
+  }
+}
+
+function reportService(s: SessionInfo['services'][number]): UpReport['services'][number] {
+  return { name: s.name, state: s.state, health: s.health, containerId: s.containerId ?? '', endpoints: s.endpoints };
+}
+
+interface StartContext {
+  name: string;
+  record: SessionRecord;
+  store: SessionStore;
+  labelInput: { session: string; bundleId: string; stateDir: string };
+  secrets: Map<string, string>;
+  extraHosts: string[];
+  opened: OpenedBundle;
+  progress: (p: ProgressEvent) => void;
+}
+
+async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext): Promise<{ state: ServiceState; container: Docker.Container }> {
+  const labels = sessionLabels(ctx.labelInput, svc.name);
+  const volumeNames: string[] = [];
+  for (const [i] of (svc.volumes ?? []).entries()) {
+    const volName = `repro-${ctx.name}-${svc.name}-${i}`;
+    await docker.createVolume({ Name: volName, Labels: labels });
+    volumeNames.push(volName);
+    ctx.record.volumes.push(volName);
+  }
+  const containerName = containerNameFor(ctx.name, svc.name);
+  const container = await docker.createContainer(
+    containerCreateOptions({
+      service: svc,
+      labels,
+      containerName,
+      networkName: ctx.record.network!.name,
+      volumeNames,
+      injectedEnv: ctx.record.injectedEnv,
+      secrets: ctx.secrets,
+      extraHosts: ctx.extraHosts,
+    }),
+  );
+  // Snapshots go into the volumes through the (not yet started) service container itself, so
+  // no helper image is needed and the data is in place before the service first looks.
+  for (const [i, vol] of (svc.volumes ?? []).entries()) {
+    if (!vol.snapshot) continue;
+    const task = `up:${ctx.name}:snapshot:${svc.name}:${i}`;
+    ctx.progress({ task, label: `Filling ${vol.target} of ${svc.name} from ${vol.snapshot}`, done: 0, total: 1 });
+    await container.putArchive(createReadStream(join(ctx.opened.root, vol.snapshot)), { path: vol.target });
+    ctx.progress({ task, label: `Filled ${vol.target} of ${svc.name}`, done: 1, total: 1, finished: true });
+  }
+  return { state: { name: svc.name, containerId: container.id, containerName, imageId: svc.image.id, endpoints: [] }, container };
+}
+
+async function startService(docker: Docker, svc: ServiceSpec, container: Docker.Container, ctx: StartContext): Promise<ServiceState['endpoints']> {
+  const task = `up:${ctx.name}:start:${svc.name}`;
+  ctx.progress({ task, label: `Starting ${svc.name}`, done: 0, total: 1 });
+  await container.start();
+  const info = await container.inspect();
+  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record.network!.name), (p) => {
+    ctx.progress({
+      task,
+      label: p.phase === 'healthy' ? `${svc.name} is ready` : `Waiting for ${svc.name} to be healthy (${Math.round(p.elapsedMs / 1000)}s${p.lastError ? `, ${p.lastError}` : ''})`,
+      done: p.phase === 'healthy' ? 1 : 0,
+      total: 1,
+      ...(p.phase === 'healthy' ? { finished: true } : {}),
+    });
+  });
+  return endpointsOf(svc, info);
+}
+
+export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo): Array<{ container: number; url: string }> {
+  const out: Array<{ container: number; url: string }> = [];
+  for (const [key, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
+    const [port, proto] = key.split('/');
+    const b = (bindings ?? []).find((x: { HostIp: string }) => x.HostIp === '127.0.0.1') ?? (bindings ?? [])[0];
+    if (!b || proto !== 'tcp') continue;
+    out.push({ container: Number(port), url: `http://127.0.0.1:${b.HostPort}` });
+  }
+  return out;
+}
+
+/** Published loopback port when there is one, else the container's address on the session network. */
+export function healthTarget(info: Docker.ContainerInspectInfo, networkName: string) {
+  return {
+    address(port: number) {
+      const published = (info.NetworkSettings?.Ports?.[`${port}/tcp`] ?? [])?.find((b: { HostIp: string }) => b.HostIp === '127.0.0.1');
+      if (published) return { host: '127.0.0.1', port: Number(published.HostPort) };
+      const ip = info.NetworkSettings?.Networks?.[networkName]?.IPAddress;
+      return ip ? { host: ip, port } : undefined;
+    },
+  };
+}
+
+export async function sessionDrift(docker: Docker, manifest: BundleManifest, record: SessionRecord, secrets?: Map<string, string>): Promise<DriftItem[]> {
+  const out: DriftItem[] = [];
+  for (const state of record.services) {
+    const svc = manifest.services.find((s) => s.name === state.name);
+    if (!svc || !state.containerId) continue;
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await docker.getContainer(state.containerId).inspect();
+    } catch (err) {
+      out.push({ service: svc.name, field: 'container', expected: state.containerId, actual: `missing (${(err as Error).message})` });
+      continue;
+    }
+    const image = await docker.getImage(info.Image).inspect();
+    // Secret values are not stored; without them (later drift checks) compare the names only.
+    const secretNames = new Set((svc.secrets ?? []).map((s) => s.name).filter((n) => record.secretNames.includes(n)));
+    const env = serviceEnv(svc, record.injectedEnv, secrets ?? new Map());
+    const drift = computeDrift(svc, env, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4]);
+    out.push(...(secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null))));
+  }
+  return out;
+}
