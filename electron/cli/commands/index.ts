@@ -1,11 +1,23 @@
 /** Every `repro` subcommand, in the order `repro --help` lists them. One import + one entry each. */
 import type { CliCommand } from '../command';
+import { command as replay } from './replay';
 import { command as serve } from './serve';
+import { command as down } from './down';
+import { command as gc } from './gc';
+import { command as logs } from './logs';
+import { command as status } from './status';
+import { command as up } from './up';
 import { command as traces } from './traces';
 import { command as verify } from './verify';
 
 export const commands: CliCommand[] = [
   serve,
+  up,
+  status,
+  logs,
+  replay,
+  down,
+  gc,
   traces,
   verify,
 ];
