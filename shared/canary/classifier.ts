@@ -51,6 +51,8 @@ export interface ClassifierConfig {
 }
 
 export const KAYENTA_DEFAULT_TOLERANCE = 0.25;
+/** R's wilcox.test tol.root, which Kayenta inherits: an absolute tolerance on the limits. */
+export const ROOT_TOLERANCE = 1e-4;
 export const KAYENTA_DEFAULT_CONFIDENCE = 0.98;
 
 export function defaultEffectSizeConfig(measure: EffectSizeMeasure = 'meanRatio'): EffectSizeConfig {
@@ -166,7 +168,7 @@ export function classifyMannWhitney(
       noiseAdded = true;
     }
 
-    const test = wilcoxonTwoSample(x, y, { confLevel: config.confLevel, correct: true });
+    const test = wilcoxonTwoSample(x, y, { confLevel: config.confLevel, correct: true, tolRoot: ROOT_TOLERANCE });
     const [lower, upper] = test.confidenceInterval;
     const bandHalf = config.tolerance * Math.abs(test.estimate);
     const band: [number, number] = [-bandHalf, bandHalf];
@@ -175,7 +177,9 @@ export function classifyMannWhitney(
       toleranceBand: band, pValue: test.pValue, effectSize: effect };
 
     const level = fmtPercent(config.confLevel);
-    const intervalText = `the ${level} interval [${fmt(lower)}, ${fmt(upper)}] for the shift (estimate ${fmt(test.estimate)})`;
+    // R finds the limits to an absolute 1e-4; on data of that scale they are that fuzzy.
+    const fuzzy = upper - lower < 10 * ROOT_TOLERANCE ? `, limits known to ±${fmt(ROOT_TOLERANCE)} only` : '';
+    const intervalText = `the ${level} interval [${fmt(lower)}, ${fmt(upper)}] for the shift (estimate ${fmt(test.estimate)}${fuzzy})`;
     const bandText = `the tolerance band ±${fmt(bandHalf)} (${fmtPercent(config.tolerance)} of the estimate)`;
     const effectText = `${effectName(measure)} ${fmt(effect)}${Number.isNaN(effect) ? ' (undefined: a mean is 0)' : ''}`;
     const allowsIncrease = config.direction === 'increase' || config.direction === 'either';

@@ -32,8 +32,13 @@ export interface WilcoxonResult {
   pValue: number;
   /** Two-sided confidence interval for the location shift x - y. */
   confidenceInterval: [number, number];
-  /** R's "difference in location": the root of the uncorrected W(d) = 0. */
+  /**
+   * R's "difference in location": the root of the uncorrected W(d) = 0, or the middle of
+   * `estimateRange` when W is 0 on a whole stretch (R returns some point of that stretch).
+   */
   estimate: number;
+  /** The shifts where the uncorrected W(d) is exactly 0; [estimate, estimate] when it crosses 0 at a point. */
+  estimateRange: [number, number];
   confLevel: number;
 }
 
@@ -115,7 +120,18 @@ export function wilcoxonTwoSample(
   const fLow = wPlain(muMin);
   const fHigh = wPlain(muMax);
   if (fLow * fHigh > 0) throw new WilcoxonError('f() values at end points not of opposite sign');
-  const estimate = zeroin(wPlain, muMin, muMax, fLow, fHigh, tolRoot).root;
+  let estimate = zeroin(wPlain, muMin, muMax, fLow, fHigh, tolRoot).root;
+  let estimateRange: [number, number] = [estimate, estimate];
+  if (wPlain(estimate) === 0) {
+    // W is exactly 0 on a whole stretch of shifts (small samples), so every point of it solves R's
+    // equation and uniroot stops wherever its steps land: R's estimate for (x, y) is then not minus
+    // its estimate for (y, x). Take the middle of the stretch instead, found to machine precision
+    // (its ends are pairwise differences), so swapping the samples mirrors the estimate.
+    const left = fLow === 0 ? muMin : zeroin((d) => (wPlain(d) > 0 ? 1 : -1), muMin, estimate, 1, -1, 0).root;
+    const right = fHigh === 0 ? muMax : zeroin((d) => (wPlain(d) < 0 ? -1 : 1), estimate, muMax, 1, -1, 0).root;
+    estimate = left + (right - left) / 2;
+    estimateRange = [left, right];
+  }
 
-  return { statistic, pValue, confidenceInterval: [lower, upper], estimate, confLevel };
+  return { statistic, pValue, confidenceInterval: [lower, upper], estimate, estimateRange, confLevel };
 }
