@@ -1,8 +1,9 @@
 // The sample's container images: busybox base layer + one small app layer each. Busybox httpd
 // serves the CGI scripts under examples/build/sample/<service>/cgi-bin/.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { busyboxLayer } from './busybox-layer';
+import { busyboxLayer, busyboxPath } from './busybox-layer';
 import type { ImageArchiveSpec, LayerEntry, LayerSpec } from './image-archive';
 import type { PaymentFixture } from './sample-fixtures';
 import { SAMPLE_SOURCE_DIR } from './sample-story';
@@ -24,7 +25,13 @@ function cgiLayer(service: string): LayerSpec {
   return { files };
 }
 
-export function sampleServiceImages(base: LayerSpec = busyboxLayer()): SampleServiceImage[] {
+export const BUSYBOX_LABEL = 'org.repro.sample.busybox.sha256';
+
+export function busyboxDigest(path = busyboxPath()): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+export function sampleServiceImages(base: LayerSpec = busyboxLayer(), busyboxSha = busyboxDigest()): SampleServiceImage[] {
   const image = (name: 'checkout' | 'pricing', port: number, extra: LayerEntry[] = []): SampleServiceImage => {
     const app = cgiLayer(name);
     app.files.push(...extra);
@@ -40,7 +47,12 @@ export function sampleServiceImages(base: LayerSpec = busyboxLayer()): SampleSer
           Env: [PATH_ENV],
           WorkingDir: '/',
           ExposedPorts: [`${port}/tcp`],
-          Labels: { 'org.opencontainers.image.source': `https://git.example.com/shop/${name}`, 'org.opencontainers.image.version': '2.14.0' },
+          Labels: {
+            'org.opencontainers.image.source': `https://git.example.com/shop/${name}`,
+            'org.opencontainers.image.version': '2.14.0',
+            // Which busybox the base layer holds: a rebuild with another one changes every image byte.
+            [BUSYBOX_LABEL]: busyboxSha,
+          },
         },
       },
     };
