@@ -129,14 +129,14 @@ export class RecordDb {
   mark(ref: SessionRef, verdict: Verdict, opts: { note?: string; evidence?: number[]; at?: number } = {}): Mark {
     if (!(VERDICTS as readonly string[]).includes(verdict)) throw new WorkbenchError('invalid_argument', `verdict must be one of ${VERDICTS.join(', ')}, got "${verdict}"`);
     return this.db.transaction(() => {
-      const session = this.requireSession(typeof ref === 'string' ? ref : ref.name);
+      const at = opts.at ?? this.now();
+      const session = typeof ref === 'string' ? this.requireSession(ref) : this.resolveSession(ref, 'marked', at);
       const ids = opts.evidence ?? this.defaultEvidence(session.id);
       const evidence: Evidence[] = ids.map((id) => {
         const row = this.db.prepare('SELECT id, kind, data FROM events WHERE id = ? AND session_id = ?').get(id, session.id) as { id: number; kind: RecordEventKind; data: string } | undefined;
         if (!row) throw new WorkbenchError('invalid_argument', `event ${id} is not part of session ${session.name}'s record`);
         return { eventId: row.id, kind: row.kind, label: evidenceLabel(row.kind, JSON.parse(row.data)) };
       });
-      const at = opts.at ?? this.now();
       const event = this.recordEvent(ref, { kind: 'marked', at, data: { verdict, ...(opts.note ? { note: opts.note } : {}), evidence } });
       const info = this.db
         .prepare('INSERT INTO marks (session_id, event_id, verdict, at, note, evidence) VALUES (?, ?, ?, ?, ?, ?)')

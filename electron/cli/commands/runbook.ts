@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { WorkbenchError } from '../../../shared/api/errors';
+import { checkServices, parseRunbook, type StepRunResult } from '../../../shared/runbook';
+import { openBundle } from '../../services/bundles/open';
+import { getSession } from '../../services/environments';
+import { openRecordDb } from '../../services/record/db';
+import { runbookToRun, runRunbook, sessionReplayRunner } from '../../services/runbooks';
+import { createWorkbench } from '../../services/workbench';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+import { printJson } from '../output';
+
+export const command: CliCommand = {
+  name: 'runbook',
+  summary: "run a bundle's runbook against a session and record every step",
+  usage: `Usage: repro runbook run <bundle> --session NAME [--bundle-version] [--json]
+       repro runbook check <bundle> [--json]
+
+run    Runs every executable step of the runbook in order against the running session:
+         \`\`\`sh {service=NAME}   a shell command in that service's container
+         \`\`\`http                 a request (HTTP-file syntax) to the URL host's ingress
+         \`\`\`replay               the bundle's recorded traffic (repro replay)
+         \`\`\`expect               checks of the previous step's output
+       and stops at the first failure. Every step run (text, output, exit code, expectation)
+       goes into the session's record (repro report). The runbook is your edited copy from
+       the workbench when there is one, else the bundle's runbook.md (--bundle-version forces
+       the bundle's). Step output streams to stderr.
+check  Lists the runbook's steps and any problem in them, without running anything.
+
+Options:
+  --session NAME    the session to run against (see repro status)
+  --bundle-version  run the bundle's runbook.md even if you have edited a copy
+  --json            run: {"steps":[{"index","kind","service"?,"exitCode","output","expectation"?,"ok"}],"ok"}
+                    check: {"steps":[{"index","kind","service"?,"line","problem"?}],"ok"}
+
+Exit 0 when every step passed; 1 when a step failed (or check found problems); 2 usage error.`,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { session: { type: 'string' }, 'bundle-version': { type: 'boolean' }, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (sub !== 'run' && sub !== 'check') throw new UsageError(sub ? `unknown subcommand "${sub}" (run, check)` : 'expected a subcommand: run or check');
+    if (positionals.length !== 1) throw new UsageError('expected exactly one bundle (folder or .tar/.tar.gz/.tgz)');
+    const wb = createWorkbench({ host: 'cli', env: io.env });
+    const opened = await openBundle(resolve(io.cwd, positionals[0]!), { workDir: resolve(wb.stateDir, 'bundles') });
+    try {
+      const bundleId = opened.manifest.incident.id;
+      if (sub === 'check') {
+        const runbook = await runbookToRun(wb.stateDir, bundleId, opened.root, { bundleVersion: values['bundle-version'] ?? false });
+        if (!runbook) throw new WorkbenchError('not_found', `bundle ${bundleId} has no runbook.md`);
+        const steps = checkServices(parseRunbook(runbook.text).steps, opened.manifest.services.map((s) => s.name));
+        const rows = steps.map((s) => ({
+          index: s.index,
+          kind: s.kind,
+          ...(s.kind === 'sh' ? { service: s.service } : s.kind === 'http' && s.request ? { service: s.request.service } : {}),
+          line: s.range.startLine,
+          ...(s.problem ? { problem: s.problem } : {}),
+        }));
+        const ok = steps.every((s) => !s.problem);
+        if (values.json) printJson(io, { source: runbook.source, steps: rows, ok });
+        else {
+          io.stdout(`${steps.length} executable step(s) in the ${runbook.source === 'workspace' ? 'edited copy of the' : "bundle's"} runbook:\n`);
+          for (const r of rows) io.stdout(`  ${String(r.index + 1).padStart(3)}  line ${String(r.line).padEnd(5)} ${r.kind.padEnd(7)}${'service' in r ? ` ${r.service}` : ''}${r.problem ? `\n       problem: ${r.problem}` : ''}\n`);
+        }
+        return ok ? 0 : 1;
+      }
+
+      if (!values.session) throw new UsageError('--session NAME is required (see repro status)');
+      const session = await getSession(wb.docker, wb.stateDir, values.session);
+      if (session.bundleId !== bundleId) {
+        throw new WorkbenchError('conflict', `session "${session.name}" runs bundle ${session.bundleId}, not ${bundleId}`);
+      }
+      const runbook = await runbookToRun(wb.stateDir, bundleId, opened.root, { bundleVersion: values['bundle-version'] ?? false });
+      if (!runbook) throw new WorkbenchError('not_found', `bundle ${bundleId} has no runbook.md`);
+      io.stderr(`Running the ${runbook.source === 'workspace' ? 'edited copy of the runbook' : "bundle's runbook"} against session ${session.name}\n`);
+      const result = await runRunbook({
+        docker: wb.docker,
+        stateDir: wb.stateDir,
+        session: session.name,
+        text: runbook.text,
+        record: openRecordDb(wb.stateDir),
+        replay: sessionReplayRunner(wb.stateDir),
+        onStepStart: (step) => io.stderr(`\n▶ step ${step.index + 1} (line ${step.range.startLine}): ${step.kind}${step.kind === 'sh' ? ` on ${step.service}` : ''}\n`),
+        onOutput: (_i, chunk) => io.stderr(chunk),
+        onStepDone: (r) => io.stderr(`${r.output && !r.output.endsWith('\n') && r.kind !== 'expect' ? '\n' : ''}${r.kind === 'expect' ? `${r.output}\n` : ''}${r.ok ? '✓' : '✗'} step ${r.index + 1} ${r.ok ? 'ok' : 'failed'}${r.error ? `: ${r.error}` : ''}\n`),
+      });
+      if (values.json) printJson(io, { steps: result.steps.map(jsonStep), ok: result.ok, ...(result.stoppedAt !== undefined ? { stoppedAt: result.stoppedAt } : {}) });
+      else summary(io, result.steps, result.ok);
+      return result.ok ? 0 : 1;
+    } finally {
+      await opened.dispose();
+    }
+  },
+};
+
+function jsonStep(r: StepRunResult) {
+  return {
+    index: r.index,
+    kind: r.kind,
+    ...(r.service ? { service: r.service } : {}),
+    exitCode: r.exitCode,
+    output: r.output,
+    ...(r.status !== undefined ? { status: r.status } : {}),
+    ...(r.expectation ? { expectation: r.expectation } : {}),
+    ...(r.error ? { error: r.error } : {}),
+    ok: r.ok,
+  };
+}
+
+function summary(io: CliIo, steps: StepRunResult[], ok: boolean): void {
+  const failed = steps.find((s) => !s.ok);
+  io.stdout(ok ? `All ${steps.length} steps passed.\n` : `Stopped at step ${failed!.index + 1} (${failed!.kind}): ${failed!.error ?? failed!.expectation?.results.filter((r) => !r.ok).map((r) => r.message).join('; ') ?? `exit ${failed!.exitCode}`}\n`);
+}

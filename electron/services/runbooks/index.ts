@@ -1,0 +1,48 @@
+/**
+ * Runbooks: the user's editable copy of a bundle's runbook (workspace.ts, atomic saves and
+ * history) and running its steps against a session (runner.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readBundleManifest, runReplay } from '../replay';
+import type { ReplayRunner } from './runner';
+import { readRunbook } from './workspace';
+
+export { runRunbook, type RunRunbookOptions, type ReplayRunner } from './runner';
+export { openRunbookWorkspace, readRunbook, saveRunbook, listVersions, readVersion, workspaceFor, type RunbookDocument, type RunbookVersion, type SaveResult } from './workspace';
+
+/** The bundle's own runbook.md, or null when it has none. */
+export async function bundleRunbookText(bundleRoot: string): Promise<string | null> {
+  try {
+    return await readFile(join(bundleRoot, 'runbook.md'), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** Which runbook a run uses: the user's working copy when there is one, else the bundle's. */
+export async function runbookToRun(stateDir: string, bundleId: string, bundleRoot: string, opts: { bundleVersion?: boolean } = {}): Promise<{ text: string; source: 'workspace' | 'bundle' } | null> {
+  if (!opts.bundleVersion) {
+    const doc = await readRunbook(stateDir, bundleId).catch(() => null);
+    if (doc) return { text: doc.text, source: 'workspace' };
+  }
+  const text = await bundleRunbookText(bundleRoot);
+  return text === null ? null : { text, source: 'bundle' };
+}
+
+/** `replay` steps run the replay area's runReplay against the session's own bundle (saved and recorded like any replay). */
+export function sessionReplayRunner(stateDir: string): ReplayRunner {
+  return async ({ session, mode, concurrency, signal }) => {
+    const report = await runReplay({
+      session,
+      bundle: { root: session.bundleRoot, manifest: readBundleManifest(session.bundleRoot) },
+      ...(mode ? { mode } : {}),
+      ...(concurrency ? { concurrency } : {}),
+      ...(signal ? { signal } : {}),
+      recordStateDir: stateDir,
+    });
+    return report as unknown as Awaited<ReturnType<ReplayRunner>>;
+  };
+}
+
