@@ -9,6 +9,9 @@ import { command as status } from './status';
 import { command as up } from './up';
 import { command as traces } from './traces';
 import { command as verify } from './verify';
+import { command as runbook } from './runbook';
+import { command as report } from './report';
+import { command as record } from './record';
 
 export const commands: CliCommand[] = [
   serve,
@@ -20,4 +23,7 @@ export const commands: CliCommand[] = [
   gc,
   traces,
   verify,
+  runbook,
+  record,
+  report,
 ];
