@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WorkbenchError } from '../../shared/api/errors';
 import type { OpenedBundleInfo, RecentBundle } from '../../shared/api/methods/bundle';
@@ -80,5 +80,10 @@ export async function recentBundles(wb: Workbench): Promise<RecentBundle[]> {
 
 async function rememberRecent(wb: Workbench, entry: RecentBundle): Promise<void> {
   const list = [entry, ...(await recentBundles(wb)).filter((r) => r.path !== entry.path)].slice(0, MAX_RECENT);
-  await writeFileAtomic(recentFile(wb), JSON.stringify(list, null, 2) + '\n');
+  try {
+    await mkdir(wb.stateDir, { recursive: true });
+    await writeFileAtomic(recentFile(wb), JSON.stringify(list, null, 2) + '\n');
+  } catch {
+    // the recent list is a convenience: failing to save it must not fail opening the bundle
+  }
 }

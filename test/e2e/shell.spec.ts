@@ -62,3 +62,14 @@ test.describe('web host security', () => {
     expect(body.error.message).toContain('/path');
   });
 });
+
+test.describe('sample incident', () => {
+  test('the empty state opens the shipped sample and shows its overview', async ({ workbenchPage: page }) => {
+    await page.getByRole('button', { name: 'Open the sample incident' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('INC-2041');
+    await expect(page.getByRole('cell', { name: /checkout/ }).first()).toBeVisible();
+    await expect(page.getByRole('cell', { name: /pricing/ }).first()).toBeVisible();
+    await expect(page.getByText('new-pricing: true')).toBeVisible();
+    await snap(page, 'incident-sample');
+  });
+});

@@ -6,6 +6,7 @@ function when(iso?: string): string {
   return iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:00Z$/, 'Z') : '—';
 }
 
+/** Points close together alternate above and below the axis so their labels never overlap. */
 function Timeline({ m }: { m: BundleManifest }) {
   const points = [
     { label: 'Deploy', at: m.provenance.deploy?.at },
@@ -16,20 +17,33 @@ function Timeline({ m }: { m: BundleManifest }) {
   const times = points.map((p) => Date.parse(p.at));
   const min = Math.min(...times);
   const span = Math.max(1, Math.max(...times) - min);
+  const day = when(points[0]?.at).slice(0, 10);
+  const clock = (iso: string) => {
+    const t = when(iso);
+    return t.slice(0, 10) === day ? t.slice(11) : t;
+  };
+  let above = false;
+  let lastPct = -100;
   return (
-    <div className="timeline" aria-label="Incident timeline">
-      <div className="timeline-axis" />
-      {points.map((p, i) => (
-        <div key={p.label} className="timeline-point" style={{ left: `${(100 * (times[i]! - min)) / span}%` }}>
-          <span className="dot" />
-          <span className="timeline-label">
-            <strong>{p.label}</strong>
-            <br />
-            <span className="muted small">{when(p.at)}</span>
-          </span>
-        </div>
-      ))}
-    </div>
+    <figure className="timeline-figure">
+      <figcaption className="muted small">Timeline, {day} (UTC)</figcaption>
+      <div className="timeline" aria-label="Incident timeline">
+        <div className="timeline-axis" />
+        {points.map((p, i) => {
+          const pct = (100 * (times[i]! - min)) / span;
+          above = pct - lastPct < 18 ? !above : false;
+          lastPct = pct;
+          return (
+            <div key={p.label} className={`timeline-point${above ? ' above' : ''}`} style={{ left: `${pct}%` }}>
+              <span className="dot" />
+              <span className="timeline-label">
+                <strong>{p.label}</strong> <span className="muted small">{clock(p.at)}</span>
+              </span>
+            </div>
+          );
+        })}
+      </div>
+    </figure>
   );
 }
 
