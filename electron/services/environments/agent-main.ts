@@ -5,7 +5,7 @@
  * Started by spawnAgent(): `<node> agent-main --state-dir DIR --session NAME`.
  */
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleManifestSchema } from '../../../shared/bundle/manifest';
@@ -32,8 +32,16 @@ const handles: Array<{ name: string; handle: SessionPluginHandle }> = [];
 const me = currentProcessIdentity();
 let stopping = false;
 
-function isLocalAddress(ip: string): boolean {
-  return Object.values(networkInterfaces()).some((list) => (list ?? []).some((a) => a.address === ip));
+/**
+ * Whether the gateway address is this machine's (engine runs here). Tried by binding, since
+ * the OS interface list leaves out a bridge that has no running container yet.
+ */
+function canBind(ip: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(0, ip, () => probe.close(() => resolve(true)));
+  });
 }
 
 async function shutdown(reason: string, code = 0): Promise<never> {
@@ -56,7 +64,7 @@ async function main(): Promise<void> {
   const manifest = bundleManifestSchema.parse(JSON.parse(readFileSync(join(record.bundleRoot, 'bundle.json'), 'utf8')));
   // Containers reach the host through their network's gateway when the engine runs here;
   // otherwise (Docker Desktop, remote engine) through host.docker.internal.
-  const local = isLocalAddress(record.network.gatewayIp);
+  const local = await canBind(record.network.gatewayIp);
   const bindHost = local ? record.network.gatewayIp : '127.0.0.1';
   const advertisedHost = local ? record.network.gatewayIp : 'host.docker.internal';
   const ctxBase = {

@@ -206,12 +206,30 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
     }),
   );
   // Snapshots go into the volumes through the (not yet started) service container itself, so
-  // no helper image is needed and the data is in place before the service first looks.
+  // no helper image is needed and the data is in place before the service first looks. A
+  // read-only mount cannot be written that way: those go through a never-started twin of the
+  // container (same image) that mounts the volume writable.
   for (const [i, vol] of (svc.volumes ?? []).entries()) {
     if (!vol.snapshot) continue;
     const task = `up:${ctx.name}:snapshot:${svc.name}:${i}`;
     ctx.progress({ task, label: `Filling ${vol.target} of ${svc.name} from ${vol.snapshot}`, done: 0, total: 1 });
-    await container.putArchive(createReadStream(join(ctx.opened.root, vol.snapshot)), { path: vol.target });
+    const tarStream = () => createReadStream(join(ctx.opened.root, vol.snapshot!));
+    if (!vol.readOnly) {
+      await container.putArchive(tarStream(), { path: vol.target });
+    } else {
+      const filler = await docker.createContainer({
+        Image: svc.image.id,
+        Labels: labels,
+        Entrypoint: ['/nonexistent-never-started'],
+        NetworkDisabled: true,
+        HostConfig: { Mounts: [{ Type: 'volume', Source: volumeNames[i]!, Target: vol.target, ReadOnly: false }], NetworkMode: 'none' },
+      });
+      try {
+        await filler.putArchive(tarStream(), { path: vol.target });
+      } finally {
+        await filler.remove({ force: true });
+      }
+    }
     ctx.progress({ task, label: `Filled ${vol.target} of ${svc.name}`, done: 1, total: 1, finished: true });
   }
   return { state: { name: svc.name, containerId: container.id, containerName, imageId: svc.image.id, endpoints: [] }, container };
