@@ -26,7 +26,7 @@ export interface RawStore {
   /** Per record: index into `contexts`. */
   context: number[];
   contexts: RawContext[];
-  /** traceId -> set of span IDs, to tell whether a link points inside the set. */
+  /** traceId -> set of span IDs, to tell whether a link points inside the set; filled on first use. */
   spanIdsByTrace: Map<string, Set<string>>;
 }
 
@@ -127,7 +127,6 @@ export class TraceSetBuilder {
     const traces: Trace[] = [];
     for (const [traceId, records] of groups) {
       traces.push(this.buildTrace(traceId, records));
-      this.raw.spanIdsByTrace.set(traceId, new Set(records.map((r) => this.spanId[r]!)));
     }
     // Earliest trace first: the natural order of a trace list.
     traces.sort((a, b) => compareDecimal(a.startUnixNs, b.startUnixNs));
@@ -325,10 +324,16 @@ function computeDepths(parent: Int32Array, onCycle: (l: number) => void): Int32A
   return depth;
 }
 
+/** Indices ordered by depth (counting sort: linear, no comparator calls). */
 function orderByDepth(depth: Int32Array): Int32Array {
+  let max = 0;
+  for (const d of depth) if (d > max) max = d;
+  const offset = new Int32Array(max + 2);
+  for (const d of depth) offset[d + 1]!++;
+  for (let d = 0; d <= max; d++) offset[d + 1]! += offset[d]!;
   const order = new Int32Array(depth.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => depth[a]! - depth[b]!);
+  for (let i = 0; i < depth.length; i++) order[offset[depth[i]!]!++] = i;
+  return order;
 }
 
 /** Compare non-negative decimal integer strings. */

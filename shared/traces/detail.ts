@@ -22,13 +22,20 @@ function traceStartInstant(startUnixNs: string): Instant {
     : { us: 0, ns: Number(startUnixNs) };
 }
 
+function spanIdsOf(set: TraceSet, raw: RawStore, traceId: string): Set<string> | undefined {
+  if (raw.spanIdsByTrace.size === 0) {
+    for (const t of set.traces) raw.spanIdsByTrace.set(t.traceId, new Set(t.spanId));
+  }
+  return raw.spanIdsByTrace.get(traceId);
+}
+
 export function spanDetail(set: TraceSet, raw: RawStore, traceIndex: number, spanIndex: number): SpanDetail {
   const t = set.traces[traceIndex];
   if (!t || spanIndex < 0 || spanIndex >= t.spanCount) throw new RangeError(`no span ${traceIndex}/${spanIndex}`);
   const rec = t.source[spanIndex]!;
   const ctx = raw.contexts[raw.context[rec]!]!;
   const start = traceStartInstant(t.startUnixNs);
-  const inSet = (traceId: string, spanId: string) => raw.spanIdsByTrace.get(traceId)?.has(spanId) ?? false;
+  const inSet = (traceId: string, spanId: string) => spanIdsOf(set, raw, traceId)?.has(spanId) ?? false;
   let parts: DetailParts;
   switch (ctx.format) {
     case 'otlp':
