@@ -9,13 +9,15 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { computeFileList } from '../../electron/services/bundles/manifest-files';
+import { makeEnvelope } from '../../electron/services/bundles/signature';
 import { bundleManifestSchema, type BundleManifest, type ServiceSpec } from '../../shared/bundle/manifest';
 import { busyboxLayer } from './busybox-layer';
 import { buildLayerTar, FIXED_EPOCH, writeImageArchive } from './image-archive';
 import { paymentFixtures, paymentsHar } from './sample-fixtures';
 import { sampleServiceImages } from './sample-images';
 import { errorMetrics, latencyMetrics } from './sample-metrics';
-import { dsseEnvelope, listBundleFiles, sampleKeys } from './sample-sign';
+import { sampleKeys } from './sample-sign';
 import { startSampleEnvironment } from './sample-docker';
 import { INCIDENT, readCatalogue, SAMPLE_SOURCE_DIR, TRAFFIC_START_MS } from './sample-story';
 import { incidentTraces } from './sample-traces';
@@ -137,7 +139,7 @@ export async function buildSample(opts: { outDir?: string; record?: boolean; log
   await write('metrics/latency.json', json(latencyMetrics()));
   await write('metrics/errors.json', json(errorMetrics()));
 
-  const manifest = manifestOf(svcs, await listBundleFiles(out));
+  const manifest = manifestOf(svcs, await computeFileList(out));
   const checked = bundleManifestSchema.safeParse(manifest);
   if (!checked.success) throw new Error(`the sample manifest does not match the bundle schema: ${JSON.stringify(checked.error.issues, null, 2)}`);
   const manifestBytes = Buffer.from(json(manifest));
@@ -145,7 +147,7 @@ export async function buildSample(opts: { outDir?: string; record?: boolean; log
 
   const keys = await sampleKeys(KEYS_DIR);
   if (keys.created) log(`created a new sample key pair in ${KEYS_DIR} (commit both files)`);
-  await write('attestations/bundle.dsse.json', dsseEnvelope(manifestBytes, keys.privatePem));
+  await write('attestations/bundle.dsse.json', json(makeEnvelope(manifestBytes, keys.privatePem, 'examples/keys/sample.key.pem').envelope));
   log(`wrote ${out}`);
   return manifest;
 }

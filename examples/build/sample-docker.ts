@@ -23,7 +23,7 @@ export async function docker(args: string[], env?: NodeJS.ProcessEnv): Promise<s
     return stdout.trim();
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`docker ${args[0]} failed: ${(e.stderr ?? '').trim() || e.message}`);
+    throw new Error(`docker ${args[0]} failed: ${(e.stderr ?? '').trim() || e.message}`, { cause: err });
   }
 }
 

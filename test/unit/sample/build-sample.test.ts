@@ -95,7 +95,7 @@ describe('sample bundle build', () => {
     const sig = Buffer.from(envelope.signatures[0].sig, 'base64');
     expect(verify(null, pae(envelope.payloadType, manifestBytes), key, sig)).toBe(true);
     const tampered = Buffer.from(manifestBytes);
-    tampered[10] ^= 1;
+    tampered[10] = (tampered[10] ?? 0) ^ 1;
     expect(verify(null, pae(envelope.payloadType, tampered), key, sig)).toBe(false);
   });
 
