@@ -5,7 +5,7 @@ import type { BundleProblem, VerifyReport } from '../../../shared/bundle/problem
 import { parseByteSize } from '../../services/bundles/limits';
 import { openBundle } from '../../services/bundles/open';
 import { verifyBundle } from '../../services/bundles/verify';
-import { trustedKeysDir } from '../../services/paths';
+import { configDir, trustedKeysDir } from '../../services/paths';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { printJson, progressPrinter } from '../output';
 
@@ -76,7 +76,7 @@ async function runVerify(
 ): Promise<VerifyReport> {
   let opened;
   try {
-    opened = await openBundle(path, { limits });
+    opened = await openBundle(path, { limits, settingsDir: configDir(io.env) });
   } catch (err) {
     const problems = (err as WorkbenchError).details as { problems?: BundleProblem[] } | undefined;
     if (err instanceof WorkbenchError && err.code === 'bundle_invalid' && problems?.problems) {

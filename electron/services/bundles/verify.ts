@@ -30,8 +30,8 @@ export interface VerifyProgress {
 export interface VerifyOptions {
   /** PEM files of public keys to trust for this run (`--key`). */
   keys?: string[];
-  /** Folder of trusted public keys; default <configDir>/trusted-keys. */
-  trustedKeysDir?: string;
+  /** Folder of trusted public keys; default <configDir>/trusted-keys; null = none (integrity-only checks). */
+  trustedKeysDir?: string | null;
   /** Fail unless a trusted signature exists. Default: true when `keys` were given. */
   requireTrusted?: boolean;
   onProgress?: (p: VerifyProgress) => void;
@@ -50,7 +50,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
 
   const keys: TrustedKey[] = [];
   for (const f of opts.keys ?? []) keys.push(await loadKeyFile(f));
-  const fromDir = await loadTrustedKeysDir(opts.trustedKeysDir ?? defaultTrustedKeysDir());
+  const fromDir = opts.trustedKeysDir === null ? { keys: [], skipped: [] } : await loadTrustedKeysDir(opts.trustedKeysDir ?? defaultTrustedKeysDir());
   keys.push(...fromDir.keys);
   for (const s of fromDir.skipped) warnings.push({ code: 'signature_note', message: `trusted key skipped: ${s}` });
 
