@@ -9,6 +9,10 @@ import { command as status } from './status';
 import { command as up } from './up';
 import { command as traces } from './traces';
 import { command as verify } from './verify';
+import { command as keygen } from './keygen';
+import { command as sign } from './sign';
+import { command as manifest } from './manifest';
+import { command as pack } from './pack';
 import { command as runbook } from './runbook';
 import { command as report } from './report';
 import { command as record } from './record';
@@ -23,6 +27,10 @@ export const commands: CliCommand[] = [
   gc,
   traces,
   verify,
+  manifest,
+  sign,
+  pack,
+  keygen,
   runbook,
   record,
   report,
