@@ -16,6 +16,7 @@ import { command as pack } from './pack';
 import { command as runbook } from './runbook';
 import { command as report } from './report';
 import { command as record } from './record';
+import { command as judge } from './judge';
 
 export const commands: CliCommand[] = [
   serve,
@@ -34,4 +35,5 @@ export const commands: CliCommand[] = [
   runbook,
   record,
   report,
+  judge,
 ];
