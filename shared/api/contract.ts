@@ -8,10 +8,14 @@ import type { MethodDef } from './define';
 import type { EventName, WorkbenchEvents } from './events';
 import { appMethods } from './methods/app';
 import { bundleMethods } from './methods/bundle';
+import { runbookMethods } from './methods/runbook';
+import { recordMethods } from './methods/record';
 
 export const methods = {
   ...appMethods,
   ...bundleMethods,
+  ...runbookMethods,
+  ...recordMethods,
 } as const satisfies Record<string, MethodDef>;
 
 export type Methods = typeof methods;

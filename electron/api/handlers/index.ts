@@ -5,9 +5,13 @@
 import type { MethodName } from '../../../shared/api/contract';
 import { appHandlers } from './app';
 import { bundleHandlers } from './bundle';
+import { runbookHandlers } from './runbook';
+import { recordHandlers } from './record';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
   ...appHandlers,
   ...bundleHandlers,
+  ...runbookHandlers,
+  ...recordHandlers,
 };

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { RunAllResult } from '../../runbook/run-all';
+import { method } from '../define';
+
+export interface RunbookVersionInfo {
+  id: string;
+  savedAt: number;
+  size: number;
+}
+
+export interface RunbookSessionChoice {
+  name: string;
+  phase: string;
+  createdAt: string;
+}
+
+export interface RunbookWorkspaceInfo {
+  bundleId: string;
+  /** The user's working copy (starts as the bundle's). */
+  text: string;
+  /** The bundle's own runbook, for the diff view. */
+  bundleText: string;
+  hasBundleRunbook: boolean;
+  revision: string;
+  versions: RunbookVersionInfo[];
+  /** Sessions of this bundle the steps can run against (running first). */
+  sessions: RunbookSessionChoice[];
+}
+
+/** Streamed on the `update` event with topic `runbook:<session>` while steps run. */
+export type RunbookUpdate =
+  | { type: 'start'; runId: string; index: number }
+  | { type: 'output'; runId: string; index: number; chunk: string }
+  | { type: 'done'; runId: string; index: number; result: RunAllResult['steps'][number] };
+
+const bundleHandle = z.string().min(1).max(200);
+const bundleId = z.string().min(1).max(500);
+const sessionName = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, { message: 'expected a session name' });
+
+export const runbookMethods = {
+  /** Open (creating on first use) the user's workspace for an open bundle. */
+  'runbook.open': method(z.object({ handle: bundleHandle }).strict()).returns<RunbookWorkspaceInfo>(),
+  'runbook.save': method(z.object({ bundleId, text: z.string().max(5_000_000), baseRevision: z.string().max(64).optional() }).strict()).returns<{
+    revision: string;
+    savedAt: number;
+    changed: boolean;
+    versions: RunbookVersionInfo[];
+  }>(),
+  'runbook.version': method(z.object({ bundleId, id: z.string().regex(/^\d{13}-\d{4}$/) }).strict()).returns<{ text: string }>(),
+  'runbook.sessions': method(z.object({ bundleId }).strict()).returns<RunbookSessionChoice[]>(),
+  /** Run steps [from, to) of `text` against the session; each step run is recorded. */
+  'runbook.run': method(
+    z
+      .object({
+        session: sessionName,
+        text: z.string().max(5_000_000),
+        from: z.number().int().min(0).optional(),
+        to: z.number().int().min(0).optional(),
+        runId: z.string().max(100).optional(),
+      })
+      .strict(),
+    { streamsProgress: true },
+  ).returns<RunAllResult & { runId: string }>(),
+};
