@@ -36,7 +36,7 @@ async function ensureFile(): Promise<string> {
   for (const c of generateOtlpChunks({ spans, seed: 42 })) {
     buf += c;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }
