@@ -1,7 +1,9 @@
-// traces/incident.otlp.json: OTLP/JSON traces of the incident, derived from the recorded
-// traffic (start times, measured durations, statuses) and the catalogue (how many per-line
-// lookups the tiered engine made), plus two baseline traces for comparison. Ids come from
-// hashes and jitter from a seeded PRNG, so the file is the same on every build.
+// traces/incident.otlp.json: OTLP/JSON traces of the incident as production saw them: one per
+// recorded request (its start time, cart and status from the HAR), with production-like
+// durations modelled from the catalogue (one ~100 ms lookup per cart line in the tiered engine,
+// a 40-70 ms payments call), plus two baseline traces for comparison. The HAR's own timings come
+// from wherever it was recorded, so they are not used here. Ids come from hashes and jitter
+// from a seeded PRNG, so the file is the same on every build.
 import { createHash } from 'node:crypto';
 import type { HarEntry } from './sample-traffic';
 import { PAYMENTS_HOST, PRICING_LINE_LOOKUP_MS, readCatalogue, seededRandom, type CartFacts } from './sample-story';
@@ -33,7 +35,7 @@ interface Track { version: string; track: 'canary' | 'baseline'; tiered: boolean
 const CANARY: Track = { version: '2.14.0', track: 'canary', tiered: true };
 const BASELINE: Track = { version: '2.13.4', track: 'baseline', tiered: false };
 
-interface Request { seed: string; startMs: number; durationMs: number; status: number; cart: CartFacts; track: Track }
+interface Request { seed: string; startMs: number; status: number; cart: CartFacts; track: Track }
 
 function traceOf(req: Request, rand: () => number): { checkout: OtlpSpan[]; pricing: OtlpSpan[] } {
   const traceId = hexId(`INC-2041/${req.seed}`, 32);
@@ -52,7 +54,6 @@ function traceOf(req: Request, rand: () => number): { checkout: OtlpSpan[]; pric
   const { cart } = req;
   const failsPricing = req.track.tiered && cart.unpricedSku !== undefined;
   const t0 = req.startMs;
-  const end = t0 + req.durationMs;
 
   // Pricing: the tiered engine does one lookup per line (the slow critical path); legacy one query.
   const pricingStart = t0 + 2 + rand() * 2;
@@ -63,7 +64,7 @@ function traceOf(req: Request, rand: () => number): { checkout: OtlpSpan[]; pric
     for (let i = 0; i < cart.lines; i++) {
       const d = PRICING_LINE_LOOKUP_MS + 1 + rand() * 4;
       pricingServer.push(span(`tier lookup line ${i + 1}`, KIND.internal, cursor, cursor + d, pricingServerId, [int('cart.line', i + 1)]));
-      cursor += d;
+      cursor += d + 0.2 + rand() * 0.6;
     }
   } else {
     const d = 6 + rand() * 6;
@@ -92,16 +93,17 @@ function traceOf(req: Request, rand: () => number): { checkout: OtlpSpan[]; pric
     int('http.response.status_code', pricingStatus),
   ], failsPricing ? { code: 2, message: 'pricing failed' } : {}));
   checkout[0]!.spanId = id('checkout GET pricing');
+  let end = pricingEnd + 1 + rand() * 2;
   if (!failsPricing) {
-    // The rest of the measured time is the payments call and the response.
-    const payStart = pricingEnd + 1;
-    const payEnd = Math.max(payStart + 5, end - 3 - rand() * 2);
+    const payStart = pricingEnd + 1 + rand();
+    const payEnd = payStart + 38 + rand() * 30;
+    end = payEnd + 2 + rand() * 3;
     checkout.push(span('POST payments', KIND.client, payStart, payEnd, checkoutServerId, [
       str('http.request.method', 'POST'), str('server.address', PAYMENTS_HOST), int('server.port', 80), str('peer.service', 'payments'),
       str('url.full', `http://${PAYMENTS_HOST}/v1/carts/${cart.cart}/authorizations`), int('http.response.status_code', 200),
     ]));
   }
-  const serverSpan = span('GET /cgi-bin/checkout', KIND.server, t0, Math.max(end, pricingEnd + 1), undefined, [
+  const serverSpan = span('GET /cgi-bin/checkout', KIND.server, t0, end, undefined, [
     str('http.request.method', 'GET'), str('url.path', '/cgi-bin/checkout'), str('url.query', `cart=${cart.cart}`),
     int('http.response.status_code', req.status), str('cart.id', cart.cart),
   ], req.status >= 500 ? { code: 2, message: req.status === 502 ? 'pricing failed' : `HTTP ${req.status}` } : {});
@@ -124,13 +126,13 @@ export function incidentTraces(traffic: { log: { entries: HarEntry[] } }): objec
     const cartId = new URL(e.request.url).searchParams.get('cart') ?? '';
     const cart = carts.get(cartId);
     if (!cart) throw new Error(`traffic entry ${i}: unknown cart "${cartId}"`);
-    return { seed: `canary/${i}`, startMs: Date.parse(e.startedDateTime), durationMs: e.time, status: e.response.status, cart, track: CANARY };
+    return { seed: `canary/${i}`, startMs: Date.parse(e.startedDateTime), status: e.response.status, cart, track: CANARY };
   });
   // Baseline pods (legacy engine) served the same carts quickly and without errors.
   const first = requests[0]?.startMs ?? 0;
   for (const [i, cartId] of ['big', 'legacy'].entries()) {
     const cart = carts.get(cartId)!;
-    requests.push({ seed: `baseline/${i}`, startMs: first + 4_700 + i * 5_000, durationMs: 95 + i * 7, status: 200, cart, track: BASELINE });
+    requests.push({ seed: `baseline/${i}`, startMs: first + 4_700 + i * 5_000, status: 200, cart, track: BASELINE });
   }
 
   const groups = new Map<string, { service: string; track: Track; spans: OtlpSpan[] }>();
