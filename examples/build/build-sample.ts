@@ -32,7 +32,7 @@ const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 
 function services(ids: Record<string, string>): ServiceSpec[] {
   const httpd = (port: number) => ({ entrypoint: ['/bin/httpd'], command: ['-f', '-p', String(port), '-h', '/www'], workingDir: '/' });
-  const health = (port: number) => ({ http: { port, path: '/cgi-bin/health' }, intervalMs: 250, timeoutMs: 15_000 });
+  const health = (port: number) => ({ http: { port, path: '/cgi-bin/health' }, intervalMs: 250, timeoutMs: 30_000 });
   return [
     {
       name: 'checkout',
