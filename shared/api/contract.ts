@@ -10,12 +10,14 @@ import { appMethods } from './methods/app';
 import { bundleMethods } from './methods/bundle';
 import { runbookMethods } from './methods/runbook';
 import { recordMethods } from './methods/record';
+import { tracesMethods } from './methods/traces';
 
 export const methods = {
   ...appMethods,
   ...bundleMethods,
   ...runbookMethods,
   ...recordMethods,
+  ...tracesMethods,
 } as const satisfies Record<string, MethodDef>;
 
 export type Methods = typeof methods;

@@ -7,6 +7,7 @@ import { appHandlers } from './app';
 import { bundleHandlers } from './bundle';
 import { runbookHandlers } from './runbook';
 import { recordHandlers } from './record';
+import { tracesHandlers } from './traces';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
@@ -14,4 +15,5 @@ export const handlers: HandlerMap<MethodName> = {
   ...bundleHandlers,
   ...runbookHandlers,
   ...recordHandlers,
+  ...tracesHandlers,
 };

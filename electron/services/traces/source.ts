@@ -1,0 +1,71 @@
+/**
+ * Serves trace files to the UI in chunks: lists a source's *.json files and reads byte ranges,
+ * cutting each chunk at a UTF-8 character boundary so every chunk decodes on its own.
+ */
+import { lstat, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WorkbenchError } from '../../../shared/api/errors';
+import type { TraceChunk, TraceFileInfo, TraceSource } from '../../../shared/api/methods/traces';
+import { getOpenBundle } from '../open-bundles';
+import { sessionsRoot } from '../environments/session-info';
+import { sessionDirOf } from '../environments/state-store';
+import type { Workbench } from '../workbench';
+
+export function traceFolder(wb: Workbench, source: TraceSource): string {
+  if (source.kind === 'bundle') return join(getOpenBundle(wb, source.handle).root, 'traces');
+  return join(sessionDirOf(sessionsRoot(wb.stateDir), source.name), 'otlp');
+}
+
+export async function listTraceFiles(wb: Workbench, source: TraceSource): Promise<TraceFileInfo[]> {
+  const dir = traceFolder(wb, source);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: TraceFileInfo[] = [];
+  for (const e of entries) {
+    if (!e.isFile() || !/\.(json|jsonl)$/i.test(e.name)) continue;
+    out.push({ name: e.name, bytes: (await lstat(join(dir, e.name))).size });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Length of buf[0..n) cut back so it does not end inside a UTF-8 sequence. */
+export function utf8Boundary(buf: Uint8Array, n: number): number {
+  let end = n;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte, then check the sequence fits.
+  let k = end - 1;
+  let cont = 0;
+  while (k >= 0 && (buf[k]! & 0xc0) === 0x80 && cont < 3) {
+    k--;
+    cont++;
+  }
+  if (k < 0) return end;
+  const lead = buf[k]!;
+  const need = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+  if (need > cont) end = k;
+  return end;
+}
+
+export async function readTraceChunk(wb: Workbench, source: TraceSource, name: string, offset: number, maxBytes: number): Promise<TraceChunk> {
+  const files = await listTraceFiles(wb, source);
+  const info = files.find((f) => f.name === name);
+  if (!info) throw new WorkbenchError('not_found', `No trace file ${name} in this ${source.kind}`);
+  const file = join(traceFolder(wb, source), name);
+  const st = await lstat(file);
+  if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${name} is not a regular file`);
+  if (offset > st.size) throw new WorkbenchError('invalid_argument', `offset ${offset} is beyond the end of ${name} (${st.size} bytes)`);
+  const handle = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(Math.min(maxBytes, st.size - offset));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, offset);
+    const eof = offset + bytesRead >= st.size;
+    const end = eof ? bytesRead : utf8Boundary(buf, bytesRead);
+    return { text: new TextDecoder().decode(buf.subarray(0, end)), nextOffset: offset + end, eof, totalBytes: st.size };
+  } finally {
+    await handle.close();
+  }
+}
