@@ -52,6 +52,40 @@ function sortedCopy(values: readonly number[]): Float64Array {
   return copy;
 }
 
+/**
+ * The stretch of shifts around `at` over which the ranking of (x - d, y) stays as it is at `at`:
+ * it ends at the nearest pairwise differences x_i - y_j on either side. Which side a pair is on
+ * is read from the ranking itself (x_i - at against y_j, as W computes it), not from x_i - y_j,
+ * because the two can disagree in the last bit right at a difference. [at, at] when some pair
+ * ties exactly at `at` (W jumps through 0 there). O(m log n).
+ */
+export function zeroStretch(sortedX: Float64Array, sortedY: Float64Array, at: number): [number, number] {
+  let below = -Infinity;
+  let above = Infinity;
+  const n = sortedY.length;
+  const firstIndex = (pred: (y: number) => boolean) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (pred(sortedY[mid]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  for (const xi of sortedX) {
+    const v = xi - at;
+    const firstNotBelow = firstIndex((y) => y >= v);
+    const firstAbove = firstIndex((y) => y > v);
+    if (firstNotBelow < firstAbove) return [at, at];
+    // y_j < v: x_i - d stays above y_j until d reaches about x_i - y_j, which is past `at`.
+    if (firstNotBelow > 0) above = Math.min(above, xi - sortedY[firstNotBelow - 1]!);
+    // y_j > v: the pair last changed order at about x_i - y_j, before `at`.
+    if (firstAbove < n) below = Math.max(below, xi - sortedY[firstAbove]!);
+  }
+  return [Math.min(below, at), Math.max(above, at)];
+}
+
 export function wilcoxonTwoSample(
   x: readonly number[],
   y: readonly number[],
@@ -123,14 +157,13 @@ export function wilcoxonTwoSample(
   let estimate = zeroin(wPlain, muMin, muMax, fLow, fHigh, tolRoot).root;
   let estimateRange: [number, number] = [estimate, estimate];
   if (wPlain(estimate) === 0) {
-    // W is exactly 0 on a whole stretch of shifts (small samples), so every point of it solves R's
-    // equation and uniroot stops wherever its steps land: R's estimate for (x, y) is then not minus
-    // its estimate for (y, x). Take the middle of the stretch instead, found to machine precision
-    // (its ends are pairwise differences), so swapping the samples mirrors the estimate.
-    const left = fLow === 0 ? muMin : zeroin((d) => (wPlain(d) > 0 ? 1 : -1), muMin, estimate, 1, -1, 0).root;
-    const right = fHigh === 0 ? muMax : zeroin((d) => (wPlain(d) < 0 ? -1 : 1), estimate, muMax, 1, -1, 0).root;
-    estimate = left + (right - left) / 2;
-    estimateRange = [left, right];
+    // W is exactly 0 on a whole stretch of shifts (common with small samples or ties), so every
+    // point of it solves R's equation and uniroot stops wherever its steps land: R's estimate for
+    // (x, y) is then not minus its estimate for (y, x). W only changes at pairwise differences
+    // x_i - y_j, so the stretch runs between the nearest differences on either side of R's root;
+    // we take its middle, which mirrors exactly when the samples are swapped.
+    estimateRange = zeroStretch(sx, sy, estimate);
+    estimate = estimateRange[0] + (estimateRange[1] - estimateRange[0]) / 2;
   }
 
   return { statistic, pValue, confidenceInterval: [lower, upper], estimate, estimateRange, confLevel };

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mean, percentile, standardDeviation } from '../../../shared/canary/descriptive';
 import { cles, meanRatio } from '../../../shared/canary/effectSize';
-import { WilcoxonError, wilcoxonTwoSample } from '../../../shared/canary/mannWhitney';
+import { WilcoxonError, wilcoxonTwoSample, zeroStretch } from '../../../shared/canary/mannWhitney';
 import { pnorm, qnorm } from '../../../shared/canary/normal';
 import { averageRanks, shiftedRankSum, tieTerm } from '../../../shared/canary/ranks';
 import { handleNaNs, iqrFences, removeOutliers } from '../../../shared/canary/transforms';
@@ -118,6 +118,14 @@ describe('Wilcoxon rank-sum test, by hand', () => {
     expect(forward.estimate).toBeCloseTo(-2.48, 12);
     const backward = wilcoxonTwoSample([1, 4.72], [0.38]);
     expect(backward.estimate).toBeCloseTo(2.48, 12);
+  });
+
+  it('finds the zero stretch between the nearest pairwise differences, reading sides from the ranking', () => {
+    const x = Float64Array.from([1, 4.72]);
+    const y = Float64Array.from([0.38]);
+    expect(zeroStretch(x, y, 2)).toEqual([1 - 0.38, 4.72 - 0.38]);
+    // At a pairwise difference itself the pair ties and W jumps through 0 there.
+    expect(zeroStretch(Float64Array.from([3]), Float64Array.from([1, 2]), 1)).toEqual([1, 1]);
   });
 
   it('an exact shift of every value gives that shift as the estimate', () => {
