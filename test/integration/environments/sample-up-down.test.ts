@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../../electron/services/docker-engine';
-import { downSession, execInService, getSession, streamLogs, upFromPath, type UpReport } from '../../../electron/services/environments';
+import { WorkbenchError } from '../../../shared/api/errors';
+import { downSession, execInService, getSession, listSessions, streamLogs, upFromPath, type UpReport } from '../../../electron/services/environments';
 import { LABEL_BUNDLE, LABEL_SERVICE, LABEL_SESSION } from '../../../electron/services/environments/labels';
 import { listLabelled } from '../../../electron/services/environments/resources';
 import { isProcessAlive } from '../../../electron/services/environments/process-identity';
@@ -73,7 +74,8 @@ describe('sample incident: up, use, down', () => {
 
   it('labels every container, network and volume with session, bundle and service', async () => {
     const found = await listLabelled(docker, [`${LABEL_SESSION}=${session}`]);
-    expect(found.containers).toHaveLength(2);
+    // the services, plus whatever session plugins run (the fixtures forwarder)
+    expect(found.containers.length).toBeGreaterThanOrEqual(2);
     expect(found.networks).toHaveLength(1);
     expect(found.volumes.length).toBeGreaterThanOrEqual(1); // pricing's catalogue snapshot
     for (const labels of [...found.containers.map((c) => c.Labels), ...found.networks.map((n) => n.Labels), ...found.volumes.map((v) => v.Labels!)]) {
@@ -81,7 +83,7 @@ describe('sample incident: up, use, down', () => {
       expect(labels[LABEL_BUNDLE]).toBe('INC-2041');
       expect(labels).toHaveProperty(LABEL_SERVICE);
     }
-    expect(found.containers.map((c) => c.Labels[LABEL_SERVICE]).sort()).toEqual(['checkout', 'pricing']);
+    expect(found.containers.map((c) => c.Labels[LABEL_SERVICE]).filter(Boolean).sort()).toEqual(['checkout', 'pricing']);
   });
 
   it('runs the captured configuration: env, snapshot data, secret, limits', async () => {
@@ -148,12 +150,26 @@ describe('sample incident: up, use, down', () => {
     expect(stored).toContain('it-span');
   });
 
+  it('gives a clear state, not a hang, when the engine is unreachable', async () => {
+    const { default: Docker } = await import('dockerode');
+    const gone = new Docker({ socketPath: join(home.home, 'no-engine.sock') });
+    const started = Date.now();
+    const [info] = await listSessions(gone, home.stateDir);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(info!.name).toBe(session);
+    expect(info!.engineError?.error).toContain('not reachable');
+    expect(info!.engineError?.hint).toMatch(/start/i);
+    expect(info!.services.every((s) => s.state === 'unknown')).toBe(true);
+    const down = await downSession(gone, home.stateDir, session).catch((e: WorkbenchError) => e);
+    expect((down as WorkbenchError).code).toBe('unavailable');
+  });
+
   it('down removes every labelled resource and stops the agent', async () => {
     const before = await getSession(docker, home.stateDir, session);
     expect(before.agent.alive).toBe(true);
     const record = new SessionStore(join(home.stateDir, 'sessions')).read(session)!;
     const down = await downSession(docker, home.stateDir, session);
-    expect(down.removed.containers).toBe(2);
+    expect(down.removed.containers).toBeGreaterThanOrEqual(2);
     expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });
     for (let i = 0; i < 50 && isProcessAlive(record.agent); i++) await new Promise((r) => setTimeout(r, 100));
     expect(isProcessAlive(record.agent)).toBe(false);
