@@ -11,6 +11,7 @@ import { bundleMethods } from './methods/bundle';
 import { runbookMethods } from './methods/runbook';
 import { recordMethods } from './methods/record';
 import { tracesMethods } from './methods/traces';
+import { canaryMethods } from './methods/canary';
 
 export const methods = {
   ...appMethods,
@@ -18,6 +19,7 @@ export const methods = {
   ...runbookMethods,
   ...recordMethods,
   ...tracesMethods,
+  ...canaryMethods,
 } as const satisfies Record<string, MethodDef>;
 
 export type Methods = typeof methods;

@@ -8,6 +8,7 @@ import { bundleHandlers } from './bundle';
 import { runbookHandlers } from './runbook';
 import { recordHandlers } from './record';
 import { tracesHandlers } from './traces';
+import { canaryHandlers } from './canary';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
@@ -16,4 +17,5 @@ export const handlers: HandlerMap<MethodName> = {
   ...runbookHandlers,
   ...recordHandlers,
   ...tracesHandlers,
+  ...canaryHandlers,
 };
