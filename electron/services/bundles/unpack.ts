@@ -1,12 +1,14 @@
 /**
  * Unpacks a bundle archive (.tar, .tar.gz, .tgz) into a folder that only we can read, with
- * node-tar. Every entry is checked before a byte of it is written: only regular files and
+ * node-tar's parser. Every entry is checked before a byte of it is written: only regular files and
  * directories with canonical relative paths are accepted; links, devices, FIFOs, absolute
  * paths and '..' are refused, and entry count and total size are capped. The first refusal
  * aborts the whole unpack, and the caller removes the folder: a refused archive leaves nothing.
  */
-import { createReadStream } from 'node:fs';
-import { Unpack, type ReadEntry } from 'tar';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
 import { explainUnsafePath } from '../../../shared/bundle/paths';
 import type { BundleProblem } from '../../../shared/bundle/problems';
 import type { UnpackLimits } from './limits';
@@ -51,12 +53,6 @@ export async function unpackArchive(archive: string, archiveLabel: string, dest:
   let entries = 0;
   let bytes = 0;
 
-  const refuse = (problem: BundleProblem) => {
-    refusal ??= problem;
-    unpack.abort(new ArchiveRefused(problem));
-    return false;
-  };
-
   const filter = (_path: string, e: unknown): boolean => {
     if (refusal) return false;
     const entry = e as ReadEntry;
@@ -99,45 +95,103 @@ export async function unpackArchive(archive: string, archiveLabel: string, dest:
         });
       }
     }
-    // Written with our canonical name and owner-only permissions (no setuid, no group/world access).
+    // Written under its canonical name, owner-only (0600/0700): no setuid, no group/world access.
     entry.path = rel;
-    entry.mode = type === 'Directory' ? 0o700 : 0o600;
     return true;
   };
 
-  const unpack = new Unpack({
-    cwd: dest,
+  // node-tar parses and checks; the writing is ours, so that on a refusal we can stop every
+  // in-flight write and know the folder is quiet before the caller removes it.
+  const pending = new Set<Promise<void>>();
+  const writers = new Set<WriteStream>();
+  let stopped = false;
+  let failure: unknown;
+  const track = (p: Promise<void>) => {
+    const settled = p.catch((err: unknown) => {
+      failure ??= err;
+      parser.abort(err instanceof Error ? err : new Error(String(err)));
+    });
+    pending.add(settled);
+    void settled.finally(() => pending.delete(settled));
+  };
+
+  const parser = new Parser({
     strict: true,
     filter,
-    preservePaths: false,
-    preserveOwner: false,
-    noMtime: true,
-    maxDepth: 256,
+    onReadEntry: (entry: ReadEntry) => {
+      if (refusal || failure) {
+        entry.resume();
+        return;
+      }
+      const abs = join(dest, entry.path);
+      if (entry.type === 'Directory') {
+        track(mkdir(abs, { recursive: true, mode: 0o700 }).then(() => undefined));
+        entry.resume();
+        return;
+      }
+      track(
+        (async () => {
+          await mkdir(dirname(abs), { recursive: true, mode: 0o700 });
+          if (stopped) return; // the archive was refused or broke while we made the folder
+          // 'wx': a second entry with the same name is refused rather than overwriting the first.
+          const out = createWriteStream(abs, { flags: 'wx', mode: 0o600 });
+          writers.add(out);
+          await new Promise<void>((resolve, reject) => {
+            out.on('error', (err: NodeJS.ErrnoException) => {
+              entry.resume();
+              reject(err.code === 'EEXIST' ? new DuplicateEntry(entry.path) : err);
+            });
+            out.on('close', () => resolve());
+            entry.pipe(out);
+          });
+          writers.delete(out);
+        })(),
+      );
+    },
   });
 
-  await new Promise<void>((resolve, reject) => {
+  const refuse = (problem: BundleProblem) => {
+    refusal ??= problem;
+    parser.abort(new ArchiveRefused(problem));
+    return false;
+  };
+
+  let parseError: unknown;
+  await new Promise<void>((resolve) => {
     const input = createReadStream(archive);
     let settled = false;
-    const fail = (err: unknown) => {
+    const done = (err?: unknown) => {
       if (settled) return;
       settled = true;
-      input.destroy();
-      reject(err);
-    };
-    input.on('error', fail);
-    unpack.on('error', fail);
-    unpack.on('close', () => {
-      if (settled) return;
-      settled = true;
+      if (err !== undefined) {
+        parseError = err;
+        input.destroy();
+      }
       resolve();
-    });
-    input.pipe(unpack as unknown as NodeJS.WritableStream);
-  }).catch((err: unknown) => {
-    if (refusal) throw new ArchiveRefused(refusal);
-    throw new ArchiveRefused(corruptProblem(err, archiveLabel));
+    };
+    input.on('error', done);
+    parser.on('error', done);
+    parser.on('end', () => done());
+    input.pipe(parser as unknown as NodeJS.WritableStream);
   });
+  if (refusal || parseError !== undefined || failure !== undefined) {
+    stopped = true;
+    for (const w of writers) w.destroy();
+  }
+  await Promise.all([...pending]);
   if (refusal) throw new ArchiveRefused(refusal);
+  const err = failure ?? parseError;
+  if (err instanceof DuplicateEntry) {
+    throw new ArchiveRefused({ code: 'unsafe_archive', path: err.entryPath, message: `archive has two entries named "${err.entryPath}"` });
+  }
+  if (err !== undefined) throw new ArchiveRefused(corruptProblem(err, archiveLabel));
   return { entries, bytes };
+}
+
+class DuplicateEntry extends Error {
+  constructor(readonly entryPath: string) {
+    super(`duplicate entry ${entryPath}`);
+  }
 }
 
 function corruptProblem(err: unknown, archiveLabel: string): BundleProblem {
