@@ -1,8 +1,9 @@
 import type { SessionPlugin } from './session-plugin';
 import { otlpReceiverPlugin } from './otlp/receiver';
+import { fixturesStubPlugin } from '../replay/fixtures-stub';
 
 /**
  * The plugins every session agent runs. Other areas add theirs here (one import + one entry),
  * e.g. the replay area's fixtures stub.
  */
-export const sessionPlugins: SessionPlugin[] = [otlpReceiverPlugin];
+export const sessionPlugins: SessionPlugin[] = [otlpReceiverPlugin, fixturesStubPlugin];

@@ -1,0 +1,124 @@
+// Replay on the real engine with the sample incident: a faithful replay fully matches; a copy of
+// the bundle with one env value changed is caught response by response; noise paths work; the
+// payments fixtures are served to a container and an unmatched request is reported.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDockerClient } from '../../../electron/services/docker-engine';
+import { downSession, execInService, getSession, upFromPath } from '../../../electron/services/environments';
+import { LABEL_SESSION } from '../../../electron/services/environments/labels';
+import { listLabelled } from '../../../electron/services/environments/resources';
+import { readBundleManifest, replaySession } from '../../../electron/services/replay';
+import { executeReplay } from '../../../electron/services/replay/engine';
+import { readUnmatched } from '../../../electron/services/replay/fixtures-stub';
+import { listReplays } from '../../../electron/services/replay/store';
+import { openRecordDb } from '../../../electron/services/record';
+import { main } from '../../../electron/cli/main';
+import { removeSessions, sampleBundle, tempHome, uniqueSession } from '../environments/helpers';
+
+const docker = createDockerClient();
+const home = tempHome();
+const faithful = uniqueSession('replay');
+const drifted = uniqueSession('replay-drift');
+const secrets = { env: { REPRO_SECRET_PAYMENT_KEY: 'sk_test_replay' } };
+const env = { ...process.env, REPRO_HOME: home.home };
+let driftDir = '';
+
+describe('replay against the sample incident', () => {
+  beforeAll(async () => {
+    // The drifted copy: the pricing feature flag off, nothing else changed. bundle.json is not in
+    // `files`, so the copy still verifies (its signature would not: the copy drops it).
+    driftDir = mkdtempSync(join(tmpdir(), 'replay-drift-'));
+    cpSync(sampleBundle, driftDir, { recursive: true });
+    rmSync(join(driftDir, 'attestations'), { recursive: true, force: true });
+    const manifest = JSON.parse(readFileSync(join(driftDir, 'bundle.json'), 'utf8'));
+    manifest.services.find((s: { name: string }) => s.name === 'pricing').env.NEW_PRICING = 'false';
+    writeFileSync(join(driftDir, 'bundle.json'), JSON.stringify(manifest, null, 2));
+    await Promise.all([
+      upFromPath({ bundlePath: sampleBundle, session: faithful, secrets, docker, stateDir: home.stateDir, env }),
+      upFromPath({ bundlePath: driftDir, session: drifted, secrets, docker, stateDir: home.stateDir, env }),
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const s of [faithful, drifted]) await downSession(docker, home.stateDir, s).catch(() => {});
+    await removeSessions(docker, [faithful, drifted]);
+    const left = await listLabelled(docker, [`${LABEL_SESSION}=${faithful}`]);
+    expect(left.containers).toHaveLength(0);
+    home.cleanup();
+    rmSync(driftDir, { recursive: true, force: true });
+  });
+
+  it('a faithful replay matches every recorded response, and is kept with the session and its record', async () => {
+    const progress: number[] = [];
+    const report = await replaySession(docker, home.stateDir, faithful, { mode: 'max', concurrency: 4, recordStateDir: home.stateDir, onProgress: (p) => progress.push(p.done) });
+    const problems = report.results.filter((r) => r.outcome !== 'matched').map((r) => `#${r.index} ${r.url}: ${r.error ?? r.diff}`);
+    expect(problems).toEqual([]);
+    expect(report).toMatchObject({ total: 8, sent: 8, matched: 8, mismatched: 0, errors: 0, successRate: 1, mode: 'max' });
+    expect(report.results.map((r) => r.status)).toEqual(report.results.map((r) => r.recordedStatus));
+    expect(progress).toHaveLength(8);
+    const session = await getSession(docker, home.stateDir, faithful);
+    expect((await listReplays(session.stateDir)).map((r) => r.id)).toEqual([report.id]);
+    const db = openRecordDb(home.stateDir);
+    const events = db.events(db.requireSession(faithful).id, { kinds: ['replay'] });
+    expect(events.map((e) => (e.data as { successRate: number; mode: string }).successRate)).toEqual([1]);
+  });
+
+  it('the CLI prints the report as one JSON document and exits 0; 1 when it cannot run', async () => {
+    let out = '';
+    let err = '';
+    const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (err += t), env, cwd: process.cwd(), isTTY: false };
+    expect(await main(['replay', faithful, '--mode', 'x4', '--json'], io)).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc).toMatchObject({ sent: 8, matched: 8, mismatched: 0, errors: 0, successRate: 1 });
+    expect(Object.keys(doc.results[0]).sort()).toEqual(expect.arrayContaining(['index', 'method', 'url', 'status', 'recordedStatus', 'outcome', 'latencyMs', 'recordedLatencyMs']));
+    out = '';
+    expect(await main(['replay', 'no-such-session', '--json'], io)).toBe(1);
+    expect(out).toBe('');
+    expect(err).toMatch(/No session named "no-such-session"/);
+  });
+
+  it('catches the drifted copy response by response', async () => {
+    const report = await replaySession(docker, home.stateDir, drifted, { mode: 'max', concurrency: 4, record: false });
+    const byOutcome = (o: string) => report.results.filter((r) => r.outcome === o).map((r) => new URL(r.url).search);
+    // With the flag off the legacy cart no longer fails: both of its recorded 502s now differ.
+    expect(byOutcome('mismatched')).toEqual(['?cart=legacy', '?cart=legacy']);
+    for (const r of report.results.filter((x) => x.outcome === 'mismatched')) {
+      expect(r.diff).toContain('status: recorded 502, replayed 200');
+      expect(r.diff).toMatch(/\$\.error: missing in replay/);
+    }
+    expect(report.matched).toBe(6);
+    expect(report.successRate).toBe(0.75);
+  });
+
+  it('noise paths decide what counts: without $.servedAt every 200 differs only there', async () => {
+    const session = await getSession(docker, home.stateDir, faithful);
+    const manifest = readBundleManifest(session.bundleRoot);
+    const strict = { ...manifest, replay: { noise: { jsonPaths: [], headers: [] } } };
+    const { report } = await executeReplay({ session, bundle: { root: session.bundleRoot, manifest: strict }, mode: 'max' });
+    const twoHundreds = report.results.filter((r) => r.recordedStatus === 200);
+    expect(twoHundreds.length).toBe(5);
+    for (const r of twoHundreds) {
+      expect(r.outcome).toBe('mismatched');
+      expect(r.diff).toMatch(/body: 1 JSON difference\n {2}\$\.servedAt: /);
+    }
+    expect(report.results.filter((r) => r.recordedStatus !== 200).every((r) => r.outcome === 'matched')).toBe(true);
+  });
+
+  it('serves the payments fixtures to a container under the recorded host name and reports an unmatched request', async () => {
+    const session = await getSession(docker, home.stateDir, faithful);
+    const wget = (cart: string, body: string) =>
+      execInService(docker, home.stateDir, faithful, 'checkout', ['sh', '-c', `wget -q -S -O - --header 'Content-Type: application/json' --post-data '${body}' http://payments.example.com/v1/carts/${cart}/authorizations 2>&1; echo " exit=$?"`], { timeoutMs: 15_000 });
+    const hit = await wget('small', '{"amount":"25.80","currency":"EUR"}');
+    expect(hit.output).toContain('"id":"auth_5KQ2M9"');
+    expect(hit.output).toContain('exit=0');
+    const miss = await wget('nope', '{"amount":"1.00","currency":"EUR"}');
+    expect(miss.output).toMatch(/502/);
+    const unmatched = readUnmatched(session.stateDir);
+    expect(unmatched.at(-1)).toMatchObject({ method: 'POST', host: 'payments.example.com', target: '/v1/carts/nope/authorizations' });
+    expect(unmatched.at(-1)!.reason).toMatch(/closest recording differs in: path/);
+    const forwarders = (await listLabelled(docker, [`${LABEL_SESSION}=${faithful}`])).containers.filter((c) => c.Labels['repro.role'] === 'fixtures-forwarder');
+    expect(forwarders).toHaveLength(1);
+  });
+});
