@@ -78,7 +78,7 @@ describe('sample incident: up, use, down', () => {
     expect(found.containers.length).toBeGreaterThanOrEqual(2);
     expect(found.networks).toHaveLength(1);
     expect(found.volumes.length).toBeGreaterThanOrEqual(1); // pricing's catalogue snapshot
-    for (const labels of [...found.containers.map((c) => c.Labels), ...found.networks.map((n) => n.Labels), ...found.volumes.map((v) => v.Labels!)]) {
+    for (const labels of [...found.containers.map((c) => c.Labels), ...found.networks.map((n) => n.Labels ?? {}), ...found.volumes.map((v) => v.Labels ?? {})]) {
       expect(labels[LABEL_SESSION]).toBe(session);
       expect(labels[LABEL_BUNDLE]).toBe('INC-2041');
       expect(labels).toHaveProperty(LABEL_SERVICE);
