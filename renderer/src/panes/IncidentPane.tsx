@@ -1,6 +1,7 @@
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { EmptyState } from '../components/EmptyState';
 import { useApp } from '../store/app';
+import { Verification } from './Verification';
 
 function when(iso?: string): string {
   return iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:00Z$/, 'Z') : '—';
@@ -141,6 +142,7 @@ export default function IncidentPane() {
           {m.createdBy ? ` by ${m.createdBy}` : ''}
         </dd>
       </dl>
+      <Verification bundle={bundle} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BundleManifest } from '../../bundle/manifest';
+import type { VerifyReport } from '../../bundle/problems';
 import { method } from '../define';
 
 /** A bundle opened by the backend; the renderer refers to it by `handle` in later calls. */
@@ -22,8 +23,29 @@ export interface RecentBundle {
   openedAt: string;
 }
 
+/** `repro verify --json`, plus what the UI needs to explain it. */
+export interface BundleVerifyResult extends VerifyReport {
+  /** Progress task id (events on the `progress` stream while it ran). */
+  task: string;
+  /** The public keys that were trusted for this check, and where each came from. */
+  trustedKeys: { keyid: string; source: string }[];
+}
+
+export interface SampleBundleInfo {
+  /** The sample incident shipped with the app. */
+  path: string;
+  /** The public key its signature is made with (examples/keys/sample.pub.pem). */
+  publicKey?: string;
+}
+
 export const bundleMethods = {
   'bundle.open': method(z.object({ path: z.string().min(1).max(4096) }).strict()).returns<OpenedBundleInfo>(),
   'bundle.close': method(z.object({ handle: z.string().min(1) }).strict()).returns<{ closed: boolean }>(),
   'bundle.recent': method(z.object({}).strict()).returns<RecentBundle[]>(),
+  /** Verify an open bundle: digests, image ids, signature, secrets. Streams `progress` (bytes). */
+  'bundle.verify': method(
+    z.object({ handle: z.string().min(1), keys: z.array(z.string().min(1).max(4096)).max(32).optional() }).strict(),
+    { streamsProgress: true },
+  ).returns<BundleVerifyResult>(),
+  'bundle.sample': method(z.object({}).strict()).returns<SampleBundleInfo | null>(),
 };

@@ -1,0 +1,127 @@
+import { useEffect, useMemo } from 'react';
+import type { OpenedBundleInfo } from '../../../shared/api/methods/bundle';
+import { explainSignature, fileResults, type FileStatus } from '../../../shared/bundle/report';
+import { ProgressBar } from '../components/ProgressBar';
+import { useApp } from '../store/app';
+import { useVerify } from '../store/verify';
+import './Verification.css';
+
+const STATUS_TEXT: Record<FileStatus, { text: string; tone: 'ok' | 'warn' | 'bad' }> = {
+  ok: { text: 'OK', tone: 'ok' },
+  missing: { text: 'missing', tone: 'bad' },
+  unlisted: { text: 'not listed', tone: 'bad' },
+  size: { text: 'size differs', tone: 'bad' },
+  digest: { text: 'digest differs', tone: 'bad' },
+  unsafe: { text: 'unsafe', tone: 'bad' },
+  image: { text: 'image id differs', tone: 'bad' },
+};
+
+function bytes(n?: number): string {
+  if (n === undefined) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+/** Verification of the open bundle: runs on open, shows progress, signature, problems and files. */
+export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
+  const entry = useVerify((s) => s.byHandle[bundle.handle]);
+  const verify = useVerify((s) => s.verify);
+  const progress = useApp((s) => s.tasks[`verify:${bundle.handle}`]);
+
+  useEffect(() => {
+    if (!useVerify.getState().byHandle[bundle.handle]) void verify(bundle);
+  }, [bundle, verify]);
+
+  const result = entry?.result;
+  const rows = useMemo(() => (result ? fileResults(bundle.manifest, result) : []), [bundle.manifest, result]);
+  const sig = result ? explainSignature(result.signature, result.trustedKeys.find((k) => k.keyid === result.signature.keyid)?.source) : undefined;
+
+  return (
+    <section className="verification" aria-labelledby="verification-title">
+      <div className="verification-head">
+        <h2 id="verification-title">Verification</h2>
+        {result && (
+          <span className={`badge ${result.ok ? 'ok' : 'bad'}`} data-testid="verify-status">
+            {result.ok ? '✔ Integrity holds' : '✘ Verification failed'}
+          </span>
+        )}
+        <button type="button" disabled={entry?.running} onClick={() => void verify(bundle)}>
+          {entry?.running ? 'Verifying…' : result ? 'Verify again' : 'Verify'}
+        </button>
+      </div>
+
+      {entry?.running && (progress ? <ProgressBar progress={progress} /> : <ProgressBar progress={{ task: 'verify', label: 'Verifying…', done: 0 }} />)}
+      {entry?.error && <p className="verification-error">Could not verify: {entry.error}</p>}
+
+      {result && sig && (
+        <>
+          <div className={`signature-badge ${sig.tone}`} data-testid="signature-badge">
+            <span className={`badge ${sig.tone}`}>{sig.tone === 'ok' ? '🔒' : sig.tone === 'bad' ? '⚠' : '○'} {sig.label}</span>
+            <p>{sig.detail}</p>
+            {result.signature.keyid && (
+              <p className="muted small">
+                key id <code>{result.signature.keyid}</code>
+              </p>
+            )}
+          </div>
+
+          <p className="muted">
+            {result.files.checked} files checked, {result.files.failed} failed
+            {result.problems.length > 0 ? `, ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}` : ''}
+            {result.warnings.length > 0 ? `, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : ''}.
+          </p>
+
+          {result.problems.length > 0 && (
+            <ul className="verify-list problems">
+              {result.problems.map((p, i) => (
+                <li key={i}>
+                  <code className="code-tag">{p.code}</code> {p.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {result.warnings.length > 0 && (
+            <ul className="verify-list warnings">
+              {result.warnings.map((w, i) => (
+                <li key={i}>
+                  <code className="code-tag">{w.code}</code> {w.message}
+                </li>
+              ))}
+            </ul>
+          )}
+
+          <div className="file-results">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th>File</th>
+                  <th className="num">Size</th>
+                  <th>Result</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.path} title={r.message}>
+                    <td>
+                      <code>{r.path}</code>
+                    </td>
+                    <td className="num">{bytes(r.size)}</td>
+                    <td>
+                      <span className={`badge ${STATUS_TEXT[r.status].tone}`}>{STATUS_TEXT[r.status].text}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
