@@ -7,13 +7,7 @@ import { method } from '../define';
  * JSON turns NaN and the infinities into null, and the web host speaks JSON: every number that
  * crosses the API from the canary area may arrive as null, and the types say so.
  */
-export type Wire<T> = T extends number
-  ? number | null
-  : T extends readonly (infer U)[]
-    ? Wire<U>[]
-    : T extends object
-      ? { [K in keyof T]: Wire<T[K]> }
-      : T;
+export type Wire<T> = T extends number ? number | null : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
 export interface ChartSeries {
   labels: Record<string, string>;

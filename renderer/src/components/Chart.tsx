@@ -1,0 +1,167 @@
+/**
+ * The one recharts wrapper of the app: every chart goes through here, so axes, colours, tooltips,
+ * animation (off: it costs frames with many charts) and sizing are decided once.
+ * Kinds:
+ *  - time:      series over time (canary vs baseline) with a brush to zoom into a window;
+ *  - histogram: two distributions side by side over shared bins (as shares, samples may differ in size);
+ *  - interval:  a confidence interval drawn against a tolerance band on the shift axis.
+ */
+import { memo, useMemo } from 'react';
+import {
+  Bar,
+  BarChart,
+  Brush,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+export interface TimeLine {
+  key: string;
+  label: string;
+  color: string;
+  /** [time ms, value or null for a gap] */
+  points: [number, number | null][];
+}
+
+export interface HistogramSeries {
+  key: string;
+  label: string;
+  color: string;
+  values: number[];
+}
+
+export type ChartSpec =
+  | { kind: 'time'; lines: TimeLine[]; brush?: boolean; unit?: string }
+  | { kind: 'histogram'; series: HistogramSeries[]; bins?: number; unit?: string }
+  | { kind: 'interval'; interval: [number, number]; estimate: number; band: [number, number]; label?: string };
+
+export interface ChartProps {
+  spec: ChartSpec;
+  height?: number;
+  /** Read by screen readers in place of the drawing. */
+  ariaLabel: string;
+}
+
+const axisTick = { fontSize: 11, fill: 'var(--muted)' };
+const tooltipStyle = { background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)', fontSize: 12 };
+
+export function formatValue(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}
+
+const formatTime = (t: number) => new Date(t).toISOString().slice(11, 19);
+
+/** Rows keyed by time, one column per line, for recharts' shared-data model (and the brush). */
+function mergeByTime(lines: TimeLine[]): Record<string, number | null>[] {
+  const rows = new Map<number, Record<string, number | null>>();
+  for (const line of lines) {
+    for (const [t, v] of line.points) {
+      let row = rows.get(t);
+      if (!row) rows.set(t, (row = { t }));
+      row[line.key] = v;
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.t! - b.t!);
+}
+
+function histogramRows(series: HistogramSeries[], binCount: number): Record<string, number | string>[] {
+  const all = series.flatMap((s) => s.values);
+  if (all.length === 0) return [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of all) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const width = hi > lo ? (hi - lo) / binCount : 1;
+  const rows = Array.from({ length: hi > lo ? binCount : 1 }, (_, i) => ({ x: formatValue(lo + (i + 0.5) * width) }) as Record<string, number | string>);
+  for (const s of series) {
+    const counts = new Array<number>(rows.length).fill(0);
+    for (const v of s.values) counts[Math.min(rows.length - 1, Math.floor((v - lo) / width))]!++;
+    counts.forEach((c, i) => (rows[i]![s.key] = s.values.length ? c / s.values.length : 0));
+  }
+  return rows;
+}
+
+function TimeChart({ lines, brush, unit }: Extract<ChartSpec, { kind: 'time' }>) {
+  const rows = useMemo(() => mergeByTime(lines), [lines]);
+  return (
+    <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+      <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+      <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatTime} tick={axisTick} stroke="var(--border)" />
+      <YAxis tick={axisTick} tickFormatter={(v: number) => formatValue(v)} stroke="var(--border)" width={56} unit={unit} />
+      <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => new Date(Number(t)).toISOString()} formatter={(v) => formatValue(v as number)} />
+      <Legend wrapperStyle={{ fontSize: 12 }} />
+      {lines.map((l) => (
+        <Line key={l.key} dataKey={l.key} name={l.label} stroke={l.color} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
+      ))}
+      {brush && rows.length > 20 && <Brush dataKey="t" height={22} stroke="var(--accent)" tickFormatter={formatTime} travellerWidth={8} />}
+    </LineChart>
+  );
+}
+
+function HistogramChart({ series, bins, unit }: Extract<ChartSpec, { kind: 'histogram' }>) {
+  const rows = useMemo(() => histogramRows(series, bins ?? 30), [series, bins]);
+  return (
+    <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} barGap={0} barCategoryGap={1}>
+      <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+      <XAxis dataKey="x" tick={axisTick} stroke="var(--border)" unit={unit} interval="preserveStartEnd" />
+      <YAxis tick={axisTick} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} stroke="var(--border)" width={44} />
+      <Tooltip contentStyle={tooltipStyle} formatter={(v) => `${((v as number) * 100).toFixed(1)}% of samples`} />
+      <Legend wrapperStyle={{ fontSize: 12 }} />
+      {series.map((s) => (
+        <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} fillOpacity={0.75} isAnimationActive={false} />
+      ))}
+    </BarChart>
+  );
+}
+
+function IntervalChart({ interval, estimate, band, label }: Extract<ChartSpec, { kind: 'interval' }>) {
+  const [lower, upper] = interval;
+  const ends = [lower, upper, band[0], band[1], 0, estimate];
+  const min = Math.min(...ends);
+  const max = Math.max(...ends);
+  const pad = (max - min || Math.abs(max) || 1) * 0.12;
+  const domain: [number, number] = [min - pad, max + pad];
+  // Two invisible points give the axes their extent; everything visible is a reference mark.
+  const extent = [
+    { x: domain[0], y: 0 },
+    { x: domain[1], y: 1 },
+  ];
+  return (
+    <ComposedChart data={extent} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+      <XAxis dataKey="x" type="number" domain={domain} tick={axisTick} tickFormatter={(v: number) => formatValue(v)} stroke="var(--border)" allowDataOverflow />
+      <YAxis type="number" domain={[0, 1]} hide />
+      <ReferenceArea x1={band[0]} x2={band[1]} y1={0} y2={1} fill="var(--muted)" fillOpacity={0.18} stroke="var(--muted)" strokeDasharray="4 3"
+        label={{ value: 'tolerance band', position: 'insideTop', fontSize: 11, fill: 'var(--muted)' }} />
+      <ReferenceArea x1={lower} x2={upper === lower ? upper + (domain[1] - domain[0]) * 0.002 : upper} y1={0.38} y2={0.62} fill="var(--chart-canary)" fillOpacity={0.85}
+        label={{ value: label ?? 'interval', position: 'insideBottom', fontSize: 11, fill: 'var(--text)', dy: 22 }} />
+      <ReferenceLine x={0} stroke="var(--text)" strokeOpacity={0.5} />
+      <ReferenceLine x={estimate} stroke="var(--text)" strokeWidth={2} label={{ value: 'estimate', position: 'top', fontSize: 11, fill: 'var(--text)' }} />
+      <Scatter dataKey="y" fill="transparent" isAnimationActive={false} />
+    </ComposedChart>
+  );
+}
+
+export const Chart = memo(function Chart({ spec, height = 220, ariaLabel }: ChartProps) {
+  return (
+    <figure className="chart" role="img" aria-label={ariaLabel} style={{ height, margin: 0 }}>
+      <ResponsiveContainer width="100%" height="100%" debounce={100}>
+        {spec.kind === 'time' ? <TimeChart {...spec} /> : spec.kind === 'histogram' ? <HistogramChart {...spec} /> : <IntervalChart {...spec} />}
+      </ResponsiveContainer>
+    </figure>
+  );
+});
