@@ -62,7 +62,7 @@ export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
       {result && sig && (
         <>
           <div className={`signature-badge ${sig.tone}`} data-testid="signature-badge">
-            <span className={`badge ${sig.tone}`}>{sig.tone === 'ok' ? '🔒' : sig.tone === 'bad' ? '⚠' : '○'} {sig.label}</span>
+            <span className={`badge ${sig.tone}`}>{sig.tone === 'ok' ? '✔' : sig.tone === 'bad' ? '✘' : '!'} {sig.label}</span>
             <p>{sig.detail}</p>
             {result.signature.keyid && (
               <p className="muted small">
