@@ -3,7 +3,7 @@
  * folder. Then bundle.json is read and checked (syntax, strict schema, path rules).
  * Integrity (digests, images, signature) is verifyBundle's job; opening is cheap.
  */
-import { lstat, mkdir, mkdtemp, open as openFile, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open as openFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
@@ -52,7 +52,8 @@ export async function openBundle(path: string, opts: OpenBundleOptions = {}): Pr
   const abs = resolve(path);
   let st;
   try {
-    st = await lstat(abs);
+    // The path the user chose may be a link to their bundle; links *inside* a bundle are refused.
+    st = await stat(abs);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new WorkbenchError('not_found', `no bundle at ${path}`);
     throw err;
