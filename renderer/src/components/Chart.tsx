@@ -142,7 +142,7 @@ function IntervalChart({ interval, estimate, band, label }: Extract<ChartSpec, {
     { x: domain[1], y: 1 },
   ];
   return (
-    <ComposedChart data={extent} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+    <ComposedChart data={extent} margin={{ top: 20, right: 16, bottom: 4, left: 8 }}>
       <XAxis dataKey="x" type="number" domain={domain} tick={axisTick} tickFormatter={(v: number) => formatValue(v)} stroke="var(--border)" allowDataOverflow />
       <YAxis type="number" domain={[0, 1]} hide />
       <ReferenceArea x1={band[0]} x2={band[1]} y1={0} y2={1} fill="var(--muted)" fillOpacity={0.18} stroke="var(--muted)" strokeDasharray="4 3"
