@@ -3,26 +3,17 @@
 // Electron's binary is absent (its download is blocked or skipped) or there is no display, say
 // so in one line and start the web host instead, printing its URL: the command works anywhere.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsStale } from './lib/freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
-const stamp = join(root, 'dist', 'renderer', 'index.html');
-const sources = Math.max(...['renderer', 'shared', 'electron'].map((d) => newestMtime(join(root, d))));
-if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources || !existsSync(join(root, 'dist', 'electron', 'cli', 'main.mjs'))) {
+if (buildIsStale(root)) {
   console.log('Building the workbench (first start, or sources changed)…');
   if (spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root }).status !== 0) process.exit(1);
 }

@@ -4,9 +4,10 @@
 // and a missing one FAILS with how to fix it: tests never skip silently.
 // Usage: npm test [-- unit|integration|e2e ...]   (default: all three, in that order)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsStale } from './lib/freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -19,14 +20,6 @@ function fail(message) {
   process.exit(1);
 }
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 if (suites.includes('integration') || suites.includes('e2e')) {
   const docker = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
@@ -37,9 +30,7 @@ if (suites.includes('e2e')) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) fail(`Chromium is missing at ${chromium}: \`apt-get install chromium\` (e2e tests drive Debian's Chromium; .ci/run installs it).`);
   // e2e tests run the built app, like a user: build when the sources are newer than dist/.
-  const stamp = join(root, 'dist', 'renderer', 'index.html');
-  const sources = Math.max(...['renderer', 'shared', 'electron'].map((d) => newestMtime(join(root, d))));
-  if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+  if (buildIsStale(root)) {
     console.log('npm test: building (sources are newer than dist/)');
     if (spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root }).status !== 0) fail('the build failed');
   }
