@@ -49,7 +49,12 @@ export function renderMarkdown(blocks: readonly DocBlock[]): string {
 
 /** Escape Markdown syntax and raw HTML in recorded text. */
 function inlineMd(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/([\\`*_[\]<>#|])/g, '\\$1');
+  return text
+    .replace(/\r?\n/g, ' ')
+    .replace(/([\\`*[\]<>|])/g, '\\$1')
+    // "_" only emphasises at a word boundary (NEW_PRICING stays readable); "#" only at the start.
+    .replace(/(^|\W)_|_(?=\W|$)/g, (m) => m.replace('_', '\\_'))
+    .replace(/^#/, '\\#');
 }
 
 function cellMd(text: string): string {

@@ -46,6 +46,9 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
   const [ws, setWs] = useState<RunbookWorkspaceInfo>();
   const [loadError, setLoadError] = useState<string>();
   const [text, setText] = useState('');
+  // What the editor is seeded with; typing does not flow back into it (that would race the
+  // keystrokes and reset the cursor), only a load does.
+  const [editorSeed, setEditorSeed] = useState('');
   const [save, setSave] = useState<SaveState>({ kind: 'saved', at: 0 });
   const [view, setView] = useState<'edit' | 'diff'>('edit');
   const [diffBase, setDiffBase] = useState<string>('bundle');
@@ -65,6 +68,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
       (info) => {
         setWs(info);
         setText(info.text);
+        setEditorSeed(info.text);
         latestText.current = info.text;
         revision.current = info.revision;
         setSave({ kind: 'saved', at: Date.now() });
@@ -78,6 +82,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
 
   const saveNow = useCallback((): Promise<void> => {
     clearTimeout(timer.current);
+    timer.current = undefined;
     if (!ws) return Promise.resolve();
     // Saves go one after another so each is based on the revision the previous one produced.
     savingChain.current = savingChain.current.then(async () => {
@@ -86,7 +91,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
       try {
         const r = await api.call('runbook.save', { bundleId: ws.bundleId, text: body, baseRevision: revision.current });
         revision.current = r.revision;
-        setWs((w) => (w ? { ...w, versions: r.versions, revision: r.revision } : w));
+        if (r.changed) setWs((w) => (w ? { ...w, versions: r.versions, revision: r.revision } : w));
         setSave(latestText.current === body ? { kind: 'saved', at: r.savedAt } : { kind: 'dirty' });
       } catch (err) {
         const e = err as Error & { code?: string };
@@ -96,21 +101,27 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
     return savingChain.current;
   }, [ws]);
 
+  const saveNowRef = useRef(saveNow);
+  saveNowRef.current = saveNow;
+
   const onChange = (value: string) => {
     latestText.current = value;
     setText(value);
     setSave({ kind: 'dirty' });
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => void saveNow(), AUTOSAVE_MS);
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      void saveNowRef.current();
+    }, AUTOSAVE_MS);
   };
 
-  // Do not lose the last keystrokes when leaving the pane.
-  useEffect(() => () => {
-    if (timer.current) {
-      clearTimeout(timer.current);
-      void saveNow();
-    }
-  }, [saveNow]);
+  // Do not lose the last keystrokes when leaving the pane (runs on unmount only).
+  useEffect(
+    () => () => {
+      if (timer.current !== undefined) void saveNowRef.current();
+    },
+    [],
+  );
 
   const parsed = useMemo(() => {
     const p = parseRunbook(text);
@@ -244,7 +255,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
         <div className="runbook-split">
           <div className="runbook-editor">
             <Editor
-              value={text}
+              value={editorSeed}
               language="markdown"
               onChange={onChange}
               height="calc(100vh - 200px)"

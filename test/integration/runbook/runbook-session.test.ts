@@ -1,0 +1,130 @@
+// The sample incident's runbook, run step by step against the sample brought up in the real
+// engine: outputs land in the record and in the report; secrets never do.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDockerClient } from '../../../electron/services/docker-engine';
+import { downSession, upFromPath } from '../../../electron/services/environments';
+import { closeRecordDbs, openRecordDb } from '../../../electron/services/record/db';
+import { generateReport } from '../../../electron/services/record/report';
+import { runRunbook, sessionReplayRunner } from '../../../electron/services/runbooks';
+import type { RunAllResult } from '../../../shared/runbook';
+import { removeSessions, sampleBundle, tempHome, uniqueSession } from '../environments/helpers';
+
+const docker = createDockerClient();
+const home = tempHome();
+const session = uniqueSession('runbook');
+const secretValue = `pk-${Math.random().toString(36).slice(2)}-do-not-store`;
+const runbook = readFileSync(join(sampleBundle, 'runbook.md'), 'utf8');
+
+describe('the sample runbook against a real session', () => {
+  let result: RunAllResult;
+  const streamed = new Map<number, string>();
+
+  beforeAll(async () => {
+    await upFromPath({
+      bundlePath: sampleBundle,
+      session,
+      secrets: { env: { REPRO_SECRET_PAYMENT_KEY: secretValue } },
+      docker,
+      stateDir: home.stateDir,
+      env: { ...process.env, REPRO_HOME: home.home },
+    });
+    result = await runRunbook({
+      docker,
+      stateDir: home.stateDir,
+      session,
+      text: runbook,
+      record: openRecordDb(home.stateDir),
+      replay: sessionReplayRunner(home.stateDir),
+      onOutput: (i, chunk) => streamed.set(i, (streamed.get(i) ?? '') + chunk),
+    });
+  });
+
+  afterAll(async () => {
+    await downSession(docker, home.stateDir, session).catch(() => {});
+    await removeSessions(docker, [session]);
+    closeRecordDbs();
+    home.cleanup();
+  });
+
+  it('runs every step in order and every expectation holds', () => {
+    expect(result.steps.map((s) => `${s.index}:${s.kind}:${s.ok}`)).toEqual([
+      '0:sh:true', '1:expect:true', '2:sh:true', '3:expect:true', '4:http:true', '5:expect:true',
+      '6:sh:true', '7:expect:true', '8:http:true', '9:expect:true', '10:replay:true', '11:expect:true',
+    ]);
+    expect(result.ok).toBe(true);
+    expect(result.steps[0]).toMatchObject({ service: 'pricing', exitCode: 0, output: 'NEW_PRICING=true\n' });
+    expect(result.steps[4]).toMatchObject({ service: 'checkout', status: 502 });
+    expect(JSON.parse(result.steps[4]!.output)).toEqual({ error: 'pricing failed', cart: 'legacy' });
+    expect(result.steps[5]!.expectation!.results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(JSON.parse(result.steps[10]!.output)).toMatchObject({ total: 8, matched: 8, mismatched: 0 });
+    // sh output was streamed while it ran, not only returned at the end.
+    expect(streamed.get(0)).toContain('NEW_PRICING=true');
+  });
+
+  it('records each step run with its text, output, exit code and expectation', () => {
+    const db = openRecordDb(home.stateDir);
+    const rec = db.requireSession(session);
+    const steps = db.events(rec.id, { kinds: ['step'] });
+    expect(steps).toHaveLength(12);
+    expect(steps[0]!.data).toMatchObject({ index: 0, kind: 'sh', service: 'pricing', text: 'env | grep NEW_PRICING', exitCode: 0, output: 'NEW_PRICING=true\n', ok: true });
+    expect(steps[5]!.data).toMatchObject({ kind: 'expect', expectation: { ok: true } });
+    expect(db.events(rec.id, { kinds: ['replay'] })).toHaveLength(1);
+    expect(rec.context.incident?.id).toBe('INC-2041');
+  });
+
+  it('a failed expectation stops Run All, and secret values are scrubbed from outputs and the record', async () => {
+    const text = [
+      '```sh {service=checkout}',
+      'echo "key=$PAYMENT_KEY"; env | grep PAYMENT_KEY',
+      '```',
+      '',
+      '```expect',
+      'contains "PAYMENT_KEY="',
+      '```',
+      '',
+      '```http',
+      'GET http://checkout/cgi-bin/checkout?cart=legacy',
+      '```',
+      '',
+      '```expect',
+      'status 200',
+      '```',
+      '',
+      '```sh {service=pricing}',
+      'echo never runs',
+      '```',
+    ].join('\n');
+    const r = await runRunbook({ docker, stateDir: home.stateDir, session, text, record: openRecordDb(home.stateDir) });
+    expect(r.ok).toBe(false);
+    expect(r.stoppedAt).toBe(3);
+    expect(r.steps).toHaveLength(4);
+    expect(r.steps[3]!.expectation!.results[0]!.message).toBe('expected status 200, got 502');
+    expect(r.steps[0]!.output).toBe('key=[redacted]\nPAYMENT_KEY=[redacted]\n');
+    const db = openRecordDb(home.stateDir);
+    const everything = JSON.stringify(db.events(db.requireSession(session).id));
+    expect(everything).toContain('key=[redacted]');
+    expect(everything).not.toContain(secretValue);
+    expect(readFileSync(join(home.stateDir, 'record.sqlite')).includes(Buffer.from(secretValue))).toBe(false);
+  });
+
+  it('a lone expectation checks the recorded output of the step before it', async () => {
+    const single = await runRunbook({ docker, stateDir: home.stateDir, session, text: runbook, record: openRecordDb(home.stateDir), from: 5, to: 6 });
+    expect(single).toMatchObject({ ok: true, steps: [{ index: 5, kind: 'expect', ok: true }] });
+  });
+
+  it('the report carries the steps with their outputs, the replay and the verdict', () => {
+    const db = openRecordDb(home.stateDir);
+    db.mark(session, 'reproduced', { note: '502 pricing failed on the legacy cart' });
+    const md = generateReport(db, session, { format: 'md', generator: 'test' });
+    expect(md).toContain('INC-2041');
+    expect(md).toMatch(/## Runbook steps run[\s\S]*step 1: sh on pricing ok\n\n```sh\nenv \| grep NEW_PRICING\n```[\s\S]*```\nNEW_PRICING=true\n```/);
+    expect(md).toContain('{"error":"pricing failed","cart":"legacy"}');
+    expect(md).toMatch(/\| .* \| as-recorded \| 8\/8 \| 8 \| 0 \| 0 \| 100\.0% \|/);
+    expect(md).toMatch(/Reproduced in \d/);
+    expect(md).not.toContain(secretValue);
+    const html = generateReport(db, session, { format: 'html', generator: 'test' });
+    expect(html).toContain('{&quot;error&quot;:&quot;pricing failed&quot;,&quot;cart&quot;:&quot;legacy&quot;}');
+  });
+});
