@@ -1,4 +1,5 @@
 import type { ProgressEvent } from '../../shared/api/events';
+import { formatBytes } from '../../shared/format/bytes';
 import type { CliIo } from './command';
 
 /** `--json`: exactly one JSON document on stdout. */
@@ -29,13 +30,5 @@ export function progressPrinter(io: CliIo): (p: ProgressEvent) => void {
 }
 
 export function formatAmount(n: number, unit?: ProgressEvent['unit']): string {
-  if (unit !== 'bytes') return String(n);
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+  return unit === 'bytes' ? formatBytes(n) : String(n);
 }

@@ -1,15 +1,8 @@
 import type { ProgressEvent } from '../../../shared/api/events';
+import { formatBytes } from '../../../shared/format/bytes';
 
 function amount(n: number, unit?: ProgressEvent['unit']): string {
-  if (unit !== 'bytes') return n.toLocaleString();
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i ? 1 : 0)} ${units[i]}`;
+  return unit === 'bytes' ? formatBytes(n) : n.toLocaleString();
 }
 
 /** One progress bar for every long arrow (verify, image loads, replays, trace parsing). */

@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { formatBytes } from '../../../shared/format/bytes';
 import type { OpenedBundleInfo } from '../../../shared/api/methods/bundle';
 import { explainSignature, fileResults, type FileStatus } from '../../../shared/bundle/report';
 import { ProgressBar } from '../components/ProgressBar';
@@ -17,15 +18,7 @@ const STATUS_TEXT: Record<FileStatus, { text: string; tone: 'ok' | 'warn' | 'bad
 };
 
 function bytes(n?: number): string {
-  if (n === undefined) return '—';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i ? 1 : 0)} ${units[i]}`;
+  return n === undefined ? '—' : formatBytes(n);
 }
 
 /** Verification of the open bundle: runs on open, shows progress, signature, problems and files. */
