@@ -51,6 +51,7 @@ export interface Mark {
 
 export interface SessionSummary {
   session: RecordSession;
+  /** The first action: the earliest recorded event, or the environment's up when that came first. */
   firstEventAt?: number;
   lastEventAt?: number;
   eventCount: number;

@@ -174,7 +174,9 @@ export class RecordDb {
   summary(sessionId: number): SessionSummary {
     const session = this.requireSession(sessionId);
     const agg = this.db.prepare('SELECT MIN(at) AS first, MAX(at) AS last, COUNT(*) AS n FROM events WHERE session_id = ?').get(sessionId) as { first: number | null; last: number | null; n: number };
-    const first = agg.first ?? undefined;
+    // The session's up is its first action even when up itself did not write an event.
+    const upAt = session.envCreatedAt ? Date.parse(session.envCreatedAt) : NaN;
+    const first = agg.first === null ? (Number.isFinite(upAt) ? upAt : undefined) : Number.isFinite(upAt) ? Math.min(agg.first, upAt) : agg.first;
     return {
       session,
       ...(first !== undefined ? { firstEventAt: first } : {}),

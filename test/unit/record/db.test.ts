@@ -38,6 +38,16 @@ describe('record database', () => {
     db.close();
   });
 
+  it('counts time to reproduce from the environment\'s up even when up wrote no event', () => {
+    const db = new RecordDb(join(dir, 'r.sqlite'), { now: clock });
+    const upAt = new Date(t - 300_000).toISOString();
+    db.recordEvent({ name: 's1', bundleId: 'INC-1', createdAt: upAt }, { kind: 'step', data: { index: 0 } });
+    t += 60_000;
+    db.mark('s1', 'reproduced');
+    expect(db.summary(db.requireSession('s1').id)).toMatchObject({ firstEventAt: t - 360_000, timeToReproduceMs: 360_000 });
+    db.close();
+  });
+
   it('never stores secret values', () => {
     const db = new RecordDb(join(dir, 'r.sqlite'), { now: clock });
     db.recordEvent({ name: 's1', bundleId: 'INC-1', context }, { kind: 'up', data: { env: { PAYMENT_KEY: 'sk_live_abcdef123456', MODE: 'x' } } });
