@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleProblem, VerifyReport } from '../../../shared/bundle/problems';
+import { loadKeyFile } from '../../services/bundles/keys';
 import { parseByteSize } from '../../services/bundles/limits';
 import { openBundle } from '../../services/bundles/open';
 import { verifyBundle } from '../../services/bundles/verify';
@@ -24,7 +25,7 @@ Keys: --key FILE (repeatable) trusts a PEM public key for this run and REQUIRES 
 signature; keys in the trusted-keys folder (${'<config>'}/trusted-keys/*.pem) are trusted too.
 
 Exit 0 when integrity holds (and, with --key, a trusted signature exists); 1 otherwise
-(an invalid signature is always 1); 2 usage error.
+(an invalid signature is always 1); 2 usage error (no such path, unusable --key file).
 
 Options:
   --key FILE         trust this public key (PEM, Ed25519); repeatable
@@ -60,8 +61,23 @@ Options:
     }
     const keys = (values.key ?? []).map((k) => resolve(io.cwd, k));
     const path = resolve(io.cwd, source);
+    // A key we cannot use is a mistake on the command line, not a verdict on the bundle.
+    for (const k of keys) {
+      try {
+        await loadKeyFile(k);
+      } catch (err) {
+        throw new UsageError(`--key ${k}: ${(err as Error).message}`);
+      }
+    }
 
-    const report = await runVerify(path, keys, { maxEntries, maxUnpackedBytes }, io);
+    let report: VerifyReport;
+    try {
+      report = await runVerify(path, keys, { maxEntries, maxUnpackedBytes }, io);
+    } catch (err) {
+      // No such path, or not a folder/archive: nothing was verified, so this is a usage error (exit 2).
+      if (err instanceof WorkbenchError && (err.code === 'not_found' || err.code === 'invalid_argument')) throw new UsageError(err.message);
+      throw err;
+    }
     if (values.json) printJson(io, report);
     else io.stdout(formatReport(report, source));
     return report.ok ? 0 : 1;
@@ -75,8 +91,13 @@ async function runVerify(
   io: CliIo,
 ): Promise<VerifyReport> {
   let opened;
+  const progress = progressPrinter(io);
   try {
-    opened = await openBundle(path, { limits, settingsDir: configDir(io.env) });
+    opened = await openBundle(path, {
+      limits,
+      settingsDir: configDir(io.env),
+      onUnpackProgress: (p) => progress({ task: 'unpack', label: 'Unpacking', done: p.done, total: p.total, unit: 'bytes', finished: p.done === p.total }),
+    });
   } catch (err) {
     const problems = (err as WorkbenchError).details as { problems?: BundleProblem[] } | undefined;
     if (err instanceof WorkbenchError && err.code === 'bundle_invalid' && problems?.problems) {
@@ -92,7 +113,6 @@ async function runVerify(
     throw err;
   }
   try {
-    const progress = progressPrinter(io);
     let last = 0;
     return await verifyBundle(opened, {
       keys,

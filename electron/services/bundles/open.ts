@@ -33,6 +33,8 @@ export interface OpenBundleOptions {
   workDir?: string;
   /** Folder holding settings.json (for limits); default configDir(). */
   settingsDir?: string;
+  /** Archive bytes read so far (compressed), for a progress bar while a big archive unpacks. */
+  onUnpackProgress?: (p: { done: number; total: number }) => void;
 }
 
 /** Upper bound for bundle.json itself; a manifest is metadata, not data. */
@@ -80,7 +82,7 @@ export async function openBundle(path: string, opts: OpenBundleOptions = {}): Pr
     await rm(dest, { recursive: true, force: true });
   };
   try {
-    await unpackArchive(abs, path, dest, limits);
+    await unpackArchive(abs, path, dest, limits, opts.onUnpackProgress && throttle(opts.onUnpackProgress, st.size));
     const root = await findRoot(dest);
     const { manifest, manifestText } = await readManifest(root, path);
     return { root, manifest, manifestText, source: path, packed: true, dispose };
@@ -89,6 +91,17 @@ export async function openBundle(path: string, opts: OpenBundleOptions = {}): Pr
     if (err instanceof ArchiveRefused) throw bundleInvalid([err.problem], path);
     throw err;
   }
+}
+
+/** At most ~10 progress reports a second, plus the last one. */
+function throttle(report: (p: { done: number; total: number }) => void, total: number): (done: number) => void {
+  let last = 0;
+  return (done) => {
+    const now = Date.now();
+    if (done < total && now - last < 100) return;
+    last = now;
+    report({ done, total });
+  };
 }
 
 /**

@@ -48,7 +48,13 @@ export interface UnpackStats {
  * problem (unsafe_archive / archive_limit / corrupt_archive). Does not clean up: the caller
  * owns `dest` and removes it on failure.
  */
-export async function unpackArchive(archive: string, archiveLabel: string, dest: string, limits: UnpackLimits): Promise<UnpackStats> {
+export async function unpackArchive(
+  archive: string,
+  archiveLabel: string,
+  dest: string,
+  limits: UnpackLimits,
+  onBytesRead?: (done: number) => void,
+): Promise<UnpackStats> {
   let refusal: BundleProblem | undefined;
   let entries = 0;
   let bytes = 0;
@@ -169,6 +175,13 @@ export async function unpackArchive(archive: string, archiveLabel: string, dest:
       }
       resolve();
     };
+    let read = 0;
+    if (onBytesRead) {
+      input.on('data', (c) => {
+        read += c.length;
+        onBytesRead(read);
+      });
+    }
     input.on('error', done);
     parser.on('error', done);
     parser.on('end', () => done());

@@ -104,6 +104,7 @@ describe('repro verify / keygen / sign / manifest / pack', () => {
     expect(await sha(join(dir, 'two.tgz'))).toBe(await sha(join(dir, 'one.tgz')));
     const v = await repro('verify', 'one.tgz', '--json');
     expect(v.code).toBe(0);
+    expect(v.stderr).toContain('Unpacking');
   });
 
   it('verify of a hostile archive exits 1 with the problem code in JSON', async () => {
@@ -121,5 +122,11 @@ describe('repro verify / keygen / sign / manifest / pack', () => {
     expect((await repro('verify')).code).toBe(2);
     expect((await repro('verify', 'bundle', '--max-bytes', 'lots')).code).toBe(2);
     expect((await repro('pack', 'bundle', '-o', 'x.zip')).code).toBe(2);
+    expect((await repro('verify', 'no-such-bundle')).code).toBe(2);
+    await writeFile(join(dir, 'not-a-key.pem'), 'hello');
+    const badKey = await repro('verify', 'bundle', '--key', 'not-a-key.pem');
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain('not-a-key.pem');
+    expect((await repro('verify', 'bundle', '--key', 'missing.pem')).code).toBe(2);
   });
 });
