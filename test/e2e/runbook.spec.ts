@@ -76,11 +76,20 @@ test.describe('runbook and record panes', () => {
     await snap(page, 'runbook-diff');
     await page.getByRole('button', { name: 'Edit' }).click();
 
+    // Run all: every step in order, the replay included, each with its result inline.
+    await page.getByRole('button', { name: 'Run all' }).click();
+    const step12 = page.getByRole('article', { name: 'Step 12', exact: true });
+    await expect(step12).toHaveClass(/step-ok/, { timeout: 120_000 });
+    await expect(step12.getByLabel('Step 12 expectations', { exact: true })).toContainText('$.mismatched is 0');
+    await expect(page.locator('.step-card.step-ok')).toHaveCount(12);
+    await expect(page.getByRole('button', { name: 'Run all' })).toBeEnabled();
+
     // The record has every run; mark reproduced and export the report.
     await page.getByRole('tab', { name: 'Record' }).click();
     const timeline = page.getByRole('list', { name: 'Timeline' });
     await expect(timeline).toContainText('runbook step 1 (sh on pricing): ok');
     await expect(timeline).toContainText('runbook step 5 (http on checkout): ok');
+    await expect(timeline).toContainText('replay as-recorded: 8/8 matched');
     await page.getByLabel('Note', { exact: true }).fill('legacy cart answers 502 like in prod');
     await page.getByRole('button', { name: 'Add note' }).click();
     await expect(timeline).toContainText('note: legacy cart answers 502 like in prod');
