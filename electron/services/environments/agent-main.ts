@@ -5,7 +5,6 @@
  * Started by spawnAgent(): `<node> agent-main --state-dir DIR --session NAME`.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleManifestSchema } from '../../../shared/bundle/manifest';
@@ -32,18 +31,6 @@ const handles: Array<{ name: string; handle: SessionPluginHandle }> = [];
 const me = currentProcessIdentity();
 let stopping = false;
 
-/**
- * Whether the gateway address is this machine's (engine runs here). Tried by binding, since
- * the OS interface list leaves out a bridge that has no running container yet.
- */
-function canBind(ip: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(0, ip, () => probe.close(() => resolve(true)));
-  });
-}
-
 async function shutdown(reason: string, code = 0): Promise<never> {
   if (!stopping) {
     stopping = true;
@@ -62,11 +49,8 @@ async function main(): Promise<void> {
   if (!record) throw new Error(`no session state for ${session} in ${stateDir}`);
   if (!record.network?.gatewayIp) throw new Error('session has no network gateway yet');
   const manifest = bundleManifestSchema.parse(JSON.parse(readFileSync(join(record.bundleRoot, 'bundle.json'), 'utf8')));
-  // Containers reach the host through their network's gateway when the engine runs here;
-  // otherwise (Docker Desktop, remote engine) through host.docker.internal.
-  const local = await canBind(record.network.gatewayIp);
-  const bindHost = local ? record.network.gatewayIp : '127.0.0.1';
-  const advertisedHost = local ? record.network.gatewayIp : 'host.docker.internal';
+  const plan = record.agentPlan;
+  if (!plan) throw new Error('session has no agent plan (bind address, reserved ports)');
   const ctxBase = {
     session: session!,
     bundleId: record.bundleId,
@@ -75,23 +59,23 @@ async function main(): Promise<void> {
     docker,
     networkName: record.network.name,
     gatewayIp: record.network.gatewayIp,
-    bindHost,
-    advertisedHost,
+    bindHost: plan.bindHost,
+    advertisedHost: plan.advertisedHost,
     labels: sessionLabels({ session: session!, bundleId: record.bundleId, stateDir: stateDir! }),
     sessionDir: store.dir(session!),
   };
-  const env: Record<string, string> = {};
-  const extraHosts: string[] = local ? [] : ['host.docker.internal:host-gateway'];
   const endpoints: Record<string, string> = {};
-  for (const plugin of sessionPlugins) {
-    const handle = await plugin.start({ ...ctxBase, log: (m) => log(`${plugin.name}: ${m}`) });
-    handles.push({ name: plugin.name, handle });
-    Object.assign(env, handle.env ?? {});
-    extraHosts.push(...(handle.extraHosts ?? []));
-    for (const [k, v] of Object.entries(handle.endpoints ?? {})) endpoints[`${plugin.name}.${k}`] = v;
-    log(`plugin ${plugin.name} started`);
-  }
-  process.stdout.write(JSON.stringify({ ...me, env, extraHosts, endpoints }) + '\n');
+  // Plugins start side by side: the up waits for the slowest, not for their sum.
+  await Promise.all(
+    sessionPlugins.map(async (plugin) => {
+      const port = plan.ports[plugin.name];
+      const handle = await plugin.start({ ...ctxBase, ...(port ? { reservedPort: port } : {}), log: (m) => log(`${plugin.name}: ${m}`) });
+      handles.push({ name: plugin.name, handle });
+      for (const [k, v] of Object.entries(handle.endpoints ?? {})) endpoints[`${plugin.name}.${k}`] = v;
+      log(`plugin ${plugin.name} started`);
+    }),
+  );
+  process.stdout.write(JSON.stringify({ ...me, endpoints }) + '\n');
   setInterval(() => void watch(), 1000).unref();
   // keep the process alive while plugins serve (their servers hold the loop) and for the watchdog
   setInterval(() => {}, 1 << 30);

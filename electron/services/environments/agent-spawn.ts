@@ -4,13 +4,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkbenchError } from '../../../shared/api/errors';
-import type { ProcessIdentity } from './process-identity';
+import { processStartTime, type ProcessIdentity } from './process-identity';
 
 export interface AgentReady {
   pid: number;
   startTime?: string;
-  env: Record<string, string>;
-  extraHosts: string[];
   endpoints: Record<string, string>;
 }
 
@@ -41,7 +39,10 @@ function nodeArgsFor(entry: string): string[] {
  * Start the session's agent detached (own process group, no tie to our stdio) so it survives
  * the CLI exiting, and wait for its one ready line with the env its plugins contribute.
  */
-export async function spawnAgent(opts: { stateDir: string; session: string; logFile: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<AgentReady> {
+export function spawnAgent(opts: { stateDir: string; session: string; logFile: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): {
+  identity: ProcessIdentity;
+  ready: Promise<AgentReady>;
+} {
   const entry = agentEntry(opts.env);
   const logFd = openSync(opts.logFile, 'a', 0o600);
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
@@ -58,8 +59,10 @@ export async function spawnAgent(opts: { stateDir: string; session: string; logF
   } finally {
     closeSync(logFd);
   }
-  const timeoutMs = opts.timeoutMs ?? 20_000;
-  return await new Promise<AgentReady>((resolve, reject) => {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const startTime = child.pid ? processStartTime(child.pid) : undefined;
+  const identity: ProcessIdentity = { pid: child.pid ?? -1, ...(startTime ? { startTime } : {}) };
+  const ready = new Promise<AgentReady>((resolve, reject) => {
     let buffered = '';
     const fail = (message: string) => {
       clearTimeout(timer);
@@ -89,6 +92,7 @@ export async function spawnAgent(opts: { stateDir: string; session: string; logF
       }
     });
   });
+  return { identity, ready };
 }
 
 /** Ask an agent to stop (it stops its plugins and exits); only if it is still the same process. */

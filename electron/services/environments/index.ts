@@ -10,6 +10,9 @@ import { openBundle, type OpenedBundle } from '../bundles/open';
 import { verifyBundle } from '../bundles/verify';
 import type { SecretSources } from './secrets';
 import { upSession, type UpReport } from './up';
+import { WorkbenchError } from '../../../shared/api/errors';
+import { readSessionManifest, sessionsRoot } from './session-info';
+import { SessionStore } from './state-store';
 
 export { upSession, defaultSessionName, sessionDrift, type UpReport } from './up';
 export { downSession, gcSessions, orphanReason, type DownReport, type GcReport } from './down';
@@ -65,4 +68,11 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
     await opened.dispose();
     throw err;
   }
+}
+
+/** A session's record and its bundle's manifest (undefined when the bundle folder is gone). */
+export function readSessionManifestOf(stateDir: string, session: string) {
+  const record = new SessionStore(sessionsRoot(stateDir)).read(session);
+  if (!record) throw new WorkbenchError('not_found', `No session named "${session}" (see repro status)`);
+  return { record, manifest: readSessionManifest(record) };
 }

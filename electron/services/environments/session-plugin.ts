@@ -21,20 +21,34 @@ export interface SessionPluginContext {
   /** Labels to put on any engine resource the plugin creates (so down/gc remove it). */
   labels: Record<string, string>;
   sessionDir: string;
+  /** A free port on bindHost the up reserved for this plugin (when it declares reservePort). */
+  reservedPort?: number;
   log: (message: string) => void;
 }
 
+/** What the up process knows before the agent runs: enough to compute a plugin's env. */
+export interface SessionPluginPlan {
+  session: string;
+  bundleId: string;
+  advertisedHost: string;
+  reservedPort?: number;
+}
+
 export interface SessionPluginHandle {
-  /** Environment variables added to every container of the session. */
-  env?: Record<string, string>;
-  /** Extra /etc/hosts entries ("name:ip") for every container of the session. */
-  extraHosts?: string[];
   /** Named addresses to show the engineer (e.g. { otlp: "http://172.20.0.1:4318" }). */
   endpoints?: Record<string, string>;
   stop(): Promise<void>;
 }
 
+/**
+ * Containers are created while the agent is still starting (a fresh process is slow), so a
+ * plugin's container env must be known up front: `envFor` computes it from the plan, and
+ * `reservePort` makes the up pick the port the plugin will listen on.
+ */
 export interface SessionPlugin {
   name: string;
+  reservePort?: boolean;
+  /** Environment variables added to every container of the session. */
+  envFor?(plan: SessionPluginPlan): Record<string, string>;
   start(ctx: SessionPluginContext): Promise<SessionPluginHandle>;
 }

@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, r
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/api/errors';
+import type { AgentPlan } from './host-address';
 import type { ProcessIdentity } from './process-identity';
 
 export type SessionPhase = 'starting' | 'running' | 'failed' | 'stopping' | 'down';
@@ -38,6 +39,9 @@ export interface SessionRecord {
   /** The detached agent owning a running session (OTLP receiver, fixtures stub). */
   agent?: ProcessIdentity & { endpoints?: Record<string, string> };
   network?: { name: string; id?: string; gatewayIp?: string };
+  /** Where the agent listens and which ports the up reserved for its plugins. */
+  agentPlan?: AgentPlan;
+  extraHosts?: string[];
   volumes: string[];
   services: ServiceState[];
   secretNames: string[];

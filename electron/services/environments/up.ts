@@ -8,6 +8,8 @@ import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifes
 import type { OpenedBundle } from '../bundles/open';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { containerCreateOptions, serviceEnv } from './container-spec';
+import { canBind, freePort, type AgentPlan } from './host-address';
+import { sessionPlugins } from './plugins';
 import { computeDrift, type DriftItem } from './drift';
 import { waitUntilReady } from './health';
 import { ensureImage } from './images';
@@ -100,6 +102,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   store.write(record);
 
   let agent: AgentReady | undefined;
+  let agentStarting: Promise<AgentReady> | undefined;
   try {
     // 1. the network first: its gateway is how containers reach the agent, so the agent can
     //    start (slow: a fresh Node process) while the images load
@@ -111,13 +114,33 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     record.network = { name: networkName, id: netInfo.Id, gatewayIp };
     store.write(record);
 
-    // 2. the agent (OTLP receiver and other plugins; their env goes into every container) ...
+    // 2. the agent (OTLP receiver, fixtures stub) starts in its own process, slow to boot, so
+    //    everything below overlaps with it: the up reserves the plugins' ports and computes
+    //    their container env itself. Containers reach the agent on the gateway when the engine
+    //    runs on this machine, else through host.docker.internal.
+    const local = await canBind(gatewayIp);
+    const plan: AgentPlan = { bindHost: local ? gatewayIp : '127.0.0.1', advertisedHost: local ? gatewayIp : 'host.docker.internal', ports: {} };
+    const pluginEnv: Record<string, string> = {};
+    for (const plugin of sessionPlugins) {
+      if (plugin.reservePort) plan.ports[plugin.name] = await freePort(plan.bindHost);
+      const port = plan.ports[plugin.name];
+      Object.assign(pluginEnv, plugin.envFor?.({ session: name, bundleId, advertisedHost: plan.advertisedHost, ...(port ? { reservedPort: port } : {}) }) ?? {});
+    }
+    const featureFlags = manifest.provenance.featureFlags;
+    record.agentPlan = plan;
+    record.extraHosts = local ? [] : ['host.docker.internal:host-gateway'];
+    record.injectedEnv = { ...pluginEnv, ...(featureFlags ? { REPRO_FEATURE_FLAGS: JSON.stringify(featureFlags) } : {}) };
+    store.write(record);
     progress({ task: `up:${name}:agent`, label: 'Starting session agent', done: 0 });
-    const agentStarting = spawnAgent({ stateDir, session: name, logFile: join(store.dir(name), 'agent.log'), ...(opts.env ? { env: opts.env } : {}) });
-    // an agent that fails while images load must not become an unhandled rejection
+    const spawned = spawnAgent({ stateDir, session: name, logFile: join(store.dir(name), 'agent.log'), ...(opts.env ? { env: opts.env } : {}) });
+    agentStarting = spawned.ready;
+    // an agent that fails while the rest goes on must not become an unhandled rejection
     agentStarting.catch(() => {});
+    // recorded at once, so gc can stop it should this up die before the agent is ready
+    record.agent = spawned.identity;
+    store.write(record);
 
-    // 3. ... while the images load, all at once (the engine serialises what it must)
+    // 3. images, all at once (the engine serialises what it must)
     await Promise.all(
       order.map((svc) =>
         ensureImage(docker, svc, opened.root, (p) => {
@@ -129,16 +152,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
         }),
       ),
     );
-    agent = await agentStarting;
-    record.agent = { pid: agent.pid, ...(agent.startTime ? { startTime: agent.startTime } : {}), endpoints: agent.endpoints };
-    const featureFlags = manifest.provenance.featureFlags;
-    record.injectedEnv = { ...agent.env, ...(featureFlags ? { REPRO_FEATURE_FLAGS: JSON.stringify(featureFlags) } : {}) };
-    store.write(record);
-    progress({ task: `up:${name}:agent`, label: 'Session agent ready', done: 1, total: 1, finished: true });
 
     // 4. create every container (volumes filled from snapshots) at once, then start them in
     //    dependsOn order, each waiting for the previous one's healthcheck
-    const ctx = { name, record, store, labelInput, secrets, extraHosts: agent.extraHosts, opened, progress };
+    const ctx = { name, record, store, labelInput, secrets, extraHosts: record.extraHosts, opened, progress };
     const created = await Promise.all(order.map((svc) => createService(docker, svc, ctx)));
     record.services = created.map((c) => c.state);
     store.write(record);
@@ -146,6 +163,11 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       created[i]!.state.endpoints = await startService(docker, svc, created[i]!.container, ctx);
       store.write(record);
     }
+    progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
+    agent = await agentStarting;
+    record.agent = { pid: agent.pid, ...(agent.startTime ? { startTime: agent.startTime } : {}), endpoints: agent.endpoints };
+    store.write(record);
+    progress({ task: `up:${name}:agent`, label: 'Session agent ready', done: 1, total: 1, finished: true });
 
     // 5. drift: what the engine runs vs what was captured
     const drift = await sessionDrift(docker, manifest, record, secrets);
@@ -156,6 +178,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     return { session: name, services: info.services.map(reportService), drift };
   } catch (err) {
     progress({ task: `up:${name}`, label: 'Up failed; removing what was created', done: 0, error: (err as Error).message, finished: true });
+    // Let a still-starting agent finish (its plugins may be creating resources), then stop it,
+    // so the removal below sees everything it made.
+    if (!agent && agentStarting) agent = await agentStarting.catch(() => undefined);
+    if (agent) signalAgent(agent, isProcessAlive);
     await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
       // engine gone: the session stays 'failed' with resources listed for gc
     });
@@ -163,7 +189,6 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     record.error = { message: (err as Error).message, ...((err as WorkbenchError).details !== undefined ? { details: (err as WorkbenchError).details } : {}) };
     delete record.upOwner;
     store.write(record);
-    if (agent) signalAgent(agent, isProcessAlive);
     throw err;
   }
 }

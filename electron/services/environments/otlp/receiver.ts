@@ -101,20 +101,23 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
 /** The OTLP receiver as a session plugin: containers get OTEL_* pointing at it. */
 export const otlpReceiverPlugin: SessionPlugin = {
   name: 'otlp-receiver',
+  reservePort: true,
+  envFor(plan) {
+    return {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://${plan.advertisedHost}:${plan.reservedPort}`,
+      // values are percent-encoded as the OTel spec asks (W3C baggage octets)
+      OTEL_RESOURCE_ATTRIBUTES: `repro.session=${encodeURIComponent(plan.session)},repro.bundle=${encodeURIComponent(plan.bundleId)}`,
+    };
+  },
   async start(ctx) {
     const receiver = await startOtlpReceiver({
       host: ctx.bindHost,
+      ...(ctx.reservedPort ? { port: ctx.reservedPort } : {}),
       outDir: join(ctx.sessionDir, 'otlp'),
       onSpans: (n, file) => ctx.log(`otlp: ${n} spans -> ${file}`),
     });
-    const endpoint = `http://${ctx.advertisedHost}:${receiver.port}`;
     return {
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-        // values are percent-encoded as the OTel spec asks (W3C baggage octets)
-        OTEL_RESOURCE_ATTRIBUTES: `repro.session=${encodeURIComponent(ctx.session)},repro.bundle=${encodeURIComponent(ctx.bundleId)}`,
-      },
-      endpoints: { otlp: endpoint, otlpHost: `http://${ctx.bindHost}:${receiver.port}` },
+      endpoints: { otlp: `http://${ctx.advertisedHost}:${receiver.port}`, otlpHost: `http://${ctx.bindHost}:${receiver.port}` },
       stop: () => receiver.close(),
     };
   },
