@@ -12,6 +12,7 @@ import { runbookMethods } from './methods/runbook';
 import { recordMethods } from './methods/record';
 import { tracesMethods } from './methods/traces';
 import { canaryMethods } from './methods/canary';
+import { environmentMethods } from './methods/environment';
 
 export const methods = {
   ...appMethods,
@@ -20,6 +21,7 @@ export const methods = {
   ...recordMethods,
   ...tracesMethods,
   ...canaryMethods,
+  ...environmentMethods,
 } as const satisfies Record<string, MethodDef>;
 
 export type Methods = typeof methods;

@@ -9,6 +9,7 @@ import { runbookHandlers } from './runbook';
 import { recordHandlers } from './record';
 import { tracesHandlers } from './traces';
 import { canaryHandlers } from './canary';
+import { environmentHandlers } from './environment';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
@@ -18,4 +19,5 @@ export const handlers: HandlerMap<MethodName> = {
   ...recordHandlers,
   ...tracesHandlers,
   ...canaryHandlers,
+  ...environmentHandlers,
 };

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { method } from '../define';
+import type { LogEvent } from '../events';
+import type { EngineStatus } from './app';
+
+export type ServiceHealth = 'healthy' | 'unhealthy' | 'none' | 'unknown';
+
+export interface EnvEndpoint {
+  container: number;
+  url: string;
+}
+
+export interface EnvServiceInfo {
+  name: string;
+  containerId?: string;
+  /** Engine state (running, exited ...), 'missing' when the container is gone, 'unknown' when the engine cannot be asked. */
+  state: string;
+  health: ServiceHealth;
+  exitCode?: number;
+  endpoints: EnvEndpoint[];
+}
+
+export interface EnvSessionInfo {
+  name: string;
+  bundleId: string;
+  bundleRoot: string;
+  bundleSource: string;
+  createdAt: string;
+  phase: 'starting' | 'running' | 'failed' | 'stopping' | 'down';
+  services: EnvServiceInfo[];
+  network: { name: string; gatewayIp: string };
+  stateDir: string;
+  agent: { alive: boolean; pid?: number; endpoints: Record<string, string> };
+  injectedEnv: Record<string, string>;
+  engineError?: { error: string; hint?: string };
+  error?: { message: string; details?: unknown };
+}
+
+export interface DriftItem {
+  service: string;
+  field: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+/** Exactly `repro up --json`. */
+export interface EnvUpReport {
+  session: string;
+  services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: EnvEndpoint[] }>;
+  drift: DriftItem[];
+}
+
+export interface EnvSecretNeed {
+  name: string;
+  required: boolean;
+  services: string[];
+  /** Whether the backend already has a value (REPRO_SECRET_<NAME> in its environment). Never the value. */
+  available: boolean;
+}
+
+const sessionName = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, { message: 'expected a session name (a-z 0-9 _ . -, up to 63)' });
+const serviceName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'expected a service name' });
+
+export const environmentMethods = {
+  /** Engine status and sessions (not down unless `all`); with `probe`, each healthcheck runs once. */
+  'env.list': method(z.object({ all: z.boolean().optional(), probe: z.boolean().optional() }).strict()).returns<{ engine: EngineStatus; sessions: EnvSessionInfo[] }>(),
+  'env.get': method(z.object({ session: sessionName }).strict()).returns<EnvSessionInfo>(),
+  /** The secrets an open bundle's services need, and which the backend already has. */
+  'env.secrets': method(z.object({ handle: z.string().min(1) }).strict()).returns<EnvSecretNeed[]>(),
+  /** Bring an open bundle's environment up. Streams `progress`; secrets are used for this call only. */
+  'env.up': method(
+    z
+      .object({
+        handle: z.string().min(1),
+        session: sessionName.optional(),
+        secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(65536)).optional(),
+      })
+      .strict(),
+    { streamsProgress: true },
+  ).returns<EnvUpReport>(),
+  'env.down': method(z.object({ session: sessionName }).strict()).returns<{ session: string; removed: { containers: number; networks: number; volumes: number }; agentStopped: boolean }>(),
+  'env.gc': method(z.object({}).strict()).returns<{ collected: Array<{ session: string; reason: string; removed: { containers: number; networks: number; volumes: number } }> }>(),
+  'env.drift': method(z.object({ session: sessionName }).strict()).returns<DriftItem[]>(),
+  /** Log history, merged across services in time order. */
+  'env.logs': method(z.object({ session: sessionName, service: serviceName.optional(), tail: z.int().min(0).max(100_000).optional() }).strict()).returns<LogEvent[]>(),
+  /** Follow new log lines: they arrive on the `log` event stream until env.logsStop. */
+  'env.logsFollow': method(z.object({ session: sessionName, service: serviceName.optional() }).strict()).returns<{ subscription: string }>(),
+  'env.logsStop': method(z.object({ subscription: z.string().min(1) }).strict()).returns<{ stopped: boolean }>(),
+  'env.restartService': method(z.object({ session: sessionName, service: serviceName }).strict()).returns<{ endpoints: EnvEndpoint[] }>(),
+  'env.stopService': method(z.object({ session: sessionName, service: serviceName }).strict()).returns<{ stopped: true }>(),
+};
