@@ -85,9 +85,21 @@ function describeBinary(a: Uint8Array, b: Uint8Array): string {
   return `binary bodies differ: recorded ${a.length} bytes, replayed ${b.length} bytes; first difference at byte ${at}\n  recorded …${around(a)}…\n  replayed …${around(b)}…`;
 }
 
-export function compareResponses(recorded: ComparableResponse, replayed: ComparableResponse, rules: NoiseRules): Comparison {
-  const matcher = new NoiseMatcher(rules.jsonPaths);
-  const ignoredHeaders = new Set(rules.headers.map((h) => h.toLowerCase()));
+/** Noise rules parsed once for a whole replay (parsing per response would dominate at max rate). */
+export interface CompiledNoise {
+  matcher: NoiseMatcher;
+  ignoredHeaders: Set<string>;
+}
+
+export function compileNoise(rules: NoiseRules): CompiledNoise {
+  return { matcher: new NoiseMatcher(rules.jsonPaths), ignoredHeaders: new Set(rules.headers.map((h) => h.toLowerCase())) };
+}
+
+/** A parsed recorded JSON body can be reused across responses (same entry replayed again). */
+export type JsonCache = WeakMap<Uint8Array, { ok: true; value: unknown } | { ok: false }>;
+
+export function compareResponses(recorded: ComparableResponse, replayed: ComparableResponse, rules: NoiseRules | CompiledNoise, cache?: JsonCache): Comparison {
+  const { matcher, ignoredHeaders } = 'matcher' in rules ? rules : compileNoise(rules);
   const statusMatches = recorded.status === replayed.status;
   // 204/304 (and HEAD-like empties) carry no content: their content-type and body say nothing.
   const noContent = recorded.status === 204 || recorded.status === 304;
@@ -102,21 +114,32 @@ export function compareResponses(recorded: ComparableResponse, replayed: Compara
   let replayedText: string | undefined;
   let bodyDiff = '';
 
-  const recJson = isJsonMime(recorded.contentType) ? parseJson(recorded.body) : { ok: false as const };
+  const parseRecorded = () => {
+    const hit = cache?.get(recorded.body);
+    if (hit) return hit;
+    const parsed = parseJson(recorded.body);
+    cache?.set(recorded.body, parsed);
+    return parsed;
+  };
+  const recJson = !noContent && isJsonMime(recorded.contentType) ? parseRecorded() : { ok: false as const };
   if (noContent) {
     bodyKind = 'empty';
     bodyMatches = true;
   } else if (recJson.ok) {
     bodyKind = 'json';
     const repJson = parseJson(replayed.body);
-    recordedText = canonicalJsonText(recJson.value, matcher);
     if (repJson.ok) {
       const d = diffJson(recJson.value, repJson.value, matcher);
       differences = d.differences;
       differenceCount = d.total;
       bodyMatches = d.total === 0;
-      replayedText = canonicalJsonText(repJson.value, matcher);
+      // The side-by-side texts are only for showing a mismatch; building them costs more than the diff.
+      if (!bodyMatches || !statusMatches || !contentTypeMatches) {
+        recordedText = canonicalJsonText(recJson.value, matcher);
+        replayedText = canonicalJsonText(repJson.value, matcher);
+      }
     } else {
+      recordedText = canonicalJsonText(recJson.value, matcher);
       bodyMatches = false;
       differenceCount = 1;
       replayedText = tryStrictUtf8(replayed.body) ?? `(${replayed.body.length} bytes of binary)`;

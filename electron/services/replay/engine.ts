@@ -6,9 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifest';
-import { compareResponses } from '../../../shared/replay/compare';
+import { compareResponses, compileNoise, type JsonCache } from '../../../shared/replay/compare';
 import { headerValue, type HarEntry } from '../../../shared/replay/har';
-import { NoiseMatcher } from '../../../shared/replay/jsonpath';
 import { judgeLatency, latencyHistogram, summarizeLatency } from '../../../shared/replay/latency';
 import type { RunResponse } from '../../../shared/replay/noise';
 import { formatReplayMode, parseReplayMode, successRate, type ReplayBodies, type ReplayMode, type ReplayReport, type ReplayResult } from '../../../shared/replay/report';
@@ -49,6 +48,8 @@ export interface ExecuteReplayOptions {
   extraNoise?: readonly string[];
   /** Replay these instead of the bundle's traffic (already ordered). */
   entries?: HarEntry[];
+  /** Keep every decoded replayed response in memory (noise suggestions need them). */
+  keepResponses?: boolean;
   onProgress?: (p: ReplayProgress) => void;
   signal?: AbortSignal;
   now?: () => Date;
@@ -121,8 +122,9 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     jsonPaths: [...new Set([...(manifest.replay?.noise?.jsonPaths ?? []), ...(opts.extraNoise ?? [])])],
     headers: [...(manifest.replay?.noise?.headers ?? [])],
   };
+  let compiled;
   try {
-    new NoiseMatcher(noise.jsonPaths);
+    compiled = compileNoise(noise);
   } catch (err) {
     throw new WorkbenchError('bundle_invalid', `replay.noise.jsonPaths: ${(err as Error).message}`);
   }
@@ -143,6 +145,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   const responses: RunResponse[] = [];
   const progress: ReplayProgress = { total: entries.length, sent: 0, done: 0, matched: 0, mismatched: 0, errors: 0 };
   const inflight = new Set<Promise<void>>();
+  const recordedJson: JsonCache = new WeakMap();
+  const recordedBodies = new WeakMap<HarEntry, Uint8Array>();
 
   const finish = (r: ReplayResult) => {
     results[r.index] = r;
@@ -175,7 +179,11 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
       finish({ ...base, status: null, outcome: 'error', error: `${message} (sending to ${req.target.url})`, latencyMs: null });
       return;
     }
-    const recordedBody = entry.response.bodyForm === 'text' || entry.response.bodyForm === 'empty' ? entry.response.body : tryUndoContentEncoding(entry.response.body, headerValue(entry.response.headers, 'content-encoding'));
+    let recordedBody = recordedBodies.get(entry);
+    if (!recordedBody) {
+      recordedBody = entry.response.bodyForm === 'text' || entry.response.bodyForm === 'empty' ? entry.response.body : tryUndoContentEncoding(entry.response.body, headerValue(entry.response.headers, 'content-encoding'));
+      recordedBodies.set(entry, recordedBody);
+    }
     let replayedBody = res.body;
     let decodeNote = '';
     try {
@@ -184,8 +192,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
       decodeNote = `\n(replayed body kept as sent: ${(err as Error).message})`;
     }
     const replayedContentType = headerValue(res.headers, 'content-type');
-    responses.push({ index, status: res.status, contentType: replayedContentType, body: replayedBody });
-    const cmp = compareResponses({ status: entry.response.status, contentType: entry.response.contentType, body: recordedBody }, { status: res.status, contentType: replayedContentType, body: replayedBody }, noise);
+    if (opts.keepResponses) responses.push({ index, status: res.status, contentType: replayedContentType, body: replayedBody });
+    const cmp = compareResponses({ status: entry.response.status, contentType: entry.response.contentType, body: recordedBody }, { status: res.status, contentType: replayedContentType, body: replayedBody }, compiled, recordedJson);
     const latencyMs = Math.round(res.latencyMs * 100) / 100;
     if (cmp.outcome === 'mismatched') {
       bodies.push({
@@ -201,7 +209,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   try {
     for (let i = 0; i < entries.length; i++) {
       if (opts.signal?.aborted) break;
-      await sleep(t0 + offsets[i]! - performance.now(), opts.signal);
+      const wait = t0 + offsets[i]! - performance.now();
+      if (wait > 0) await sleep(wait, opts.signal);
       if (opts.signal?.aborted) break;
       await slots.acquire();
       if (opts.signal?.aborted) {

@@ -2,7 +2,7 @@
  * The replay's HTTP client: undici with a keep-alive pool per origin (as fast as Node gets), raw
  * bytes back (no automatic decompression, so the body compared is what the server sent).
  */
-import { Agent, request } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { HeaderPair } from '../../../shared/replay/har';
 
 export interface SentResponse {
@@ -22,8 +22,28 @@ export class ReplayHttpError extends Error {
   }
 }
 
-export function createReplayAgent(concurrency: number): Agent {
-  return new Agent({ connections: Math.max(1, concurrency), pipelining: 1, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+/**
+ * One keep-alive pool per target origin (a session has a few services at most). A Pool per
+ * origin rather than an Agent: the Agent's per-request routing showed up at max rate.
+ */
+export class ReplayAgent {
+  private readonly pools = new Map<string, Pool>();
+  constructor(private readonly connections: number) {}
+  pool(origin: string): Pool {
+    let p = this.pools.get(origin);
+    if (!p) {
+      p = new Pool(origin, { connections: Math.max(1, this.connections), pipelining: 1, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+      this.pools.set(origin, p);
+    }
+    return p;
+  }
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+  }
+}
+
+export function createReplayAgent(concurrency: number): ReplayAgent {
+  return new ReplayAgent(concurrency);
 }
 
 function explain(err: unknown, timeoutMs: number, signal?: AbortSignal): ReplayHttpError {
@@ -38,33 +58,69 @@ function explain(err: unknown, timeoutMs: number, signal?: AbortSignal): ReplayH
   return new ReplayHttpError(`${e.message ?? String(err)}${code ? ` (${code})` : ''}`, 'other');
 }
 
-export async function sendRequest(
-  agent: Agent,
+/**
+ * Send one request and collect the whole answer. Uses undici's dispatch with a handler (no
+ * response stream, no per-request promise chain inside undici): at max rate the client's own CPU
+ * per request decides how close the replay gets to the target's capacity.
+ */
+export function sendRequest(
+  agent: ReplayAgent,
   req: { url: string; method: string; headers: HeaderPair[]; body: Uint8Array | null },
   opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<SentResponse> {
   const flat: string[] = [];
   for (const h of req.headers) flat.push(h.name, h.value);
-  const started = performance.now();
-  try {
-    const res = await request(req.url, {
-      dispatcher: agent,
-      method: req.method as 'GET',
-      headers: flat,
-      body: req.body ?? null,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-    const body = new Uint8Array(await res.body.arrayBuffer());
-    const latencyMs = performance.now() - started;
-    const headers: HeaderPair[] = [];
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (Array.isArray(value)) for (const v of value) headers.push({ name, value: v });
-      else if (value !== undefined) headers.push({ name, value });
-    }
-    return { status: res.statusCode, headers, body, latencyMs };
-  } catch (err) {
-    throw explain(err, opts.timeoutMs, opts.signal);
-  }
+  // Origin = scheme://host:port; the rest (path and query) is sent byte for byte.
+  const cut = req.url.indexOf('/', req.url.indexOf('//') + 2);
+  const origin = cut < 0 ? req.url : req.url.slice(0, cut);
+  const path = cut < 0 ? '/' : req.url.slice(cut);
+  const { signal, timeoutMs } = opts;
+  return new Promise<SentResponse>((resolve, reject) => {
+    if (signal?.aborted) return reject(new ReplayHttpError('cancelled', 'cancelled'));
+    const started = performance.now();
+    let status = 0;
+    let headers: HeaderPair[] = [];
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    const onAbort = () => controller?.abort(new ReplayHttpError('cancelled', 'cancelled'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = (err: unknown, res?: SentResponse) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err instanceof ReplayHttpError ? err : explain(err, timeoutMs, signal));
+      else resolve(res!);
+    };
+    agent.pool(origin).dispatch(
+      { path, method: req.method as Dispatcher.HttpMethod, headers: flat, body: req.body ?? null, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (signal?.aborted) c.abort(new ReplayHttpError('cancelled', 'cancelled'));
+        },
+        onResponseStart(_c, statusCode, h) {
+          status = statusCode;
+          headers = [];
+          for (const name in h) {
+            const value = h[name];
+            if (Array.isArray(value)) for (const v of value) headers.push({ name, value: v });
+            else if (value !== undefined) headers.push({ name, value: String(value) });
+          }
+        },
+        onResponseData(_c, chunk) {
+          chunks.push(chunk);
+          size += chunk.length;
+        },
+        onResponseEnd() {
+          const body = chunks.length === 1 ? new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, size) : new Uint8Array(Buffer.concat(chunks, size));
+          done(null, { status, headers, body, latencyMs: performance.now() - started });
+        },
+        onResponseError(_c, err) {
+          done(err);
+        },
+      },
+    );
+  });
 }

@@ -92,8 +92,8 @@ export async function replaySession(
  */
 export async function suggestNoiseFor(opts: Omit<ExecuteReplayOptions, 'extraNoise' | 'mode'> & { session: ReplaySessionLike & { stateDir: string } }): Promise<NoiseSuggestions & { noise: string[] }> {
   const accepted = await readAcceptedNoise(opts.session.stateDir);
-  const first = await executeReplay({ ...opts, mode: 'max', extraNoise: accepted });
+  const first = await executeReplay({ ...opts, mode: 'max', extraNoise: accepted, keepResponses: true });
   if (opts.signal?.aborted) throw new WorkbenchError('cancelled', 'noise suggestion cancelled');
-  const second = await executeReplay({ ...opts, mode: 'max', extraNoise: accepted });
+  const second = await executeReplay({ ...opts, mode: 'max', extraNoise: accepted, keepResponses: true });
   return { ...suggestNoise(first.responses, second.responses, first.report.noise.jsonPaths), noise: first.report.noise.jsonPaths };
 }

@@ -76,7 +76,10 @@ describe('compareResponses', () => {
   it('ignores noise paths and masks them in the side-by-side text', () => {
     const r = compareResponses(json(200, { id: 1, servedAt: 'a' }), json(200, { id: 1, servedAt: 'b' }), { jsonPaths: ['$.servedAt'], headers: [] });
     expect(r.outcome).toBe('matched');
-    expect(r.recordedText).toContain('«noise»');
+    const m = compareResponses(json(200, { id: 1, servedAt: 'a' }), json(200, { id: 2, servedAt: 'b' }), { jsonPaths: ['$.servedAt'], headers: [] });
+    expect(m.differences.map((d) => d.path)).toEqual(['$.id']);
+    expect(m.recordedText).toContain('"servedAt": "«noise»"');
+    expect(m.replayedText).toContain('"servedAt": "«noise»"');
   });
   it('ignores content-type when the bundle lists it as a noise header', () => {
     const r = compareResponses(json(200, {}), json(200, {}, 'text/plain'), { jsonPaths: [], headers: ['Content-Type'] });
