@@ -12,6 +12,7 @@ import type { BundleProblem, BundleWarning, VerifyReport } from '../../../shared
 import { envValueLooksSecret, scanTextForSecrets, SECRET_SCAN_OVERLAP } from '../../../shared/bundle/secrets';
 import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
 import { HASH_CHUNK_BYTES, sha256File } from './hash';
+import { createHashPool } from './hash-pool';
 import { readImageArchive } from './image-id';
 import { loadKeyFile, loadTrustedKeysDir, type TrustedKey } from './keys';
 import type { OpenedBundle } from './open';
@@ -37,11 +38,14 @@ export interface VerifyOptions {
   onProgress?: (p: VerifyProgress) => void;
   /** Files hashed at once; default min(4, CPUs). */
   concurrency?: number;
+  /** Files at least this big (and not text) are hashed on worker threads; default 64 MiB. */
+  workerMinBytes?: number;
 }
 
 /** Files worth scanning for credentials: text by name, or by content (no NUL in the first chunk). */
 const TEXT_EXTENSIONS = /\.(json|jsonl|ndjson|har|md|txt|ya?ml|env|pem|key|log|csv|xml|html?|conf|ini|properties|toml|sh)$/i;
 const MAX_SCAN_BYTES = 256 * 1024 * 1024;
+const WORKER_MIN_BYTES = 64 * 1024 * 1024;
 
 export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const { manifest, root } = opened;
@@ -91,20 +95,30 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   const queue = [...toHash].sort((a, b) => b.size - a.size);
   const workers = Math.max(1, Math.min(opts.concurrency ?? Math.min(4, availableParallelism()), queue.length));
   const secretHits: BundleWarning[] = [];
+  // Big binary files (images, snapshots) go to worker threads; text stays here to be scanned.
+  const workerMin = opts.workerMinBytes ?? WORKER_MIN_BYTES;
+  const onWorker = (e: { path: string; size: number }) => e.size >= workerMin && !TEXT_EXTENSIONS.test(e.path);
+  const pool = queue.some(onWorker) ? createHashPool(Math.min(queue.filter(onWorker).length, Math.max(1, Math.min(4, availableParallelism() - 1)))) : undefined;
   const worker = async () => {
     const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     for (let next = queue.shift(); next; next = queue.shift()) {
       const entry = next;
-      const scanner = entry.size <= MAX_SCAN_BYTES ? new SecretScanner(TEXT_EXTENSIONS.test(entry.path)) : undefined;
-      const { sha256 } = await sha256File(
-        join(root, entry.path),
-        (chunk) => {
-          done += chunk.length;
-          scanner?.push(chunk);
-          opts.onProgress?.({ done, total, path: entry.path });
-        },
-        buffer,
-      );
+      const file = join(root, entry.path);
+      const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner(TEXT_EXTENSIONS.test(entry.path)) : undefined;
+      const progressed = (n: number) => {
+        done += n;
+        opts.onProgress?.({ done, total, path: entry.path });
+      };
+      const { sha256 } = pool && onWorker(entry)
+        ? await pool.hash(file, progressed)
+        : await sha256File(
+            file,
+            (chunk) => {
+              scanner?.push(chunk);
+              progressed(chunk.length);
+            },
+            buffer,
+          );
       if (sha256 !== entry.sha256) {
         failed.add(entry.path);
         problems.push({ code: 'digest_mismatch', path: entry.path, message: `${entry.path}: SHA-256 is ${sha256}; bundle.json lists ${entry.sha256}` });
@@ -118,7 +132,11 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
       }
     }
   };
-  await Promise.all(Array.from({ length: workers }, worker));
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    await pool?.close();
+  }
   secretHits.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''));
   warnings.push(...secretHits);
 
