@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, snap, test } from './fixtures';
 
 test.describe('metrics pane', () => {
@@ -23,5 +27,62 @@ test.describe('metrics pane', () => {
     await page.getByRole('button', { name: /http_5xx_ratio/ }).click();
     await expect(page.getByRole('button', { name: /http_5xx_ratio/ })).toHaveAttribute('aria-expanded', 'true');
     await expect(latency).toHaveAttribute('aria-expanded', 'false');
+  });
+});
+
+test.describe('metrics pane at scale', () => {
+  let dir = '';
+  test.beforeAll(() => {
+    // 100 metrics x 1,000 points per side, every third one regressed.
+    dir = mkdtempSync(join(tmpdir(), 'repro-e2e-100-metrics-'));
+    mkdirSync(join(dir, 'metrics'));
+    const files: { path: string; sha256: string; size: number }[] = [];
+    const metrics: unknown[] = [];
+    let seed = 1;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let i = 0; i < 100; i++) {
+      const path = `metrics/m${i}.json`;
+      const series = (track: string, median: number) => ({
+        metric: { track },
+        values: Array.from({ length: 1000 }, (_, k) => [1_763_647_200 + 15 * k, String(Math.round(median * Math.exp(0.3 * (random() + random() + random() - 1.5)) * 1e4) / 1e4)]),
+      });
+      const body = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [series('canary', i % 3 === 0 ? 0.5 : 0.3), series('baseline', 0.3)] } });
+      writeFileSync(join(dir, path), body);
+      files.push({ path, sha256: createHash('sha256').update(body).digest('hex'), size: Buffer.byteLength(body) });
+      metrics.push({ name: `metric_${String(i).padStart(3, '0')}`, file: path, direction: 'increase', group: `g${i % 4}` });
+    }
+    writeFileSync(
+      join(dir, 'bundle.json'),
+      JSON.stringify({
+        schema: 'repro.bundle/v1',
+        incident: { id: 'INC-SCALE', title: 'A hundred metrics', severity: 'SEV3', startedAt: '2026-11-20T14:00:00Z' },
+        provenance: { source: { repo: 'shop/checkout', commit: 'abc' } },
+        services: [],
+        canary: { metrics, selectors: { canary: { track: 'canary' }, baseline: { track: 'baseline' } } },
+        files,
+        createdAt: '2026-11-20T15:00:00Z',
+        createdBy: 'metrics e2e',
+      }),
+    );
+  });
+  test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('stays responsive with 100 metrics of 1,000 points', async ({ workbenchPage: page }) => {
+    await page.getByLabel('Bundle path').fill(dir);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.locator('.top-title')).toContainText('INC-SCALE');
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await expect(page.getByTestId('canary-verdict')).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.metric-row')).toHaveCount(100);
+    // Opening metrics one after another redraws only the opened one's charts.
+    for (const name of ['metric_003', 'metric_050', 'metric_097', 'metric_010']) {
+      const started = Date.now();
+      await page.getByRole('button', { name: new RegExp(name) }).click();
+      await expect(page.locator(`figure[aria-label="${name}: canary and baseline over time"] .recharts-line`).first()).toBeVisible();
+      // Generous for a loaded CI machine; on an idle one this takes a few hundred ms.
+      expect(Date.now() - started, `opening ${name}`).toBeLessThan(4000);
+    }
+    await expect(page.locator('.recharts-wrapper')).toHaveCount(3);
+    await snap(page, 'metrics-pane-100');
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { CanaryMetricSeries, CanaryView } from '../../../shared/api/methods/canary';
 import { api } from '../api';
 import { Chart, formatValue, type TimeLine } from '../components/Chart';
@@ -168,11 +168,12 @@ function MetricCharts({ m, series }: { m: MetricResult; series: CanaryMetricSeri
   );
 }
 
-function MetricRow({ m, open, onToggle, series }: { m: MetricResult; open: boolean; onToggle(): void; series: CanaryMetricSeries | undefined }) {
+// Memoised: opening one metric must not re-render the other ninety-nine.
+const MetricRow = memo(function MetricRow({ m, open, onToggle, series }: { m: MetricResult; open: boolean; onToggle(name: string): void; series: CanaryMetricSeries | undefined }) {
   const id = `metric-${m.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   return (
     <li className={`metric-row${open ? ' open' : ''}`}>
-      <button type="button" className="metric-summary" aria-expanded={open} aria-controls={id} onClick={onToggle}>
+      <button type="button" className="metric-summary" aria-expanded={open} aria-controls={id} onClick={() => onToggle(m.name)}>
         <ClassBadge m={m} />
         <span className="metric-name">{m.name}</span>
         <span className="chip">{m.group}</span>
@@ -187,7 +188,7 @@ function MetricRow({ m, open, onToggle, series }: { m: MetricResult; open: boole
       )}
     </li>
   );
-}
+});
 
 export default function MetricsPane() {
   const bundle = useApp((s) => s.bundle);
@@ -226,6 +227,7 @@ export default function MetricsPane() {
     };
   }, [handle, hasCanary]);
 
+  const toggle = useCallback((name: string) => setOpen((current) => (current === name ? undefined : name)), []);
   const seriesByName = useMemo(() => new Map(view?.series.map((s) => [s.name, s]) ?? []), [view]);
   const metrics = useMemo(() => {
     const list = view?.judgement.metrics ?? [];
@@ -272,7 +274,7 @@ export default function MetricsPane() {
           </div>
           <ul className="metric-list">
             {metrics.map((m) => (
-              <MetricRow key={m.name} m={m} open={open === m.name} onToggle={() => setOpen(open === m.name ? undefined : m.name)} series={seriesByName.get(m.name)} />
+              <MetricRow key={m.name} m={m} open={open === m.name} onToggle={toggle} series={seriesByName.get(m.name)} />
             ))}
           </ul>
         </>

@@ -40,7 +40,7 @@ export const canaryMethods = {
       .object({
         bundle: z.string().min(1),
         /** Points per series sent for the time chart (the judge always uses every point). */
-        maxPoints: z.number().int().min(10).max(20_000).default(600),
+        maxPoints: z.number().int().min(10).max(20_000).default(400),
       })
       .strict(),
   ).returns<CanaryView>(),
