@@ -7,7 +7,7 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import type { HandlerMap } from './types';
 
 /** NaN and infinities become null explicitly, so both hosts (IPC and JSON) deliver the same thing. */
-function toWire<T>(value: T): Wire<T> {
+export function toWire<T>(value: T): Wire<T> {
   if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as Wire<T>;
   if (Array.isArray(value)) return value.map(toWire) as Wire<T>;
   if (value && typeof value === 'object') {
