@@ -1,6 +1,10 @@
 // The sample incident's runbook, run step by step against the sample brought up in the real
 // engine: outputs land in the record and in the report; secrets never do.
 import { readFileSync } from 'node:fs';
+import { command as reportCommand } from '../../../electron/cli/commands/report';
+import { command as runbookCommand } from '../../../electron/cli/commands/runbook';
+import type { CliIo } from '../../../electron/cli/command';
+import { saveRunbook, openRunbookWorkspace } from '../../../electron/services/runbooks';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../../electron/services/docker-engine';
@@ -112,6 +116,36 @@ describe('the sample runbook against a real session', () => {
   it('a lone expectation checks the recorded output of the step before it', async () => {
     const single = await runRunbook({ docker, stateDir: home.stateDir, session, text: runbook, record: openRecordDb(home.stateDir), from: 5, to: 6 });
     expect(single).toMatchObject({ ok: true, steps: [{ index: 5, kind: 'expect', ok: true }] });
+  });
+
+  it('repro runbook run --json: the edited copy wins over the bundle\'s, exit 1 on a failed step, exit 0 when all pass', async () => {
+    const io = (): CliIo & { out: string; err: string } => {
+      const o = { out: '', err: '', env: { ...process.env, REPRO_HOME: home.home }, cwd: process.cwd(), isTTY: false } as unknown as CliIo & { out: string; err: string };
+      o.stdout = (t) => void (o.out += t);
+      o.stderr = (t) => void (o.err += t);
+      return o;
+    };
+    await openRunbookWorkspace(home.stateDir, 'INC-2041', runbook);
+    await saveRunbook(home.stateDir, 'INC-2041', '```sh {service=pricing}\necho edited copy\n```\n\n```expect\ncontains "bundle copy"\n```\n');
+    const failing = io();
+    expect(await runbookCommand.run(['run', sampleBundle, '--session', session, '--json'], failing)).toBe(1);
+    const doc = JSON.parse(failing.out) as { ok: boolean; steps: Array<{ index: number; kind: string; service?: string; exitCode: number; output: string; ok: boolean; expectation?: { ok: boolean } }> };
+    expect(doc.ok).toBe(false);
+    expect(doc.steps).toEqual([
+      { index: 0, kind: 'sh', service: 'pricing', exitCode: 0, output: 'edited copy\n', ok: true },
+      expect.objectContaining({ index: 1, kind: 'expect', exitCode: 1, ok: false, expectation: expect.objectContaining({ ok: false }) }),
+    ]);
+    expect(failing.err).toContain('edited copy of the runbook');
+
+    const passing = io();
+    expect(await runbookCommand.run(['run', sampleBundle, '--session', session, '--json', '--bundle-version'], passing)).toBe(0);
+    expect(JSON.parse(passing.out)).toMatchObject({ ok: true, steps: expect.arrayContaining([expect.objectContaining({ index: 11, kind: 'expect', ok: true })]) });
+
+    const rep = io();
+    const file = join(home.home, 'report.html');
+    expect(await reportCommand.run([session, '-o', file, '--json'], rep)).toBe(0);
+    expect(JSON.parse(rep.out)).toMatchObject({ file, format: 'html' });
+    expect(readFileSync(file, 'utf8')).toContain('edited copy');
   });
 
   it('the report carries the steps with their outputs, the replay and the verdict', () => {
