@@ -13,6 +13,7 @@ import { recordMethods } from './methods/record';
 import { tracesMethods } from './methods/traces';
 import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
+import { replayMethods } from './methods/replay';
 
 export const methods = {
   ...appMethods,
@@ -22,6 +23,7 @@ export const methods = {
   ...tracesMethods,
   ...canaryMethods,
   ...environmentMethods,
+  ...replayMethods,
 } as const satisfies Record<string, MethodDef>;
 
 export type Methods = typeof methods;

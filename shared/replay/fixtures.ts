@@ -27,6 +27,18 @@ export interface IncomingFixtureRequest {
   body: Uint8Array;
 }
 
+/** A request no recording matched (answered 502), as logged for the session and shown in the UI. */
+export interface UnmatchedRequest {
+  at: string;
+  method: string;
+  host: string;
+  target: string;
+  reason: string;
+  closest?: string;
+  /** First 2 KiB of the body as text, for the person reading the log. */
+  bodyPreview?: string;
+}
+
 export interface FixtureMiss {
   /** Why the closest recorded exchange did not match, for the unmatched log. */
   reason: string;

@@ -10,6 +10,7 @@ import { recordHandlers } from './record';
 import { tracesHandlers } from './traces';
 import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
+import { replayHandlers } from './replay';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
@@ -20,4 +21,5 @@ export const handlers: HandlerMap<MethodName> = {
   ...tracesHandlers,
   ...canaryHandlers,
   ...environmentHandlers,
+  ...replayHandlers,
 };

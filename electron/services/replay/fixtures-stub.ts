@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { buildImageArchive } from '../../../examples/build/image-archive';
-import { DEFAULT_FIXTURE_MATCH, FixtureBook, type FixtureMatchOptions } from '../../../shared/replay/fixtures';
+import { DEFAULT_FIXTURE_MATCH, FixtureBook, type FixtureMatchOptions, type UnmatchedRequest } from '../../../shared/replay/fixtures';
 import { headerValue, type HarEntry } from '../../../shared/replay/har';
 import { HOP_BY_HOP } from '../../../shared/replay/request';
 import type { SessionPlugin, SessionPluginContext } from '../environments/session-plugin';
@@ -33,16 +33,7 @@ import { listedHarFiles, loadHarFiles } from './traffic';
 
 export const UNMATCHED_LOG = 'fixtures-unmatched.jsonl';
 
-export interface UnmatchedRequest {
-  at: string;
-  method: string;
-  host: string;
-  target: string;
-  reason: string;
-  closest?: string;
-  /** First 2 KiB of the body as text, for the person reading the log. */
-  bodyPreview?: string;
-}
+export type { UnmatchedRequest };
 
 export interface FixturesServer {
   port: number;
