@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkbenchError } from '../../../shared/api/errors';
+import { findAppRoot } from '../workbench';
 import { processStartTime, type ProcessIdentity } from './process-identity';
 
 export interface AgentReady {
@@ -15,13 +16,16 @@ export interface AgentReady {
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * The agent's entry script. From source it is agent-main.ts next to this file (run through
- * tsx); a bundled build must emit it as session-agent.{mjs,cjs,js} next to the bundle that
- * contains this module, or point REPRO_AGENT_ENTRY at it.
+ * The agent's entry script: from source, agent-main.entry.ts next to this file (run through
+ * tsx); from a build, the bundle scripts/build.mjs makes of every *.entry.ts, under dist/ of the
+ * app root. REPRO_AGENT_ENTRY overrides both.
  */
 export function agentEntry(env: NodeJS.ProcessEnv = process.env): string {
   if (env.REPRO_AGENT_ENTRY) return env.REPRO_AGENT_ENTRY;
-  const candidates = ['agent-main.ts', 'agent-main.js', 'session-agent.mjs', 'session-agent.cjs', 'session-agent.js'].map((f) => join(here, f));
+  const candidates = [
+    join(here, 'agent-main.entry.ts'),
+    join(findAppRoot(here), 'dist', 'electron', 'services', 'environments', 'agent-main.entry.mjs'),
+  ];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new WorkbenchError('internal', `Session agent entry not found (looked for ${candidates.join(', ')}); set REPRO_AGENT_ENTRY`);
   return found;

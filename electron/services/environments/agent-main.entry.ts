@@ -2,7 +2,7 @@
  * The per-session agent: a small detached process that owns a session after `repro up` has
  * returned. It runs the session plugins (OTLP receiver, fixtures stub) and watches the session:
  * if the `up` that started it dies before finishing, it removes what that up had created.
- * Started by spawnAgent(): `<node> agent-main --state-dir DIR --session NAME`.
+ * Started by spawnAgent(): `<node> agent-main.entry --state-dir DIR --session NAME`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
