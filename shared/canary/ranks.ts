@@ -53,31 +53,29 @@ export function shiftedRankSum(sortedX: Float64Array, sortedY: Float64Array, shi
   const n = sortedY.length;
   let i = 0;
   let j = 0;
+  // Current heads of both sides; an exhausted side reads as +Infinity.
+  let xv = m > 0 ? sortedX[0]! - shift : Infinity;
+  let yv = n > 0 ? sortedY[0]! : Infinity;
   let position = 0; // number of pooled values already ranked
   let rankSumX = 0;
   let ties = 0;
   while (i < m || j < n) {
-    const xv = i < m ? sortedX[i]! - shift : Infinity;
-    const yv = j < n ? sortedY[j]! : Infinity;
     const v = xv <= yv ? xv : yv;
     let cx = 0;
-    while (i < m && sortedX[i]! - shift === v) {
+    while (i < m && xv === v) {
       cx++;
       i++;
+      xv = i < m ? sortedX[i]! - shift : Infinity;
     }
     let cy = 0;
-    while (j < n && sortedY[j] === v) {
+    while (j < n && yv === v) {
       cy++;
       j++;
-    }
-    if (cx === 0 && cy === 0) {
-      // Only reachable when v is +Infinity from an exhausted side and the other holds +Infinity
-      // values that compare unequal after subtraction (never for finite inputs); stop safely.
-      break;
+      yv = j < n ? sortedY[j]! : Infinity;
     }
     const t = cx + cy;
-    const averageRank = position + (t + 1) / 2;
-    rankSumX += cx * averageRank;
+    if (t === 0) break; // only when a side holds +Infinity, which callers never pass
+    rankSumX += cx * (position + (t + 1) / 2);
     ties += t * t * t - t;
     position += t;
   }
