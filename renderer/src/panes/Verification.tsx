@@ -57,6 +57,13 @@ export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
           <div className={`signature-badge ${sig.tone}`} data-testid="signature-badge">
             <span className={`badge ${sig.tone}`}>{sig.tone === 'ok' ? '✔' : sig.tone === 'bad' ? '✘' : '!'} {sig.label}</span>
             <p>{sig.detail}</p>
+            {result.problems
+              .filter((p) => p.code === 'signature_invalid' || p.code === 'signature_untrusted')
+              .map((p, i) => (
+                <p key={i} className="small">
+                  Why: {p.message}
+                </p>
+              ))}
             {result.signature.keyid && (
               <p className="muted small">
                 key id <code>{result.signature.keyid}</code>
