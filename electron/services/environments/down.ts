@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
+import { recordEvent } from '../record';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
@@ -31,6 +32,7 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   if (record) {
     store.write({ ...record, phase: 'down', upOwner: undefined } as SessionRecord);
     agentStopped = signalAgent(record.agent, isProcessAlive);
+    if (record.phase === 'running') recordEvent({ name, bundleId: record.bundleId, createdAt: record.createdAt }, { kind: 'down', data: { removed } }, { stateDir });
   }
   return { session: name, removed, agentStopped };
 }

@@ -6,6 +6,7 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import type { ProgressEvent } from '../../../shared/api/events';
 import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
+import { contextFromManifest, recordEvent } from '../record';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { containerCreateOptions, serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
@@ -175,7 +176,19 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     delete record.upOwner;
     store.write(record);
     const info = await describeSession(docker, stateDir, record, { probe: false });
-    return { session: name, services: info.services.map(reportService), drift };
+    const report: UpReport = { session: name, services: info.services.map(reportService), drift };
+    const ref = {
+      name,
+      bundleId,
+      createdAt: record.createdAt,
+      bundleRoot: record.bundleRoot,
+      bundleSource: record.bundleSource,
+      context: { ...contextFromManifest(manifest), bundleSource: record.bundleSource },
+    };
+    const secretValues = [...secrets.values()];
+    recordEvent(ref, { kind: 'up', data: { services: report.services.map(({ name: n, state, health, endpoints }) => ({ name: n, state, health, endpoints })) } }, { stateDir, secretValues });
+    recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
+    return report;
   } catch (err) {
     progress({ task: `up:${name}`, label: 'Up failed; removing what was created', done: 0, error: (err as Error).message, finished: true });
     // Let a still-starting agent finish (its plugins may be creating resources), then stop it,
