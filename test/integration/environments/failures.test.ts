@@ -100,4 +100,22 @@ describe('up failures', () => {
     expect(err.code).toBe('bundle_invalid');
     expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
+
+  it('says clearly that an image without an archive cannot be pulled when no registry is reachable', async () => {
+    const dir = mkdtempSync(join(home.home, 'b-'));
+    const { manifest } = writeTinyBundle(dir, 'INC-NOARCHIVE', [{ name: 'web' }]);
+    const { rmSync, writeFileSync } = await import('node:fs');
+    rmSync(join(dir, 'images', 'web.tar'));
+    const svc = manifest.services[0]!;
+    delete svc.image.archive;
+    svc.image.ref = 'registry.invalid/repro-test/web:never';
+    svc.image.id = `sha256:${'e'.repeat(64)}`;
+    manifest.files = manifest.files.filter((f) => f.path !== 'images/web.tar');
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(manifest, null, 2));
+    const session = uniqueSession('noarchive');
+    const err = await upExpectingError(dir, session);
+    expect(err.code).toBe('unavailable');
+    expect(err.message).toContain('has no image archive in the bundle and pulling registry.invalid/repro-test/web:never failed');
+    expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
 });
