@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { recordEvent } from '../record';
@@ -32,9 +34,22 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   if (record) {
     store.write({ ...record, phase: 'down', upOwner: undefined } as SessionRecord);
     agentStopped = signalAgent(record.agent, isProcessAlive);
+    await removeUnpackedBundle(stateDir, record);
     if (record.phase === 'running') recordEvent({ name, bundleId: record.bundleId, createdAt: record.createdAt }, { kind: 'down', data: { removed } }, { stateDir });
   }
   return { session: name, removed, agentStopped };
+}
+
+/**
+ * An archive bundle was unpacked under <state>/bundles/ for the session's life; a folder bundle
+ * is the user's and stays. Only a path inside that folder is ever removed.
+ */
+async function removeUnpackedBundle(stateDir: string, record: SessionRecord): Promise<void> {
+  const unpackRoot = resolve(stateDir, 'bundles') + sep;
+  const root = resolve(record.bundleRoot);
+  if (!root.startsWith(unpackRoot)) return;
+  const others = new SessionStore(sessionsRoot(stateDir)).list().filter((r) => r.name !== record.name && r.phase !== 'down' && resolve(r.bundleRoot) === root);
+  if (others.length === 0) await rm(root.slice(0, unpackRoot.length + root.slice(unpackRoot.length).split(sep)[0]!.length), { recursive: true, force: true });
 }
 
 export interface GcReport {
