@@ -116,6 +116,17 @@ describe('judgeCanarySpec', () => {
     expect(c.effectSize).toEqual({ measure: 'cles', allowedDecrease: 0.3, allowedIncrease: 0.7, criticalDecrease: 0.5, criticalIncrease: 0.5 });
   });
 
+  it('reads mustHaveData and outlier settings when a manifest carries them', () => {
+    const spec = { name: 'x', file: 'metrics/x.json', direction: 'either', mustHaveData: true, outliers: { strategy: 'remove' } } as unknown as Parameters<typeof metricConfigFromSpec>[0];
+    const c = metricConfigFromSpec(spec);
+    expect(c.mustHaveData).toBe(true);
+    expect(c.outlierFactor).toBe(3);
+    const r = judgeMetric(c, [], [1, 2, 3]);
+    expect(r.classification).toBe('NodataFailMetric');
+    expect(r.critical).toBe(false);
+    expect(r.reason).toMatch(/must have data/);
+  });
+
   it('removes outliers beyond 3 IQR when asked', () => {
     const config = { ...metricConfigFromSpec(spec.metrics[1]!), outlierFactor: 3 };
     const base = Array.from({ length: 40 }, (_, i) => 1 + (i % 5) * 0.01);
