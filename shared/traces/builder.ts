@@ -77,7 +77,19 @@ export class TraceSetBuilder {
     return this.raw.contexts.length - 1;
   }
 
+  private lastService = '\u0000';
+  private lastServiceIndex = -1;
+  private lastName = '\u0000';
+  private lastNameIndex = -1;
+
   internService(s: string): number {
+    // Spans arrive grouped by resource, so the service repeats: skip hashing it again.
+    if (s === this.lastService) return this.lastServiceIndex;
+    this.lastService = s;
+    return (this.lastServiceIndex = this.internServiceSlow(s));
+  }
+
+  private internServiceSlow(s: string): number {
     let i = this.serviceIndex.get(s);
     if (i === undefined) {
       i = this.services.length;
@@ -88,6 +100,12 @@ export class TraceSetBuilder {
   }
 
   internName(s: string): number {
+    if (s === this.lastName) return this.lastNameIndex;
+    this.lastName = s;
+    return (this.lastNameIndex = this.internNameSlow(s));
+  }
+
+  private internNameSlow(s: string): number {
     let i = this.nameIndex.get(s);
     if (i === undefined) {
       i = this.names.length;
@@ -118,10 +136,16 @@ export class TraceSetBuilder {
 
   build(): { set: TraceSet; raw: RawStore } {
     const groups = new Map<string, number[]>();
+    let lastT = '';
+    let g: number[] | undefined;
     for (let r = 0; r < this.traceOf.length; r++) {
       const t = this.traceOf[r]!;
-      let g = groups.get(t);
-      if (!g) groups.set(t, (g = []));
+      // Spans of one trace usually come together: skip the map lookup while the ID repeats.
+      if (t !== lastT || !g) {
+        g = groups.get(t);
+        if (!g) groups.set(t, (g = []));
+        lastT = t;
+      }
       g.push(r);
     }
     const traces: Trace[] = [];

@@ -49,7 +49,10 @@ export interface Trace {
   spanCount: number;
   /** Per span, lower-case hex. */
   spanId: string[];
-  /** Per span, the parent ID the input named ('' for none), even when that parent is absent. */
+  /**
+   * Per span, the parent ID the input named ('' for none), even when that parent is absent.
+   * Left empty in the copy the trace worker posts to the page (details are built in the worker).
+   */
   parentSpanId: string[];
   /** Per span, index of the parent span in this trace or -1. */
   parent: Int32Array;

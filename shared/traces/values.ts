@@ -9,7 +9,19 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
  * proto3 JSON of bytes) is decoded. Short hex is left-padded to 16 digits and 17-31 digits
  * to 32, the way Zipkin normalises, so the same span has the same ID in every format.
  */
+// Every span of a trace repeats its trace ID: remember the last one normalised.
+let lastRawId: unknown;
+let lastId = '';
+
 export function normalizeId(raw: unknown): string {
+  if (raw === lastRawId) return lastId;
+  const id = normalizeIdUncached(raw);
+  lastRawId = raw;
+  lastId = id;
+  return id;
+}
+
+function normalizeIdUncached(raw: unknown): string {
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) raw = raw.toString(16);
   if (typeof raw !== 'string' || raw === '') return '';
   let hex: string;

@@ -1,13 +1,295 @@
-import { EmptyState } from '../components/EmptyState';
+/**
+ * Traces: load a bundle's traces, a running session's OTLP output or a file; pick a trace from
+ * the searchable list; walk it on the canvas waterfall by keyboard like a debugger walks a
+ * stack; see its service map; compare it with any other loaded trace.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { criticalPathSections } from '../../../shared/traces/critical-path';
+import type { SpanDetail, Trace, TraceSet } from '../../../shared/traces/model';
+import { activeAt, ancestry, firstChild, nextError, nextSpan, parentSpan, prevError, prevSpan } from '../../../shared/traces/navigation';
+import { revealSpan, rowIndex, visibleRows } from '../../../shared/traces/rows';
+import { serviceMap } from '../../../shared/traces/service-map';
+import { ProgressBar } from '../components/ProgressBar';
+import { Waterfall, formatUs, type CriticalIndex, type TimeRange } from '../components/Waterfall';
 import { useApp } from '../store/app';
+import { useTraces, type LoadedSource } from '../store/traces';
+import { CompareView } from './traces/CompareView';
+import { ServiceMapView } from './traces/ServiceMapView';
+import { SpanDetailView } from './traces/SpanDetailView';
+import { TraceList } from './traces/TraceList';
+import './traces/traces.css';
 
-/** Placeholder until the traces area lands its pane; replaced wholesale by that work. */
+function criticalIndex(t: Trace): CriticalIndex {
+  const secs = criticalPathSections(t);
+  const offset = new Int32Array(t.spanCount + 1);
+  for (const s of secs) offset[s.span + 1]!++;
+  for (let i = 0; i < t.spanCount; i++) offset[i + 1]! += offset[i]!;
+  const fill = offset.slice(0, t.spanCount);
+  const start = new Float64Array(secs.length);
+  const end = new Float64Array(secs.length);
+  for (const s of secs) {
+    const k = fill[s.span]!++;
+    start[k] = s.start;
+    end[k] = s.end;
+  }
+  return { offset, start, end };
+}
+
+const KEYS_HELP = '↓/j next · ↑/k previous · → child · ← parent · e / E next / previous error · Enter fold · p playhead here · , . move playhead · c critical path · Esc reset zoom';
+
+function TraceView({ source, traceIndex, sources }: { source: LoadedSource; traceIndex: number; sources: LoadedSource[] }) {
+  const set: TraceSet = source.set;
+  const trace = set.traces[traceIndex]!;
+  const [tab, setTab] = useState<'waterfall' | 'map' | 'compare'>('waterfall');
+  const [collapsed, setCollapsed] = useState(() => new Uint8Array(trace.spanCount));
+  const [selected, setSelected] = useState(() => (trace.roots.length ? trace.roots[0]! : 0));
+  const [view, setView] = useState<TimeRange>({ t0: 0, t1: Math.max(trace.durationUs, 1) });
+  const [playhead, setPlayhead] = useState<number | null>(null);
+  const [showCritical, setShowCritical] = useState(true);
+  const [detail, setDetail] = useState<SpanDetail>();
+  const [scrollTo, setScrollTo] = useState(-1);
+  const rows = useMemo(() => visibleRows(trace, collapsed), [trace, collapsed]);
+  const rowOf = useMemo(() => rowIndex(trace, rows), [trace, rows]);
+  const critical = useMemo(() => criticalIndex(trace), [trace]);
+  const map = useMemo(() => (tab === 'map' ? serviceMap(set, trace) : undefined), [tab, set, trace]);
+  const focusRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let stale = false;
+    if (selected >= 0 && selected < trace.spanCount) {
+      source.client.detail(traceIndex, selected).then((d) => !stale && setDetail(d), () => undefined);
+    }
+    return () => {
+      stale = true;
+    };
+  }, [source, traceIndex, selected, trace]);
+
+  const select = (i: number) => {
+    if (i < 0) return;
+    if (revealSpan(trace, collapsed, i)) setCollapsed(collapsed.slice());
+    setSelected(i);
+    // rows may change with the reveal; find the row after render
+    setScrollTo(-1);
+    requestAnimationFrame(() => setScrollTo(i));
+  };
+  const toggle = (i: number) => {
+    const next = collapsed.slice();
+    next[i] = next[i] ? 0 : 1;
+    setCollapsed(next);
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    const step = (view.t1 - view.t0) / 200;
+    const actions: Record<string, () => void> = {
+      ArrowDown: () => select(nextSpan(trace, selected)),
+      j: () => select(nextSpan(trace, selected)),
+      ArrowUp: () => select(prevSpan(trace, selected)),
+      k: () => select(prevSpan(trace, selected)),
+      ArrowRight: () => select(firstChild(trace, selected)),
+      l: () => select(firstChild(trace, selected)),
+      ArrowLeft: () => select(parentSpan(trace, selected)),
+      h: () => select(parentSpan(trace, selected)),
+      e: () => select(nextError(trace, selected)),
+      E: () => select(prevError(trace, selected)),
+      Enter: () => toggle(selected),
+      ' ': () => toggle(selected),
+      p: () => setPlayhead(trace.start[selected]!),
+      '.': () => setPlayhead(Math.min(trace.durationUs, (playhead ?? view.t0) + step)),
+      ',': () => setPlayhead(Math.max(0, (playhead ?? view.t0) - step)),
+      c: () => setShowCritical(!showCritical),
+      Escape: () => setView({ t0: 0, t1: Math.max(trace.durationUs, 1) }),
+    };
+    const act = actions[e.key];
+    if (act) {
+      e.preventDefault();
+      act();
+    }
+  };
+
+  const active = useMemo(() => (playhead === null ? undefined : activeAt(trace, playhead)), [trace, playhead]);
+  const crumbs = useMemo(
+    () => ancestry(trace, selected).map((s) => ({ span: s, label: `${set.services[trace.service[s]!] || '?'}: ${set.names[trace.name[s]!]}` })),
+    [trace, selected, set],
+  );
+  const isZoomed = view.t0 > 0 || view.t1 < trace.durationUs;
+
+  return (
+    <div className="trace-view">
+      <div className="trace-head">
+        <div className="trace-title">
+          <strong>{crumbs[0]?.label}</strong>{' '}
+          <span className="muted small">
+            {formatUs(trace.durationUs)} · {trace.spanCount.toLocaleString()} spans · {trace.errorCount} errors · <code>{trace.traceId}</code>
+          </span>
+        </div>
+        <div role="tablist" aria-label="Trace views" className="tabs">
+          {(['waterfall', 'map', 'compare'] as const).map((t) => (
+            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
+              {t === 'waterfall' ? 'Waterfall' : t === 'map' ? 'Service map' : 'Compare'}
+            </button>
+          ))}
+        </div>
+      </div>
+      {tab === 'waterfall' && (
+        <div className="waterfall-area">
+          <div className="waterfall-tools small">
+            <label>
+              <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.target.checked)} /> critical path
+            </label>
+            <button type="button" onClick={() => select(nextError(trace, selected))} disabled={trace.errorCount === 0}>
+              Next error
+            </button>
+            <button type="button" onClick={() => setCollapsed(new Uint8Array(trace.spanCount))}>
+              Expand all
+            </button>
+            <button type="button" disabled={!isZoomed} onClick={() => setView({ t0: 0, t1: Math.max(trace.durationUs, 1) })}>
+              Reset zoom
+            </button>
+            <label className="playhead">
+              playhead
+              <input
+                type="range"
+                aria-label="Playhead"
+                min={0}
+                max={Math.max(trace.durationUs, 1)}
+                step="any"
+                value={playhead ?? 0}
+                onChange={(e) => setPlayhead(Number(e.target.value))}
+              />
+            </label>
+            <span data-testid="playhead-info" className="muted">
+              {active ? `at +${formatUs(playhead!)}: ${active.count} active span${active.count === 1 ? '' : 's'}` : 'no playhead'}
+            </span>
+          </div>
+          <div
+            ref={focusRef}
+            className="waterfall-focus"
+            tabIndex={0}
+            onKeyDown={onKey}
+            aria-label={`Waterfall. Keys: ${KEYS_HELP}`}
+            data-testid="waterfall"
+            data-selected-span={trace.spanId[selected]}
+            data-selected-row={rowOf[selected]}
+          >
+            <Waterfall
+              set={set}
+              trace={trace}
+              rows={rows}
+              collapsed={collapsed}
+              selected={selected}
+              critical={critical}
+              showCritical={showCritical}
+              view={view}
+              playhead={playhead}
+              onSelect={(i) => {
+                setSelected(i);
+                focusRef.current?.focus();
+              }}
+              onToggle={toggle}
+              onView={setView}
+              scrollToRow={scrollTo >= 0 ? rowOf[scrollTo]! : -1}
+            />
+          </div>
+          <p className="small muted keys-help">{KEYS_HELP}</p>
+          {active && active.count > 0 && (
+            <div className="active-list small" aria-label="Active spans at the playhead">
+              {Array.from(active.spans.slice(0, 12)).map((s) => (
+                <button key={s} type="button" className="link" onClick={() => select(s)}>
+                  {set.services[trace.service[s]!] || '?'}: {set.names[trace.name[s]!]}
+                </button>
+              ))}
+              {active.count > 12 && <span className="muted"> … {active.count - 12} more</span>}
+            </div>
+          )}
+          <SpanDetailView detail={detail} ancestry={crumbs} onJump={select} />
+        </div>
+      )}
+      {tab === 'map' && map && <ServiceMapView map={map} />}
+      {tab === 'compare' && <CompareView sources={sources} a={{ source, trace: traceIndex }} />}
+    </div>
+  );
+}
+
+function SourceBar() {
+  const bundle = useApp((s) => s.bundle);
+  const { sources, active, load, setActive, loading, progress, error } = useTraces();
+  const [session, setSession] = useState('');
+  const fileRef = useRef<HTMLInputElement>(null);
+  return (
+    <div className="trace-sources">
+      <div className="row">
+        {bundle && bundle.contents.traces.length > 0 && (
+          <button type="button" disabled={loading} onClick={() => void load(`bundle:${bundle.handle}`, `${bundle.manifest.incident.id} traces`, { source: { kind: 'bundle', handle: bundle.handle } })}>
+            Load bundle traces
+          </button>
+        )}
+        <button type="button" disabled={loading} onClick={() => fileRef.current?.click()}>
+          Open trace file…
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          accept=".json,.jsonl,application/json"
+          aria-label="Trace file"
+          hidden
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void load(`file:${f.name}`, f.name, { file: f });
+            e.target.value = '';
+          }}
+        />
+        <input aria-label="Session name" placeholder="session name" value={session} onChange={(e) => setSession(e.target.value)} size={14} />
+        <button type="button" disabled={loading || !session.trim()} onClick={() => void load(`session:${session.trim()}`, `session ${session.trim()}`, { source: { kind: 'session', name: session.trim() } })}>
+          Load session traces
+        </button>
+        {sources.length > 0 && (
+          <select aria-label="Loaded source" value={active ?? ''} onChange={(e) => setActive(e.target.value)}>
+            {sources.map((s) => (
+              <option key={s.key} value={s.key}>
+                {s.label} ({s.summary.traces} traces, {s.summary.spans.toLocaleString()} spans)
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+      {progress && <ProgressBar progress={progress} />}
+      {error && (
+        <p role="alert" className="error small">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export default function TracesPane() {
   const bundle = useApp((s) => s.bundle);
+  const { sources, active, trace, setTrace, load, loading } = useTraces();
+  const source = sources.find((s) => s.key === active);
+  // Open the bundle's traces on first visit.
+  useEffect(() => {
+    if (bundle && bundle.contents.traces.length > 0 && !loading && !sources.some((s) => s.key === `bundle:${bundle.handle}`)) {
+      void load(`bundle:${bundle.handle}`, `${bundle.manifest.incident.id} traces`, { source: { kind: 'bundle', handle: bundle.handle } });
+    }
+  }, [bundle?.handle]);
+
   return (
-    <section className="pane" aria-labelledby="pane-title">
+    <section className="pane traces-pane" aria-labelledby="pane-title">
       <h1 id="pane-title">Traces</h1>
-      {bundle ? <p className="muted">Nothing to show for {bundle.manifest.incident.id} yet.</p> : <EmptyState />}
+      <SourceBar />
+      {source ? (
+        <div className="traces-layout">
+          <TraceList source={source} selected={trace} onSelect={setTrace} />
+          {source.set.traces[trace] ? (
+            <TraceView key={`${source.key}#${trace}`} source={source} traceIndex={trace} sources={sources} />
+          ) : (
+            <p className="muted pad">This source holds no traces.</p>
+          )}
+        </div>
+      ) : (
+        !loading && <p className="muted">Open a bundle with traces, load a session&apos;s traces, or open an OTLP, Jaeger or Zipkin JSON file.</p>
+      )}
     </section>
   );
 }

@@ -1,0 +1,110 @@
+import type { Attribute, SpanDetail } from '../../../../shared/traces/model';
+import { attrToString } from '../../../../shared/traces/model';
+import { formatUs } from '../../components/Waterfall';
+
+function Attrs({ title, attrs }: { title: string; attrs: Attribute[] }) {
+  if (!attrs.length) return null;
+  return (
+    <>
+      <h3>{title}</h3>
+      <table className="attr-table">
+        <tbody>
+          {attrs.map((a, k) => (
+            <tr key={k}>
+              <th scope="row">{a.key}</th>
+              <td>
+                <code>{attrToString(a.value)}</code> <span className="muted small">{a.value.type}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** Everything about the selected span: status, attributes, events, links, resource, scope. */
+export function SpanDetailView({ detail, ancestry, onJump }: { detail?: SpanDetail; ancestry: { span: number; label: string }[]; onJump(span: number): void }) {
+  if (!detail) return <div className="span-detail muted pad">Select a span.</div>;
+  return (
+    <div className="span-detail" aria-label="Span detail" role="region">
+      <nav className="crumbs small" aria-label="Ancestry">
+        {ancestry.map((a, k) => (
+          <span key={a.span}>
+            {k > 0 && ' › '}
+            <button type="button" className="link" onClick={() => onJump(a.span)}>
+              {a.label}
+            </button>
+          </span>
+        ))}
+      </nav>
+      <h2 className={detail.error ? 'error' : ''}>
+        {detail.service || '(unknown)'} · {detail.name}
+        {detail.error && ' — error'}
+      </h2>
+      <div className="small detail-facts">
+        <span>duration <strong>{formatUs(detail.durationUs)}</strong></span>
+        <span>starts at +{formatUs(detail.startUs)}</span>
+        <span>kind {detail.kind}</span>
+        <span>
+          span <code>{detail.spanId}</code>
+        </span>
+        {detail.parentSpanId && (
+          <span>
+            parent <code>{detail.parentSpanId}</code>
+          </span>
+        )}
+      </div>
+      {detail.statusMessage && <p className="error small">Status: {detail.statusMessage}</p>}
+      {detail.flags.filter((f) => f !== 'error').length > 0 && <p className="small muted">{detail.flags.filter((f) => f !== 'error').join(' · ')}</p>}
+      <Attrs title="Attributes" attrs={detail.attributes} />
+      {detail.events.length > 0 && (
+        <>
+          <h3>Events</h3>
+          <table className="attr-table">
+            <tbody>
+              {detail.events.map((e, k) => (
+                <tr key={k}>
+                  <th scope="row">+{formatUs(e.time)}</th>
+                  <td>
+                    {e.name || <span className="muted">(no name)</span>}{' '}
+                    {e.attributes.map((a) => (
+                      <code key={a.key} className="small">
+                        {a.key}={attrToString(a.value)}{' '}
+                      </code>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {detail.links.length > 0 && (
+        <>
+          <h3>Links</h3>
+          <ul className="small">
+            {detail.links.map((l, k) => (
+              <li key={k}>
+                {l.type} → <code>{l.traceId.slice(0, 16)}…/{l.spanId}</code> {l.inTrace ? '' : <span className="muted">(not loaded)</span>}{' '}
+                {l.attributes.map((a) => `${a.key}=${attrToString(a.value)}`).join(' ')}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <Attrs title="Resource" attrs={detail.resource} />
+      <Attrs title="Scope" attrs={detail.scope} />
+      {detail.warnings.length > 0 && (
+        <>
+          <h3>Warnings</h3>
+          <ul className="small">
+            {detail.warnings.map((w, k) => (
+              <li key={k}>{w}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * One loaded trace source (a bundle's traces, a session's OTLP output, or a file the user
+ * opened), backed by its own worker. The page holds the columnar TraceSet; details and
+ * attribute searches are asked of the worker, which kept the raw records.
+ */
+import type { TraceSource } from '../../../shared/api/methods/traces';
+import type { ProgressEvent } from '../../../shared/api/events';
+import type { SpanDetail, TraceSet } from '../../../shared/traces/model';
+import type { TraceListItem, TraceQuery, TraceSortKey } from '../../../shared/traces/search';
+import type { TraceSetSummary } from '../../../shared/traces/summary';
+import { api } from '../api';
+import type { WorkerIn, WorkerOut } from './protocol';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface LoadedTraces {
+  set: TraceSet;
+  summary: TraceSetSummary;
+}
+
+export class TraceWorkerClient {
+  private readonly worker = new Worker(new URL('../workers/traceWorker.ts', import.meta.url), { type: 'module' });
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private loaded?: { resolve: (v: LoadedTraces) => void; reject: (e: Error) => void };
+
+  constructor(private readonly onProgress: (p: ProgressEvent) => void) {
+    this.worker.onmessage = (e: MessageEvent<WorkerOut>) => this.receive(e.data);
+    this.worker.onerror = (e) => this.fail(new Error(e.message || 'the trace worker failed'));
+  }
+
+  private receive(msg: WorkerOut) {
+    switch (msg.type) {
+      case 'progress':
+        this.onProgress({ task: 'traces', label: msg.label, done: msg.done, total: msg.total, unit: msg.unit });
+        return;
+      case 'loaded':
+        this.onProgress({ task: 'traces', label: 'Loaded', done: msg.summary.spans, total: msg.summary.spans, unit: 'spans', finished: true });
+        (window as { __traceLoadPhases?: Record<string, number> }).__traceLoadPhases = { ...msg.phases, postedAt: performance.now() };
+        this.loaded?.resolve({ set: msg.set, summary: msg.summary });
+        this.loaded = undefined;
+        return;
+      case 'error':
+        this.fail(new Error(msg.message));
+        return;
+      case 'reply': {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        if (msg.error !== undefined) p?.reject(new Error(msg.error));
+        else p?.resolve(msg.result);
+      }
+    }
+  }
+
+  private fail(err: Error) {
+    this.onProgress({ task: 'traces', label: 'Loading traces failed', done: 0, finished: true, error: err.message });
+    this.loaded?.reject(err);
+    this.loaded = undefined;
+  }
+
+  private post(msg: WorkerIn) {
+    this.worker.postMessage(msg);
+  }
+
+  private whenLoaded(): Promise<LoadedTraces> {
+    return new Promise((resolve, reject) => (this.loaded = { resolve, reject }));
+  }
+
+  /** Streams every trace file of a bundle or session to the worker, chunk by chunk. */
+  async loadSource(source: TraceSource): Promise<LoadedTraces> {
+    const done = this.whenLoaded();
+    try {
+      const { files } = await api.call('traces.files', { source });
+      const total = files.reduce((a, f) => a + f.bytes, 0);
+      let read = 0;
+      for (const f of files) {
+        let offset = 0;
+        for (;;) {
+          const chunk = await api.call('traces.read', { source, name: f.name, offset });
+          this.post({ type: 'chunk', file: f.name, text: chunk.text });
+          read += chunk.nextOffset - offset;
+          offset = chunk.nextOffset;
+          this.onProgress({ task: 'traces', label: `Reading ${f.name}`, done: read, total, unit: 'bytes' });
+          if (chunk.eof) break;
+        }
+      }
+      this.post({ type: 'end' });
+    } catch (err) {
+      this.fail(err as Error);
+    }
+    return done;
+  }
+
+  /** A file the user picked or dropped; read by the worker itself. */
+  loadFile(file: File): Promise<LoadedTraces> {
+    const done = this.whenLoaded();
+    this.post({ type: 'file', file });
+    this.post({ type: 'end' });
+    return done;
+  }
+
+  private ask<T>(msg: DistributiveOmit<Extract<WorkerIn, { id: number }>, 'id'>): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.post({ ...msg, id } as WorkerIn);
+    });
+  }
+
+  detail(trace: number, span: number): Promise<SpanDetail> {
+    return this.ask<SpanDetail>({ type: 'detail', trace, span });
+  }
+
+  search(query: TraceQuery, sort: TraceSortKey, descending: boolean): Promise<TraceListItem[]> {
+    return this.ask<TraceListItem[]>({ type: 'search', query, sort, descending });
+  }
+
+  dispose() {
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(new Error('closed'));
+    this.pending.clear();
+  }
+}
