@@ -64,17 +64,39 @@ export function formatValue(v: number | null | undefined): string {
 
 const formatTime = (t: number) => new Date(t).toISOString().slice(11, 19);
 
-/** Rows keyed by time, one column per line, for recharts' shared-data model (and the brush). */
+/**
+ * Rows keyed by time, one column per line, for recharts' shared-data model (and the brush).
+ * Lines sampled at different instants (other scrape offsets, or thinned to their own lows and
+ * highs) leave holes in each other's rows; those are bridged by straight interpolation, which is
+ * what the drawn line shows anyway. A null point (a NaN or infinite sample) stays a gap.
+ */
 function mergeByTime(lines: TimeLine[]): Record<string, number | null>[] {
-  const rows = new Map<number, Record<string, number | null>>();
+  const byTime = new Map<number, Record<string, number | null>>();
   for (const line of lines) {
     for (const [t, v] of line.points) {
-      let row = rows.get(t);
-      if (!row) rows.set(t, (row = { t }));
+      let row = byTime.get(t);
+      if (!row) byTime.set(t, (row = { t }));
       row[line.key] = v;
     }
   }
-  return [...rows.values()].sort((a, b) => a.t! - b.t!);
+  const rows = [...byTime.values()].sort((a, b) => a.t! - b.t!);
+  for (const line of lines) {
+    let previous = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows[i]![line.key];
+      if (v === undefined) continue;
+      if (v !== null && previous >= 0 && i - previous > 1) {
+        const before = rows[previous]![line.key];
+        if (typeof before === 'number') {
+          const t0 = rows[previous]!.t!;
+          const t1 = rows[i]!.t!;
+          for (let k = previous + 1; k < i; k++) rows[k]![line.key] = before + ((v - before) * (rows[k]!.t! - t0)) / (t1 - t0);
+        }
+      }
+      previous = i;
+    }
+  }
+  return rows;
 }
 
 function histogramRows(series: HistogramSeries[], binCount: number): Record<string, number | string>[] {
