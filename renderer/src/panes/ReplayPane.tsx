@@ -24,6 +24,16 @@ interface Live {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** Host, path and query without the scheme: the list is narrow, the row's title has it all. */
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
 /**
  * Send the bundle's recorded traffic to a running session and see which answers match:
  * live counts while it runs, results by outcome, recorded-vs-replayed diffs (Monaco), latency
@@ -127,17 +137,17 @@ export default function ReplayPane() {
 
   if (!bundle && sessions.length === 0) {
     return (
-      <section className="pane" aria-labelledby="pane-title">
-        <h1 id="pane-title">Replay</h1>
+      <section className="pane" aria-labelledby="replay-pane-title">
+        <h1 id="replay-pane-title">Replay</h1>
         <EmptyState />
       </section>
     );
   }
 
   return (
-    <section className="pane replay-pane" aria-labelledby="pane-title">
+    <section className="pane replay-pane" aria-labelledby="replay-pane-title">
       <div className="replay-toolbar">
-        <h1 id="pane-title">Replay</h1>
+        <h1 id="replay-pane-title">Replay</h1>
         <label>
           Session
           <select aria-label="Session" value={session ?? ''} onChange={(e) => setSession(e.target.value || undefined)} disabled={running}>
@@ -233,8 +243,8 @@ export default function ReplayPane() {
                   {shown.map((r) => (
                     <tr key={r.index} aria-selected={r.index === selected} onClick={() => setSelected(r.index)}>
                       <td>{r.index}</td>
-                      <td className="url" title={r.url}>
-                        {r.method} {r.url}
+                      <td className="url" title={`${r.method} ${r.url}`}>
+                        {r.method} {shortUrl(r.url)}
                       </td>
                       <td>
                         {r.status ?? '—'} / {r.recordedStatus}
