@@ -24,11 +24,11 @@ interface Live {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-/** Host, path and query without the scheme: the list is narrow, the row's title has it all. */
+/** Path and query (the service shows in the row's title): the list is narrow, the ends matter. */
 function shortUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.host}${u.pathname}${u.search}`;
+    return `${u.pathname}${u.search}`;
   } catch {
     return url;
   }
