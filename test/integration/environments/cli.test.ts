@@ -1,0 +1,70 @@
+// The CLI's documented JSON shapes, end to end through bin/repro.js against the real engine.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDockerClient } from '../../../electron/services/docker-engine';
+import { labelledCount, removeSessions, repoRoot, sampleBundle, tempHome, uniqueSession } from './helpers';
+
+const docker = createDockerClient();
+const home = tempHome();
+const session = uniqueSession('cli');
+
+function repro(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'repro.js'), ...args], {
+    env: { ...process.env, REPRO_HOME: home.home, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+afterAll(async () => {
+  repro(['down', session]);
+  await removeSessions(docker, [session]);
+  home.cleanup();
+});
+
+describe('repro up / status / logs / down --json', () => {
+  it('prints exactly the documented documents', () => {
+    // the secret from a dotenv file, not the environment
+    const secrets = join(home.home, 'secrets.env');
+    writeFileSync(secrets, 'PAYMENT_KEY=from-cli-test\n');
+    const up = repro(['up', sampleBundle, '--session', session, '--secrets', secrets, '--json']);
+    expect(up.code, up.stderr).toBe(0);
+    const report = JSON.parse(up.stdout);
+    expect(Object.keys(report).sort()).toEqual(['drift', 'services', 'session']);
+    expect(report.session).toBe(session);
+    expect(report.drift).toEqual([]);
+    for (const s of report.services) {
+      expect(Object.keys(s).sort()).toEqual(['containerId', 'endpoints', 'health', 'name', 'state']);
+      for (const e of s.endpoints) expect(Object.keys(e).sort()).toEqual(['container', 'url']);
+    }
+    expect(up.stderr).toContain('Verifying bundle'); // progress goes to stderr
+
+    const status = JSON.parse(repro(['status', '--json']).stdout);
+    expect(status.engine.reachable).toBe(true);
+    const mine = status.sessions.find((s: { name: string }) => s.name === session);
+    expect(mine.phase).toBe('running');
+    expect(mine.services.map((s: { health: string }) => s.health)).toEqual(['healthy', 'healthy']);
+
+    const logs = repro(['logs', session, 'pricing', '--json']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(logs.stdout))).toBe(true);
+    expect(repro(['logs', session, 'nosuch']).stderr).toContain('has no service "nosuch"');
+
+    const again = repro(['up', sampleBundle, '--session', session], { REPRO_SECRET_PAYMENT_KEY: 'x' });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`A session named "${session}" already exists`);
+
+    const down = repro(['down', session, '--json']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(JSON.parse(down.stdout)).toMatchObject({ session, agentStopped: true });
+    expect(JSON.parse(repro(['status', '--json']).stdout).sessions.map((s: { name: string }) => s.name)).not.toContain(session);
+    expect(repro(['up']).code).toBe(2);
+  });
+
+  it('leaves nothing labelled after down', async () => {
+    expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
+});
