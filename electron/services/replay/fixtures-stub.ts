@@ -160,7 +160,8 @@ export async function startForwarder(
   upstreamPort: number,
 ): Promise<Docker.Container> {
   const image = await ensureForwarderImage(ctx.docker);
-  const name = `repro-${ctx.session}-fixtures`.slice(0, 120);
+  // "_" cannot occur in a service name, so this never collides with repro-<session>-<service>.
+  const name = `repro-${ctx.session}_fixtures`.slice(0, 120);
   // A leftover from a crashed agent would block the name; it is ours (same session labels).
   await ctx.docker
     .getContainer(name)
