@@ -151,6 +151,10 @@ export const canaryMetricSchema = z.strictObject({
   criticalThresholds: thresholdPair.optional(),
   effectSizeMeasure: z.enum(['meanRatio', 'cles']).optional(),
   nanStrategy: z.enum(['remove', 'replace']).optional(),
+  /** A metric with no data fails the judge (NodataFailMetric) instead of being left out. */
+  mustHaveData: z.boolean().optional(),
+  /** Kayenta's IQR outlier removal; absent or 'keep' keeps every point. */
+  outliers: z.strictObject({ strategy: z.enum(['keep', 'remove']), factor: z.number().positive().optional() }).optional(),
 });
 
 export const canarySpecSchema = z.strictObject({

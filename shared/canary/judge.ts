@@ -53,11 +53,10 @@ export interface CanaryMetricConfig {
 
 /**
  * Settings for one metric from its manifest entry, with Kayenta's judge defaults (tolerance 0.25,
- * confidence 0.98, thresholds at the measure's neutral value). `mustHaveData` and `outliers` are
- * read when the manifest carries them.
+ * confidence 0.98, thresholds at the measure's neutral value).
  */
 export function metricConfigFromSpec(spec: CanaryMetricSpec): CanaryMetricConfig {
-  const extra = spec as CanaryMetricSpec & { mustHaveData?: boolean; outliers?: { strategy?: string; factor?: number } };
+  const extra = spec;
   const measure: EffectSizeMeasure = spec.effectSizeMeasure ?? 'meanRatio';
   const neutral = neutralEffect(measure);
   const [allowedDecrease, allowedIncrease] = spec.effectSizeThresholds ?? [neutral, neutral];
