@@ -23,10 +23,20 @@ interface StepState {
   result?: StepRunResult;
 }
 
+// Our own sanitizer instance, so its link hook does not change DOMPurify for other panes.
+const purify = DOMPurify(window);
+purify.addHook('afterSanitizeAttributes', (node) => {
+  // A link in a runbook must not navigate the workbench itself away.
+  if (node.tagName === 'A') {
+    node.setAttribute('target', '_blank');
+    node.setAttribute('rel', 'noopener noreferrer');
+  }
+});
+
 function renderProse(markdown: string): string {
   // Bundles may be hostile: the preview is sanitized, with no scripts, handlers or remote loads.
   const html = marked.parse(markdown, { async: false, gfm: true });
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'img', 'iframe', 'form', 'input'], FORBID_ATTR: ['style'] });
+  return purify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'img', 'iframe', 'form', 'input'], FORBID_ATTR: ['style'] });
 }
 
 export default function RunbookPane() {
@@ -79,6 +89,19 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
       (err: Error) => setLoadError(err.message),
     );
   }, [handle, setSession]);
+
+  // Sessions come and go (up/down in the Environment pane or the CLI): keep the choice current.
+  const bundleId = ws?.bundleId;
+  useEffect(() => {
+    if (!bundleId) return;
+    return api.on('sessionsChanged', () => {
+      void api.call('runbook.sessions', { bundleId }).then((sessions) => {
+        setWs((w) => (w ? { ...w, sessions } : w));
+        const current = useSessionChoice.getState().session;
+        if (!current || !sessions.some((x) => x.name === current)) setSession(sessions.find((x) => x.phase === 'running')?.name ?? sessions[0]?.name);
+      }, () => undefined);
+    });
+  }, [bundleId, setSession]);
 
   const saveNow = useCallback((): Promise<void> => {
     clearTimeout(timer.current);
