@@ -38,6 +38,14 @@ export interface SessionInfo {
   error?: { message: string; details?: unknown };
 }
 
+/** An engine that accepts but never answers must give "unknown", not a hang. */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer from the engine within ${ms} ms`)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
 export function sessionsRoot(stateDir: string): string {
   return join(stateDir, 'sessions');
 }
@@ -72,7 +80,7 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     }
     let info: Docker.ContainerInspectInfo;
     try {
-      info = await docker.getContainer(s.containerId).inspect();
+      info = await withTimeout(docker.getContainer(s.containerId).inspect(), 5000, `inspecting ${s.name}`);
     } catch (err) {
       const gone = (err as { statusCode?: number }).statusCode === 404;
       services.push({ ...base, state: gone ? 'missing' : 'unknown', health: 'unknown' });
