@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { defaultClassifierConfig } from '../shared/canary/classifier';
 import { judgeMetric, scoreJudgements, type CanaryMetricConfig } from '../shared/canary/judge';
-import { gaussian, mulberry32 } from '../shared/canary/prng';
+import { gaussian, mulberry32 } from '../shared/random';
 
 const { values } = parseArgs({
   options: {

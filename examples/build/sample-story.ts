@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../shared/random';
 
 export const SAMPLE_SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sample');
 
@@ -76,13 +77,4 @@ export function readCatalogue(): { currency: string; carts: Map<string, CartFact
 }
 
 /** mulberry32: a small seeded PRNG, so "noise" in generated data is the same on every build. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;

@@ -18,7 +18,7 @@ import { mean } from './descriptive';
 import { effectSize, neutralEffect, type EffectSizeMeasure } from './effectSize';
 import { fmt, fmtPercent } from './format';
 import { wilcoxonSorted } from './mannWhitney';
-import { DEFAULT_NOISE_SEED, gaussian, mulberry32 } from './prng';
+import { DEFAULT_NOISE_SEED, gaussian, mulberry32 } from '../random';
 import type { NanStrategy } from './transforms';
 
 export type Direction = 'increase' | 'decrease' | 'either';

@@ -27,7 +27,7 @@ import {
   type LabelSelector,
   type MetricSeries,
 } from './prometheus';
-import { DEFAULT_NOISE_SEED } from './prng';
+import { DEFAULT_NOISE_SEED } from '../random';
 import { scoreMetrics, type GroupScore, type Thresholds, type Verdict } from './scorer';
 import { handleNaNs, removeOutliers, type CleanedSample, type NanStrategy } from './transforms';
 

@@ -6,7 +6,7 @@ import * as tar from 'tar';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../electron/cli/command';
 import { main } from '../../../electron/cli/main';
-import { gaussian, mulberry32 } from '../../../shared/canary/prng';
+import { gaussian, mulberry32 } from '../../../shared/random';
 
 const work = mkdtempSync(join(tmpdir(), 'repro-judge-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanarySpec } from '../../../shared/bundle/manifest';
 import { classifyMannWhitney, defaultClassifierConfig } from '../../../shared/canary/classifier';
 import { judgeCanarySpec, judgeMetric, metricConfigFromSpec, summarizeJudgement } from '../../../shared/canary/judge';
-import { gaussian, mulberry32 } from '../../../shared/canary/prng';
+import { gaussian, mulberry32 } from '../../../shared/random';
 
 /** A query_range response with one series per track, from a seeded generator. */
 function rangeResponse(tracks: Record<string, (i: number) => string>, points = 60): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussian, mulberry32 } from '../../../shared/canary/prng';
+import { gaussian, mulberry32 } from '../../../shared/random';
 import { judgeReproduction } from '../../../shared/canary/reproduction';
 
 function draw(seed: number, n: number, mean: number, sd: number): number[] {

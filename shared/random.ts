@@ -1,6 +1,7 @@
 /**
- * A small seeded PRNG (mulberry32) and Gaussian draws. Kayenta adds tiny Gaussian noise when each
- * sample is a single repeated value; drawing it from a fixed seed keeps our verdicts reproducible.
+ * A small seeded PRNG (mulberry32) and Gaussian draws, for everything that must be the same on
+ * every run: the canary judge's tie noise (Kayenta adds tiny Gaussian noise when each sample is a
+ * single repeated value), the sample incident's generated data, benchmark inputs.
  */
 export type Random = () => number;
 
