@@ -192,12 +192,13 @@ export function buildReport(input: ReportInput): DocBlock[] {
           String(r.mismatched ?? ''),
           String(r.errors ?? ''),
           typeof r.successRate === 'number' ? `${(r.successRate * 100).toFixed(1)}%` : '',
-          r.latency?.recorded && r.latency.replayed ? `${r.latency.recorded.p99} ms → ${r.latency.replayed.p99} ms${r.latency.judgement?.verdict ? ` (${r.latency.judgement.verdict})` : ''}` : '',
+          latencyCell(r),
         ];
       }),
     });
     const last = replays[replays.length - 1]!.data as ReplayLike;
-    const bad = (last.results ?? []).filter((r) => r.outcome && r.outcome !== 'matched').slice(0, 10);
+    // The record keeps a replay's summary with its `mismatches`; a full report has `results`.
+    const bad = (last.mismatches ?? last.results ?? []).filter((r) => r.outcome && r.outcome !== 'matched').slice(0, 10);
     if (bad.length > 0) {
       b.push({ type: 'paragraph', text: 'Differences in the latest replay (first 10):' });
       b.push({ type: 'table', header: ['Request', 'Recorded', 'Replayed', 'Difference'], rows: bad.map((r) => [`${r.method ?? ''} ${r.url ?? ''}`, String(r.recordedStatus ?? ''), String(r.status ?? 'no response'), short(r.diff ?? r.error ?? '', 300)]) });
@@ -254,8 +255,28 @@ interface ReplayLike {
   mismatched?: number;
   errors?: number;
   successRate?: number;
-  latency?: { recorded?: { p99?: number }; replayed?: { p99?: number }; judgement?: { verdict?: string } };
-  results?: Array<{ method?: string; url?: string; status?: number | null; recordedStatus?: number; outcome?: string; diff?: string; error?: string }>;
+  latency?: { recorded?: { p99?: number }; replayed?: { p99?: number }; judgement?: { verdict?: string }; recordedP99?: number; replayedP99?: number; verdict?: string };
+  results?: ReplayRow[];
+  mismatches?: ReplayRow[];
+}
+interface ReplayRow {
+  method?: string;
+  url?: string;
+  status?: number | null;
+  recordedStatus?: number;
+  outcome?: string;
+  diff?: string;
+  error?: string;
+}
+
+function latencyCell(r: ReplayLike): string {
+  const l = r.latency;
+  if (!l) return '';
+  const recorded = l.recordedP99 ?? l.recorded?.p99;
+  const replayed = l.replayedP99 ?? l.replayed?.p99;
+  const verdict = l.verdict ?? l.judgement?.verdict;
+  if (recorded === undefined || replayed === undefined) return '';
+  return `${Math.round(recorded)} ms → ${Math.round(replayed)} ms${verdict ? ` (${verdict})` : ''}`;
 }
 
 export function describeEvent(e: RecordEvent): string {

@@ -36,6 +36,12 @@ const input: ReportInput = {
       data: { index: 1, kind: 'expect', exitCode: 1, ok: false, output: '', expectation: { ok: false, results: [{ assertion: 'status 200', ok: false, message: 'expected status 200, got 503' }] } },
     },
     { id: 4, kind: 'replay', at: t0 + 120_000, data: { mode: 'max', total: 10, sent: 10, matched: 7, mismatched: 3, errors: 0, successRate: 0.7, results: [{ method: 'GET', url: 'http://checkout/x', status: 503, recordedStatus: 503, outcome: 'mismatched', diff: '$.price' }] } },
+    {
+      id: 6,
+      kind: 'replay',
+      at: t0 + 130_000,
+      data: { mode: 'as-recorded', total: 8, sent: 8, matched: 7, mismatched: 1, errors: 0, successRate: 0.875, latency: { recordedP99: 1612.4, replayedP99: 1580.2, verdict: 'as-slow' }, mismatches: [{ method: 'GET', url: 'http://checkout/cgi-bin/checkout?cart=legacy', outcome: 'mismatched', status: 200, recordedStatus: 502 }] },
+    },
     { id: 5, kind: 'marked', at: t0 + 300_000, data: { verdict: 'reproduced' } },
   ],
   marks: [{ id: 1, at: t0 + 300_000, verdict: 'reproduced', note: 'same 503s as prod', evidence: [{ eventId: 3, kind: 'step', label: 'step 2 failed' }] }],
@@ -51,6 +57,9 @@ describe('report', () => {
     expect(md).toContain('shop/checkout @ 4f1c2e9 (v2.14.0)');
     expect(md).toContain('FAIL status 200: expected status 200, got 503');
     expect(md).toContain('70.0%');
+    // The record's replay summary (as runReplay stores it): latency and the differing requests.
+    expect(md).toContain('1612 ms → 1580 ms (as-slow)');
+    expect(md).toMatch(/\| GET http:\/\/checkout\/cgi-bin\/checkout\?cart=legacy \| 502 \| 200 \|/);
     expect(md).toContain('Drift: none');
     // A step text containing backticks still gets a fence that closes after it.
     expect(md).toMatch(/````sh\necho ```\|<b>\n````/);
