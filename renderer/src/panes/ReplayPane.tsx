@@ -230,12 +230,13 @@ export default function ReplayPane() {
             </div>
             <div className="replay-results">
               <table>
+                <caption>Status and latency: replayed / recorded</caption>
                 <thead>
                   <tr>
                     <th>#</th>
                     <th>Request</th>
-                    <th>Status</th>
-                    <th>Latency ms</th>
+                    <th title="replayed / recorded">Status</th>
+                    <th title="replayed / recorded, ms">Latency</th>
                     <th>Outcome</th>
                   </tr>
                 </thead>
