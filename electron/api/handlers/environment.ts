@@ -27,7 +27,8 @@ interface EnvArea {
 }
 const area = (wb: Workbench) => areaState<EnvArea>(wb, 'environments', () => ({ follows: new Map() }));
 
-async function collectOnce(wb: Workbench): Promise<void> {
+/** Called by each host at start, and before the first listing: leftovers of a crash go away. */
+export async function collectOnce(wb: Workbench): Promise<void> {
   const a = area(wb);
   a.collected ??= engineStatus(wb.docker, 3000, wb.env).then((s) => (s.reachable ? gcSessions(wb.docker, wb.stateDir) : undefined)).catch(() => undefined);
   await a.collected;

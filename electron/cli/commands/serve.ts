@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { collectOnce } from '../../api/handlers/environment';
 import { startWebHost } from '../../hosts/web/server';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
@@ -29,6 +30,7 @@ Options:
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
     const wb = createWorkbench({ host: 'web', env: io.env });
+    void collectOnce(wb); // sessions orphaned by a crash (kill -9 mid-up) are removed at start
     const host = await startWebHost({ wb, port, host: values.host ?? '127.0.0.1', rendererDir: join(wb.appRoot, 'dist', 'renderer') });
     // --open-sample (what `npm start` passes) makes the page open the shipped sample incident
     const url = values['open-sample'] ? `${host.url}&open=sample` : host.url;

@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, typ
 import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dispatch } from '../../api/dispatch';
+import { collectOnce } from '../../api/handlers/environment';
 import { createWorkbench } from '../../services/workbench';
 import { contentSecurityPolicy } from '../csp';
 
@@ -92,6 +93,7 @@ void app.whenReady().then(() => {
     return result.canceled ? null : (result.filePaths[0] ?? null);
   });
   createWindow();
+  void collectOnce(wb); // sessions orphaned by a crash (kill -9 mid-up) are removed at app start
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
