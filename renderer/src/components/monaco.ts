@@ -6,6 +6,9 @@
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/markdown/register';
 import 'monaco-editor/languages/features/json/register';
+// The diff editor's breadcrumbs contribution needs the outline service; without it Monaco throws
+// "depends on UNKNOWN service IOutlineModelService" when a diff editor is created.
+import 'monaco-editor/editor/contrib/documentSymbols/browser/outlineModel';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
 
