@@ -69,7 +69,12 @@ function readColors(el: HTMLElement): Colors {
 }
 
 /** A stable color per service index (golden-angle hues, starting at blue; red is kept for errors). */
+const colorCache: string[] = [];
 export function serviceColor(i: number): string {
+  return (colorCache[i] ??= makeServiceColor(i));
+}
+
+function makeServiceColor(i: number): string {
   let hue = (210 + i * 137.508) % 360;
   if (hue < 20 || hue > 340) hue = (hue + 40) % 360;
   return `hsl(${Math.round(hue)} 55% 55%)`;
@@ -276,11 +281,22 @@ export function Waterfall(props: WaterfallProps) {
       o.setTransform(dpr, 0, 0, dpr, 0, 0);
       const n = p.rows.length;
       const rowH = Math.max(0.5, MINIMAP_H / Math.max(1, n));
+      // Batch by color: one fillStyle per service (and one for errors), not one per span;
+      // parsing a color string 100k times would dominate the first paint.
+      const buckets = new Map<number, number[]>();
       for (let r = 0; r < n; r++) {
         const i = p.rows[r]!;
-        o.fillStyle = tr.flags[i]! & SpanFlag.Error ? c.bad : serviceColor(tr.service[i]!);
-        const x = (tr.start[i]! / total) * tlW;
-        o.fillRect(x, (r / n) * MINIMAP_H, Math.max(0.75, ((tr.end[i]! - tr.start[i]!) / total) * tlW), rowH);
+        const key = tr.flags[i]! & SpanFlag.Error ? -1 : tr.service[i]!;
+        let b = buckets.get(key);
+        if (!b) buckets.set(key, (b = []));
+        b.push(r);
+      }
+      for (const [key, list] of buckets) {
+        o.fillStyle = key < 0 ? c.bad : serviceColor(key);
+        for (const r of list) {
+          const i = p.rows[r]!;
+          o.fillRect((tr.start[i]! / total) * tlW, (r / n) * MINIMAP_H, Math.max(0.75, ((tr.end[i]! - tr.start[i]!) / total) * tlW), rowH);
+        }
       }
       minimapCache.current = { key, canvas: off };
     }

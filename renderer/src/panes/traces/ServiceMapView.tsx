@@ -10,9 +10,9 @@ export function ServiceMapView({ map }: { map: ServiceMap }) {
   const maxCalls = Math.max(1, ...map.edges.map((e) => e.calls));
   return (
     <div className="service-map">
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`Service map: ${n} services, ${map.edges.length} call paths`}>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxHeight: 440 }} role="img" aria-label={`Service map: ${n} services, ${map.edges.length} call paths`}>
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
             <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />
           </marker>
         </defs>
