@@ -20,9 +20,9 @@ function versionOf(text: string): number {
   return Number(v[1]);
 }
 
-async function saveUntilKilled(stateDir: string, startAt: number, killAfterMs: number): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, stateDir, BUNDLE, String(256 * 1024)], {
-    env: { ...process.env, START_AT: String(startAt) },
+async function saveUntilKilled(stateDir: string, startAt: number, killAfterMs: number, naive = false): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, stateDir, BUNDLE, String(1024 * 1024)], {
+    env: { ...process.env, START_AT: String(startAt), NAIVE: naive ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -50,7 +50,7 @@ describe('runbook save under kill -9', () => {
     const ws = workspaceFor(stateDir, BUNDLE);
     let lastSeen = 0;
     let strayTemps = 0;
-    const rounds = 12;
+    const rounds = 15;
     for (let round = 0; round < rounds; round++) {
       const startAt = (round + 1) * 1_000_000;
       await saveUntilKilled(stateDir, startAt, 5 + Math.floor(Math.random() * 60));
@@ -64,12 +64,28 @@ describe('runbook save under kill -9', () => {
       for (const name of await readdir(ws.historyDir)) {
         if (name.endsWith('.md')) versionOf(await readFile(join(ws.historyDir, name), 'utf8'));
       }
-      strayTemps += (await readdir(ws.dir)).filter((n) => n.endsWith('.tmp')).length;
+      // A temp file left behind (working copy or history) means the kill landed inside a write.
+      strayTemps += [...(await readdir(ws.dir)), ...(await readdir(ws.historyDir))].some((n) => n.endsWith('.tmp')) ? 1 : 0;
     }
     // Reopening sweeps temp files of killed writers and keeps the last complete version.
     const doc = await openRunbookWorkspace(stateDir, BUNDLE, 'ignored: the workspace exists');
     expect(versionOf(doc.text)).toBe(lastSeen);
-    expect((await readdir(ws.dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect([...(await readdir(ws.dir)), ...(await readdir(ws.historyDir))].filter((n) => n.endsWith('.tmp'))).toEqual([]);
     console.log(`kill -9 rounds: ${rounds}, rounds that killed a write in flight (temp file left): ${strayTemps}`);
+  });
+
+  it('the same harness catches a plain in-place writer tearing the file (so the check above can fail)', async () => {
+    const naiveDir = join(stateDir, 'naive');
+    const ws = workspaceFor(naiveDir, BUNDLE);
+    let torn = 0;
+    for (let round = 0; round < 10 && torn === 0; round++) {
+      await saveUntilKilled(naiveDir, (round + 1) * 1_000_000, 5 + Math.floor(Math.random() * 60), true);
+      try {
+        versionOf(await readFile(ws.runbookPath, 'utf8'));
+      } catch {
+        torn++;
+      }
+    }
+    expect(torn).toBeGreaterThan(0);
   });
 });

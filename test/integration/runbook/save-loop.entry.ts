@@ -4,7 +4,8 @@
  * version from a torn one. argv: <stateDir> <bundleId> <sizeBytes>
  */
 import { createHash } from 'node:crypto';
-import { openRunbookWorkspace, saveRunbook } from '../../../electron/services/runbooks/workspace';
+import { writeFile } from 'node:fs/promises';
+import { openRunbookWorkspace, saveRunbook, workspaceFor } from '../../../electron/services/runbooks/workspace';
 
 export function makeVersion(n: number, size: number): string {
   const line = `- step ${n}: the quick brown fox jumps over the lazy dog ${'x'.repeat(40)}\n`;
@@ -17,8 +18,12 @@ async function main() {
   const size = Number(sizeArg);
   await openRunbookWorkspace(stateDir!, bundleId!, makeVersion(0, size));
   let n = Number(process.env.START_AT ?? '1');
+  // NAIVE=1: the control group, overwriting in place the way a plain writeFile does.
+  const naive = process.env.NAIVE === '1';
+  const path = workspaceFor(stateDir!, bundleId!).runbookPath;
   for (;;) {
-    await saveRunbook(stateDir!, bundleId!, makeVersion(n, size), { coalesceMs: 0, keepVersions: 5 });
+    if (naive) await writeFile(path, makeVersion(n, size));
+    else await saveRunbook(stateDir!, bundleId!, makeVersion(n, size), { coalesceMs: 0, keepVersions: 5 });
     if (n === Number(process.env.START_AT ?? '1')) process.stdout.write('saved-first\n');
     n++;
   }
