@@ -16,11 +16,11 @@
  * HTTPS hosts cannot be served (no certificate the client would trust); they are logged and
  * skipped.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -215,7 +215,12 @@ export const fixturesStubPlugin: SessionPlugin = {
       match: matchOptionsFromEnv(process.env),
       onUnmatched: (u) => {
         ctx.log(`unmatched ${u.method} ${u.host}${u.target}: ${u.reason}`);
-        void appendFile(logFile, JSON.stringify(u) + '\n').catch(() => undefined);
+        // Written before the 502 goes out, so whoever sees the 502 can already read why.
+        try {
+          appendFileSync(logFile, JSON.stringify(u) + '\n');
+        } catch (err) {
+          ctx.log(`cannot write ${UNMATCHED_LOG}: ${(err as Error).message}`);
+        }
       },
     });
     let container: Docker.Container | undefined;

@@ -9,7 +9,7 @@ import { createDockerClient } from '../../../electron/services/docker-engine';
 import { downSession, execInService, getSession, upFromPath } from '../../../electron/services/environments';
 import { LABEL_SESSION } from '../../../electron/services/environments/labels';
 import { listLabelled } from '../../../electron/services/environments/resources';
-import { readBundleManifest, replaySession } from '../../../electron/services/replay';
+import { readBundleManifest, replaySession, suggestNoiseFor } from '../../../electron/services/replay';
 import { executeReplay } from '../../../electron/services/replay/engine';
 import { readUnmatched } from '../../../electron/services/replay/fixtures-stub';
 import { listReplays } from '../../../electron/services/replay/store';
@@ -104,6 +104,25 @@ describe('replay against the sample incident', () => {
       expect(r.diff).toMatch(/body: 1 JSON difference\n {2}\$\.servedAt: /);
     }
     expect(report.results.filter((r) => r.recordedStatus !== 200).every((r) => r.outcome === 'matched')).toBe(true);
+  });
+
+  it('proposes $.servedAt (and nothing else) as noise from two real runs, and accepts only what the user names', async () => {
+    const session = await getSession(docker, home.stateDir, faithful);
+    const manifest = readBundleManifest(session.bundleRoot);
+    const strict = { ...manifest, replay: { noise: { jsonPaths: [], headers: [] } } };
+    // Each run lasts over 2 s (the big cart is slow), so servedAt (1 s resolution) differs between them.
+    const s = await suggestNoiseFor({ session, bundle: { root: session.bundleRoot, manifest: strict }, concurrency: 8 });
+    expect(s.suggested.map((x) => [x.path, x.requests])).toEqual([['$.servedAt', 5]]);
+    expect(s.refused).toEqual([]);
+    expect(s.unstableStatus).toEqual([]);
+
+    let out = '';
+    const io = { stdout: (t: string) => (out += t), stderr: () => {}, env, cwd: process.cwd(), isTTY: false };
+    expect(await main(['replay', faithful, '--accept-noise', '$.payment.authorization', '--json'], io)).toBe(0);
+    expect(JSON.parse(out).noise).toEqual(['$.payment.authorization']);
+    out = '';
+    expect(await main(['replay', faithful, '--mode', 'max', '--json'], io)).toBe(0);
+    expect(JSON.parse(out).noise.jsonPaths).toEqual(['$.servedAt', '$.payment.authorization']);
   });
 
   it('serves the payments fixtures to a container under the recorded host name and reports an unmatched request', async () => {
