@@ -198,7 +198,7 @@ export class TraceSetBuilder {
       if (p < 0 && pid !== '') {
         // A child of an RPC usually runs in the server's process: prefer the shared server half
         // with the same service, then the plain span, then any shared half.
-        const candidates = shared.get(pid);
+        const candidates = shared.size ? shared.get(pid) : undefined;
         if (candidates) {
           const svc = this.service[r]!;
           for (const c of candidates) if (this.service[records[c]!]! === svc) p = c;
@@ -251,10 +251,8 @@ export class TraceSetBuilder {
 
     // Number spans in start order; ties: shallower first, then by span ID (so the order does
     // not depend on how a format happened to list spans), then input order.
-    const order = new Int32Array(n);
-    for (let l = 0; l < n; l++) order[l] = l;
     const sid = (l: number) => this.spanId[records[l]!]!;
-    order.sort((a, b) => start[a]! - start[b]! || depth[a]! - depth[b]! || (sid(a) < sid(b) ? -1 : sid(a) > sid(b) ? 1 : a - b));
+    const order = startOrder(start, (a, b) => start[a]! - start[b]! || depth[a]! - depth[b]! || (sid(a) < sid(b) ? -1 : sid(a) > sid(b) ? 1 : a - b));
     const newIndex = new Int32Array(n);
     for (let i = 0; i < n; i++) newIndex[order[i]!] = i;
 
@@ -346,6 +344,51 @@ function computeDepths(parent: Int32Array, onCycle: (l: number) => void): Int32A
     }
   }
   return depth;
+}
+
+/**
+ * Indices sorted by start time, ties broken by `cmp`. A comparator sort costs about 2 µs per
+ * span at 100k spans, so the common case packs (start in ns, index) into 64-bit integers and
+ * lets the engine's native numeric sort order them; runs of equal start are then sorted with
+ * `cmp`. Traces longer than ~2.4 h or with more than 2M spans use the comparator directly.
+ */
+function startOrder(start: Float64Array, cmp: (a: number, b: number) => number): Int32Array {
+  const n = start.length;
+  const order = new Int32Array(n);
+  const IDX_BITS = 21;
+  let max = 0;
+  for (let l = 0; l < n; l++) if (start[l]! > max) max = start[l]!;
+  let min = 0;
+  for (let l = 0; l < n; l++) if (start[l]! < min) min = start[l]!;
+  if (n >= 2 ** IDX_BITS || min < 0 || max * 1000 >= 2 ** 43 || typeof BigUint64Array === 'undefined') {
+    for (let l = 0; l < n; l++) order[l] = l;
+    return order.sort(cmp);
+  }
+  const keys = new BigUint64Array(n);
+  const words = new Uint32Array(keys.buffer); // little-endian: [lo, hi] per key
+  const q = new Float64Array(n);
+  for (let l = 0; l < n; l++) {
+    const ns = Math.round(start[l]! * 1000);
+    q[l] = ns;
+    words[2 * l] = (ns % 2048) * 2 ** IDX_BITS + l;
+    words[2 * l + 1] = Math.floor(ns / 2048);
+  }
+  if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
+    // Big-endian engine (none we ship on): keep it simple and correct.
+    for (let l = 0; l < n; l++) order[l] = l;
+    return order.sort(cmp);
+  }
+  keys.sort();
+  const mask = 2 ** IDX_BITS - 1;
+  for (let i = 0; i < n; i++) order[i] = words[2 * i]! & mask;
+  // Equal starts (after rounding to ns) are sorted with the full comparator.
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && q[order[j]!] === q[order[i]!]) j++;
+    if (j - i > 1) order.subarray(i, j).sort(cmp);
+    i = j;
+  }
+  return order;
 }
 
 /** Indices ordered by depth (counting sort: linear, no comparator calls). */

@@ -21,7 +21,11 @@ export function normalizeId(raw: unknown): string {
   return id;
 }
 
+const LOWER_HEX_16_32 = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
+
 function normalizeIdUncached(raw: unknown): string {
+  // The common case, already canonical: no lower-casing copy, no padding.
+  if (typeof raw === 'string' && LOWER_HEX_16_32.test(raw)) return raw;
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) raw = raw.toString(16);
   if (typeof raw !== 'string' || raw === '') return '';
   let hex: string;
