@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WorkbenchError } from '../../shared/api/errors';
 import type { OpenedBundleInfo, RecentBundle } from '../../shared/api/methods/bundle';
-import { writeFileAtomic } from './runbooks/atomic-write';
+import { writeFileAtomic } from './atomic-write';
 import { openBundle, type OpenedBundle } from './bundles/open';
 import { areaState, type Workbench } from './workbench';
 

@@ -2,7 +2,7 @@ import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openRecordDb } from '../../services/record/db';
 import { generateReport } from '../../services/record/report';
-import { writeFileAtomic } from '../../services/runbooks/atomic-write';
+import { writeFileAtomic } from '../../services/atomic-write';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { printJson } from '../output';

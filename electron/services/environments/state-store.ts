@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/api/errors';
+import { writeFileAtomicSync } from '../atomic-write';
 import type { AgentPlan } from './host-address';
 import type { ProcessIdentity } from './process-identity';
 
@@ -66,25 +66,7 @@ export function sessionDirOf(sessionsRoot: string, name: string): string {
 /** temp file + fsync + rename: a crash leaves either the old or the new file, never half of one. */
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(value, null, 2) + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  try {
-    const dfd = openSync(dirname(file), 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // directory fsync is not supported everywhere (Windows); the rename is still atomic
-  }
+  writeFileAtomicSync(file, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
 }
 
 export class SessionStore {

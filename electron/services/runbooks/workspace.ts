@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
-import { removeStaleTempFiles, writeFileAtomic } from './atomic-write';
+import { removeStaleTempFiles, writeFileAtomic } from '../atomic-write';
 import { withPathLock } from './path-lock';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../electron/services/runbooks/atomic-write';
+import { writeFileAtomic } from '../../../electron/services/atomic-write';
 import { withPathLock } from '../../../electron/services/runbooks/path-lock';
 import { folderName, listVersions, openRunbookWorkspace, readVersion, revisionOf, saveRunbook, workspaceFor } from '../../../electron/services/runbooks/workspace';
 

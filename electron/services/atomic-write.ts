@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -25,6 +26,35 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     throw err;
   }
   await fsyncDir(dir);
+}
+
+/** The same, synchronously: for state that must be on disk before the next line runs (session ownership). */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, opts: { mode?: number } = {}): void {
+  const dir = dirname(path);
+  const tmp = join(dir, tempName(basename(path)));
+  try {
+    const fd = openSync(tmp, 'wx', opts.mode ?? 0o644);
+    try {
+      writeFileSync(fd, data); // loops until every byte is written
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  try {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // directory fsync is not supported everywhere (Windows); the rename is still atomic
+  }
 }
 
 function tempName(base: string): string {
