@@ -32,7 +32,9 @@ export class ReplayAgent {
   pool(origin: string): Pool {
     let p = this.pools.get(origin);
     if (!p) {
-      p = new Pool(origin, { connections: Math.max(1, this.connections), pipelining: 1, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+      // noDelay off (Node's socket default, as load tools use): undici corks header and body
+      // into one write, so Nagle adds no delay to a request, and small writes cost less CPU.
+      p = new Pool(origin, { connections: Math.max(1, this.connections), pipelining: 1, keepAliveTimeout: 10_000, connect: { timeout: 10_000, noDelay: false } });
       this.pools.set(origin, p);
     }
     return p;
