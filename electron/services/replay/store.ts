@@ -3,9 +3,10 @@
  *   replays/<id>.json   each report, with the side-by-side bodies of its mismatches
  *   replay-noise.json   noise paths the user accepted into this session (never written silently)
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
+import { writeFileAtomic } from '../atomic-write';
 import { NoiseMatcher } from '../../../shared/replay/jsonpath';
 import { replayReportSchema, type ReplayBodies, type ReplayReport } from '../../../shared/replay/report';
 
@@ -14,11 +15,6 @@ export interface SavedReplay {
   bodies: ReplayBodies[];
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
 
 export const replaysDir = (sessionDir: string) => join(sessionDir, 'replays');
 
@@ -26,7 +22,7 @@ export async function saveReplay(sessionDir: string, saved: SavedReplay): Promis
   const dir = replaysDir(sessionDir);
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${saved.report.id}.json`);
-  await writeAtomic(file, JSON.stringify(saved));
+  await writeFileAtomic(file, JSON.stringify(saved));
   return file;
 }
 
@@ -84,13 +80,13 @@ export async function acceptNoise(sessionDir: string, paths: string[]): Promise<
   const current = await readAcceptedNoise(sessionDir);
   const next = [...new Set([...current, ...paths])];
   await mkdir(sessionDir, { recursive: true });
-  await writeAtomic(noiseFile(sessionDir), JSON.stringify({ jsonPaths: next }, null, 2));
+  await writeFileAtomic(noiseFile(sessionDir), JSON.stringify({ jsonPaths: next }, null, 2));
   return next;
 }
 
 export async function removeAcceptedNoise(sessionDir: string, paths: string[]): Promise<string[]> {
   const next = (await readAcceptedNoise(sessionDir)).filter((p) => !paths.includes(p));
   await mkdir(sessionDir, { recursive: true });
-  await writeAtomic(noiseFile(sessionDir), JSON.stringify({ jsonPaths: next }, null, 2));
+  await writeFileAtomic(noiseFile(sessionDir), JSON.stringify({ jsonPaths: next }, null, 2));
   return next;
 }
