@@ -25,13 +25,16 @@ export type { DriftItem } from './drift';
 
 /** The verification `up` demands: integrity problems (and an untrusted signature when keys are given) block it. */
 export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; onProgress?: (p: ProgressEvent) => void } = {}) {
-  return async (opened: OpenedBundle): Promise<string[]> => {
+  return async (opened: OpenedBundle): Promise<{ problems: string[]; summary: Record<string, unknown> }> => {
     const report = await verifyBundle(opened, {
       ...(opts.keys?.length ? { keys: opts.keys } : {}),
       ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}),
       onProgress: (p) => opts.onProgress?.({ task: 'up:verify', label: 'Verifying bundle', done: p.done, total: p.total, unit: 'bytes', ...(p.done === p.total ? { finished: true } : {}) }),
     });
-    return report.ok ? [] : report.problems.length ? report.problems.map((p) => p.message) : ['bundle did not verify'];
+    const problems = report.ok ? [] : report.problems.length ? report.problems.map((p) => p.message) : ['bundle did not verify'];
+    // what the postmortem report shows under "Verification"
+    const summary = { ok: report.ok, signature: report.signature, files: report.files, problems: report.problems, warnings: report.warnings };
+    return { problems, summary };
   };
 }
 

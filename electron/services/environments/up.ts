@@ -7,6 +7,7 @@ import type { ProgressEvent } from '../../../shared/api/events';
 import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
 import { contextFromManifest, recordEvent } from '../record';
+import { bundleFindings } from '../record/findings';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { containerCreateOptions, serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
@@ -31,8 +32,11 @@ export interface UpReport {
 export interface UpOptions {
   /** An opened bundle (kept open for the session's life: replay and the agent read its folder). */
   opened: OpenedBundle;
-  /** Gate: the bundle must verify before anything is created. Returns problems; empty = verified. */
-  verify: (opened: OpenedBundle) => Promise<string[]>;
+  /**
+   * Gate: the bundle must verify before anything is created. Returns problems (empty = verified)
+   * and a summary of the verification that the session record keeps for the report.
+   */
+  verify: (opened: OpenedBundle) => Promise<{ problems: string[]; summary?: Record<string, unknown> }>;
   session?: string;
   secrets: SecretSources;
   docker: Docker;
@@ -67,7 +71,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   // Secrets first: cheap, and the most common reason an up cannot work.
   const secrets = resolveSecrets(manifest, opts.secrets);
   progress({ task: `up:${name}:verify`, label: 'Verifying bundle', done: 0 });
-  const problems = await opts.verify(opened);
+  const { problems, summary: verification } = await opts.verify(opened);
   if (problems.length > 0) {
     throw new WorkbenchError('bundle_invalid', `Bundle ${opened.source} does not verify; not starting: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, { problems });
   }
@@ -186,6 +190,11 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       context: { ...contextFromManifest(manifest), bundleSource: record.bundleSource },
     };
     const secretValues = [...secrets.values()];
+    if (verification) recordEvent(ref, { kind: 'verify', data: verification }, { stateDir, secretValues });
+    // the incident's own evidence (canary verdict, trace critical path), cited by the report
+    const findings = await bundleFindings(opened.root, manifest, opened.source);
+    if (findings.canary) recordEvent(ref, { kind: 'canary', data: findings.canary }, { stateDir, secretValues });
+    if (findings.traces) recordEvent(ref, { kind: 'traces', data: findings.traces }, { stateDir, secretValues });
     recordEvent(ref, { kind: 'up', data: { services: report.services.map(({ name: n, state, health, endpoints }) => ({ name: n, state, health, endpoints })) } }, { stateDir, secretValues });
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
     return report;
