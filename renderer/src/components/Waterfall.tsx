@@ -347,10 +347,12 @@ export function Waterfall(props: WaterfallProps) {
     });
   }, [drawBody]);
 
-  // Redraw whenever what is drawn changes.
+  // Redraw whenever what is drawn changes. The header (its minimap walks every row) is drawn
+  // after the body's frame, so the first paint of the rows never waits for it.
   useEffect(() => {
     schedule();
-    drawHeader();
+    const timer = setTimeout(drawHeader, 0);
+    return () => clearTimeout(timer);
   }, [schedule, drawHeader, trace, rows, collapsed, selected, critical, showCritical, view, playhead, size]);
 
   useEffect(() => () => cancelAnimationFrame(frame.current), []);

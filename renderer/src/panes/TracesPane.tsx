@@ -50,7 +50,12 @@ function TraceView({ source, traceIndex, sources }: { source: LoadedSource; trac
   const [scrollTo, setScrollTo] = useState(-1);
   const rows = useMemo(() => visibleRows(trace, collapsed), [trace, collapsed]);
   const rowOf = useMemo(() => rowIndex(trace, rows), [trace, rows]);
-  const critical = useMemo(() => criticalIndex(trace), [trace]);
+  // The critical path is computed right after the first paint, so it never delays it.
+  const [critical, setCritical] = useState<CriticalIndex>(() => ({ offset: new Int32Array(trace.spanCount + 1), start: new Float64Array(0), end: new Float64Array(0) }));
+  useEffect(() => {
+    const timer = setTimeout(() => setCritical(criticalIndex(trace)), 0);
+    return () => clearTimeout(timer);
+  }, [trace]);
   const map = useMemo(() => (tab === 'map' ? serviceMap(set, trace) : undefined), [tab, set, trace]);
   const focusRef = useRef<HTMLDivElement>(null);
 

@@ -32,6 +32,8 @@ interface TracesState {
   close(key: string): void;
 }
 
+let spare: TraceWorkerClient | undefined = typeof Worker === 'undefined' ? undefined : new TraceWorkerClient();
+
 export const useTraces = create<TracesState>((set, get) => ({
   sources: [],
   trace: 0,
@@ -40,7 +42,10 @@ export const useTraces = create<TracesState>((set, get) => ({
     get().close(key);
     const startedAt = performance.now();
     set({ loading: true, error: undefined, progress: { task: 'traces', label: `Loading ${label}`, done: 0 } });
-    const client = new TraceWorkerClient((progress) => set({ progress: progress.finished ? undefined : progress }));
+    // A worker is started ahead of time so opening a file does not wait for one to boot.
+    const client = spare ?? new TraceWorkerClient();
+    spare = new TraceWorkerClient();
+    client.onProgress = (progress) => set({ progress: progress.finished ? undefined : progress });
     try {
       const loaded = 'file' in how ? await client.loadFile(how.file) : await client.loadSource(how.source);
       // Longest trace first: the one an engineer usually wants.

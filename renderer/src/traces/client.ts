@@ -24,7 +24,10 @@ export class TraceWorkerClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private loaded?: { resolve: (v: LoadedTraces) => void; reject: (e: Error) => void };
 
-  constructor(private readonly onProgress: (p: ProgressEvent) => void) {
+  /** Where progress goes; set by whoever uses this client (a spare is made before it has a user). */
+  onProgress: (p: ProgressEvent) => void = () => {};
+
+  constructor() {
     this.worker.onmessage = (e: MessageEvent<WorkerOut>) => this.receive(e.data);
     this.worker.onerror = (e) => this.fail(new Error(e.message || 'the trace worker failed'));
   }
