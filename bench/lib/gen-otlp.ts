@@ -5,6 +5,7 @@
  * times written as nanosecond strings. Written in chunks so a 500k-span file never needs one
  * giant string on the generating side.
  */
+import { mulberry32 } from '../../shared/random';
 
 export interface GenOptions {
   /** Spans per trace. */
@@ -15,17 +16,6 @@ export interface GenOptions {
   fanout?: number;
 }
 
-/** Small fast PRNG (mulberry32); determinism matters more than quality here. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVICES = [
   'gateway', 'checkout', 'cart', 'pricing', 'inventory', 'payments', 'fraud', 'shipping', 'users', 'auth',
@@ -41,7 +31,7 @@ function hex(r: () => number, digits: number): string {
 
 /** Yields the OTLP/JSON document in text chunks. */
 export function* generateOtlpChunks(opts: GenOptions): Generator<string> {
-  const r = rng(opts.seed ?? 42);
+  const r = mulberry32(opts.seed ?? 42);
   const traces = opts.traces ?? 1;
   const fanout = opts.fanout ?? 8;
   const n = opts.spans;

@@ -2,41 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
+import type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, ServiceHealth } from '../../../shared/api/methods/environment';
 import { bundleManifestSchema, type BundleManifest } from '../../../shared/bundle/manifest';
 import { engineStatus } from '../docker-engine';
 import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
-import { SessionStore, type SessionPhase, type SessionRecord } from './state-store';
+import { SessionStore, type SessionRecord } from './state-store';
 
-export type ServiceHealth = 'healthy' | 'unhealthy' | 'none' | 'unknown';
-
-export interface ServiceInfo {
-  name: string;
-  containerId?: string;
-  /** Engine state (running, exited, ...), 'missing' when the container is gone, 'unknown' when the engine cannot be asked. */
-  state: string;
-  health: ServiceHealth;
-  exitCode?: number;
-  endpoints: Array<{ container: number; url: string }>;
-}
-
-export interface SessionInfo {
-  name: string;
-  bundleId: string;
-  bundleRoot: string;
-  bundleSource: string;
-  createdAt: string;
-  phase: SessionPhase;
-  services: ServiceInfo[];
-  network: { name: string; gatewayIp: string };
-  /** The session's folder (otlp/, replays/, agent.log ...). */
-  stateDir: string;
-  agent: { alive: boolean; pid?: number; endpoints: Record<string, string> };
-  injectedEnv: Record<string, string>;
-  /** Set when the engine could not be asked: why, and how to fix it. */
-  engineError?: { error: string; hint?: string };
-  error?: { message: string; details?: unknown };
-}
+// The session as the API describes it: one definition, in the contract (shared/api/methods/environment.ts).
+export type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, ServiceHealth } from '../../../shared/api/methods/environment';
 
 /** An engine that accepts but never answers must give "unknown", not a hang. */
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
