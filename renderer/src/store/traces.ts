@@ -44,10 +44,12 @@ export const useTraces = create<TracesState>((set, get) => ({
     set({ loading: true, error: undefined, progress: { task: 'traces', label: `Loading ${label}`, done: 0 } });
     // A worker is started ahead of time so opening a file does not wait for one to boot.
     const client = spare ?? new TraceWorkerClient();
-    spare = new TraceWorkerClient();
+    spare = undefined;
     client.onProgress = (progress) => set({ progress: progress.finished ? undefined : progress });
     try {
       const loaded = 'file' in how ? await client.loadFile(how.file) : await client.loadSource(how.source);
+      // The next spare boots only now: booting it during the load would compete for the CPU.
+      spare ??= new TraceWorkerClient();
       // Longest trace first: the one an engineer usually wants.
       let longest = 0;
       loaded.set.traces.forEach((t, i) => {

@@ -11,6 +11,8 @@ export type WorkerIn =
   | { type: 'search'; id: number; query: TraceQuery; sort: TraceSortKey; descending: boolean };
 
 export type WorkerOut =
+  /** Sent once when the worker's code has loaded: a spare is ready to take a file. */
+  | { type: 'ready' }
   | { type: 'progress'; label: string; done: number; total?: number; unit?: 'bytes' | 'files' | 'spans' }
   /** `phases`: milliseconds spent reading, parsing, importing... (shown to perf tests). */
   | { type: 'loaded'; set: TraceSet; summary: TraceSetSummary; phases: Record<string, number> }

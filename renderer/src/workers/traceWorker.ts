@@ -96,6 +96,8 @@ self.onmessage = (e: MessageEvent<WorkerIn>) => {
   queue = queue.then(() => handle(e.data));
 };
 
+post({ type: 'ready' });
+
 async function handle(msg: WorkerIn): Promise<void> {
   try {
     switch (msg.type) {
