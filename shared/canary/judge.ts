@@ -178,20 +178,25 @@ export function judgeMetric(
     ...(result.toleranceBand ? { toleranceBand: result.toleranceBand } : {}),
     ...(result.pValue !== undefined ? { pValue: result.pValue } : {}),
     effectSize: { ...config.effectSize, value: result.effectSize },
-    settings: {
-      direction: config.direction,
-      tolerance: config.tolerance,
-      confLevel: config.confLevel,
-      nanStrategy: config.nanStrategy,
-      outlierFactor: config.outlierFactor,
-      classifier: config.classifier,
-      critical: config.critical,
-      mustHaveData: config.mustHaveData,
-    },
+    settings: settingsOf(config),
     canary: report(canaryValues, canary),
     baseline: report(baselineValues, baseline),
     noiseAdded: result.noiseAdded,
     preprocessing,
+  };
+}
+
+/** The settings a judgement reports, so its explanation says what it was judged with. */
+function settingsOf(config: CanaryMetricConfig): MetricJudgement['settings'] {
+  return {
+    direction: config.direction,
+    tolerance: config.tolerance,
+    confLevel: config.confLevel,
+    nanStrategy: config.nanStrategy,
+    outlierFactor: config.outlierFactor,
+    classifier: config.classifier,
+    critical: config.critical,
+    mustHaveData: config.mustHaveData,
   };
 }
 
@@ -205,16 +210,7 @@ export function metricError(config: CanaryMetricConfig, message: string): Metric
     critical: config.critical,
     reason: `Could not read the metric: ${message}`,
     effectSize: { ...config.effectSize, value: NaN },
-    settings: {
-      direction: config.direction,
-      tolerance: config.tolerance,
-      confLevel: config.confLevel,
-      nanStrategy: config.nanStrategy,
-      outlierFactor: config.outlierFactor,
-      classifier: config.classifier,
-      critical: config.critical,
-      mustHaveData: config.mustHaveData,
-    },
+    settings: settingsOf(config),
     canary: empty,
     baseline: empty,
     noiseAdded: false,

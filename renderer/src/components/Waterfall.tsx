@@ -134,16 +134,7 @@ export function Waterfall(props: WaterfallProps) {
     const dpr = window.devicePixelRatio || 1;
     const W = scroller.clientWidth;
     const H = scroller.clientHeight;
-    if (canvas.width !== Math.round(W * dpr) || canvas.height !== Math.round(H * dpr)) {
-      canvas.width = Math.round(W * dpr);
-      canvas.height = Math.round(H * dpr);
-      canvas.style.width = `${W}px`;
-      canvas.style.height = `${H}px`;
-    }
-    const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = c.panel;
-    ctx.fillRect(0, 0, W, H);
+    const ctx = prepareCanvas(canvas, W, H, dpr, c.panel);
     const top = scroller.scrollTop;
     const first = Math.max(0, Math.floor(top / ROW_H));
     const last = Math.min(p.rows.length, Math.ceil((top + H) / ROW_H));
@@ -258,16 +249,7 @@ export function Waterfall(props: WaterfallProps) {
     const c = (colors.current ??= readColors(scroller));
     const dpr = window.devicePixelRatio || 1;
     const W = scroller.clientWidth;
-    if (canvas.width !== Math.round(W * dpr)) {
-      canvas.width = Math.round(W * dpr);
-      canvas.height = Math.round(HEADER_H * dpr);
-      canvas.style.width = `${W}px`;
-      canvas.style.height = `${HEADER_H}px`;
-    }
-    const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = c.panel;
-    ctx.fillRect(0, 0, W, HEADER_H);
+    const ctx = prepareCanvas(canvas, W, HEADER_H, dpr, c.panel);
     const tlX = LABEL_W;
     const tlW = Math.max(10, W - LABEL_W - 8);
     const total = Math.max(1e-9, tr.durationUs);
@@ -438,4 +420,22 @@ export function Waterfall(props: WaterfallProps) {
       </div>
     </div>
   );
+}
+
+/**
+ * Size a canvas for its CSS box at the device pixel ratio (only when that changed: resizing
+ * clears it and costs a reallocation), then clear it to the background for a new frame.
+ */
+function prepareCanvas(canvas: HTMLCanvasElement, w: number, h: number, dpr: number, background: string): CanvasRenderingContext2D {
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+  }
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, w, h);
+  return ctx;
 }
