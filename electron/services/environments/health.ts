@@ -30,6 +30,9 @@ async function httpProbe(url: string, timeoutMs: number): Promise<string | undef
   }
 }
 
+/** How long a service without a healthcheck must stay running before the up moves on. */
+export const NO_HEALTHCHECK_SETTLE_MS = 1000;
+
 /**
  * Wait until the service is running and (when it has one) its healthcheck passes. A container
  * that exits, or a check that keeps failing past timeoutMs, fails the wait with the exit code
@@ -60,8 +63,15 @@ export async function waitUntilReady(
       );
     }
     if (!hc) {
-      onProgress({ service: service.name, phase: 'healthy', attempt, elapsedMs: Date.now() - started, timeoutMs });
-      return;
+      // Without a healthcheck, "running" right after start proves little: a process that dies at
+      // once (bad config) may not have exited yet. It counts as up once it stayed running a moment.
+      const elapsedMs = Date.now() - started;
+      if (elapsedMs >= NO_HEALTHCHECK_SETTLE_MS) {
+        onProgress({ service: service.name, phase: 'healthy', attempt, elapsedMs, timeoutMs });
+        return;
+      }
+      await sleep(Math.min(200, NO_HEALTHCHECK_SETTLE_MS - elapsedMs));
+      continue;
     }
     // one probe may take a while on a busy machine, but never longer than the whole wait
     const probeTimeout = Math.min(timeoutMs, Math.max(2000, Math.min(intervalMs * 4, 5000)));
