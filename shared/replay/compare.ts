@@ -6,7 +6,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { bytesEqual, firstDifference, toHex, tryStrictUtf8 } from './bytes';
 import { isTextualMime } from './body';
-import { canonicalJsonText, diffJson, type JsonDifference } from './json-diff';
+import { canonicalJsonText, diffJson, jsonEqualIgnoringNoise, type JsonDifference } from './json-diff';
 import { NoiseMatcher } from './jsonpath';
 
 export interface ComparableResponse {
@@ -39,9 +39,21 @@ export interface Comparison {
   replayedText?: string;
 }
 
+// A replay sees a handful of distinct content-types, each thousands of times.
+const normalizedTypes = new Map<string, string | undefined>();
+
 /** `application/json; charset=UTF-8` and `application/json;charset=utf-8` are the same type. */
 export function normalizeContentType(value: string | undefined): string | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
+  if (value === undefined) return undefined;
+  const known = normalizedTypes.get(value);
+  if (known !== undefined || normalizedTypes.has(value)) return known;
+  const norm = normalizeContentTypeUncached(value);
+  if (normalizedTypes.size < 256) normalizedTypes.set(value, norm);
+  return norm;
+}
+
+function normalizeContentTypeUncached(value: string): string | undefined {
+  if (value.trim() === '') return undefined;
   const [type, ...params] = value.split(';');
   const norm = params
     .map((p) => p.trim())
@@ -95,10 +107,7 @@ export function compileNoise(rules: NoiseRules): CompiledNoise {
   return { matcher: new NoiseMatcher(rules.jsonPaths), ignoredHeaders: new Set(rules.headers.map((h) => h.toLowerCase())) };
 }
 
-/** A parsed recorded JSON body can be reused across responses (same entry replayed again). */
-export type JsonCache = WeakMap<Uint8Array, { ok: true; value: unknown } | { ok: false }>;
-
-export function compareResponses(recorded: ComparableResponse, replayed: ComparableResponse, rules: NoiseRules | CompiledNoise, cache?: JsonCache): Comparison {
+export function compareResponses(recorded: ComparableResponse, replayed: ComparableResponse, rules: NoiseRules | CompiledNoise): Comparison {
   const { matcher, ignoredHeaders } = 'matcher' in rules ? rules : compileNoise(rules);
   const statusMatches = recorded.status === replayed.status;
   // 204/304 (and HEAD-like empties) carry no content: their content-type and body say nothing.
@@ -114,25 +123,23 @@ export function compareResponses(recorded: ComparableResponse, replayed: Compara
   let replayedText: string | undefined;
   let bodyDiff = '';
 
-  const parseRecorded = () => {
-    const hit = cache?.get(recorded.body);
-    if (hit) return hit;
-    const parsed = parseJson(recorded.body);
-    cache?.set(recorded.body, parsed);
-    return parsed;
-  };
-  const recJson = !noContent && isJsonMime(recorded.contentType) ? parseRecorded() : { ok: false as const };
+  const recJson = !noContent && isJsonMime(recorded.contentType) ? parseJson(recorded.body) : { ok: false as const };
   if (noContent) {
     bodyKind = 'empty';
     bodyMatches = true;
   } else if (recJson.ok) {
     bodyKind = 'json';
-    const repJson = parseJson(replayed.body);
+    // Same bytes, same data: skip parsing. Otherwise the allocation-free equality walk settles
+    // the common case (a faithful replay) and the full diff runs only when it says "not equal".
+    const repJson = bytesEqual(recorded.body, replayed.body) ? recJson : parseJson(replayed.body);
     if (repJson.ok) {
-      const d = diffJson(recJson.value, repJson.value, matcher);
-      differences = d.differences;
-      differenceCount = d.total;
-      bodyMatches = d.total === 0;
+      if (repJson === recJson || jsonEqualIgnoringNoise(recJson.value, repJson.value, matcher)) bodyMatches = true;
+      else {
+        const d = diffJson(recJson.value, repJson.value, matcher);
+        differences = d.differences;
+        differenceCount = d.total;
+        bodyMatches = d.total === 0;
+      }
       // The side-by-side texts are only for showing a mismatch; building them costs more than the diff.
       if (!bodyMatches || !statusMatches || !contentTypeMatches) {
         recordedText = canonicalJsonText(recJson.value, matcher);

@@ -80,9 +80,14 @@ function readHeaders(raw: unknown, file: string, path: string, problems: HarProb
 }
 
 export function headerValue(headers: HeaderPair[], name: string): string | undefined {
+  // Runs several times per replayed response: a plain loop, no arrays unless a header repeats.
   const lower = name.toLowerCase();
-  const found = headers.filter((h) => h.name.toLowerCase() === lower).map((h) => h.value);
-  return found.length ? found.join(', ') : undefined;
+  let found: string | undefined;
+  for (const h of headers) {
+    if (h.name.length !== lower.length || h.name.toLowerCase() !== lower) continue;
+    found = found === undefined ? h.value : `${found}, ${h.value}`;
+  }
+  return found;
 }
 
 function readPostData(raw: unknown, contentEncoding: string | undefined, file: string, path: string, problems: HarProblem[]) {

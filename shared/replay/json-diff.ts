@@ -2,7 +2,7 @@
  * Structural JSON comparison: JSON compared as data (member order never matters, numbers by
  * value), skipping the values that noise paths name.
  */
-import { formatLocation, type Location, type NoiseMatcher } from './jsonpath';
+import { formatLocation, NoiseMatcher, type Location } from './jsonpath';
 
 export type DifferenceKind = 'changed' | 'type' | 'added' | 'removed';
 
@@ -16,21 +16,71 @@ export interface JsonDifference {
 }
 
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Are the two documents equal as data once noise is skipped? The common case of a faithful
+ * replay, so it allocates nothing per node: one mutable path stack, no key sets, no sorting.
+ * A `false` is only a hint (a member present on one side may be noise); diffJson decides.
+ */
+export function jsonEqualIgnoringNoise(recorded: unknown, replayed: unknown, noise: NoiseMatcher): boolean {
+  const path: Location = [];
+  const equal = (a: unknown, b: unknown, depth: number): boolean => {
+    if (depth > 0 && noise.covers(path, depth)) return true;
+    if (a === b) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    const arrayA = Array.isArray(a);
+    if (arrayA !== Array.isArray(b)) return false;
+    if (arrayA) {
+      const xa = a as unknown[];
+      const xb = b as unknown[];
+      if (xa.length !== xb.length) return false;
+      for (let i = 0; i < xa.length; i++) {
+        path[depth] = i;
+        if (!equal(xa[i], xb[i], depth + 1)) return false;
+      }
+      return true;
+    }
+    const oa = a as Record<string, unknown>;
+    const ob = b as Record<string, unknown>;
+    const keys = Object.keys(oa);
+    if (keys.length !== Object.keys(ob).length) return false;
+    for (const k of keys) {
+      if (!hasOwn.call(ob, k)) return false;
+      path[depth] = k;
+      if (!equal(oa[k], ob[k], depth + 1)) return false;
+    }
+    return true;
+  };
+  return equal(recorded, replayed, 0);
+}
+
+const NO_NOISE = new NoiseMatcher([]);
+
+/** Structural equality of two JSON values: member order does not matter, numbers by value. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  return jsonEqualIgnoringNoise(a, b, NO_NOISE);
+}
 
 /** Differences recorded→replayed, at most `limit` of them (the count is still exact). */
 export function diffJson(recorded: unknown, replayed: unknown, noise: NoiseMatcher, limit = 100): { differences: JsonDifference[]; total: number } {
   const differences: JsonDifference[] = [];
   let total = 0;
-  const push = (d: JsonDifference) => {
+  // One mutable path; a difference takes a copy of it.
+  const path: Location = [];
+  const push = (depth: number, d: Omit<JsonDifference, 'path' | 'location'>) => {
     total++;
-    if (differences.length < limit) differences.push(d);
+    if (differences.length < limit) {
+      const location = path.slice(0, depth);
+      differences.push({ path: formatLocation(location), location, ...d });
+    }
   };
-  const walk = (a: unknown, b: unknown, loc: Location) => {
-    if (loc.length > 0 && noise.covers(loc)) return;
+  const walk = (a: unknown, b: unknown, depth: number) => {
+    if (depth > 0 && noise.covers(path, depth)) return;
     const ta = typeOf(a);
     const tb = typeOf(b);
     if (ta !== tb) {
-      push({ path: formatLocation(loc), location: loc, kind: 'type', recorded: a, replayed: b });
+      push(depth, { kind: 'type', recorded: a, replayed: b });
       return;
     }
     if (ta === 'array') {
@@ -38,12 +88,12 @@ export function diffJson(recorded: unknown, replayed: unknown, noise: NoiseMatch
       const xb = b as unknown[];
       const n = Math.max(xa.length, xb.length);
       for (let i = 0; i < n; i++) {
-        const at = [...loc, i];
+        path[depth] = i;
         if (i >= xb.length) {
-          if (!noise.covers(at)) push({ path: formatLocation(at), location: at, kind: 'removed', recorded: xa[i] });
+          if (!noise.covers(path, depth + 1)) push(depth + 1, { kind: 'removed', recorded: xa[i] });
         } else if (i >= xa.length) {
-          if (!noise.covers(at)) push({ path: formatLocation(at), location: at, kind: 'added', replayed: xb[i] });
-        } else walk(xa[i], xb[i], at);
+          if (!noise.covers(path, depth + 1)) push(depth + 1, { kind: 'added', replayed: xb[i] });
+        } else walk(xa[i], xb[i], depth + 1);
       }
       return;
     }
@@ -52,20 +102,20 @@ export function diffJson(recorded: unknown, replayed: unknown, noise: NoiseMatch
       const ob = b as Record<string, unknown>;
       const keys = new Set([...Object.keys(oa), ...Object.keys(ob)]);
       for (const k of [...keys].sort()) {
-        const at = [...loc, k];
-        const inA = Object.prototype.hasOwnProperty.call(oa, k);
-        const inB = Object.prototype.hasOwnProperty.call(ob, k);
+        path[depth] = k;
+        const inA = hasOwn.call(oa, k);
+        const inB = hasOwn.call(ob, k);
         if (inA && !inB) {
-          if (!noise.covers(at)) push({ path: formatLocation(at), location: at, kind: 'removed', recorded: oa[k] });
+          if (!noise.covers(path, depth + 1)) push(depth + 1, { kind: 'removed', recorded: oa[k] });
         } else if (!inA && inB) {
-          if (!noise.covers(at)) push({ path: formatLocation(at), location: at, kind: 'added', replayed: ob[k] });
-        } else walk(oa[k], ob[k], at);
+          if (!noise.covers(path, depth + 1)) push(depth + 1, { kind: 'added', replayed: ob[k] });
+        } else walk(oa[k], ob[k], depth + 1);
       }
       return;
     }
-    if (a !== b) push({ path: formatLocation(loc), location: loc, kind: 'changed', recorded: a, replayed: b });
+    if (a !== b) push(depth, { kind: 'changed', recorded: a, replayed: b });
   };
-  walk(recorded, replayed, []);
+  walk(recorded, replayed, 0);
   return { differences, total };
 }
 

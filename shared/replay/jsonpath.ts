@@ -80,28 +80,33 @@ function findClose(path: string, open: number): number {
   return -1;
 }
 
-/** True when `loc` is matched by the pattern exactly (not merely inside a match). */
-export function matchesExactly(segs: NoiseSegment[], loc: Location, si = 0, li = 0): boolean {
-  if (si === segs.length) return li === loc.length;
-  if (li > loc.length) return false;
+/**
+ * True when `loc` (its first `len` steps: walkers keep one mutable stack) is matched by the
+ * pattern exactly (not merely inside a match).
+ */
+export function matchesExactly(segs: NoiseSegment[], loc: Location, si = 0, li = 0, len = loc.length): boolean {
+  if (si === segs.length) return li === len;
+  if (li > len) return false;
   const s = segs[si]!;
   if (s.kind === 'descendant') {
     // ..key: the key may sit at any depth at or below the current one.
-    for (let k = li; k < loc.length; k++) {
-      if ((s.key === null || loc[k] === s.key) && matchesExactly(segs, loc, si + 1, k + 1)) return true;
+    for (let k = li; k < len; k++) {
+      if ((s.key === null || loc[k] === s.key) && matchesExactly(segs, loc, si + 1, k + 1, len)) return true;
     }
     return false;
   }
-  if (li === loc.length) return false;
+  if (li === len) return false;
   const step = loc[li]!;
   const ok = s.kind === 'wildcard' || (s.kind === 'key' && step === s.key) || (s.kind === 'index' && step === s.index);
-  return ok && matchesExactly(segs, loc, si + 1, li + 1);
+  return ok && matchesExactly(segs, loc, si + 1, li + 1, len);
 }
 
 /** Compiled noise rules. `covers(loc)` is true when loc or one of its ancestors is noise. */
 export class NoiseMatcher {
   readonly paths: string[];
   private readonly compiled: NoiseSegment[][];
+  /** Per pattern, the only depth it can match (no `..` in it), or -1 (any depth). */
+  private readonly depths: number[];
   constructor(paths: readonly string[]) {
     this.paths = [...paths];
     this.compiled = paths.map((p) => {
@@ -109,10 +114,34 @@ export class NoiseMatcher {
       if (segs.length === 0) throw new JsonPathError(`noise path "${p}": "$" alone would ignore the whole body`);
       return segs;
     });
+    this.depths = this.compiled.map((segs) => (segs.some((s) => s.kind === 'descendant') ? -1 : segs.length));
+    // Most noise paths end in a member name (`$.servedAt`, `$.items[*].id`): then only a step
+    // with one of those names can be noise, which rules out almost every node at once.
+    const lastKeys = new Set<string>();
+    let byKeyOnly = true;
+    for (const segs of this.compiled) {
+      const last = segs[segs.length - 1]!;
+      if (last.kind === 'key') lastKeys.add(last.key);
+      else if (last.kind === 'descendant' && last.key !== null) lastKeys.add(last.key);
+      else byKeyOnly = false;
+    }
+    this.lastKeys = byKeyOnly ? lastKeys : undefined;
   }
-  /** Is the value at `loc` itself ignored? (Callers stop descending once it is.) */
-  covers(loc: Location): boolean {
-    return this.compiled.some((segs) => matchesExactly(segs, loc));
+  private readonly lastKeys: Set<string> | undefined;
+  /**
+   * Is the value at `loc` (its first `len` steps) itself ignored? Callers stop descending once
+   * it is. Called at every node of every compared body, so the depth check comes first.
+   */
+  covers(loc: Location, len = loc.length): boolean {
+    if (this.lastKeys) {
+      const step = loc[len - 1];
+      if (typeof step !== 'string' || !this.lastKeys.has(step)) return false;
+    }
+    for (let i = 0; i < this.compiled.length; i++) {
+      const depth = this.depths[i]!;
+      if ((depth === -1 || depth === len) && matchesExactly(this.compiled[i]!, loc, 0, 0, len)) return true;
+    }
+    return false;
   }
 }
 

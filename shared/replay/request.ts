@@ -21,14 +21,19 @@ export const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+const NOT_REPLAYED = new Set([...HOP_BY_HOP, 'host', 'content-length']);
+
 export function replayHeaders(headers: HeaderPair[]): HeaderPair[] {
-  const named = new Set<string>();
+  let named: Set<string> | undefined;
   for (const h of headers) {
-    if (h.name.toLowerCase() === 'connection') for (const token of h.value.split(',')) if (token.trim()) named.add(token.trim().toLowerCase());
+    if (h.name.length === 10 && h.name.toLowerCase() === 'connection') {
+      named ??= new Set();
+      for (const token of h.value.split(',')) if (token.trim()) named.add(token.trim().toLowerCase());
+    }
   }
   return headers.filter((h) => {
     const n = h.name.toLowerCase();
-    return !n.startsWith(':') && n !== 'host' && n !== 'content-length' && !HOP_BY_HOP.has(n) && !named.has(n);
+    return n.charCodeAt(0) !== 58 /* ':' */ && !NOT_REPLAYED.has(n) && !named?.has(n);
   });
 }
 
@@ -41,22 +46,61 @@ export interface ReplayTargetService {
   endpoints: { container: number; url: string }[];
 }
 
-export type TargetResult = { ok: true; url: string; service: string } | { ok: false; reason: string };
+export type TargetResult = { ok: true; service: string; origin: string; path: string; url: string } | { ok: false; reason: string };
 
-/** Map a recorded URL onto the session: host = service name, port = its ingress port. */
-export function mapTarget(recordedUrl: string, services: ReplayTargetService[]): TargetResult {
-  const url = new URL(recordedUrl);
-  const host = url.hostname.toLowerCase();
-  const service = services.find((s) => s.name === host);
-  if (!service) {
-    return { ok: false, reason: `no service named "${host}" in the session (a request's host must be a service name; services: ${services.map((s) => s.name).join(', ') || 'none'})` };
+// Path and query characters the WHATWG URL parser leaves exactly as they are (no percent-encoding,
+// no dot segments, no backslashes): such a URL's path and query can be cut from the string.
+const PLAIN_URL_RE = /^https?:\/\/[^/?#\\\s@]+(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)(\?[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*)?$/i;
+const DOT_SEGMENT_RE = /\/(?:\.|%2e){1,2}(?:\/|$)/i;
+
+/** Path and query of a URL as the WHATWG parser would give them, without parsing when it is plain. */
+export function pathAndQuery(url: string): { origin: string; path: string } {
+  const m = PLAIN_URL_RE.exec(url);
+  if (m && !DOT_SEGMENT_RE.test(m[1]!)) {
+    const query = m[2] ?? '';
+    // An empty query ("?" alone) is dropped, as URL.search drops it.
+    const path = query.length > 1 ? m[1]! + query : m[1]!;
+    return { origin: url.slice(0, url.length - m[1]!.length - query.length), path };
   }
-  if (service.ingressPort === undefined) return { ok: false, reason: `service "${service.name}" has no ingress port` };
-  const endpoint = service.endpoints.find((e) => e.container === service.ingressPort);
-  if (!endpoint) return { ok: false, reason: `service "${service.name}" publishes no endpoint for its ingress port ${service.ingressPort} (is it running?)` };
-  const base = new URL(endpoint.url);
-  // Keep path and query byte for byte (URLSearchParams would re-encode them).
-  return { ok: true, service: service.name, url: `${base.protocol}//${base.host}${url.pathname}${url.search}` };
+  const u = new URL(url);
+  return { origin: `${u.protocol}//${u.host}`, path: `${u.pathname}${u.search}` };
+}
+
+/**
+ * Map recorded URLs onto the session: host = service name, port = its ingress port. The mapping
+ * of each recorded origin is worked out once per replay; a replay sends thousands of requests to
+ * a handful of origins.
+ */
+export function createTargetMapper(services: ReplayTargetService[]): (recordedUrl: string) => TargetResult {
+  const byOrigin = new Map<string, { ok: true; service: string; origin: string } | { ok: false; reason: string }>();
+  const resolve = (recordedOrigin: string) => {
+    const host = new URL(recordedOrigin).hostname.toLowerCase();
+    const service = services.find((s) => s.name === host);
+    if (!service) {
+      return { ok: false as const, reason: `no service named "${host}" in the session (a request's host must be a service name; services: ${services.map((s) => s.name).join(', ') || 'none'})` };
+    }
+    if (service.ingressPort === undefined) return { ok: false as const, reason: `service "${service.name}" has no ingress port` };
+    const endpoint = service.endpoints.find((e) => e.container === service.ingressPort);
+    if (!endpoint) return { ok: false as const, reason: `service "${service.name}" publishes no endpoint for its ingress port ${service.ingressPort} (is it running?)` };
+    const base = new URL(endpoint.url);
+    return { ok: true as const, service: service.name, origin: `${base.protocol}//${base.host}` };
+  };
+  return (recordedUrl) => {
+    // Keep path and query byte for byte (URLSearchParams would re-encode them).
+    const { origin: recordedOrigin, path } = pathAndQuery(recordedUrl);
+    let mapped = byOrigin.get(recordedOrigin);
+    if (!mapped) {
+      mapped = resolve(recordedOrigin);
+      byOrigin.set(recordedOrigin, mapped);
+    }
+    if (!mapped.ok) return mapped;
+    return { ok: true, service: mapped.service, origin: mapped.origin, path, url: mapped.origin + path };
+  };
+}
+
+/** Map one recorded URL onto the session (see createTargetMapper). */
+export function mapTarget(recordedUrl: string, services: ReplayTargetService[]): TargetResult {
+  return createTargetMapper(services)(recordedUrl);
 }
 
 export interface ReplayRequest {
@@ -69,12 +113,12 @@ export interface ReplayRequest {
   body: Uint8Array | null;
 }
 
-export function buildReplayRequest(entry: HarEntry, index: number, services: ReplayTargetService[]): ReplayRequest {
+export function buildReplayRequest(entry: HarEntry, index: number, services: ReplayTargetService[] | ((recordedUrl: string) => TargetResult)): ReplayRequest {
   return {
     index,
     method: entry.request.method,
     recordedUrl: entry.request.url,
-    target: mapTarget(entry.request.url, services),
+    target: typeof services === 'function' ? services(entry.request.url) : mapTarget(entry.request.url, services),
     headers: replayHeaders(entry.request.headers),
     // Bodies on GET/HEAD are legal but most servers reject them; HAR writers add empty ones.
     body: entry.request.body && entry.request.body.length > 0 ? entry.request.body : null,

@@ -1,4 +1,5 @@
-import { jsonEqual, parseJsonPath, queryJsonPath, type PathSegment } from './json-path';
+import { jsonEqual } from '../replay/json-diff';
+import { parseJsonPath, queryJsonPath, type PathSegment } from './json-path';
 
 /**
  * `expect` blocks hold one assertion a line about the previous step's outcome:

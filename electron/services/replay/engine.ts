@@ -6,14 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifest';
-import { compareResponses, compileNoise, type JsonCache } from '../../../shared/replay/compare';
+import { compareResponses, compileNoise } from '../../../shared/replay/compare';
 import { headerValue, type HarEntry } from '../../../shared/replay/har';
 import { judgeLatency, latencyHistogram, summarizeLatency } from '../../../shared/replay/latency';
 import type { RunResponse } from '../../../shared/replay/noise';
 import { formatReplayMode, parseReplayMode, successRate, type ReplayBodies, type ReplayMode, type ReplayReport, type ReplayResult } from '../../../shared/replay/report';
-import { buildReplayRequest, type ReplayTargetService } from '../../../shared/replay/request';
+import { buildReplayRequest, createTargetMapper, type ReplayTargetService } from '../../../shared/replay/request';
 import { tryUndoContentEncoding, undoContentEncoding } from './content-encoding';
-import { createReplayAgent, ReplayHttpError, sendRequest } from './http-client';
+import { createReplayAgent, ReplayHttpError, responseHeader, sendRequest, type SentResponse } from './http-client';
 import { DEFAULT_GAP_CAP_MS, sendOffsets } from './schedule';
 import { loadTraffic } from './traffic';
 
@@ -74,26 +74,6 @@ function newReplayId(at: Date): string {
   return `${at.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A counting semaphore: at most `limit` holders. */
-function semaphore(limit: number) {
-  let free = limit;
-  const waiting: (() => void)[] = [];
-  return {
-    acquire(): Promise<void> {
-      if (free > 0) {
-        free--;
-        return Promise.resolve();
-      }
-      return new Promise((r) => waiting.push(r));
-    },
-    release(): void {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    },
-  };
-}
-
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal?.aborted) return resolve();
@@ -129,7 +109,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     throw new WorkbenchError('bundle_invalid', `replay.noise.jsonPaths: ${(err as Error).message}`);
   }
   const entries = opts.entries ?? (await loadTraffic(opts.bundle.root, manifest));
-  const services = targetServices(opts.session, manifest);
+  const mapTarget = createTargetMapper(targetServices(opts.session, manifest));
   const offsets = sendOffsets(
     entries.map((e) => e.startedAtMs),
     mode,
@@ -139,14 +119,10 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   const startedAt = now();
   const t0 = performance.now();
   const agent = createReplayAgent(concurrency);
-  const slots = semaphore(concurrency);
   const results: (ReplayResult | undefined)[] = new Array(entries.length);
   const bodies: ReplayBodies[] = [];
   const responses: RunResponse[] = [];
   const progress: ReplayProgress = { total: entries.length, sent: 0, done: 0, matched: 0, mismatched: 0, errors: 0 };
-  const inflight = new Set<Promise<void>>();
-  const recordedJson: JsonCache = new WeakMap();
-  const recordedBodies = new WeakMap<HarEntry, Uint8Array>();
 
   const finish = (r: ReplayResult) => {
     results[r.index] = r;
@@ -157,44 +133,58 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     opts.onProgress?.({ ...progress, last: r });
   };
 
-  const runOne = async (entry: HarEntry, index: number): Promise<void> => {
-    const req = buildReplayRequest(entry, index, services);
-    const base = {
-      index,
-      method: req.method,
-      url: req.recordedUrl,
-      recordedStatus: entry.response.status,
-      recordedLatencyMs: entry.timeMs ?? null,
-      source: entry.source,
-    };
-    if (!req.target.ok) {
-      finish({ ...base, status: null, outcome: 'error', error: req.target.reason, latencyMs: null });
-      return;
+  // Every result has the same shape, in the order of the schema (one hidden class, and the JSON
+  // reads in the order the issue lists).
+  const result = (entry: HarEntry, index: number, status: number | null, outcome: ReplayResult['outcome'], latencyMs: number | null): ReplayResult => ({
+    index,
+    method: entry.request.method,
+    url: entry.request.url,
+    status,
+    recordedStatus: entry.response.status,
+    outcome,
+    diff: undefined,
+    error: undefined,
+    latencyMs,
+    recordedLatencyMs: entry.timeMs ?? null,
+    source: entry.source,
+  });
+  const sendOptions = { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
+
+  /** Send one entry: its answer, or its result when it could not be sent or answered. */
+  const sendOne = (entry: HarEntry, index: number): Promise<SentResponse | ReplayResult> => {
+    const req = buildReplayRequest(entry, index, mapTarget);
+    const target = req.target;
+    if (!target.ok) {
+      const r = result(entry, index, null, 'error', null);
+      r.error = target.reason;
+      return Promise.resolve(r);
     }
-    let res;
-    try {
-      res = await sendRequest(agent, { url: req.target.url, method: req.method, headers: req.headers, body: req.body }, { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
-    } catch (err) {
+    // One promise per request: no async wrapper around the client's own.
+    return sendRequest(agent, { origin: target.origin, path: target.path, method: req.method, headers: req.headers, body: req.body }, sendOptions).catch((err: unknown) => {
       const message = err instanceof ReplayHttpError ? err.message : (err as Error).message;
-      finish({ ...base, status: null, outcome: 'error', error: `${message} (sending to ${req.target.url})`, latencyMs: null });
-      return;
-    }
-    let recordedBody = recordedBodies.get(entry);
-    if (!recordedBody) {
-      recordedBody = entry.response.bodyForm === 'text' || entry.response.bodyForm === 'empty' ? entry.response.body : tryUndoContentEncoding(entry.response.body, headerValue(entry.response.headers, 'content-encoding'));
-      recordedBodies.set(entry, recordedBody);
-    }
+      const r = result(entry, index, null, 'error', null);
+      r.error = `${message} (sending to ${target.url})`;
+      return r;
+    });
+  };
+
+  /** Compare one answer with the recording and count it. */
+  const judge = (entry: HarEntry, index: number, res: SentResponse | ReplayResult): void => {
+    if (!('body' in res)) return finish(res);
+    const recordedBody = entry.response.bodyForm === 'text' || entry.response.bodyForm === 'empty' ? entry.response.body : tryUndoContentEncoding(entry.response.body, headerValue(entry.response.headers, 'content-encoding'));
     let replayedBody = res.body;
     let decodeNote = '';
-    try {
-      replayedBody = undoContentEncoding(res.body, headerValue(res.headers, 'content-encoding'));
-    } catch (err) {
-      decodeNote = `\n(replayed body kept as sent: ${(err as Error).message})`;
+    const encoding = responseHeader(res, 'content-encoding');
+    if (encoding !== undefined) {
+      try {
+        replayedBody = undoContentEncoding(res.body, encoding);
+      } catch (err) {
+        decodeNote = `\n(replayed body kept as sent: ${(err as Error).message})`;
+      }
     }
-    const replayedContentType = headerValue(res.headers, 'content-type');
+    const replayedContentType = responseHeader(res, 'content-type');
     if (opts.keepResponses) responses.push({ index, status: res.status, contentType: replayedContentType, body: replayedBody });
-    const cmp = compareResponses({ status: entry.response.status, contentType: entry.response.contentType, body: recordedBody }, { status: res.status, contentType: replayedContentType, body: replayedBody }, compiled, recordedJson);
-    const latencyMs = Math.round(res.latencyMs * 100) / 100;
+    const cmp = compareResponses({ status: entry.response.status, contentType: entry.response.contentType, body: recordedBody }, { status: res.status, contentType: replayedContentType, body: replayedBody }, compiled);
     if (cmp.outcome === 'mismatched') {
       bodies.push({
         index,
@@ -203,37 +193,80 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
         language: cmp.bodyKind === 'json' ? 'json' : cmp.bodyKind === 'binary' ? 'binary' : 'text',
       });
     }
-    finish({ ...base, status: res.status, outcome: cmp.outcome, ...(cmp.diff ? { diff: cmp.diff + decodeNote } : {}), latencyMs });
+    const r = result(entry, index, res.status, cmp.outcome, Math.round(res.latencyMs * 100) / 100);
+    if (cmp.diff) r.diff = cmp.diff + decodeNote;
+    finish(r);
   };
 
-  try {
-    for (let i = 0; i < entries.length; i++) {
-      if (opts.signal?.aborted) break;
-      const wait = t0 + offsets[i]! - performance.now();
-      if (wait > 0) await sleep(wait, opts.signal);
-      if (opts.signal?.aborted) break;
-      await slots.acquire();
+  // `concurrency` senders take the next entry in recorded order, wait for its send time and send
+  // it: requests start in order, at most `concurrency` are in flight, none before its time. (A
+  // pool of senders rather than a semaphore per request: at max rate the per-request promise
+  // bookkeeping cost as much CPU as the comparison.)
+  // Answers are compared in a batch after the event loop's I/O phase, once every sender whose
+  // answer arrived in it has put its next request on the wire. Comparing first would leave the
+  // target idle, and waking an idle target for each request cost the client more CPU (in the
+  // kernel, on every write) than the comparison itself.
+  const answered: { entry: HarEntry; index: number; res: SentResponse | ReplayResult }[] = [];
+  let judging: NodeJS.Immediate | undefined;
+  const judgeAnswered = () => {
+    judging = undefined;
+    for (let k = 0; k < answered.length; k++) {
+      const a = answered[k]!;
+      try {
+        judge(a.entry, a.index, a.res);
+      } catch (err) {
+        // Runs outside any promise: a comparison that throws must become a result, not a crash.
+        const r = result(a.entry, a.index, 'status' in a.res && typeof a.res.status === 'number' ? a.res.status : null, 'error', null);
+        r.error = `could not compare the answer: ${(err as Error).message}`;
+        finish(r);
+      }
+    }
+    answered.length = 0;
+  };
+  let next = 0;
+  const timed = mode.kind !== 'max';
+  const sender = async () => {
+    while (next < entries.length && !opts.signal?.aborted) {
+      const i = next++;
+      if (timed) {
+        const wait = t0 + offsets[i]! - performance.now();
+        if (wait > 0) await sleep(wait, opts.signal);
+      }
       if (opts.signal?.aborted) {
-        slots.release();
+        // Not sent: the report counts it as left out, and nobody else takes it.
+        next = entries.length;
         break;
       }
       progress.sent++;
-      const p = runOne(entries[i]!, i).finally(() => {
-        slots.release();
-        inflight.delete(p);
-      });
-      inflight.add(p);
+      const entry = entries[i]!;
+      const res = await sendOne(entry, i);
+      answered.push({ entry, index: i, res });
+      judging ??= setImmediate(judgeAnswered);
     }
-    await Promise.all([...inflight]);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, sender));
   } finally {
+    if (judging) clearImmediate(judging);
+    judgeAnswered();
     await agent.close().catch(() => undefined);
   }
 
-  const done = results.filter((r): r is ReplayResult => r !== undefined);
-  const recordedLatencies = done.map((r) => r.recordedLatencyMs).filter((v): v is number => v !== null);
-  const replayedLatencies = done.map((r) => r.latencyMs).filter((v): v is number => v !== null);
+  // One pass over the results for the counts and both latency series.
+  const done: ReplayResult[] = [];
+  const recordedLatencies: number[] = [];
+  const replayedLatencies: number[] = [];
+  let matched = 0;
+  let mismatched = 0;
+  for (const r of results) {
+    if (r === undefined) continue;
+    done.push(r);
+    if (r.outcome === 'matched') matched++;
+    else if (r.outcome === 'mismatched') mismatched++;
+    if (r.recordedLatencyMs !== null) recordedLatencies.push(r.recordedLatencyMs);
+    if (r.latencyMs !== null) replayedLatencies.push(r.latencyMs);
+  }
   const finishedAt = now();
-  const matched = done.filter((r) => r.outcome === 'matched').length;
   const report: ReplayReport = {
     id: newReplayId(startedAt),
     session: opts.session.name,
@@ -246,8 +279,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     total: entries.length,
     sent: done.length,
     matched,
-    mismatched: done.filter((r) => r.outcome === 'mismatched').length,
-    errors: done.filter((r) => r.outcome === 'error').length,
+    mismatched,
+    errors: done.length - matched - mismatched,
     successRate: successRate(matched, done.length),
     noise,
     latency: {
