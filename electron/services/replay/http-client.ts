@@ -78,6 +78,9 @@ interface Pending {
   reject(err: ReplayHttpError): void;
 }
 
+/** Where every connection's reads land (see Connection). */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
+
 class Connection {
   readonly socket: net.Socket;
   private readonly parser: InstanceType<typeof HTTPParser>;
@@ -118,7 +121,8 @@ class Connection {
       return this.pending?.method === 'HEAD' || statusCode === 204 || statusCode === 304 ? 1 : 0;
     }) as never;
     parser[HTTPParser.kOnBody] = (chunk: Buffer, start: number, len: number) => {
-      this.chunks.push(start === 0 && len === chunk.length ? chunk : chunk.subarray(start, start + len));
+      // The bytes live in the agent's shared read buffer, which the next read overwrites: copy.
+      this.chunks.push(Buffer.from(chunk.subarray(start, start + len)));
       this.size += len;
     };
     parser[HTTPParser.kOnMessageComplete] = () => {
@@ -129,11 +133,21 @@ class Connection {
       this.complete();
     };
     this.parser = parser;
-    this.socket = net.connect({ host, port, noDelay: true });
-    this.socket.on('data', (data: Buffer) => {
-      this.gotBytes = true;
-      const r = this.parser.execute(data);
-      if (r instanceof Error) this.fail(new ReplayHttpError(`malformed answer: ${r.message}`, 'other'), false);
+    // Reads land in one buffer shared by the agent's connections (each read is parsed, and what
+    // is kept is copied, before the next): no stream machinery and no allocation per read.
+    this.socket = net.connect({
+      host,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: readBuffer,
+        callback: (nread: number, buf: Uint8Array) => {
+          this.gotBytes = true;
+          const r = this.parser.execute(buf as Buffer, 0, nread);
+          if (r instanceof Error) this.fail(new ReplayHttpError(`malformed answer: ${r.message}`, 'other'), false);
+          return true;
+        },
+      },
     });
     this.socket.on('end', () => {
       // A body delimited by the close completes here; anything else was cut short.
