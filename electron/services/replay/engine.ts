@@ -151,21 +151,22 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   const sendOptions = { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
 
   /** Send one entry: its answer, or its result when it could not be sent or answered. */
-  const sendOne = (entry: HarEntry, index: number): Promise<SentResponse | ReplayResult> => {
+  const sendOne = async (entry: HarEntry, index: number): Promise<SentResponse | ReplayResult> => {
     const req = buildReplayRequest(entry, index, mapTarget);
     const target = req.target;
     if (!target.ok) {
       const r = result(entry, index, null, 'error', null);
       r.error = target.reason;
-      return Promise.resolve(r);
+      return r;
     }
-    // One promise per request: no async wrapper around the client's own.
-    return sendRequest(agent, { origin: target.origin, path: target.path, method: req.method, headers: req.headers, body: req.body }, sendOptions).catch((err: unknown) => {
+    try {
+      return await sendRequest(agent, { origin: target.origin, path: target.path, method: req.method, headers: req.headers, body: req.body }, sendOptions);
+    } catch (err) {
       const message = err instanceof ReplayHttpError ? err.message : (err as Error).message;
       const r = result(entry, index, null, 'error', null);
       r.error = `${message} (sending to ${target.url})`;
       return r;
-    });
+    }
   };
 
   /** Compare one answer with the recording and count it. */

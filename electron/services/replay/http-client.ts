@@ -1,6 +1,6 @@
 /**
  * The replay's HTTP/1.1 client: keep-alive connections on node:net, requests written byte for
- * byte as the engine builds them, answers read with http-parser-js (the parser autocannon uses).
+ * byte as the engine builds them, answers read by response-parser.ts.
  *
  * Why not undici: at max rate the client's own CPU per request decides how close a replay gets
  * to the target's capacity, and the engine must also compare every answer. undici's per-request
@@ -11,8 +11,8 @@
  * plain http on loopback).
  */
 import net from 'node:net';
-import { HTTPParser } from 'http-parser-js';
 import type { HeaderPair } from '../../../shared/replay/har';
+import { ResponseParser } from './response-parser';
 
 export interface SentResponse {
   status: number;
@@ -83,7 +83,7 @@ const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 class Connection {
   readonly socket: net.Socket;
-  private readonly parser: InstanceType<typeof HTTPParser>;
+  private readonly parser: ResponseParser;
   pending: Pending | null = null;
   /** Answers completed on this connection (a failure on a used one may be a stale keep-alive). */
   served = 0;
@@ -91,8 +91,6 @@ class Connection {
   closed = false;
   private status = 0;
   private headers: string[] = [];
-  private keepAlive = true;
-  private informational = false;
   private gotBytes = false;
   private chunks: Buffer[] = [];
   private size = 0;
@@ -102,37 +100,19 @@ class Connection {
     host: string,
     port: number,
   ) {
-    const parser = new HTTPParser(HTTPParser.RESPONSE);
-    // http-parser-js passes one info object, or positional arguments once anything in the process
-    // has read HTTPParser.kOnExecute (a process-wide switch kept for old Node): take both.
-    parser[HTTPParser.kOnHeadersComplete] = ((first: unknown, _min: unknown, rawHeaders: string[], _m: unknown, _u: unknown, rawStatus: number, _sm: unknown, _up: unknown, rawKeepAlive: boolean) => {
-      const info = typeof first === 'object' ? (first as { headers: string[]; statusCode: number; shouldKeepAlive: boolean }) : undefined;
-      const headers = info ? info.headers : rawHeaders;
-      const statusCode = info ? info.statusCode : rawStatus;
-      const shouldKeepAlive = info ? info.shouldKeepAlive : rawKeepAlive;
-      // 1xx (100 Continue, 103 Early Hints) precede the answer; the answer is what follows.
-      this.informational = statusCode < 200;
-      if (this.informational) return 0;
-      this.status = statusCode;
-      this.headers = headers;
-      this.keepAlive = shouldKeepAlive;
-      // A HEAD answer announces a length but carries no body; neither do 204 and 304, even with a
-      // Content-Length (RFC 9110 §8.6), which http-parser-js would otherwise wait for.
-      return this.pending?.method === 'HEAD' || statusCode === 204 || statusCode === 304 ? 1 : 0;
-    }) as never;
-    parser[HTTPParser.kOnBody] = (chunk: Buffer, start: number, len: number) => {
-      // The bytes live in the agent's shared read buffer, which the next read overwrites: copy.
-      this.chunks.push(Buffer.from(chunk.subarray(start, start + len)));
-      this.size += len;
-    };
-    parser[HTTPParser.kOnMessageComplete] = () => {
-      if (this.informational) {
-        this.informational = false;
-        return;
-      }
-      this.complete();
-    };
-    this.parser = parser;
+    this.parser = new ResponseParser({
+      onHead: (head) => {
+        this.status = head.status;
+        this.headers = head.rawHeaders;
+        // A HEAD answer announces a length but carries no body.
+        return this.pending?.method === 'HEAD';
+      },
+      onBody: (chunk) => {
+        this.chunks.push(chunk);
+        this.size += chunk.length;
+      },
+      onComplete: () => this.complete(),
+    });
     // Reads land in one buffer shared by the agent's connections (each read is parsed, and what
     // is kept is copied, before the next): no stream machinery and no allocation per read.
     this.socket = net.connect({
@@ -143,16 +123,18 @@ class Connection {
         buffer: readBuffer,
         callback: (nread: number, buf: Uint8Array) => {
           this.gotBytes = true;
-          const r = this.parser.execute(buf as Buffer, 0, nread);
-          if (r instanceof Error) this.fail(new ReplayHttpError(`malformed answer: ${r.message}`, 'other'), false);
+          try {
+            this.parser.execute(buf as Buffer, nread);
+          } catch (err) {
+            this.fail(new ReplayHttpError(`malformed answer: ${(err as Error).message}`, 'other'), false);
+          }
           return true;
         },
       },
     });
     this.socket.on('end', () => {
       // A body delimited by the close completes here; anything else was cut short.
-      const r = this.parser.finish();
-      if (r instanceof Error || this.pending) this.fail(new ReplayHttpError('connection closed before a complete answer', 'reset'), true);
+      if (!this.parser.finish() || this.pending) this.fail(new ReplayHttpError('connection closed before a complete answer', 'reset'), true);
       this.close();
     });
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(explainSocketError(err), err.code === 'ECONNRESET' || err.code === 'EPIPE'));
@@ -186,7 +168,7 @@ class Connection {
     this.chunks = [];
     const body = chunks.length === 1 ? new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, size) : new Uint8Array(Buffer.concat(chunks, size));
     this.served++;
-    if (this.keepAlive) this.pool.release(this);
+    if (this.parser.reusable) this.pool.release(this);
     else this.close();
     p.resolve({ status: this.status, rawHeaders: this.headers, body, latencyMs });
   }
