@@ -26,10 +26,20 @@ for (const file of files) {
     process.stderr.write(`${file} failed (exit ${r.status})\n${r.stdout}\n`);
     continue;
   }
+  // The document is the last thing printed; a bench may print other text (a test runner's) first.
   const text = r.stdout.trim();
-  const start = Math.min(...['{', '['].map((c) => (text.indexOf(c) < 0 ? Infinity : text.indexOf(c))));
+  const lines = text.split('\n');
+  let doc;
+  for (let i = lines.length - 1; i >= 0 && doc === undefined; i--) {
+    if (!/^[[{]/.test(lines[i])) continue;
+    try {
+      doc = JSON.parse(lines.slice(i).join('\n'));
+    } catch {
+      // not the start of the document; look further up
+    }
+  }
   try {
-    const doc = JSON.parse(text.slice(start));
+    if (doc === undefined) throw new Error('no JSON document');
     for (const row of Array.isArray(doc) ? doc : [doc]) rows.push({ file, ...row });
   } catch {
     failed = true;
