@@ -61,7 +61,7 @@ export function explainSignature(sig: VerifyReport['signature'], keySource?: str
       return {
         tone: 'warn',
         label: 'Signed · key not trusted',
-        detail: `The signature envelope covers this exact bundle.json, but it was made with key ${short}, which is not among your trusted keys, so it could not be checked. Add the signer's public key to your trusted-keys folder (or pass --key to repro verify) to check it.`,
+        detail: `The signature envelope covers this exact bundle.json, but it was made with key ${short}, which is not among your trusted keys, so it could not be checked. Trust the signer's public key to check it: repro keys add SIGNER.pub.pem puts it in your trusted-keys folder (or pass --key to repro verify).`,
       };
     case 'invalid':
       return {

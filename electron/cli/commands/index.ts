@@ -10,6 +10,7 @@ import { command as up } from './up';
 import { command as traces } from './traces';
 import { command as verify } from './verify';
 import { command as keygen } from './keygen';
+import { command as keys } from './keys';
 import { command as sign } from './sign';
 import { command as manifest } from './manifest';
 import { command as pack } from './pack';
@@ -32,6 +33,7 @@ export const commands: CliCommand[] = [
   sign,
   pack,
   keygen,
+  keys,
   runbook,
   record,
   report,

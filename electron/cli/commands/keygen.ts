@@ -13,7 +13,7 @@ export const command: CliCommand = {
 Writes NAME.key.pem (PKCS#8 private key, mode 0600) and NAME.pub.pem (SPKI public key) and
 prints the key id (SHA-256 of the public key's SPKI DER), the id bundle signatures carry.
 Give NAME.pub.pem to the people who verify your bundles (repro verify --key NAME.pub.pem, or
-copy it into their trusted-keys folder). Keep NAME.key.pem to yourself.
+repro keys add NAME.pub.pem to trust it for good). Keep NAME.key.pem to yourself.
 
 Options:
   -o, --out NAME  path prefix for the two files
