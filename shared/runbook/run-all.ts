@@ -33,6 +33,8 @@ export interface RunAllResult {
   ok: boolean;
   /** Index of the step that failed and stopped the run. */
   stoppedAt?: number;
+  /** The run was stopped by its caller (the step at stoppedAt was interrupted or never ran). */
+  cancelled?: boolean;
 }
 
 export interface RunStepsOptions {
@@ -83,7 +85,7 @@ export async function runSteps(steps: readonly RunbookStep[], opts: RunStepsOpti
   for (let i = from; i < to; i++) {
     const step = steps[i]!;
     if (opts.signal?.aborted) {
-      return { steps: results, ok: false, stoppedAt: i };
+      return { steps: results, ok: false, stoppedAt: i, cancelled: true };
     }
     opts.onStepStart?.(step);
     const startedAt = now();
@@ -132,6 +134,7 @@ export async function runSteps(steps: readonly RunbookStep[], opts: RunStepsOpti
     }
     results.push(result);
     opts.onStepDone?.(result, step);
+    if (opts.signal?.aborted) return { steps: results, ok: false, stoppedAt: i, cancelled: true };
     if (!result.ok) return { steps: results, ok: false, stoppedAt: i };
   }
   return { steps: results, ok: true };

@@ -113,4 +113,23 @@ test.describe('runbook and record panes', () => {
     await snap(reader, 'report-export');
     await reader.close();
   });
+  test('Stop kills a running step inside its container and shows it was cancelled', async ({ workbenchPage: page }) => {
+    await page.getByRole('button', { name: 'Open the sample incident' }).click();
+    await page.getByRole('tab', { name: 'Runbook' }).click();
+    await expect(page.getByLabel('Session')).toHaveValue(session);
+    const editor = page.locator('.runbook-editor .monaco-editor');
+    await editor.locator('.view-line', { hasText: 'env | grep NEW_PRICING' }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('; sleep 300');
+    const step1 = page.getByRole('article', { name: 'Step 1', exact: true });
+    await expect(step1.locator('.step-body')).toContainText('sleep 300');
+    await step1.getByRole('button', { name: 'Run step 1', exact: true }).click();
+    const out1 = step1.getByLabel('Step 1 output', { exact: true });
+    await expect(out1).toContainText('NEW_PRICING=true');
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect(out1).toContainText('exit 130', { timeout: 15_000 });
+    await expect(step1).toContainText('cancelled; stopped it and everything it started');
+    await expect(page.getByRole('button', { name: 'Stop', exact: true })).toHaveCount(0);
+    await snap(page, 'runbook-stopped');
+  });
 });

@@ -4,7 +4,8 @@ import { listSessions } from '../../services/environments';
 import { getOpenBundle } from '../../services/open-bundles';
 import { openRecordDb } from '../../services/record/db';
 import { bundleRunbookText, openRunbookWorkspace, readVersion, runRunbook, saveRunbook, sessionReplayRunner } from '../../services/runbooks';
-import type { Workbench } from '../../services/workbench';
+import { areaState, type Workbench } from '../../services/workbench';
+import { WorkbenchError } from '../../../shared/api/errors';
 import type { HandlerMap } from './types';
 
 async function sessionsOf(wb: Workbench, bundleId: string): Promise<RunbookSessionChoice[]> {
@@ -14,6 +15,9 @@ async function sessionsOf(wb: Workbench, bundleId: string): Promise<RunbookSessi
     .map((s) => ({ name: s.name, phase: s.phase, createdAt: s.createdAt }))
     .sort((a, b) => Number(b.phase === 'running') - Number(a.phase === 'running') || b.createdAt.localeCompare(a.createdAt));
 }
+
+/** Runbook runs by session: one at a time per session, stoppable (runbook.stop). */
+const running = (wb: Workbench) => areaState<Map<string, AbortController>>(wb, 'runbook', () => new Map());
 
 export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
   'runbook.open': async ({ handle }, { wb }) => {
@@ -32,6 +36,9 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
     const send = (data: RunbookUpdate) => emit('update', { topic, data });
     const task = `runbook:${id}`;
     let done = 0;
+    if (running(wb).has(session)) throw new WorkbenchError('conflict', `a runbook run on session "${session}" is already going; stop it first`);
+    const ctl = new AbortController();
+    running(wb).set(session, ctl);
     const result = await runRunbook({
       docker: wb.docker,
       stateDir: wb.stateDir,
@@ -41,6 +48,7 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
       replay: sessionReplayRunner(wb.stateDir),
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
+      signal: ctl.signal,
       onStepStart: (step) => {
         send({ type: 'start', runId: id, index: step.index });
         emit('progress', { task, label: `Runbook step ${step.index + 1}`, done, unit: 'steps' });
@@ -50,8 +58,14 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
         done++;
         send({ type: 'done', runId: id, index: r.index, result: r });
       },
-    });
-    emit('progress', { task, label: result.ok ? 'Runbook steps passed' : 'Runbook stopped at a failed step', done, unit: 'steps', finished: true, ...(result.ok ? {} : { error: 'a step failed' }) });
+    }).finally(() => running(wb).delete(session));
+    const label = result.ok ? 'Runbook steps passed' : result.cancelled ? 'Runbook run stopped' : 'Runbook stopped at a failed step';
+    emit('progress', { task, label, done, unit: 'steps', finished: true, ...(result.ok || result.cancelled ? {} : { error: 'a step failed' }) });
     return { ...result, runId: id };
+  },
+  'runbook.stop': async ({ session }, { wb }) => {
+    const ctl = running(wb).get(session);
+    ctl?.abort();
+    return { stopped: Boolean(ctl) };
   },
 };

@@ -76,8 +76,16 @@ Exit 0 when every step passed; 1 when a step failed (or check found problems); 2
       const runbook = await runbookToRun(wb.stateDir, bundleId, opened.root, { bundleVersion: values['bundle-version'] ?? false });
       if (!runbook) throw new WorkbenchError('not_found', `bundle ${bundleId} has no runbook.md`);
       io.stderr(`Running the ${runbook.source === 'workspace' ? 'edited copy of the runbook' : "bundle's runbook"} against session ${session.name}\n`);
+      // Ctrl-C stops the run: the running step is killed inside its container with what it started.
+      const controller = new AbortController();
+      const onSignal = () => {
+        io.stderr('\nstopping the runbook run…\n');
+        controller.abort();
+      };
+      process.once('SIGINT', onSignal);
       const result = await runRunbook({
         docker: wb.docker,
+        signal: controller.signal,
         stateDir: wb.stateDir,
         session: session.name,
         text: runbook.text,
@@ -86,8 +94,9 @@ Exit 0 when every step passed; 1 when a step failed (or check found problems); 2
         onStepStart: (step) => io.stderr(`\n▶ step ${step.index + 1} (line ${step.range.startLine}): ${step.kind}${step.kind === 'sh' ? ` on ${step.service}` : ''}\n`),
         onOutput: (_i, chunk) => io.stderr(chunk),
         onStepDone: (r) => io.stderr(`${r.output && !r.output.endsWith('\n') && r.kind !== 'expect' ? '\n' : ''}${r.kind === 'expect' ? `${r.output}\n` : ''}${r.ok ? '✓' : '✗'} step ${r.index + 1} ${r.ok ? 'ok' : 'failed'}${r.error ? `: ${r.error}` : ''}\n`),
-      });
-      if (values.json) printJson(io, { steps: result.steps.map(jsonStep), ok: result.ok, ...(result.stoppedAt !== undefined ? { stoppedAt: result.stoppedAt } : {}) });
+      }).finally(() => process.removeListener('SIGINT', onSignal));
+      if (values.json) printJson(io, { steps: result.steps.map(jsonStep), ok: result.ok, ...(result.stoppedAt !== undefined ? { stoppedAt: result.stoppedAt } : {}), ...(result.cancelled ? { cancelled: true } : {}) });
+      else if (result.cancelled) io.stdout(`Stopped at step ${(result.stoppedAt ?? 0) + 1}: the run was cancelled.\n`);
       else summary(io, result.steps, result.ok);
       return result.ok ? 0 : 1;
     } finally {

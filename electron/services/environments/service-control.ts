@@ -24,7 +24,7 @@ export async function execInService(
   session: string,
   service: string,
   argv: string[],
-  opts: { onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void; timeoutMs?: number } = {},
+  opts: { onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void; timeoutMs?: number; signal?: AbortSignal; stoppable?: boolean } = {},
 ): Promise<ExecResult> {
   if (argv.length === 0) throw new WorkbenchError('invalid_argument', 'exec needs a command');
   const { containerId } = locate(stateDir, session, service);

@@ -6,6 +6,7 @@ import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifes
 import { redact } from '../../../shared/record/redact';
 import { checkServices, parseRunbook, runSteps, type RunAllResult, type RunbookStep, type StepOutcome, type StepRunResult } from '../../../shared/runbook';
 import { execInService, getSession, type SessionInfo } from '../environments';
+import { ExecStoppedError } from '../environments/docker-streams';
 import type { RecordDb } from '../record/db';
 
 /** The replay a `replay` step runs (the replay area's runReplay, bound to the session and bundle). */
@@ -63,11 +64,20 @@ export async function runRunbook(opts: RunRunbookOptions): Promise<RunAllResult>
   const execute = async (step: Exclude<RunbookStep, { kind: 'expect' }>): Promise<StepOutcome> => {
     switch (step.kind) {
       case 'sh': {
-        const result = await execInService(opts.docker, opts.stateDir, session.name, step.service, ['/bin/sh', '-c', step.body], {
-          timeoutMs: step.timeoutMs ?? defaultTimeout,
-          ...(opts.onOutput ? { onOutput: (chunk: string) => opts.onOutput!(step.index, scrub(chunk)) } : {}),
-        });
-        return { exitCode: result.exitCode, output: scrub(result.output) };
+        try {
+          const result = await execInService(opts.docker, opts.stateDir, session.name, step.service, ['/bin/sh', '-c', step.body], {
+            timeoutMs: step.timeoutMs ?? defaultTimeout,
+            // A step that runs out of time or is stopped is killed with what it started, not left running.
+            stoppable: true,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+            ...(opts.onOutput ? { onOutput: (chunk: string) => opts.onOutput!(step.index, scrub(chunk)) } : {}),
+          });
+          return { exitCode: result.exitCode, output: scrub(result.output) };
+        } catch (err) {
+          if (!(err instanceof ExecStoppedError)) throw err;
+          // 124 and 130: what timeout(1) and a shell report for a timed-out and an interrupted command.
+          return { exitCode: err.reason === 'timeout' ? 124 : 130, output: scrub(err.output), error: err.message };
+        }
       }
       case 'http':
         return sendHttpStep(step, session, manifest, step.timeoutMs ?? defaultTimeout, opts.signal, (chunk) => opts.onOutput?.(step.index, scrub(chunk)), scrub);

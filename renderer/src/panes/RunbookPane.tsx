@@ -242,6 +242,12 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
         <button type="button" className="primary" disabled={!session || anyRunning || parsed.steps.length === 0} onClick={() => void run(0)}>
           {runningAll ? 'Running…' : 'Run all'}
         </button>
+        {anyRunning && session && (
+          // Kills the running step (and what it started) inside the container, then stops the run.
+          <button type="button" onClick={() => void api.call('runbook.stop', { session })}>
+            Stop
+          </button>
+        )}
         <div className="runbook-view" role="group" aria-label="View">
           <button type="button" aria-pressed={view === 'edit'} onClick={() => setView('edit')}>
             Edit

@@ -61,4 +61,6 @@ export const runbookMethods = {
       .strict(),
     { streamsProgress: true },
   ).returns<RunAllResult & { runId: string }>(),
+  /** Stop the session's runbook run: the running step is killed with what it started. */
+  'runbook.stop': method(z.object({ session: sessionName }).strict()).returns<{ stopped: boolean }>(),
 };

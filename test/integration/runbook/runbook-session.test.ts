@@ -8,7 +8,7 @@ import { saveRunbook, openRunbookWorkspace } from '../../../electron/services/ru
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../../electron/services/docker-engine';
-import { downSession, upFromPath } from '../../../electron/services/environments';
+import { downSession, execInService, upFromPath } from '../../../electron/services/environments';
 import { closeRecordDbs, openRecordDb } from '../../../electron/services/record/db';
 import { generateReport } from '../../../electron/services/record/report';
 import { runRunbook, sessionReplayRunner } from '../../../electron/services/runbooks';
@@ -160,5 +160,41 @@ describe('the sample runbook against a real session', () => {
     expect(md).not.toContain(secretValue);
     const html = generateReport(db, session, { format: 'html', generator: 'test' });
     expect(html).toContain('{&quot;error&quot;:&quot;pricing failed&quot;,&quot;cart&quot;:&quot;legacy&quot;}');
+  });
+  // Processes a stopped or timed-out step left behind would change the reproduction.
+  const sleepers = async () => (await execInService(docker, home.stateDir, session, 'pricing', ['ps'])).output.split('\n').filter((l) => /sleep 30[12]/.test(l));
+
+  it('stopping a run kills the running sh step and everything it started, and says the run was cancelled', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const text = '```sh {service=pricing}\nsleep 301 &\nsleep 302\necho never\n```\n\n```sh {service=pricing}\necho not reached\n```\n';
+    const run = runRunbook({
+      docker,
+      stateDir: home.stateDir,
+      session,
+      text,
+      signal: controller.signal,
+      onOutput: () => {},
+      onStepStart: () => setTimeout(() => controller.abort(), 700),
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await sleepers()).length).toBeGreaterThanOrEqual(2); // both sleeps (and the shell running them)
+    const r = await run;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r).toMatchObject({ ok: false, cancelled: true, stoppedAt: 0 });
+    expect(r.steps).toHaveLength(1);
+    expect(r.steps[0]).toMatchObject({ exitCode: 130, ok: false });
+    expect(r.steps[0]!.error).toMatch(/cancelled; stopped it and everything it started/);
+    expect(r.steps[0]!.output).not.toContain('never');
+    expect(await sleepers()).toEqual([]);
+  });
+
+  it('a step past its timeout is killed too, with the output it had', async () => {
+    const text = '```sh {service=pricing timeout=1s}\necho before\nsleep 301 &\nsleep 302\n```\n';
+    const r = await runRunbook({ docker, stateDir: home.stateDir, session, text });
+    expect(r.steps[0]).toMatchObject({ exitCode: 124, ok: false, output: 'before\n' });
+    expect(r.steps[0]!.error).toMatch(/did not finish within 1000 ms; stopped it/);
+    expect(r.cancelled).toBeUndefined();
+    expect(await sleepers()).toEqual([]);
   });
 });
