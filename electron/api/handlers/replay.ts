@@ -1,29 +1,21 @@
 import type { replayMethods, ReplayLiveUpdate } from '../../../shared/api/methods/replay';
-import { WorkbenchError } from '../../../shared/api/errors';
 import type { ReplayResult } from '../../../shared/replay/report';
 import { getSession } from '../../services/environments';
 import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services/replay';
 import { readUnmatched } from '../../services/replay/fixtures-stub';
 import { acceptNoise, listReplays, readAcceptedNoise, readReplay, removeAcceptedNoise } from '../../services/replay/store';
-import { areaState, type Workbench } from '../../services/workbench';
+import type { Workbench } from '../../services/workbench';
+import { sessionRuns } from './session-runs';
 import type { HandlerMap } from './types';
 
 /** Running replays (and noise suggestions) by session: one at a time per session, stoppable. */
-const running = (wb: Workbench) => areaState<Map<string, AbortController>>(wb, 'replay', () => new Map());
-
-function claim(wb: Workbench, session: string): AbortController {
-  const map = running(wb);
-  if (map.has(session)) throw new WorkbenchError('conflict', `a replay of session "${session}" is already running`);
-  const ctl = new AbortController();
-  map.set(session, ctl);
-  return ctl;
-}
+const runs = sessionRuns('replay', 'a replay');
 
 const sessionDir = async (wb: Workbench, session: string) => (await getSession(wb.docker, wb.stateDir, session)).stateDir;
 
 export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
   'replay.run': async ({ session, mode, concurrency, timeoutMs, gapCapMs }, { wb, emit }) => {
-    const ctl = claim(wb, session);
+    const ctl = runs.claim(wb, session);
     const topic = `replay:${session}`;
     let pending: ReplayResult[] = [];
     let lastEmit = 0;
@@ -55,18 +47,16 @@ export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
       emit('update', { topic, data: failed });
       throw err;
     } finally {
-      running(wb).delete(session);
+      runs.release(wb, session);
     }
   },
   'replay.stop': async ({ session }, { wb }) => {
-    const ctl = running(wb).get(session);
-    ctl?.abort();
-    return { stopped: Boolean(ctl) };
+    return runs.stop(wb, session);
   },
   'replay.list': async ({ session }, { wb }) => listReplays(await sessionDir(wb, session)),
   'replay.get': async ({ session, id }, { wb }) => readReplay(await sessionDir(wb, session), id),
   'replay.suggestNoise': async ({ session }, { wb, emit }) => {
-    const ctl = claim(wb, session);
+    const ctl = runs.claim(wb, session);
     try {
       const { session: info, manifest } = await sessionForReplay(wb.docker, wb.stateDir, session);
       let run = 1;
@@ -81,7 +71,7 @@ export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
       });
       return { ...result, accepted: await readAcceptedNoise(info.stateDir) };
     } finally {
-      running(wb).delete(session);
+      runs.release(wb, session);
     }
   },
   'replay.noise': async ({ session }, { wb }) => ({ accepted: await readAcceptedNoise(await sessionDir(wb, session)) }),

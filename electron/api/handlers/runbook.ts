@@ -4,8 +4,8 @@ import { listSessions } from '../../services/environments';
 import { getOpenBundle } from '../../services/open-bundles';
 import { openRecordDb } from '../../services/record/db';
 import { bundleRunbookText, openRunbookWorkspace, readVersion, runRunbook, saveRunbook, sessionReplayRunner } from '../../services/runbooks';
-import { areaState, type Workbench } from '../../services/workbench';
-import { WorkbenchError } from '../../../shared/api/errors';
+import type { Workbench } from '../../services/workbench';
+import { sessionRuns } from './session-runs';
 import type { HandlerMap } from './types';
 
 async function sessionsOf(wb: Workbench, bundleId: string): Promise<RunbookSessionChoice[]> {
@@ -17,7 +17,7 @@ async function sessionsOf(wb: Workbench, bundleId: string): Promise<RunbookSessi
 }
 
 /** Runbook runs by session: one at a time per session, stoppable (runbook.stop). */
-const running = (wb: Workbench) => areaState<Map<string, AbortController>>(wb, 'runbook', () => new Map());
+const runs = sessionRuns('runbook', 'a runbook run');
 
 export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
   'runbook.open': async ({ handle }, { wb }) => {
@@ -36,9 +36,7 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
     const send = (data: RunbookUpdate) => emit('update', { topic, data });
     const task = `runbook:${id}`;
     let done = 0;
-    if (running(wb).has(session)) throw new WorkbenchError('conflict', `a runbook run on session "${session}" is already going; stop it first`);
-    const ctl = new AbortController();
-    running(wb).set(session, ctl);
+    const ctl = runs.claim(wb, session);
     const result = await runRunbook({
       docker: wb.docker,
       stateDir: wb.stateDir,
@@ -58,14 +56,12 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
         done++;
         send({ type: 'done', runId: id, index: r.index, result: r });
       },
-    }).finally(() => running(wb).delete(session));
+    }).finally(() => runs.release(wb, session));
     const label = result.ok ? 'Runbook steps passed' : result.cancelled ? 'Runbook run stopped' : 'Runbook stopped at a failed step';
     emit('progress', { task, label, done, unit: 'steps', finished: true, ...(result.ok || result.cancelled ? {} : { error: 'a step failed' }) });
     return { ...result, runId: id };
   },
   'runbook.stop': async ({ session }, { wb }) => {
-    const ctl = running(wb).get(session);
-    ctl?.abort();
-    return { stopped: Boolean(ctl) };
+    return runs.stop(wb, session);
   },
 };
