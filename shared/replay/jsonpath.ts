@@ -1,15 +1,17 @@
 /**
- * Noise paths: a JSONPath subset naming JSON fields that a comparison ignores.
- *   $            the whole document (refused as noise: it would hide everything)
- *   .name ['n']  a member        [N]  an array element     [*] .*  any member/element
- *   ..name ..*   a member at any depth below
- * A noise path ignores the value it matches and everything inside it.
+ * The one JSONPath subset the workbench reads, for two uses:
+ *  - noise paths (replay): fields a comparison ignores. `..name` and `..*` (at any depth) are
+ *    allowed; `$` alone is refused by NoiseMatcher (it would hide everything);
+ *  - `expect json $.path` (runbooks): `[-1]` counts from the end of an array.
+ * Syntax: `$`, `.name`, `['n']`, `["n"]`, `[N]`, `[*]`, `.*`. A noise path ignores the value it
+ * matches and everything inside it.
  */
-export type NoiseSegment =
+export type JsonPathSegment =
   | { kind: 'key'; key: string }
   | { kind: 'index'; index: number }
   | { kind: 'wildcard' }
   | { kind: 'descendant'; key: string | null /* null = any */ };
+export type NoiseSegment = JsonPathSegment;
 
 /** One step of a concrete location in a JSON document. */
 export type Location = (string | number)[];
@@ -20,15 +22,25 @@ export class JsonPathError extends Error {
 
 const NAME_RE = /^[A-Za-z_$][A-Za-z0-9_$-]*/;
 
-export function parseNoisePath(path: string): NoiseSegment[] {
+export interface JsonPathSyntax {
+  /** What the messages call it ("noise path", "JSON path"). */
+  label: string;
+  /** `..name` / `..*` */
+  descendants?: boolean;
+  /** `[-N]` */
+  negativeIndexes?: boolean;
+}
+
+export function parseJsonPath(path: string, syntax: JsonPathSyntax): JsonPathSegment[] {
   const fail = (why: string): never => {
-    throw new JsonPathError(`noise path "${path}": ${why}`);
+    throw new JsonPathError(`${syntax.label} "${path}": ${why}`);
   };
   if (!path.startsWith('$')) fail('must start with "$"');
-  const segs: NoiseSegment[] = [];
+  const segs: JsonPathSegment[] = [];
   let i = 1;
   while (i < path.length) {
     if (path.startsWith('..', i)) {
+      if (!syntax.descendants) fail(`".." (any depth) is not supported here, at ${i}`);
       i += 2;
       if (path[i] === '*') {
         segs.push({ kind: 'descendant', key: null });
@@ -56,7 +68,10 @@ export function parseNoisePath(path: string): NoiseSegment[] {
       const inner = path.slice(i + 1, close).trim();
       if (inner === '*') segs.push({ kind: 'wildcard' });
       else if (/^\d+$/.test(inner)) segs.push({ kind: 'index', index: Number(inner) });
-      else if (/^'(?:[^'\\]|\\.)*'$/s.test(inner)) segs.push({ kind: 'key', key: inner.slice(1, -1).replace(/\\(.)/g, '$1') });
+      else if (/^-\d+$/.test(inner)) {
+        if (!syntax.negativeIndexes) fail(`negative index [${inner}] is not supported here`);
+        segs.push({ kind: 'index', index: Number(inner) });
+      } else if (/^'(?:[^'\\]|\\.)*'$/s.test(inner)) segs.push({ kind: 'key', key: inner.slice(1, -1).replace(/\\(.)/g, '$1') });
       else if (/^"(?:[^"\\]|\\.)*"$/s.test(inner)) segs.push({ kind: 'key', key: JSON.parse(inner) as string });
       else fail(`unsupported selector [${inner}]`);
       i = close + 1;
@@ -65,6 +80,10 @@ export function parseNoisePath(path: string): NoiseSegment[] {
     }
   }
   return segs;
+}
+
+export function parseNoisePath(path: string): NoiseSegment[] {
+  return parseJsonPath(path, { label: 'noise path', descendants: true });
 }
 
 function findClose(path: string, open: number): number {

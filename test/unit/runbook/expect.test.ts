@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateExpectations, parseExpectations, queryJsonPath, type Assertion } from '../../../shared/runbook';
+import { parseNoisePath } from '../../../shared/replay/jsonpath';
 
 function assertions(text: string): Assertion[] {
   const r = parseExpectations(text);
@@ -57,5 +58,12 @@ describe('expectations', () => {
     expect(queryJsonPath(doc, '$.c.d')).toEqual([]);
     expect(queryJsonPath(doc, '$')).toEqual([doc]);
     expect(() => queryJsonPath(doc, '$.a[')).toThrow(/not closed/);
+  });
+
+  it('json paths are read by the same parser as noise paths, each use with its own extras', () => {
+    expect(queryJsonPath({ "it's": 1 }, "$['it\\'s']")).toEqual([1]);
+    expect(() => queryJsonPath({}, '$..id')).toThrow(/JSON path "\$\.\.id": "\.\." \(any depth\) is not supported here/);
+    expect(() => parseNoisePath('$.items[-1]')).toThrow(/noise path .*negative index/);
+    expect(parseNoisePath("$..id['x']")).toEqual([{ kind: 'descendant', key: 'id' }, { kind: 'key', key: 'x' }]);
   });
 });
