@@ -66,14 +66,10 @@ export class ResponseParser {
           at = end + 4;
           break;
         }
-        case 'sized': {
-          const n = Math.min(this.remaining, buf.length - at);
-          this.handlers.onBody(Buffer.from(buf.subarray(at, at + n)));
-          at += n;
-          this.remaining -= n;
+        case 'sized':
+          at = this.takeBody(buf, at);
           if (this.remaining === 0) this.complete();
           break;
-        }
         case 'chunk-size': {
           const eol = buf.indexOf('\r\n', at, 'latin1');
           if (eol < 0) return this.keep(buf, at, 4096, 'chunk size line');
@@ -86,14 +82,10 @@ export class ResponseParser {
           this.state = this.remaining === 0 ? 'trailers' : 'chunk-data';
           break;
         }
-        case 'chunk-data': {
-          const n = Math.min(this.remaining, buf.length - at);
-          this.handlers.onBody(Buffer.from(buf.subarray(at, at + n)));
-          at += n;
-          this.remaining -= n;
+        case 'chunk-data':
+          at = this.takeBody(buf, at);
           if (this.remaining === 0) this.state = 'chunk-crlf';
           break;
-        }
         case 'chunk-crlf': {
           if (buf.length - at < 2) return this.keep(buf, at, 2, 'chunk end');
           if (buf[at] !== 13 || buf[at + 1] !== 10) throw new ResponseParseError('chunk data not followed by CRLF');
@@ -137,6 +129,14 @@ export class ResponseParser {
   /** Whether the last complete answer allows another request on the connection. */
   get reusable(): boolean {
     return this.keepAlive && this.state === 'head';
+  }
+
+  /** Hand on up to `remaining` body bytes from `at` (copied); returns where parsing goes on. */
+  private takeBody(buf: Buffer, at: number): number {
+    const n = Math.min(this.remaining, buf.length - at);
+    this.handlers.onBody(Buffer.from(buf.subarray(at, at + n)));
+    this.remaining -= n;
+    return at + n;
   }
 
   private keep(buf: Buffer, at: number, limit: number, what: string): void {
