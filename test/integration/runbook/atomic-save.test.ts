@@ -78,7 +78,8 @@ describe('runbook save under kill -9', () => {
     const naiveDir = join(stateDir, 'naive');
     const ws = workspaceFor(naiveDir, BUNDLE);
     let torn = 0;
-    for (let round = 0; round < 10 && torn === 0; round++) {
+    // Stops at the first torn file; 30 rounds make a miss by chance vanishingly unlikely.
+    for (let round = 0; round < 30 && torn === 0; round++) {
       await saveUntilKilled(naiveDir, (round + 1) * 1_000_000, 5 + Math.floor(Math.random() * 60), true);
       try {
         versionOf(await readFile(ws.runbookPath, 'utf8'));
