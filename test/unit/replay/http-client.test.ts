@@ -482,14 +482,19 @@ describe('stale keep-alive connections', () => {
     expect(seen).toEqual(['GET / HTTP/1.1', 'GET /get HTTP/1.1', 'POST /post HTTP/1.1']);
   });
 
-  it('sends a GET again on a new connection when a reused one closes before any answer', async () => {
+  /** A server that answers the first request on each connection and closes it on the second (the keep-alive race). */
+  async function closingOnSecondRequest() {
     const seen: string[] = [];
-    // The second request on each connection is met by the close, not an answer.
     const srv = await answering((req, n, socket) => {
       seen.push(req.head.split('\r\n')[0]!);
       if (n === 0) socket.write(OK);
       else socket.destroy();
     });
+    return { srv, seen };
+  }
+
+  it('sends a GET again on a new connection when a reused one closes before any answer', async () => {
+    const { srv, seen } = await closingOnSecondRequest();
     const agent = agentOf(1);
     await sendRequest(agent, request(srv.origin, { path: '/first' }), OPTS);
     const res = await sendRequest(agent, request(srv.origin, { path: '/again' }), OPTS);
@@ -499,12 +504,7 @@ describe('stale keep-alive connections', () => {
   });
 
   it('does not send a POST twice: it fails with "reset" when the reused connection closes before any answer', async () => {
-    const seen: string[] = [];
-    const srv = await answering((req, n, socket) => {
-      seen.push(req.head.split('\r\n')[0]!);
-      if (n === 0) socket.write(OK);
-      else socket.destroy();
-    });
+    const { srv, seen } = await closingOnSecondRequest();
     const agent = agentOf(1);
     await sendRequest(agent, request(srv.origin, { path: '/first' }), OPTS);
     const err = await failure(sendRequest(agent, request(srv.origin, { method: 'POST', path: '/pay', body: new TextEncoder().encode('{"amount":1}') }), OPTS));
