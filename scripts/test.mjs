@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: unit tests (vitest), integration tests on the real Docker engine (vitest), and e2e
-// tests in Debian's Chromium through `repro serve` (Playwright). Prerequisites are checked first
-// and a missing one FAILS with how to fix it: tests never skip silently.
+// tests in Debian's Chromium through `repro serve` (Playwright). Prerequisites come first
+// (scripts/provision.mjs: installed when we can, else a failure saying what to install): tests never skip silently.
 // Usage: npm test [-- unit|integration|e2e ...]   (default: all three, in that order)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIsStale } from './lib/freshness.mjs';
+import { provision } from './provision.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -21,14 +22,10 @@ function fail(message) {
 }
 
 
-if (suites.includes('integration') || suites.includes('e2e')) {
-  const docker = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
-  if (docker.status !== 0)
-    fail(`the Docker engine is not reachable (${(docker.stderr || docker.error?.message || '').trim()}).\n  Start it (\`sudo systemctl start docker\`, Docker Desktop, or \`dockerd &\`) — integration and e2e tests use the real engine. .ci/run does this on CI.`);
-}
+// Install what is missing (root on Debian) or fail with exactly what to install; start the engine.
+const problem = await provision(suites);
+if (problem) fail(problem);
 if (suites.includes('e2e')) {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) fail(`Chromium is missing at ${chromium}: \`apt-get install chromium\` (e2e tests drive Debian's Chromium; .ci/run installs it).`);
   // e2e tests run the built app, like a user: build when the sources are newer than dist/.
   if (buildIsStale(root)) {
     console.log('npm test: building (sources are newer than dist/)');
