@@ -15,6 +15,7 @@ import { removeLabelled, sessionLabelFilter } from './resources';
 import { sessionPlugins } from './plugins';
 import type { SessionPluginHandle } from './session-plugin';
 import { SessionStore } from './state-store';
+import { FaultBoard } from '../gameday/fault-board';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string' }, session: { type: 'string' } }, strict: true });
 const stateDir = values['state-dir'];
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     advertisedHost: plan.advertisedHost,
     labels: sessionLabels({ session: session!, bundleId: record.bundleId, stateDir: stateDir! }),
     sessionDir: store.dir(session!),
+    faults: new FaultBoard(),
   };
   const endpoints: Record<string, string> = {};
   // Plugins start side by side: the up waits for the slowest, not for their sum.

@@ -15,6 +15,8 @@ export interface ContainerPlanInput {
   /** Secret values by name; only ever placed in the container's env. */
   secrets: Map<string, string>;
   extraHosts: string[];
+  /** Container ports published on loopback besides the ingress (the fault proxy's upstreams on Docker Desktop). */
+  alsoPublish?: number[];
 }
 
 /** manifest env, then what the workbench injects, then secrets (names as in the manifest). */
@@ -31,12 +33,16 @@ export function portKey(port: { container: number; protocol?: string | undefined
   return `${port.container}/${port.protocol ?? 'tcp'}`;
 }
 
-/** Only the ingress port is published, on loopback, with a port the engine picks as free. */
-export function publishedPorts(service: ServiceSpec): string[] {
+/** Only the ingress port is published (and `alsoPublish`), on loopback, with a port the engine picks as free. */
+export function publishedPorts(service: ServiceSpec, alsoPublish: readonly number[] = []): string[] {
   const ingress = ingressPort(service);
-  if (ingress === undefined) return [];
-  const spec = (service.ports ?? []).find((p) => p.container === ingress);
-  return [portKey({ container: ingress, protocol: spec?.protocol })];
+  const keys = new Set<string>();
+  if (ingress !== undefined) {
+    const spec = (service.ports ?? []).find((p) => p.container === ingress);
+    keys.add(portKey({ container: ingress, protocol: spec?.protocol }));
+  }
+  for (const port of alsoPublish) keys.add(portKey({ container: port }));
+  return [...keys];
 }
 
 export function memoryBytes(service: ServiceSpec): number {
@@ -57,7 +63,7 @@ export function containerCreateOptions(input: ContainerPlanInput): Docker.Contai
   const exposed: Record<string, object> = {};
   for (const p of service.ports ?? []) exposed[portKey(p)] = {};
   const portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
-  for (const key of publishedPorts(service)) portBindings[key] = [{ HostIp: '127.0.0.1', HostPort: '' }];
+  for (const key of publishedPorts(service, input.alsoPublish)) portBindings[key] = [{ HostIp: '127.0.0.1', HostPort: '' }];
   const opts: Docker.ContainerCreateOptions = {
     name: input.containerName,
     Image: service.image.id,

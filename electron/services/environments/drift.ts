@@ -42,6 +42,7 @@ export function computeDrift(
   secretNames: Set<string>,
   container: Docker.ContainerInspectInfo,
   image: ImageDefaults,
+  alsoPublished: readonly number[] = [],
 ): DriftItem[] {
   const out: DriftItem[] = [];
   const add = (field: string, expected: unknown, actual: unknown) => {
@@ -74,7 +75,7 @@ export function computeDrift(
   const missingExposed = expectedExposed.filter((p) => !exposedActual.includes(p));
   if (missingExposed.length) add('ports.exposed', expectedExposed, exposedActual);
 
-  const published = publishedPorts(service).map((p) => `${p}@127.0.0.1`).sort();
+  const published = publishedPorts(service, alsoPublished).map((p) => `${p}@127.0.0.1`).sort();
   const bindings = container.NetworkSettings?.Ports ?? {};
   const actualPublished = Object.entries(bindings)
     .flatMap(([key, list]) => (list ?? []).map((b: { HostIp: string }) => `${key}@${b.HostIp}`))

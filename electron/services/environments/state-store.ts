@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { writeFileAtomicSync } from '../atomic-write';
+import type { FaultProxyPlan } from '../gameday/proxy-plan';
 import type { AgentPlan } from './host-address';
 import type { ProcessIdentity } from './process-identity';
 
@@ -42,6 +43,8 @@ export interface SessionRecord {
   /** Where the agent listens and which ports the up reserved for its plugins. */
   agentPlan?: AgentPlan;
   extraHosts?: string[];
+  /** Game days: where the agent's fault proxy sits between the services (fixed at up). */
+  faultProxy?: FaultProxyPlan;
   volumes: string[];
   services: ServiceState[];
   secretNames: string[];

@@ -20,6 +20,7 @@ import { currentProcessIdentity, isProcessAlive } from './process-identity';
 import { removeLabelled, sessionLabelFilter } from './resources';
 import { resolveSecrets, type SecretSources } from './secrets';
 import { startOrder } from './start-order';
+import { planFaultProxy, proxyExtraHosts, proxyPublishedPorts } from '../gameday/proxy-plan';
 import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type ServiceHealth } from './session-info';
 
@@ -131,6 +132,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       const port = plan.ports[plugin.name];
       Object.assign(pluginEnv, plugin.envFor?.({ session: name, bundleId, advertisedHost: plan.advertisedHost, ...(port ? { reservedPort: port } : {}) }) ?? {});
     }
+    // Game days' fault proxy: its routes are fixed now, because a container's /etc/hosts is.
+    record.faultProxy = await planFaultProxy(manifest.services, { bindHost: plan.bindHost, local, gatewayIp, agentPorts: Object.values(plan.ports), ...(opts.env ? { env: opts.env } : {}) });
     const featureFlags = manifest.provenance.featureFlags;
     record.agentPlan = plan;
     record.extraHosts = local ? [] : ['host.docker.internal:host-gateway'];
@@ -164,12 +167,17 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const created = await Promise.all(order.map((svc) => createService(docker, svc, ctx)));
     record.services = created.map((c) => c.state);
     store.write(record);
+    const waitForAgent = async (): Promise<AgentReady> => {
+      if (!agent) progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
+      return (agent ??= await agentStarting!);
+    };
     for (const [i, svc] of order.entries()) {
+      // A service that depends on others reaches them through the fault proxy: it must listen first.
+      if (svc.dependsOn?.length && record.faultProxy.routes.length) await waitForAgent();
       created[i]!.state.endpoints = await startService(docker, svc, created[i]!.container, ctx);
       store.write(record);
     }
-    progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
-    agent = await agentStarting;
+    agent = await waitForAgent();
     record.agent = { pid: agent.pid, ...(agent.startTime ? { startTime: agent.startTime } : {}), endpoints: agent.endpoints };
     store.write(record);
     progress({ task: `up:${name}:agent`, label: 'Session agent ready', done: 1, total: 1, finished: true });
@@ -249,7 +257,8 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
       volumeNames,
       injectedEnv: ctx.record.injectedEnv,
       secrets: ctx.secrets,
-      extraHosts: ctx.extraHosts,
+      extraHosts: [...ctx.extraHosts, ...proxyExtraHosts(ctx.record.faultProxy, svc.name)],
+      alsoPublish: proxyPublishedPorts(ctx.record.faultProxy, svc.name),
     }),
   );
   // Snapshots go into the volumes through the (not yet started) service container itself, so
@@ -338,7 +347,7 @@ export async function sessionDrift(docker: Docker, manifest: BundleManifest, rec
     // Secret values are not stored; without them (later drift checks) compare the names only.
     const secretNames = new Set((svc.secrets ?? []).map((s) => s.name).filter((n) => record.secretNames.includes(n)));
     const env = serviceEnv(svc, record.injectedEnv, secrets ?? new Map());
-    const drift = computeDrift(svc, env, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4]);
+    const drift = computeDrift(svc, env, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4], proxyPublishedPorts(record.faultProxy, svc.name));
     out.push(...(secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null))));
   }
   return out;

@@ -29,6 +29,7 @@ import { DEFAULT_FIXTURE_MATCH, FixtureBook, type FixtureMatchOptions, type Unma
 import { headerValue, type HarEntry } from '../../../shared/replay/har';
 import { HOP_BY_HOP } from '../../../shared/replay/request';
 import type { SessionPlugin, SessionPluginContext } from '../environments/session-plugin';
+import { injectExternalFault, type AgentFaultBoard } from '../gameday/fault-board';
 import { listedHarFiles, loadHarFiles } from './traffic';
 
 export const UNMATCHED_LOG = 'fixtures-unmatched.jsonl';
@@ -65,6 +66,8 @@ export async function startFixturesServer(opts: {
   port?: number;
   match?: FixtureMatchOptions;
   onUnmatched?: (u: UnmatchedRequest) => void;
+  /** A game day's external faults (errors, delays) for a fixture host. */
+  faults?: AgentFaultBoard;
 }): Promise<FixturesServer> {
   const book = new FixtureBook(opts.entries, opts.match ?? DEFAULT_FIXTURE_MATCH);
   const unmatched: UnmatchedRequest[] = [];
@@ -84,6 +87,7 @@ export async function startFixturesServer(opts: {
       host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
       target = raw;
     }
+    if (opts.faults && (await injectExternalFault(opts.faults, host, res))) return;
     const found = book.match({ method: req.method ?? 'GET', host, target, body });
     if ('entry' in found) return writeRecorded(res, found.entry);
     const miss: UnmatchedRequest = {
@@ -213,6 +217,7 @@ export const fixturesStubPlugin: SessionPlugin = {
       entries,
       host: ctx.bindHost,
       match: matchOptionsFromEnv(process.env),
+      ...(ctx.faults ? { faults: ctx.faults } : {}),
       onUnmatched: (u) => {
         ctx.log(`unmatched ${u.method} ${u.host}${u.target}: ${u.reason}`);
         // Written before the 502 goes out, so whoever sees the 502 can already read why.
