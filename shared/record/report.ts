@@ -1,3 +1,4 @@
+import { describeGameday, gamedayReportBlocks } from '../gameday/report';
 import { renderHtml, renderMarkdown, type DocBlock } from './document';
 import { formatDuration } from './stats';
 import type { Mark, RecordEvent, SessionSummary } from './types';
@@ -219,6 +220,8 @@ export function buildReport(input: ReportInput): DocBlock[] {
     b.push({ type: 'table', header: ['When', 'Fault'], rows: faults.map((e) => [rel(e.at), summarize(e.data).map(([k, v]) => `${k}: ${v}`).join('; ')]) });
   }
 
+  b.push(...gamedayReportBlocks(events, rel));
+
   b.push({ type: 'heading', level: 2, text: 'Timeline' });
   b.push({
     type: 'table',
@@ -300,6 +303,8 @@ export function describeEvent(e: RecordEvent): string {
       return `note: ${String(d.text ?? '')}`;
     case 'marked':
       return `marked ${String(d.verdict ?? '')}${d.note ? `: ${String(d.note)}` : ''}`;
+    case 'gameday':
+      return describeGameday(d);
     default:
       return `${e.kind}: ${summarize(d)
         .map(([k, v]) => `${k} ${v}`)

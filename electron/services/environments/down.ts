@@ -4,6 +4,7 @@ import { resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { recordEvent } from '../record';
+import { replayOrphanedLedgers, type LedgerReplay } from '../gameday/ledger';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
@@ -54,6 +55,8 @@ async function removeUnpackedBundle(stateDir: string, record: SessionRecord): Pr
 
 export interface GcReport {
   collected: Array<{ session: string; reason: string; removed: RemovalCounts }>;
+  /** Faults of game days whose process died, reverted from their undo ledgers. */
+  faultsReverted: LedgerReplay[];
 }
 
 /** Why a session is an orphan, or undefined when its owner is still alive. */
@@ -72,6 +75,8 @@ export function orphanReason(record: SessionRecord): string | undefined {
  */
 export async function gcSessions(docker: Docker, stateDir: string): Promise<GcReport> {
   await requireEngine(docker);
+  // First: a killed game day's faults (a stopped or paused service of a live session) go back.
+  const faultsReverted = await replayOrphanedLedgers(docker, stateDir);
   const store = new SessionStore(sessionsRoot(stateDir));
   const myHome = homeTag(stateDir);
   const collected: GcReport['collected'] = [];
@@ -96,5 +101,5 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
-  return { collected };
+  return { collected, faultsReverted };
 }
