@@ -7,6 +7,7 @@ import type { RecordEvent, Verdict } from '../../../shared/record/types';
 import { api } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { useApp } from '../store/app';
+import { openGamedayJournal } from '../store/gameday';
 import { useSessionChoice } from '../store/session-choice';
 import './RecordPane.css';
 
@@ -178,6 +179,11 @@ function SessionRecord({ session, timeline, onChanged }: { session: string; time
             </time>
             <span className={`badge kind`}>{e.kind}</span>
             <span className="ev-text">{describeEvent(e)}</span>
+            {e.kind === 'gameday' && (
+              <button type="button" className="link small" onClick={() => void openGamedayJournal(session, (e.data as { id: string }).id)}>
+                open in Game day
+              </button>
+            )}
             {hasDetails(e) && (
               <button
                 type="button"
