@@ -151,7 +151,10 @@ class GamedayRun {
 
   private emit(e: GamedayLiveEvent): void {
     // The journal on disk follows every fault change: a run killed mid-way still says what it did.
-    if (e.type === 'fault') saveJournal(this.sessionDir, this.journal);
+    if (e.type === 'fault') {
+      saveJournal(this.sessionDir, this.journal);
+      this.progress(`Game day: ${e.fault.id} ${e.fault.toT !== undefined ? 'reverted' : 'applied'}`);
+    }
     try {
       this.opts.onEvent?.(e);
     } catch {
@@ -161,7 +164,13 @@ class GamedayRun {
 
   private phase(phase: Extract<GamedayLiveEvent, { type: 'phase' }>['phase']): void {
     this.emit({ type: 'phase', runId: this.runId, phase, at: new Date().toISOString() });
-    this.opts.onProgress?.({ task: `gameday:${this.runId}`, label: `Game day: ${phase.replace(/-/g, ' ')}`, done: 0 });
+    this.progress(`Game day: ${phase.replace(/-/g, ' ')}`);
+  }
+
+  /** The progress bar counts faults done (applied and reverted) out of the method's steps. */
+  private progress(label: string): void {
+    const done = this.journal.faults.filter((f) => f.toT !== undefined).length;
+    this.opts.onProgress?.({ task: `gameday:${this.runId}`, label, done, total: this.journal.faults.length, unit: 'steps' });
   }
 
   private get faultCtx(): FaultContext {

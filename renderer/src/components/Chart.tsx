@@ -147,7 +147,7 @@ function TimeChart({ lines, brush, unit, bands, elapsed, xDomain }: Extract<Char
       ))}
       {lines.map((l) =>
         l.dotsOnly ? (
-          <Line key={l.key} dataKey={l.key} name={l.label} stroke="none" dot={{ r: 3, fill: l.color, stroke: l.color }} legendType="circle" isAnimationActive={false} connectNulls={false} />
+          <Line key={l.key} dataKey={l.key} name={l.label} stroke={l.color} strokeWidth={0} dot={{ r: 3, fill: l.color, stroke: l.color }} activeDot={false} legendType="circle" isAnimationActive={false} connectNulls={false} />
         ) : (
           <Line key={l.key} dataKey={l.key} name={l.label} stroke={l.color} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
         ),

@@ -39,6 +39,9 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
   const [ready, setReady] = useState(false);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  // Monaco loads asynchronously: the editor starts with the value of that moment, not of the first render.
+  const valueRef = useRef(value);
+  valueRef.current = value;
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -46,7 +49,7 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
     void loadMonaco().then(({ monaco, monacoTheme }) => {
       if (disposed || !host.current) return;
       const editor = monaco.editor.create(host.current, {
-        value,
+        value: valueRef.current,
         language,
         readOnly,
         theme: monacoTheme(),

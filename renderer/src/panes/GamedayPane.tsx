@@ -76,6 +76,8 @@ export default function GamedayPane() {
           {s.running ? `Run ${s.live.runId}: ${s.live.phase?.replace(/-/g, ' ') ?? 'starting'}` : s.journal ? statusText(s.journal.status) : ''}
         </p>
       )}
+      {timeline && <Timeline data={timeline} live={s.running} />}
+      {s.journal && !s.running && <JournalView journal={s.journal} />}
       <div className="gameday-main">
         <ScenarioEditor />
         {s.plan ? (
@@ -86,8 +88,6 @@ export default function GamedayPane() {
           </section>
         )}
       </div>
-      {timeline && <Timeline data={timeline} live={s.running} />}
-      {s.journal && !s.running && <JournalView journal={s.journal} />}
       {s.journals.length > 0 && (
         <section className="gameday-panel" aria-labelledby="gameday-history-title">
           <h2 id="gameday-history-title">Earlier runs on {s.session}</h2>

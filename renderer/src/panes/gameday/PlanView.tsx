@@ -25,11 +25,9 @@ export function PlanView({ plan }: { plan: GamedayPlan }) {
         </caption>
         <thead>
           <tr>
-            <th scope="col">At</th>
+            <th scope="col">When</th>
             <th scope="col">Step</th>
             <th scope="col">Fault</th>
-            <th scope="col">Target</th>
-            <th scope="col">For</th>
             <th scope="col">Resolved to</th>
             <th scope="col">Revert</th>
           </tr>
@@ -37,13 +35,13 @@ export function PlanView({ plan }: { plan: GamedayPlan }) {
         <tbody>
           {plan.steps.map((s) => (
             <tr key={s.id}>
-              <td>+{secs(s.atMs)}</td>
+              <td>
+                +{secs(s.atMs)} for {secs(s.durationMs)}
+              </td>
               <td>{s.id}</td>
               <td>
-                {s.fault} <span className="muted">({s.via})</span>
+                {s.fault} {s.target} <span className="muted">via {s.via}</span>
               </td>
-              <td>{s.target}</td>
-              <td>{secs(s.durationMs)}</td>
               <td>{s.resolved}</td>
               <td>{s.revert}</td>
             </tr>

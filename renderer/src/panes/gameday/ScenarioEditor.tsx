@@ -30,7 +30,7 @@ export function ScenarioEditor() {
         <h2 id="gameday-scenario-title">Scenario</h2>
         <label className="small">
           From the bundle{' '}
-          <select aria-label="Scenario" value={scenarioName} disabled={running} onChange={(e) => selectScenario(e.target.value)}>
+          <select aria-label="Scenario file" value={scenarioName} disabled={running} onChange={(e) => selectScenario(e.target.value)}>
             {scenarios.map((s) => (
               <option key={s.name} value={s.name}>
                 {s.path}
@@ -40,7 +40,7 @@ export function ScenarioEditor() {
           </select>
         </label>
       </div>
-      <Editor value={text} language="yaml" onChange={setText} readOnly={running} markers={markers} height={340} ariaLabel="Game day scenario (YAML)" onMount={(ed) => (editor.current = ed)} />
+      <Editor value={text} language="yaml" onChange={setText} readOnly={running} markers={markers} height={420} ariaLabel="Game day scenario (YAML)" onMount={(ed) => (editor.current = ed)} />
       <div className="gameday-problems" role="status" aria-live="polite">
         {problems.length === 0 ? (
           <p className="ok small">✓ Valid repro.gameday/v1 scenario</p>

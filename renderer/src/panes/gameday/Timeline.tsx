@@ -28,10 +28,11 @@ export function Timeline({ data, live }: { data: TimelineData; live: boolean }) 
       key: `p${i}`,
       label: `${name} latency (ms)`,
       color: PROBE_COLORS[i % PROBE_COLORS.length]!,
-      points: data.samples.filter((s) => s.probe === name).map((s) => [s.t, s.ok ? s.latencyMs : null] as [number, number | null]),
+      // at the answer's time: a probe sent just before a fault and slowed by it shows inside the band
+      points: data.samples.filter((s) => s.probe === name).map((s) => [s.t + (s.latencyMs ?? 0), s.ok ? s.latencyMs : null] as [number, number | null]),
     }));
     const failed = data.samples.filter((s) => !s.ok);
-    if (failed.length) lines.push({ key: 'failed', label: 'failed probe', color: 'var(--bad)', dotsOnly: true, points: failed.map((s) => [s.t, s.latencyMs ?? 0] as [number, number]) });
+    if (failed.length) lines.push({ key: 'failed', label: 'failed probe', color: 'var(--bad)', dotsOnly: true, points: failed.map((s) => [s.t + (s.latencyMs ?? 0), s.latencyMs ?? 0] as [number, number]) });
     return lines;
   }, [data.samples]);
   const loadLines = useMemo<TimeLine[]>(
