@@ -9,8 +9,8 @@ import type { Workbench } from '../../services/workbench';
 import { sessionRuns } from './session-runs';
 import type { HandlerMap } from './types';
 
-/** One game day per session in this process (the undo ledger holds it across processes). */
-const runs = sessionRuns('gameday', 'a game day');
+/** One game day per session, across processes (the session's gameday.lock), haltable from anywhere. */
+const runs = sessionRuns('gameday', 'a game day', ['gameday.run']);
 
 const sessionDir = (wb: Workbench, session: string) => new SessionStore(sessionsRoot(wb.stateDir)).dir(session);
 
@@ -32,9 +32,9 @@ export const gamedayHandlers: HandlerMap<keyof typeof gamedayMethods> = {
     const { plan } = await resolveRun({ docker: wb.docker, stateDir: wb.stateDir, session, scenario: p.scenario });
     return { ok: true as const, plan };
   },
-  'gameday.run': async ({ session, text, source }, { wb, emit }) => {
+  'gameday.run': async ({ session, text, source }, { wb, emit, op, signal, progress, detail }) => {
     const scenario = parsed(text);
-    const ctl = runs.claim(wb, session);
+    const lock = runs.claim(wb, session, op);
     try {
       const result = await runGameday({
         docker: wb.docker,
@@ -42,15 +42,16 @@ export const gamedayHandlers: HandlerMap<keyof typeof gamedayMethods> = {
         session,
         scenario,
         source: { label: source ?? 'edited in the workbench', text },
-        signal: ctl.signal,
+        // op.cancel (the Halt button) halts: every active fault is reverted, the journal is the result
+        signal,
         host: wb.host,
-        onEvent: (data) => emit('update', { topic: `gameday:${session}`, data }),
-        onProgress: (p) => emit('progress', p),
+        onEvent: detail,
+        onProgress: (p) => progress({ label: p.label, done: p.done, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.unit ? { unit: p.unit } : {}) }),
       });
-      emit('sessionsChanged', { reason: 'gameday', session });
+      emit('recordChanged', { session, kind: 'gameday' });
       return result.journal!;
     } finally {
-      runs.release(wb, session);
+      lock.release();
     }
   },
   'gameday.halt': async ({ session }, { wb }) => ({ halted: runs.stop(wb, session).stopped }),

@@ -3,7 +3,10 @@ import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { statusText, type GamedayJournal, type GamedayLiveEvent, type GamedayPlan } from '../../../shared/gameday/journal';
 import { formatProblem } from '../../../shared/gameday/validate';
+import { sessionsRoot } from '../../services/environments/session-info';
+import { sessionDirOf } from '../../services/environments/state-store';
 import { parseScenarioSource, readScenarioFrom, runGameday } from '../../services/gameday';
+import { acquireSessionLock, type SessionLock } from '../../services/session-lock';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { printJson } from '../output';
@@ -63,6 +66,10 @@ Exit 0: valid / the run completed (the steady state held again after the method)
       else io.stderr(`${loaded.problems.map((p) => formatProblem(p, text.label)).join('\n')}\nThe scenario is not valid; nothing was changed.\n`);
       return 1;
     }
+    const dryRun = values['dry-run'] ?? false;
+    // One game day per session across processes; the workbench's Halt reaches us as SIGINT.
+    let lock: SessionLock | undefined;
+    if (!dryRun) lock = acquireSessionLock(sessionDirOf(sessionsRoot(wb.stateDir), values.session), 'gameday', { host: 'cli', what: 'a game day' });
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
       io.stderr(`\n${signal}: halting the game day, reverting every active fault…\n`);
@@ -77,7 +84,7 @@ Exit 0: valid / the run completed (the steady state held again after the method)
         session: values.session,
         scenario: loaded.scenario,
         source: text,
-        dryRun: values['dry-run'] ?? false,
+        dryRun,
         signal: controller.signal,
         host: 'cli',
         onEvent: values.json ? undefined : (e) => narrate(io, e),
@@ -101,6 +108,7 @@ Exit 0: valid / the run completed (the steady state held again after the method)
     } finally {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
+      lock?.release();
     }
   },
 };

@@ -180,8 +180,10 @@ class GamedayRun {
   async run(): Promise<GamedayRunResult> {
     const { plan } = this.r;
     const onHalt = () => {
-      const reason = this.opts.signal?.reason;
-      this.halted = typeof reason === 'string' ? reason : reason instanceof Error && reason.message !== 'This operation was aborted' ? reason.message : 'halt';
+      const reason: unknown = this.opts.signal?.reason;
+      // op.cancel (the Halt button) aborts with a `cancelled` error; the CLI with the signal's name
+      const cancelled = reason instanceof WorkbenchError && reason.code === 'cancelled';
+      this.halted = typeof reason === 'string' ? reason : reason instanceof Error && !cancelled && reason.name !== 'AbortError' ? reason.message : 'halt';
       this.stopMethod.abort();
       this.stopTraffic.abort();
     };

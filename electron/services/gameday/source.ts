@@ -4,12 +4,13 @@
  * checked before use: a bundle may be hostile).
  */
 import { createHash } from 'node:crypto';
-import { lstat, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { MAX_SCENARIO_BYTES, parseScenarioText, type ScenarioProblem } from '../../../shared/gameday/validate';
 import type { Scenario } from '../../../shared/gameday/scenario';
+import { readBundleFile } from '../bundles/bundle-path';
 import { isArchiveName, openBundle, type OpenedBundle } from '../bundles/open';
 
 export const GAMEDAY_FOLDER = 'gamedays';
@@ -42,15 +43,8 @@ export async function readBundleScenario(root: string, manifest: BundleManifest,
   const entry = all.find((s) => s.name === name || s.path === name);
   if (!entry) throw new WorkbenchError('not_found', `bundle ${manifest.incident.id} has no game day "${name}"${all.length ? ` (it has: ${all.map((s) => s.name).join(', ')})` : ' (it lists no gamedays/*.yaml)'}`);
   if (entry.size > MAX_SCENARIO_BYTES) throw new WorkbenchError('bundle_invalid', `${entry.path} is larger than ${MAX_SCENARIO_BYTES} bytes`);
-  // Every segment under the root must be a real folder or file, not a link out of the bundle.
-  let at = resolve(root);
-  for (const seg of entry.path.split('/')) {
-    at = join(at, seg);
-    const st = await lstat(at).catch(() => undefined);
-    if (!st) throw new WorkbenchError('bundle_invalid', `${entry.path} is listed but missing from the bundle`);
-    if (st.isSymbolicLink()) throw new WorkbenchError('bundle_invalid', `${entry.path}: links in a bundle are never followed`);
-  }
-  const bytes = await readFile(at);
+  // inside the bundle, no link followed, no more than it says it is
+  const bytes = await readBundleFile(root, entry.path, { maxBytes: MAX_SCENARIO_BYTES });
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== entry.sha256 || bytes.length !== entry.size) throw new WorkbenchError('bundle_invalid', `${entry.path} does not match its digest in bundle.json (changed after the bundle was made)`);
   return { label: `${entry.path} of bundle ${manifest.incident.id}`, text: bytes.toString('utf8') };

@@ -1,14 +1,14 @@
 /**
  * The Game day pane's state: sessions to run against, the scenario being edited (validated as
- * it is typed, with the same function the CLI uses), its resolved plan, the live run fed by the
- * `update` stream (topic `gameday:<session>`), and finished journals.
+ * it is typed, with the same function the CLI uses), its resolved plan, the live run (the
+ * gameday.run operation's live data), and finished journals.
  */
 import { create } from 'zustand';
 import type { EnvSessionInfo } from '../../../shared/api/methods/environment';
 import type { GamedayJournalSummary, GamedayScenarioInfo } from '../../../shared/api/methods/gameday';
 import type { FaultRecord, GamedayJournal, GamedayLiveEvent, GamedayPlan, LoadSecond, ProbeResult } from '../../../shared/gameday/journal';
 import { parseScenarioText, type ScenarioProblem } from '../../../shared/gameday/validate';
-import { api } from '../api';
+import { api, runOperation, type RunningOperation } from '../api';
 import { useApp } from './app';
 
 export const CUSTOM_SCENARIO = '(custom)';
@@ -64,6 +64,9 @@ function validate(text: string): ScenarioProblem[] {
   const r = parseScenarioText(text);
   return r.ok ? [] : r.problems;
 }
+
+/** The run this window started (its operation), for Halt. */
+let running: RunningOperation<'gameday.run'> | undefined;
 
 export const useGameday = create<GamedayState>((set, get) => ({
   sessions: [],
@@ -135,13 +138,16 @@ export const useGameday = create<GamedayState>((set, get) => ({
     const chosen = scenarios.find((s) => s.name === scenarioName && s.text === text);
     set({ running: true, halting: false, error: undefined, journal: undefined, live: undefined });
     try {
-      const journal = await api.call('gameday.run', { session, text, ...(chosen ? { source: `${chosen.path} of the session's bundle` } : {}) });
+      running = runOperation('gameday.run', { session, text, ...(chosen ? { source: `${chosen.path} of the session's bundle` } : {}) }, { onDetail: onLive });
+      // a halted run ends `cancelled` with its journal: it resolves too
+      const journal = await running.result;
       set({ journal });
       const journals = await api.call('gameday.journals', { session }).catch(() => get().journals);
       set({ journals });
     } catch (err) {
       set({ error: (err as Error).message });
     } finally {
+      running = undefined;
       set({ running: false, halting: false });
     }
   },
@@ -151,7 +157,8 @@ export const useGameday = create<GamedayState>((set, get) => ({
     if (!session) return;
     set({ halting: true });
     try {
-      await api.call('gameday.halt', { session });
+      // ours: cancel the operation; else (a run started elsewhere) halt the session's game day
+      if (!(running && (await running.cancel()))) await api.call('gameday.halt', { session });
     } catch (err) {
       set({ error: (err as Error).message, halting: false });
     }
@@ -191,14 +198,10 @@ function onLive(e: GamedayLiveEvent): void {
 }
 
 let started = false;
-/** Subscribe once to the live stream (the pane calls this when it mounts). */
+/** Follow session changes once (the pane calls this when it mounts). */
 export function startGamedayStore(): void {
   if (started) return;
   started = true;
-  api.on('update', ({ topic, data }) => {
-    const session = useGameday.getState().session;
-    if (session && topic === `gameday:${session}`) onLive(data as GamedayLiveEvent);
-  });
   api.on('sessionsChanged', () => void useGameday.getState().loadSessions());
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { GamedayJournal, GamedayPlan } from '../../gameday/journal';
+import type { GamedayJournal, GamedayLiveEvent, GamedayPlan } from '../../gameday/journal';
 import type { ScenarioProblem } from '../../gameday/validate';
-import { method } from '../define';
+import { method, operation } from '../define';
 
 const sessionName = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, { message: 'expected a session name' });
 const scenarioText = z.string().max(1024 * 1024);
@@ -31,11 +31,12 @@ export const gamedayMethods = {
   /** Resolve a scenario against a session without changing anything (a dry run). */
   'gameday.plan': method(z.object({ session: sessionName, text: scenarioText }).strict()).returns<GamedayPlanResult>(),
   /**
-   * Run a scenario. Long: live events on `update` with topic `gameday:<session>`
-   * (GamedayLiveEvent); the reply is the journal. One game day per session at a time.
+   * Run a scenario (an operation: its live data are GamedayLiveEvents; it ends with the journal,
+   * `cancelled` with the halted run's journal when halted). One game day per session at a time,
+   * across processes.
    */
-  'gameday.run': method(z.object({ session: sessionName, text: scenarioText, source: z.string().max(500).optional() }).strict(), { streamsProgress: true }).returns<GamedayJournal>(),
-  /** Halt the session's running game day: every active fault is reverted within 2 s. */
+  'gameday.run': operation(z.object({ session: sessionName, text: scenarioText, source: z.string().max(500).optional() }).strict()).returns<GamedayJournal, GamedayLiveEvent>(),
+  /** Halt the session's running game day, here or in a `repro` CLI process: every active fault is reverted within 2 s. */
   'gameday.halt': method(z.object({ session: sessionName }).strict()).returns<{ halted: boolean }>(),
   'gameday.journals': method(z.object({ session: sessionName }).strict()).returns<GamedayJournalSummary[]>(),
   'gameday.journal': method(z.object({ session: sessionName, id: runId }).strict()).returns<GamedayJournal>(),
