@@ -158,6 +158,9 @@ export function maxDurationMs(scenario: Scenario): number {
   return (scenario.limits?.maxDurationS ?? SCENARIO_DEFAULTS.maxDurationS) * 1000;
 }
 
+const STOPS = new Set(['kill', 'stop', 'restart']);
+const LIMITS = new Set(['cpu', 'memory']);
+
 /** Rules across fields: unique names, references, time limit, overlapping faults on one target. */
 export function checkScenario(s: Scenario): Array<Omit<ScenarioProblem, 'path'> & { path: string; pathParts: PropertyKey[] }> {
   const out: Array<{ path: string; pathParts: PropertyKey[]; message: string }> = [];
@@ -199,6 +202,9 @@ export function checkScenario(s: Scenario): Array<Omit<ScenarioProblem, 'path'> 
       const overlap = b.startMs < Math.max(a.endMs, a.startMs + 1) && a.startMs < Math.max(b.endMs, b.startMs + 1);
       if (sameTarget && sameConflict && overlap) {
         add(['steps', b.index], `overlaps steps[${a.index}] ("${a.step.id}", ${a.step.fault}) on the same target ${a.step.target}; one ${FAULT_CATALOG[b.step.fault].conflict} fault per target at a time`);
+      } else if (sameTarget && overlap && (STOPS.has(a.step.fault) || STOPS.has(b.step.fault)) && (LIMITS.has(a.step.fault) || LIMITS.has(b.step.fault))) {
+        // the engine cannot change (or restore) the limits of a stopped container
+        add(['steps', b.index], `overlaps steps[${a.index}] ("${a.step.id}", ${a.step.fault}) on ${a.step.target}: a stopped container's CPU and memory limits cannot be changed or restored`);
       }
     }
   }

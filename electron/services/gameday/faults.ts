@@ -185,6 +185,8 @@ export async function revertFault(undo: Undo, ctx: Omit<FaultContext, 'agent'> &
  * session record follows, so replay, runbooks and probes find it.
  */
 export async function refreshEndpoints(ctx: Pick<FaultContext, 'docker' | 'record' | 'store'>, service: string, containerId: string): Promise<void> {
+  // nothing published, nothing to follow (and a revert stays one engine call)
+  if (!ctx.record.services.find((s) => s.name === service)?.endpoints.length) return;
   const spec = readSessionManifest(ctx.record)?.services.find((s) => s.name === service);
   if (!spec) return;
   const info = await ctx.docker.getContainer(containerId).inspect();

@@ -8,7 +8,7 @@
  *
  * The ledger also keeps one game day per session: a ledger with a live owner refuses a second.
  */
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync, fsyncSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
@@ -84,12 +84,16 @@ export class UndoLedger {
     this.flush();
   }
 
+  /**
+   * Marked without waiting for the disk: losing this mark in a crash only means the revert is
+   * replayed, and reverts are idempotent. (What must be durable is the entry before an apply.)
+   */
   reverted(faultId: string): void {
     const e = this.doc.entries.find((x) => x.faultId === faultId);
     if (!e || e.state === 'reverted') return;
     e.state = 'reverted';
     e.revertedAt = new Date().toISOString();
-    this.flush();
+    this.flush(false);
   }
 
   pending(): LedgerEntry[] {
@@ -102,8 +106,14 @@ export class UndoLedger {
     rmSync(this.file, { force: true });
   }
 
-  private flush(): void {
-    writeJsonAtomic(this.file, this.doc);
+  private flush(durable = true): void {
+    if (durable) writeJsonAtomic(this.file, this.doc);
+    else {
+      // still whole-or-nothing (temp + rename), just not fsynced
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(this.doc, null, 2) + '\n', { mode: 0o600 });
+      renameSync(tmp, this.file);
+    }
   }
 }
 

@@ -76,6 +76,9 @@ describe('repro.gameday/v1 scenarios', () => {
     // a pause overlapping the kill on the same target: which state would a revert restore?
     const overlap = ISSUE_EXAMPLE.replace('at: 7s, fault: latency', 'at: 3s, fault: pause').replace(', params: { latencyMs: 400, jitterMs: 0 }', '');
     expect(problemsOf(overlap)).toEqual([expect.objectContaining({ path: 'steps[1]', message: expect.stringMatching(/overlaps steps\[0\] \("kill-store", kill\) on the same target store/) })]);
+    // a kill and a CPU limit on one target at once: a stopped container's limits cannot change
+    const stoppedLimits = ISSUE_EXAMPLE.replace('at: 7s, fault: latency', 'at: 3s, fault: cpu').replace('params: { latencyMs: 400, jitterMs: 0 }', 'params: { cpus: 0.1 }');
+    expect(problemsOf(stoppedLimits)).toEqual([expect.objectContaining({ path: 'steps[1]', message: expect.stringMatching(/stopped container's CPU and memory limits/) })]);
     // different kinds of effect on one target may overlap (a kill and a latency)
     expect(problemsOf(ISSUE_EXAMPLE.replace('at: 7s', 'at: 3s'))).toEqual([]);
     expect(problemsOf(ISSUE_EXAMPLE.replace('"$.balance"', '"$..balance["'))[0]).toMatchObject({ path: expect.stringContaining('expect.json') });
