@@ -63,4 +63,9 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'Node code never imports the renderer.' }] }],
     },
   },
+  {
+    // Store tests drive the renderer's stores against the real in-process API (test/unit/renderer/in-process-api.ts).
+    files: ['test/unit/renderer/**/*.ts', 'test/integration/renderer/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
 );

@@ -1,12 +1,13 @@
 import { Suspense, useEffect, useRef, type KeyboardEvent } from 'react';
 import { api } from './api';
+import { ErrorNote } from './components/ErrorNote';
 import { ProgressBar } from './components/ProgressBar';
 import { PANES } from './panes';
 import { PANE_IDS, useApp } from './store/app';
 
 function StatusBar() {
   const engine = useApp((s) => s.engine);
-  const info = useApp((s) => s.info);
+  const info = useApp((s) => s.info.data);
   return (
     <footer className="status-bar" role="status" aria-label="Status">
       <span className="status-host" data-testid="host">
@@ -69,6 +70,19 @@ function Sidebar() {
   );
 }
 
+function BackgroundErrors() {
+  const errors = useApp((s) => s.backgroundErrors);
+  const dismiss = useApp((s) => s.dismissError);
+  if (errors.length === 0) return null;
+  return (
+    <div className="background-errors">
+      {errors.map((e) => (
+        <ErrorNote key={e.id} error={e.error} prefix={e.what} onDismiss={() => dismiss(e.id)} />
+      ))}
+    </div>
+  );
+}
+
 function TopBar() {
   const { bundle, closeBundle } = useApp();
   const tasks = useApp((s) => s.tasks);
@@ -92,6 +106,7 @@ function TopBar() {
           ))}
         </div>
       )}
+      <BackgroundErrors />
       {bundle && (
         <button type="button" onClick={() => void closeBundle()}>
           Close bundle

@@ -1,13 +1,16 @@
 import { useState, type DragEvent } from 'react';
 import { api } from '../api';
 import { useApp } from '../store/app';
+import { ErrorNote } from './ErrorNote';
 
 /**
  * What a user sees with nothing open: open a bundle by path (web host), by dialog or drop
  * (desktop), from the recent list, or the sample incident that ships with the app.
  */
 export function EmptyState() {
-  const { info, recent, opening, openError, openBundle } = useApp();
+  const info = useApp((s) => s.info.data);
+  const recent = useApp((s) => s.recent);
+  const { opening, openError, openBundle } = useApp();
   const [path, setPath] = useState('');
   const [dragging, setDragging] = useState(false);
 
@@ -74,16 +77,13 @@ export function EmptyState() {
         </p>
       )}
       {opening && <p role="status">Opening…</p>}
-      {openError && (
-        <p role="alert" className="error">
-          {openError}
-        </p>
-      )}
-      {recent.length > 0 && (
+      <ErrorNote error={openError} />
+      <ErrorNote error={recent.error} prefix="Recent bundles" onRetry={() => void useApp.getState().refreshRecent()} />
+      {recent.data && recent.data.length > 0 && (
         <div className="recent">
           <h3>Recent bundles</h3>
           <ul>
-            {recent.map((r) => (
+            {recent.data.map((r) => (
               <li key={r.path}>
                 <button type="button" className="link" onClick={() => void openBundle(r.path)} title={r.path}>
                   {r.incidentId} — {r.title}
