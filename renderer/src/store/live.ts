@@ -6,27 +6,46 @@
 import type { EventName, WorkbenchEvents } from '../../../shared/api/events';
 import { api } from '../api';
 import { useApp } from './app';
+import { refreshRecordOf, refreshRecordSessions } from './record';
 
 type Refresh = { [E in EventName]: { on: E; why: string; refresh(payload: WorkbenchEvents[E]): void } }[EventName];
 
 /** Event -> the stores it refreshes. Stores refresh only what they hold (a no-op when nothing is loaded). */
-export const REFRESH_ON_EVENT: Refresh[] = [];
+export const REFRESH_ON_EVENT: Refresh[] = [
+  { on: 'sessionsChanged', why: 'a session came or went: the sessions one can pick change', refresh: () => refreshRecordSessions() },
+  {
+    on: 'update',
+    why: "something was recorded for a session (a note, a mark, a replay, a finished step): its timeline and the history change",
+    refresh: ({ topic, data }) => {
+      const [area, session] = splitTopic(topic);
+      if (area === 'record' || (area === 'runbook' && (data as { type?: string }).type === 'done')) refreshRecordOf(session);
+    },
+  },
+];
+
+function splitTopic(topic: string): [string, string] {
+  const i = topic.indexOf(':');
+  return i < 0 ? [topic, ''] : [topic.slice(0, i), topic.slice(i + 1)];
+}
 
 /** Polled, because the engine sends no event for it. */
 const POLL_MS = 10_000;
 
-let started = false;
-
-export function startLiveData(): void {
-  if (started) return;
-  started = true;
-  for (const r of REFRESH_ON_EVENT) api.on(r.on, r.refresh as (p: unknown) => void);
-  api.on('progress', (p) =>
-    useApp.setState((s) => {
-      const tasks = { ...s.tasks, [p.task]: p };
-      if (p.finished) delete tasks[p.task];
-      return { tasks };
-    }),
+/** Wires the table and the poll; returns what undoes it (tests start and stop it per file). */
+export function startLiveData(): () => void {
+  const offs = REFRESH_ON_EVENT.map((r) => api.on(r.on, r.refresh as (p: unknown) => void));
+  offs.push(
+    api.on('progress', (p) =>
+      useApp.setState((s) => {
+        const tasks = { ...s.tasks, [p.task]: p };
+        if (p.finished) delete tasks[p.task];
+        return { tasks };
+      }),
+    ),
   );
-  setInterval(() => void useApp.getState().refreshEngine(), POLL_MS);
+  const timer = setInterval(() => void useApp.getState().refreshEngine(), POLL_MS);
+  return () => {
+    clearInterval(timer);
+    for (const off of offs) off();
+  };
 }
