@@ -11,13 +11,16 @@ import { create } from 'zustand';
 import { toUiError, type UiError } from './remote';
 
 interface ActionsState {
-  busy: Record<string, true>;
+  /** Running actions by id, with what each is doing (its label). */
+  busy: Record<string, string>;
   errors: Record<string, UiError>;
 }
 
 export const useActions = create<ActionsState>(() => ({ busy: {}, errors: {} }));
 
 export interface ActionOptions<R> {
+  /** What it is doing, for a button that says so ("Restarting…"). */
+  label?: string;
   onDone?(result: R): void;
   onError?(error: UiError): void;
 }
@@ -31,7 +34,7 @@ function without<T>(map: Record<string, T>, id: string): Record<string, T> {
 
 /** Run `fn` as action `id` (outside React too). Resolves to its result, or undefined when it failed. */
 export async function runAction<R>(id: string, fn: () => Promise<R>, opts: ActionOptions<R> = {}): Promise<R | undefined> {
-  useActions.setState((s) => ({ busy: { ...s.busy, [id]: true }, errors: without(s.errors, id) }));
+  useActions.setState((s) => ({ busy: { ...s.busy, [id]: opts.label ?? id }, errors: without(s.errors, id) }));
   let result: R;
   try {
     result = await fn();
@@ -53,16 +56,25 @@ export function clearActionError(id: string): void {
 export interface Action<A extends unknown[], R> {
   run(...args: A): Promise<R | undefined>;
   busy: boolean;
+  /** The label of the running call (see `label`). */
+  busyWith?: string;
   error?: UiError;
   clear(): void;
 }
 
-export function useAction<A extends unknown[], R>(id: string, fn: (...args: A) => Promise<R>, opts: ActionOptions<R> = {}): Action<A, R> {
-  const busy = useActions((s) => Boolean(s.busy[id]));
+export function useAction<A extends unknown[], R>(
+  id: string,
+  fn: (...args: A) => Promise<R>,
+  opts: Omit<ActionOptions<R>, 'label'> & { label?: (...args: A) => string } = {},
+): Action<A, R> {
+  const busyWith = useActions((s) => s.busy[id]);
   const error = useActions((s) => s.errors[id]);
   const latest = useRef({ fn, opts });
   latest.current = { fn, opts };
-  const run = useCallback((...args: A) => runAction(id, () => latest.current.fn(...args), latest.current.opts), [id]);
+  const run = useCallback((...args: A) => {
+    const { fn: call, opts: o } = latest.current;
+    return runAction(id, () => call(...args), { ...o, label: o.label?.(...args) ?? id });
+  }, [id]);
   const clear = useCallback(() => clearActionError(id), [id]);
-  return { run, busy, ...(error ? { error } : {}), clear };
+  return { run, busy: busyWith !== undefined, ...(busyWith !== undefined ? { busyWith } : {}), ...(error ? { error } : {}), clear };
 }

@@ -7,12 +7,20 @@ import type { EventName, WorkbenchEvents } from '../../../shared/api/events';
 import { api } from '../api';
 import { useApp } from './app';
 import { refreshRecordOf, refreshRecordSessions } from './record';
+import { refreshSessions, useSessions } from './sessions';
 
 type Refresh = { [E in EventName]: { on: E; why: string; refresh(payload: WorkbenchEvents[E]): void } }[EventName];
 
 /** Event -> the stores it refreshes. Stores refresh only what they hold (a no-op when nothing is loaded). */
 export const REFRESH_ON_EVENT: Refresh[] = [
-  { on: 'sessionsChanged', why: 'a session came or went: the sessions one can pick change', refresh: () => refreshRecordSessions() },
+  {
+    on: 'sessionsChanged',
+    why: 'a session came, went or changed state: the session list and the sessions one can pick change',
+    refresh: () => {
+      refreshSessions();
+      refreshRecordSessions();
+    },
+  },
   {
     on: 'update',
     why: "something was recorded for a session (a note, a mark, a replay, a finished step): its timeline and the history change",
@@ -28,8 +36,12 @@ function splitTopic(topic: string): [string, string] {
   return i < 0 ? [topic, ''] : [topic.slice(0, i), topic.slice(i + 1)];
 }
 
-/** Polled, because the engine sends no event for it. */
-const POLL_MS = 10_000;
+/**
+ * Polled, because the engine sends no event for them: the sessions' health while a view shows it
+ * (env.list answers the engine's status too), else the engine's status alone, less often.
+ */
+const POLL_MS = 5_000;
+const ENGINE_EVERY = 2;
 
 /** Wires the table and the poll; returns what undoes it (tests start and stop it per file). */
 export function startLiveData(): () => void {
@@ -43,7 +55,12 @@ export function startLiveData(): () => void {
       }),
     ),
   );
-  const timer = setInterval(() => void useApp.getState().refreshEngine(), POLL_MS);
+  let tick = 0;
+  const timer = setInterval(() => {
+    tick++;
+    if (useSessions.getState().watchers > 0) void useSessions.getState().refresh(false);
+    else if (tick % ENGINE_EVERY === 0) void useApp.getState().refreshEngine();
+  }, POLL_MS);
   return () => {
     clearInterval(timer);
     for (const off of offs) off();

@@ -1,0 +1,92 @@
+/**
+ * Environment pane state: the secrets an open bundle needs, drift found per session, which
+ * session's logs are shown and their lines (history, then followed live). The sessions
+ * themselves are in store/sessions.ts.
+ */
+import { create } from 'zustand';
+import type { LogEvent } from '../../../shared/api/events';
+import type { DriftItem, EnvSecretNeed } from '../../../shared/api/methods/environment';
+import { api } from '../api';
+import { reportBackgroundError } from './app';
+import { load, remote, toUiError, type Remote } from './remote';
+
+export const MAX_LOG_LINES = 5000;
+/** New log lines are applied in batches at most this often, so a chatty service cannot freeze the page. */
+const LOG_BATCH_MS = 50;
+
+interface EnvironmentState {
+  /** Keyed by bundle handle. */
+  secrets: Remote<EnvSecretNeed[]>;
+  /** Last drift check per session. */
+  drift: Record<string, DriftItem[]>;
+  /** The session whose logs are shown (UI state, kept across pane switches). */
+  logSession?: string;
+  /** Keyed by session: history, then followed lines appended. */
+  logs: Remote<LogEvent[]>;
+  loadSecrets(handle: string): Promise<void>;
+  setDrift(session: string, drift: DriftItem[]): void;
+  setLogSession(session: string | undefined): void;
+  /** Show `session`'s log history and, with `follow`, its new lines until the returned stop(). */
+  followLogs(session: string, follow: boolean): () => void;
+}
+
+export const useEnvironment = create<EnvironmentState>((set, get) => ({
+  secrets: remote(),
+  drift: {},
+  logs: remote(),
+  loadSecrets: async (handle) => {
+    await load(useEnvironment, 'secrets', handle, () => api.call('env.secrets', { handle }));
+  },
+  setDrift: (session, drift) => set((s) => ({ drift: { ...s.drift, [session]: drift } })),
+  setLogSession: (logSession) => set({ logSession }),
+  followLogs: (session, follow) => {
+    let stopped = false;
+    let ready = false;
+    let subscription: string | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const pending: LogEvent[] = [];
+    const flush = () => {
+      timer = undefined;
+      if (stopped || !ready || pending.length === 0) return;
+      const { logs } = get();
+      if (logs.key !== session) return;
+      const batch = pending.splice(0);
+      set({ logs: { ...logs, data: [...(logs.data ?? []), ...batch].slice(-MAX_LOG_LINES) } });
+    };
+    // Listen first: lines written while the history loads are appended after it.
+    const off = api.on('log', (e) => {
+      if (e.session !== session) return;
+      pending.push(e);
+      timer ??= setTimeout(flush, LOG_BATCH_MS);
+    });
+    void (async () => {
+      const history = await load(useEnvironment, 'logs', session, () => api.call('env.logs', { session, tail: 1000 }).then((h) => h.slice(-MAX_LOG_LINES)));
+      if (stopped || history === undefined) return;
+      ready = true;
+      flush();
+      if (!follow) return;
+      try {
+        subscription = (await api.call('env.logsFollow', { session })).subscription;
+        if (stopped) void api.call('env.logsStop', { subscription }).catch((err) => reportBackgroundError(`Stopping the log follow of ${session}`, err));
+      } catch (err) {
+        if (!stopped && get().logs.key === session) set((s) => ({ logs: { ...s.logs, error: toUiError(err) } }));
+      }
+    })();
+    return () => {
+      stopped = true;
+      off();
+      clearTimeout(timer);
+      if (subscription) void api.call('env.logsStop', { subscription }).catch((err) => reportBackgroundError(`Stopping the log follow of ${session}`, err));
+    };
+  },
+}));
+
+export const environmentActions = {
+  up: (handle: string, session: string, secrets: Record<string, string>) =>
+    api.call('env.up', { handle, ...(session ? { session } : {}), ...(Object.keys(secrets).length ? { secrets } : {}) }),
+  down: (session: string) => api.call('env.down', { session }),
+  gc: () => api.call('env.gc', {}),
+  drift: (session: string) => api.call('env.drift', { session }),
+  restartService: (session: string, service: string) => api.call('env.restartService', { session, service }),
+  stopService: (session: string, service: string) => api.call('env.stopService', { session, service }),
+};
