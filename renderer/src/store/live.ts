@@ -7,6 +7,8 @@ import type { EventName, WorkbenchEvents } from '../../../shared/api/events';
 import { api } from '../api';
 import { useApp } from './app';
 import { refreshRecordOf, refreshRecordSessions } from './record';
+import { applyRunbookUpdate, refreshRunbookSessions } from './runbook';
+import type { RunbookUpdate } from '../../../shared/api/methods/runbook';
 import { refreshSessions, useSessions } from './sessions';
 
 type Refresh = { [E in EventName]: { on: E; why: string; refresh(payload: WorkbenchEvents[E]): void } }[EventName];
@@ -19,6 +21,7 @@ export const REFRESH_ON_EVENT: Refresh[] = [
     refresh: () => {
       refreshSessions();
       refreshRecordSessions();
+      refreshRunbookSessions();
     },
   },
   {
@@ -27,6 +30,20 @@ export const REFRESH_ON_EVENT: Refresh[] = [
     refresh: ({ topic, data }) => {
       const [area, session] = splitTopic(topic);
       if (area === 'record' || (area === 'runbook' && (data as { type?: string }).type === 'done')) refreshRecordOf(session);
+    },
+  },
+];
+
+type Feed = Refresh;
+
+/** Live data of runs, into the stores that hold the runs (outside any pane). */
+export const LIVE_FEEDS: Feed[] = [
+  {
+    on: 'update',
+    why: 'a runbook step started, printed or ended',
+    refresh: ({ topic, data }) => {
+      const [area, session] = splitTopic(topic);
+      if (area === 'runbook') applyRunbookUpdate(session, data as RunbookUpdate);
     },
   },
 ];
@@ -45,7 +62,7 @@ const ENGINE_EVERY = 2;
 
 /** Wires the table and the poll; returns what undoes it (tests start and stop it per file). */
 export function startLiveData(): () => void {
-  const offs = REFRESH_ON_EVENT.map((r) => api.on(r.on, r.refresh as (p: unknown) => void));
+  const offs = [...REFRESH_ON_EVENT, ...LIVE_FEEDS].map((r) => api.on(r.on, r.refresh as (p: unknown) => void));
   offs.push(
     api.on('progress', (p) =>
       useApp.setState((s) => {
