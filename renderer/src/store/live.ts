@@ -9,6 +9,8 @@ import { useApp } from './app';
 import { refreshRecordOf, refreshRecordSessions } from './record';
 import { applyRunbookUpdate, refreshRunbookSessions } from './runbook';
 import type { RunbookUpdate } from '../../../shared/api/methods/runbook';
+import type { ReplayLiveUpdate } from '../../../shared/api/methods/replay';
+import { applyReplayBatch, refreshReplaysOf } from './replay';
 import { refreshSessions, useSessions } from './sessions';
 
 type Refresh = { [E in EventName]: { on: E; why: string; refresh(payload: WorkbenchEvents[E]): void } }[EventName];
@@ -30,6 +32,7 @@ export const REFRESH_ON_EVENT: Refresh[] = [
     refresh: ({ topic, data }) => {
       const [area, session] = splitTopic(topic);
       if (area === 'record' || (area === 'runbook' && (data as { type?: string }).type === 'done')) refreshRecordOf(session);
+      if (area === 'record' && (data as { kind?: string }).kind === 'replay') refreshReplaysOf(session);
     },
   },
 ];
@@ -44,6 +47,15 @@ export const LIVE_FEEDS: Feed[] = [
     refresh: ({ topic, data }) => {
       const [area, session] = splitTopic(topic);
       if (area === 'runbook') applyRunbookUpdate(session, data as RunbookUpdate);
+    },
+  },
+  {
+    on: 'update',
+    why: 'a batch of replay results and counts',
+    refresh: ({ topic, data }) => {
+      const [area, session] = splitTopic(topic);
+      const u = data as ReplayLiveUpdate;
+      if (area === 'replay' && u.type === 'progress') applyReplayBatch(session, u, u.results);
     },
   },
 ];
