@@ -1,9 +1,10 @@
-import { Suspense, useEffect, useRef, type KeyboardEvent } from 'react';
+import { Suspense, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { ProgressBar } from './components/ProgressBar';
 import { PANES } from './panes';
 import { PANE_IDS, useApp } from './store/app';
+import { runningBars, useOperations } from './store/operations';
 
 function StatusBar() {
   const engine = useApp((s) => s.engine);
@@ -85,8 +86,8 @@ function BackgroundErrors() {
 
 function TopBar() {
   const { bundle, closeBundle } = useApp();
-  const tasks = useApp((s) => s.tasks);
-  const running = Object.values(tasks);
+  const operations = useOperations((s) => s.byId);
+  const running = useMemo(() => runningBars({ byId: operations }), [operations]);
   return (
     <header className="top-bar">
       <div className="top-title">

@@ -1,10 +1,12 @@
 /**
  * The renderer's only door to the backend. Which host we run in is decided here, once, on first
  * use: the Electron preload exposes window.workbench; otherwise we are a page served by
- * `repro serve`. Everything else in the renderer imports `api` and never asks.
+ * `repro serve`. Everything else in the renderer imports `api` (and `runOperation` for long
+ * calls) and never asks.
  */
 import type { WorkbenchApi } from '../../../shared/api/contract';
 import { createDesktopApi, type PreloadBridge } from './desktop';
+import { createOperationRunner } from './operations';
 import { createWebApi } from './web';
 
 declare global {
@@ -32,9 +34,13 @@ export const api: WorkbenchApi = {
   get host() {
     return host().host;
   },
-  call: (method, input) => host().call(method, input),
+  call: (method, input, opts) => host().call(method, input, opts),
   on: (event, listener) => host().on(event, listener),
   get desktop() {
     return host().desktop;
   },
 };
+
+/** Start a long call (an operation): `{ opId, result, end, cancel }` at once. See ./operations.ts. */
+export const { runOperation } = createOperationRunner(api);
+export type { RunningOperation, RunOperationOptions } from './operations';

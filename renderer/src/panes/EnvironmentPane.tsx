@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
 import type { EngineStatus } from '../../../shared/api/methods/app';
 import { ErrorNote } from '../components/ErrorNote';
-import { ProgressBar } from '../components/ProgressBar';
 import { useAction } from '../store/actions';
 import { useApp } from '../store/app';
 import { environmentActions, useEnvironment } from '../store/environment';
@@ -28,7 +27,6 @@ function EngineBanner({ engine }: { engine?: EngineStatus }) {
  */
 export default function EnvironmentPane() {
   const bundle = useApp((s) => s.bundle);
-  const tasks = useApp((s) => s.tasks);
   const { list, refresh, watch } = useSessions();
   const logSession = useEnvironment((s) => s.logSession);
   const sessions = list.data?.sessions ?? [];
@@ -43,8 +41,6 @@ export default function EnvironmentPane() {
 
   // The log view follows the chosen session, else the first; a session that went away is let go.
   const shownLogSession = logSession && sessions.some((s) => s.name === logSession) ? logSession : sessions[0]?.name;
-
-  const upTasks = Object.values(tasks).filter((t) => t.task.startsWith('up:') || t.task === 'up:verify');
 
   return (
     <section className="pane env-pane" aria-labelledby="pane-title">
@@ -62,13 +58,6 @@ export default function EnvironmentPane() {
         <UpForm handle={bundle.handle} incidentId={bundle.manifest.incident.id} serviceCount={bundle.manifest.services.length} disabled={engine?.reachable === false} />
       ) : (
         <p className="muted">Open a bundle to bring its environment up. Running sessions are listed below.</p>
-      )}
-      {upTasks.length > 0 && (
-        <div className="env-progress" aria-label="Start progress">
-          {upTasks.map((t) => (
-            <ProgressBar key={t.task} progress={t} />
-          ))}
-        </div>
       )}
       <div className="env-sessions">
         {list.data && sessions.length === 0 && <p className="muted">No sessions.</p>}

@@ -3,6 +3,7 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorNote } from '../components/ErrorNote';
 import { ProgressBar } from '../components/ProgressBar';
 import { useApp } from '../store/app';
+import { runningOperation, useOperations } from '../store/operations';
 import { dataFor } from '../store/remote';
 import { REPLAY_MODES, useReplay, type ReplayCounts } from '../store/replay';
 import { runningSessions, useSessions } from '../store/sessions';
@@ -48,6 +49,8 @@ export default function ReplayPane() {
   const sessions = runningSessions(sessionsList.data);
   const { mode, concurrency, reports, report, reportId, selected, setMode, setConcurrency, loadSession, chooseReport, start, stop } = useReplay();
   const run = useReplay((s) => (session ? s.runs[session] : undefined));
+  // One replay (or noise suggestion) per session, whoever started it: this window, another, the CLI.
+  const busyOp = useOperations((s) => (session ? runningOperation(s, ['replay.run', 'replay.suggestNoise'], { session }) : undefined));
 
   useEffect(() => {
     if (useSessions.getState().list.key === undefined) void useSessions.getState().refresh();
@@ -62,6 +65,8 @@ export default function ReplayPane() {
   }, [session, loadSession]);
 
   const running = run?.state === 'running';
+  const elsewhere = busyOp && busyOp.id !== run?.opId ? busyOp : undefined;
+  const progress = running ? (busyOp?.id === run.opId ? busyOp.progress : undefined) ?? { done: run.counts.done, ...(run.counts.total ? { total: run.counts.total } : {}), unit: 'requests' as const } : elsewhere?.progress;
   const past = dataFor(reports, session) ?? [];
   const shown = dataFor(report, session && reportId ? `${session}/${reportId}` : undefined);
   // While a run goes, and until its saved report is loaded, its live rows are what is shown.
@@ -108,12 +113,12 @@ export default function ReplayPane() {
           Concurrency
           <input type="number" aria-label="Concurrency" min={1} max={1024} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))} disabled={running} />
         </label>
-        {running ? (
-          <button type="button" onClick={() => session && void stop(session)} disabled={run.stopping}>
-            {run.stopping ? 'Stopping…' : 'Stop'}
+        {running || elsewhere?.method === 'replay.run' ? (
+          <button type="button" onClick={() => session && void stop(session)} disabled={run?.stopping}>
+            {run?.stopping ? 'Stopping…' : 'Stop'}
           </button>
         ) : (
-          <button type="button" onClick={() => session && void start(session)} disabled={!session}>
+          <button type="button" onClick={() => session && void start(session)} disabled={!session || Boolean(busyOp)}>
             Start replay
           </button>
         )}
@@ -135,13 +140,18 @@ export default function ReplayPane() {
       {report.key === `${session}/${reportId}` && <ErrorNote error={report.error} prefix="Replay" />}
       <ErrorNote error={run?.error} />
       {!session && <p className="muted">Bring the environment up first (Environment pane); replay sends the recorded traffic to a running session.</p>}
-      {running && <ProgressBar progress={{ task: 'replay', label: 'Replaying', done: run.counts.done, ...(run.counts.total ? { total: run.counts.total } : {}), unit: 'requests' }} />}
+      {elsewhere && (
+        <p className="muted small" role="status">
+          {elsewhere.method === 'replay.run' ? 'A replay' : 'A noise suggestion'} of {session} started {elsewhere.client === 'cli' ? 'by the repro CLI' : 'in another window'} is running; a new one can start when it ends.
+        </p>
+      )}
+      {progress && (running || elsewhere?.method === 'replay.run') && <ProgressBar progress={{ task: 'replay', ...progress, label: 'Replaying' }} />}
       {counts && <Counts counts={counts} stoppedEarly={!running && Boolean(live ? live.state === 'cancelled' : shown?.report.cancelled)} />}
 
       {rows && rows.all.length > 0 && (
         <div className="replay-main">
           <ResultsPanel rows={rows} version={live?.version ?? 0} />
-          <ResultDetail chosen={chosen} bodies={live ? undefined : shown?.bodies.find((b) => b.index === selected)} />
+          <ResultDetail chosen={chosen} bodies={live ? undefined : shown?.bodies.find((b) => b.index === selected)} bodiesOmitted={!report.loading && Boolean(shown?.report.bodies?.omitted)} />
         </div>
       )}
 

@@ -5,6 +5,7 @@ import { DiffEditor, Editor } from '../components/Editor';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNote } from '../components/ErrorNote';
 import { useApp } from '../store/app';
+import { cancelOperation, runningOperation, useOperations } from '../store/operations';
 import { dataFor } from '../store/remote';
 import { useRunbook } from '../store/runbook';
 import { useSessionChoice } from '../store/session-choice';
@@ -29,6 +30,8 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
   const { workspace, text, textVersion, save, view, diffBase, diffText, open, edit, saveNow, setView, setDiffBase, loadDiff, run, stop } = useRunbook();
   const { session, setSession } = useSessionChoice();
   const current = useRunbook((s) => (session ? s.runs[session] : undefined));
+  // One run per session, whoever started it (this window, another one, the CLI).
+  const busyOp = useOperations((s) => (session ? runningOperation(s, 'runbook.run', { session }) : undefined));
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const ws = dataFor(workspace, handle);
   // What the editor starts from: the text as it is when the editor mounts or a load replaces it.
@@ -68,7 +71,8 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
   }
   if (!ws) return <p className="muted pad">Loading the runbook…</p>;
 
-  const running = Boolean(current?.running);
+  const elsewhere = busyOp && busyOp.id !== current?.opId ? busyOp : undefined;
+  const running = Boolean(current?.running) || Boolean(elsewhere);
   return (
     <section className="pane runbook-pane" aria-labelledby="pane-title">
       <div className="runbook-toolbar">
@@ -89,7 +93,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
         </button>
         {running && session && (
           // Kills the running step (and what it started) inside the container, then stops the run.
-          <button type="button" onClick={() => void stop(session)}>
+          <button type="button" onClick={() => void (current?.running ? stop(session) : elsewhere && cancelOperation(elsewhere.id))}>
             Stop
           </button>
         )}
@@ -110,6 +114,11 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
         </p>
       )}
       <ErrorNote error={workspace.error} prefix="Sessions" />
+      {elsewhere && (
+        <p className="muted small" role="status">
+          A run of {session} started {elsewhere.client === 'cli' ? 'by the repro CLI' : 'in another window'} is going ({elsewhere.progress?.label ?? 'starting'}); steps can run here when it ends.
+        </p>
+      )}
       <ErrorNote error={current?.error} />
       {view === 'diff' ? (
         <div className="runbook-diff">

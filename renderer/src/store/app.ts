@@ -1,8 +1,7 @@
 import { create } from 'zustand';
 import type { AppInfo, EngineStatus } from '../../../shared/api/methods/app';
 import type { OpenedBundleInfo, RecentBundle } from '../../../shared/api/methods/bundle';
-import type { ProgressEvent } from '../../../shared/api/events';
-import { api } from '../api';
+import { api, runOperation, type RunningOperation } from '../api';
 import { load, remote, toUiError, type Remote, type UiError } from './remote';
 
 export const PANE_IDS = ['incident', 'environment', 'replay', 'traces', 'metrics', 'runbook', 'record'] as const;
@@ -21,20 +20,21 @@ interface AppState {
   engine?: EngineStatus;
   bundle?: OpenedBundleInfo;
   recent: Remote<RecentBundle[]>;
-  opening: boolean;
+  /** An open in flight (unpacking an archive can take a while: its bar is the operation's). */
+  opening?: string;
   openError?: UiError;
-  /** Live long-running tasks by id, fed by the `progress` event stream. */
-  tasks: Record<string, ProgressEvent>;
   backgroundErrors: BackgroundError[];
   setPane(pane: PaneId): void;
   refreshEngine(): Promise<void>;
   refreshRecent(): Promise<void>;
   openBundle(path: string): Promise<void>;
+  cancelOpen(): void;
   closeBundle(): Promise<void>;
   dismissError(id: number): void;
 }
 
-let openSeq = 0;
+/** The open in flight: a newer open (or a close) cancels it, and a bundle it still gets is closed, never shown. */
+let openInFlight: RunningOperation<'bundle.open'> | undefined;
 let errorSeq = 0;
 
 /** Report a failure of background work: never swallowed, shown in the top bar until dismissed. */
@@ -47,8 +47,6 @@ export const useApp = create<AppState>((set, get) => ({
   pane: 'incident',
   info: remote(),
   recent: remote(),
-  opening: false,
-  tasks: {},
   backgroundErrors: [],
   setPane: (pane) => set({ pane }),
   refreshEngine: async () => {
@@ -62,27 +60,44 @@ export const useApp = create<AppState>((set, get) => ({
     await load(useApp, 'recent', 'all', () => api.call('bundle.recent', {}));
   },
   openBundle: async (path) => {
-    // Only the newest open lands: a slower earlier open's bundle is closed, not shown and not leaked.
-    const seq = ++openSeq;
-    set({ opening: true, openError: undefined });
-    try {
-      const bundle = await api.call('bundle.open', { path });
-      if (seq !== openSeq) {
-        void api.call('bundle.close', { handle: bundle.handle }).catch((err) => reportBackgroundError(`Closing ${bundle.manifest.incident.id}`, err));
-        return;
-      }
-      const previous = get().bundle;
-      set({ bundle, opening: false, pane: 'incident' });
-      if (previous && previous.handle !== bundle.handle) void api.call('bundle.close', { handle: previous.handle }).catch((err) => reportBackgroundError(`Closing ${previous.manifest.incident.id}`, err));
-      void get().refreshRecent();
-    } catch (err) {
-      if (seq === openSeq) set({ opening: false, openError: toUiError(err) });
+    set({ openError: undefined });
+    void openInFlight?.cancel().catch((err) => reportBackgroundError('Cancelling the previous open', err));
+    const run = runOperation('bundle.open', { path });
+    openInFlight = run;
+    set({ opening: run.opId });
+    const end = await run.end;
+    const superseded = openInFlight !== run;
+    if (!superseded) {
+      openInFlight = undefined;
+      set({ opening: undefined });
     }
+    const bundle = end.state === 'done' || end.state === 'cancelled' ? end.result : undefined;
+    if (bundle && superseded) {
+      // A newer open (or a close) won: this handle is nobody's, so it goes at once (no leak, no stale reply).
+      void api.call('bundle.close', { handle: bundle.handle }).catch((err) => reportBackgroundError(`Closing ${bundle.manifest.incident.id}`, err));
+      return;
+    }
+    if (superseded) return;
+    if (!bundle) {
+      if (end.state === 'failed') set({ openError: toUiError(end.error) });
+      return;
+    }
+    const previous = get().bundle;
+    set({ bundle, pane: 'incident' });
+    if (previous && previous.handle !== bundle.handle) void api.call('bundle.close', { handle: previous.handle }).catch((err) => reportBackgroundError(`Closing ${previous.manifest.incident.id}`, err));
+    void get().refreshRecent();
+  },
+  cancelOpen: () => {
+    void openInFlight?.cancel().catch((err) => reportBackgroundError('Cancelling the open', err));
   },
   closeBundle: async () => {
     const b = get().bundle;
-    openSeq++; // an open still in flight must not bring a bundle back after this close
-    set({ bundle: undefined, opening: false });
+    // an open still in flight must not bring a bundle back after this close
+    if (openInFlight) {
+      void openInFlight.cancel().catch((err) => reportBackgroundError('Cancelling the open', err));
+      openInFlight = undefined;
+    }
+    set({ bundle: undefined, opening: undefined });
     if (b) await api.call('bundle.close', { handle: b.handle }).catch((err) => reportBackgroundError(`Closing ${b.manifest.incident.id}`, err));
   },
   dismissError: (id) => set((s) => ({ backgroundErrors: s.backgroundErrors.filter((e) => e.id !== id) })),

@@ -6,9 +6,19 @@
 import { create } from 'zustand';
 import type { LogEvent } from '../../../shared/api/events';
 import type { DriftItem, EnvSecretNeed } from '../../../shared/api/methods/environment';
-import { api } from '../api';
+import { api, runOperation } from '../api';
 import { reportBackgroundError } from './app';
-import { load, remote, toUiError, type Remote } from './remote';
+import { load, remote, toUiError, type Remote, type UiError } from './remote';
+import { refreshSessions } from './sessions';
+
+/** How the last start of a bundle's environment went (its progress is the operation's). */
+export interface UpRun {
+  opId: string;
+  running: boolean;
+  session?: string;
+  error?: UiError;
+  cancelled?: boolean;
+}
 
 export const MAX_LOG_LINES = 5000;
 /** New log lines are applied in batches at most this often, so a chatty service cannot freeze the page. */
@@ -23,6 +33,12 @@ interface EnvironmentState {
   logSession?: string;
   /** Keyed by session: history, then followed lines appended. */
   logs: Remote<LogEvent[]>;
+  /** Starts by bundle handle. */
+  ups: Record<string, UpRun>;
+  /** Why the last stop of a session failed. */
+  downErrors: Record<string, UiError>;
+  up(handle: string, session: string, secrets: Record<string, string>): Promise<void>;
+  down(session: string): Promise<void>;
   loadSecrets(handle: string): Promise<void>;
   setDrift(session: string, drift: DriftItem[]): void;
   setLogSession(session: string | undefined): void;
@@ -34,6 +50,36 @@ export const useEnvironment = create<EnvironmentState>((set, get) => ({
   secrets: remote(),
   drift: {},
   logs: remote(),
+  ups: {},
+  downErrors: {},
+  up: async (handle, session, secrets) => {
+    if (get().ups[handle]?.running) return;
+    const op = runOperation('env.up', { handle, ...(session ? { session } : {}), ...(Object.keys(secrets).length ? { secrets } : {}) });
+    const write = (run: UpRun) => set((s) => ({ ups: { ...s.ups, [handle]: run } }));
+    write({ opId: op.opId, running: true, ...(session ? { session } : {}) });
+    const end = await op.end;
+    if (end.state === 'done') {
+      write({ opId: op.opId, running: false, session: end.result.session });
+      get().setDrift(end.result.session, end.result.drift);
+      get().setLogSession(end.result.session);
+    } else if (end.state === 'cancelled') write({ opId: op.opId, running: false, cancelled: true });
+    else {
+      write({ opId: op.opId, running: false, error: toUiError(end.error) });
+      // the backend may have learnt of secrets meanwhile (its environment), and the prompt opens on the missing ones
+      if (end.error.code === 'secret_missing') void get().loadSecrets(handle);
+    }
+    refreshSessions();
+  },
+  down: async (session) => {
+    set((s) => {
+      const downErrors = { ...s.downErrors };
+      delete downErrors[session];
+      return { downErrors };
+    });
+    const end = await runOperation('env.down', { session }).end;
+    if (end.state === 'failed') set((s) => ({ downErrors: { ...s.downErrors, [session]: toUiError(end.error) } }));
+    refreshSessions();
+  },
   loadSecrets: async (handle) => {
     await load(useEnvironment, 'secrets', handle, () => api.call('env.secrets', { handle }));
   },
@@ -82,9 +128,6 @@ export const useEnvironment = create<EnvironmentState>((set, get) => ({
 }));
 
 export const environmentActions = {
-  up: (handle: string, session: string, secrets: Record<string, string>) =>
-    api.call('env.up', { handle, ...(session ? { session } : {}), ...(Object.keys(secrets).length ? { secrets } : {}) }),
-  down: (session: string) => api.call('env.down', { session }),
   gc: () => api.call('env.gc', {}),
   drift: (session: string) => api.call('env.drift', { session }),
   restartService: (session: string, service: string) => api.call('env.restartService', { session, service }),

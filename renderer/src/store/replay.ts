@@ -6,10 +6,13 @@
  * the external requests nothing matched, and noise paths.
  */
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
-import type { NoiseSuggestions, ReplayBodies, ReplayReport, UnmatchedRequest } from '../../../shared/api/methods/replay';
+import type { NoiseSuggestions, ReplayBodies, ReplayReport, ReplaySummary, UnmatchedRequest } from '../../../shared/api/methods/replay';
+import type { OperationEnd } from '../../../shared/api/operations';
 import type { ReplayOutcome, ReplayResult } from '../../../shared/replay/report';
-import { api } from '../api';
-import { clear, dataFor, load, put, remote, toUiError, type Remote, type UiError } from './remote';
+import { api, runOperation } from '../api';
+import { reportBackgroundError } from './app';
+import { runningOperation, useOperations } from './operations';
+import { clear, load, put, remote, toUiError, type Remote, type UiError } from './remote';
 
 export type ReplayFilter = 'all' | ReplayOutcome;
 export const REPLAY_MODES = ['as-recorded', 'x2', 'x5', 'x10', 'max'] as const;
@@ -68,7 +71,9 @@ export interface ReplayCounts {
   errors: number;
 }
 
+/** A replay this window started (one another client runs shows from store/operations.ts). */
 export interface ReplayRun {
+  opId: string;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   counts: ReplayCounts;
   rows: ResultRows;
@@ -84,8 +89,8 @@ interface ReplayState {
   filter: ReplayFilter;
   /** Index of the result whose details are shown. */
   selected?: number;
-  /** Past replays of a session, newest first; keyed by session. */
-  reports: Remote<ReplayReport[]>;
+  /** Past replays of a session (summaries), newest first; keyed by session. */
+  reports: Remote<ReplaySummary[]>;
   /** The replay being looked at: its rows and kept bodies; keyed by `${session}/${id}`. */
   report: Remote<{ report: ReplayReport; bodies: ReplayBodies[]; rows: ResultRows }>;
   reportId?: string;
@@ -100,6 +105,8 @@ interface ReplayState {
   select(index: number | undefined): void;
   /** Loads the session's past replays (choosing the newest unless one is chosen), unmatched requests and noise paths. */
   loadSession(session: string): Promise<void>;
+  /** Shows a report just produced (the run's result) and loads its kept bodies. */
+  showReport(session: string, report: ReplayReport): void;
   chooseReport(session: string, id: string | undefined): Promise<void>;
   start(session: string): Promise<void>;
   stop(session: string): Promise<void>;
@@ -126,14 +133,18 @@ export function applyReplayBatch(session: string, counts: ReplayCounts, rows: re
   });
 }
 
-/** The replay ended: keep its rows and counts (the pane shows them until the saved report loads). */
-export function finishReplay(session: string, end: { report: ReplayReport } | { error: unknown }): void {
+/** The replay ended (exactly once): keep its rows and counts; the pane shows them until the saved report loads. */
+export function finishReplay(session: string, opId: string, end: OperationEnd<'replay.run'>): void {
   updateRun(session, (run) => {
-    if ('error' in end) return { ...run, state: 'failed', stopping: false, error: toUiError(end.error) };
-    const r = end.report;
-    return { ...run, state: r.cancelled ? 'cancelled' : 'done', stopping: false, counts: { total: r.total, done: r.sent, matched: r.matched, mismatched: r.mismatched, errors: r.errors } };
+    if (run.opId !== opId) return run;
+    if (end.state === 'failed') return { ...run, state: 'failed', stopping: false, error: toUiError(end.error) };
+    const r = end.result;
+    if (!r) return { ...run, state: 'cancelled', stopping: false };
+    return { ...run, state: r.cancelled || end.state === 'cancelled' ? 'cancelled' : 'done', stopping: false, counts: { total: r.total, done: r.sent, matched: r.matched, mismatched: r.mismatched, errors: r.errors } };
   });
 }
+
+const withRows = (r: { report: ReplayReport; bodies: ReplayBodies[] }) => ({ ...r, rows: new ResultRows(r.report.results) });
 
 export const useReplay: UseBoundStore<StoreApi<ReplayState>> = create<ReplayState>((set, get) => ({
   mode: 'as-recorded',
@@ -166,43 +177,42 @@ export const useReplay: UseBoundStore<StoreApi<ReplayState>> = create<ReplayStat
       return;
     }
     if (get().report.key === `${session}/${id}` && get().report.data) return;
-    await load(useReplay, 'report', `${session}/${id}`, async () => {
-      const r = await api.call('replay.get', { session, id });
-      return { ...r, rows: new ResultRows(r.report.results) };
-    });
+    await load(useReplay, 'report', `${session}/${id}`, () => api.call('replay.get', { session, id }).then(withRows));
+  },
+  showReport: (session, report) => {
+    const key = `${session}/${report.id}`;
+    set({ reportId: report.id });
+    // its rows at once; its kept bodies (a separate file) follow
+    put(useReplay, 'report', key, withRows({ report, bodies: [] }));
+    void load(useReplay, 'report', key, () => api.call('replay.get', { session, id: report.id }).then(withRows));
+    void load(useReplay, 'reports', session, () => api.call('replay.list', { session }));
+    void load(useReplay, 'unmatched', session, () => api.call('replay.unmatched', { session }));
   },
   start: async (session) => {
-    if (get().runs[session]?.state === 'running') return;
+    if (get().runs[session]?.state === 'running' || runningOperation(useOperations.getState(), ['replay.run', 'replay.suggestNoise'], { session })) return;
     const { mode, concurrency } = get();
-    set((s) => ({ selected: undefined, runs: { ...s.runs, [session]: { state: 'running', counts: idle(), rows: new ResultRows(), version: 0 } } }));
-    try {
-      const report = await api.call('replay.run', { session, mode, concurrency });
-      finishReplay(session, { report });
-      // the saved report is the truth: show it
-      if (get().reports.key === session) {
-        put(useReplay, 'reports', session, [report, ...(dataFor(get().reports, session) ?? []).filter((r) => r.id !== report.id)]);
-        put(useReplay, 'report', `${session}/${report.id}`, { report, bodies: [], rows: new ResultRows(report.results) });
-        set({ reportId: report.id });
-        void load(useReplay, 'report', `${session}/${report.id}`, async () => {
-          const r = await api.call('replay.get', { session, id: report.id });
-          return { ...r, rows: new ResultRows(r.report.results) };
-        });
-        void load(useReplay, 'unmatched', session, () => api.call('replay.unmatched', { session }));
-      }
-    } catch (err) {
-      finishReplay(session, { error: err });
-    }
+    const run = runOperation('replay.run', { session, mode, concurrency }, { onDetail: (b) => applyReplayBatch(session, b, b.results) });
+    set((s) => ({ selected: undefined, runs: { ...s.runs, [session]: { opId: run.opId, state: 'running', counts: idle(), rows: new ResultRows(), version: 0 } } }));
+    const end = await run.end;
+    finishReplay(session, run.opId, end);
+    const report = end.state === 'failed' ? undefined : end.result;
+    // the saved report is the truth: show it (when this session is still the one shown)
+    if (report && get().reports.key === session) get().showReport(session, report);
   },
   stop: async (session) => {
-    updateRun(session, (run) => ({ ...run, stopping: true }));
+    // ours, or one another client runs on this session: op.cancel is the one way to stop either
+    const id = get().runs[session]?.state === 'running' ? get().runs[session]!.opId : runningOperation(useOperations.getState(), ['replay.run', 'replay.suggestNoise'], { session })?.id;
+    if (!id) return;
+    updateRun(session, (run) => (run.opId === id ? { ...run, stopping: true } : run));
     try {
-      await api.call('replay.stop', { session });
+      await api.call('op.cancel', { id });
     } catch (err) {
-      updateRun(session, (run) => ({ ...run, stopping: false, error: toUiError(err) }));
+      updateRun(session, (run) => (run.opId === id ? { ...run, stopping: false, error: toUiError(err) } : run));
+      if (get().runs[session]?.opId !== id) reportBackgroundError(`Stopping the replay of ${session}`, err);
     }
   },
   suggestNoise: async (session) => {
-    const s = await api.call('replay.suggestNoise', { session });
+    const s = await runOperation('replay.suggestNoise', { session }).result;
     set((st) => ({ suggestions: { ...st.suggestions, [session]: s } }));
     put(useReplay, 'accepted', session, s.accepted);
   },
@@ -224,4 +234,10 @@ export const useReplay: UseBoundStore<StoreApi<ReplayState>> = create<ReplayStat
 /** For the event table: another client replayed this session (or ours ended): refresh what is loaded. */
 export function refreshReplaysOf(session: string): void {
   if (useReplay.getState().reports.key === session) void useReplay.getState().loadSession(session);
+}
+
+/** For the event table (after a reconnect): refresh whichever session is loaded. */
+export function refreshReplays(): void {
+  const session = useReplay.getState().reports.key;
+  if (session !== undefined) refreshReplaysOf(session);
 }

@@ -7,7 +7,8 @@
 import { create } from 'zustand';
 import type { RunbookSessionChoice, RunbookUpdate, RunbookWorkspaceInfo } from '../../../shared/api/methods/runbook';
 import { parseRunbook, type StepRunResult } from '../../../shared/runbook';
-import { api } from '../api';
+import { api, runOperation } from '../api';
+import { cancelOperation } from './operations';
 import { clear, load, remote, toUiError, type Remote, type UiError } from './remote';
 import { useSessionChoice } from './session-choice';
 
@@ -24,9 +25,12 @@ export interface StepState {
   result?: StepRunResult;
 }
 
-/** A run of steps against one session. */
+/** A run of steps against one session, started by this window. */
 export interface RunbookRun {
+  opId?: string;
   running: boolean;
+  /** Stopped by the user (the step at work was killed). */
+  cancelled?: boolean;
   /** Run all (not one step). */
   all: boolean;
   steps: Record<number, StepState>;
@@ -165,34 +169,30 @@ export const useRunbook = create<RunbookState>((set, get) => ({
     await get().saveNow();
     const body = get().text;
     const bodies = parseRunbook(body).steps;
+    const op = runOperation('runbook.run', { session, text: body, from, ...(to !== undefined ? { to } : {}) }, { onDetail: (u) => applyRunbookUpdate(session, u) });
     updateRun(session, (run) => {
       const steps = { ...run.steps };
       for (let i = from; i < (to ?? bodies.length); i++) steps[i] = { body: bodies[i]?.body ?? '', running: false, output: '' };
-      return { running: true, all: to === undefined, steps };
+      return { opId: op.opId, running: true, all: to === undefined, steps };
     });
-    try {
-      const result = await api.call('runbook.run', { session, text: body, from, ...(to !== undefined ? { to } : {}) });
-      // Events may arrive late or not at all (reconnecting socket): the reply is the truth.
-      updateRun(session, (run) => {
-        const steps = { ...run.steps };
-        for (const r of result.steps) steps[r.index] = { body: bodies[r.index]?.body ?? '', running: false, output: r.output, result: r };
-        return { ...run, running: false, steps };
-      });
-    } catch (err) {
-      updateRun(session, (run) => ({
+    const end = await op.end;
+    const result = end.state === 'failed' ? undefined : end.result;
+    updateRun(session, (run) => {
+      const steps = Object.fromEntries(Object.entries(run.steps).map(([k, v]) => [k, { ...v, running: false }]));
+      // Live data may arrive late or not at all (a reconnecting socket): the result is the truth.
+      for (const r of result?.steps ?? []) steps[r.index] = { body: bodies[r.index]?.body ?? '', running: false, output: r.output, result: r };
+      return {
         ...run,
         running: false,
-        error: toUiError(err),
-        steps: Object.fromEntries(Object.entries(run.steps).map(([k, v]) => [k, { ...v, running: false }])),
-      }));
-    }
+        steps,
+        ...(end.state === 'cancelled' || result?.cancelled ? { cancelled: true } : {}),
+        ...(end.state === 'failed' ? { error: toUiError(end.error) } : {}),
+      };
+    });
   },
   stop: async (session) => {
-    try {
-      await api.call('runbook.stop', { session });
-    } catch (err) {
-      updateRun(session, (run) => ({ ...run, error: toUiError(err) }));
-    }
+    const opId = get().runs[session]?.opId;
+    if (opId) await cancelOperation(opId);
   },
 }));
 

@@ -23,18 +23,26 @@ describe('app store', () => {
     expect(useApp.getState().bundle?.handle).toBe(bundle!.handle);
   });
 
-  it('two overlapping opens: the newest wins and the overtaken bundle is closed on the backend', async () => {
+  it('two overlapping opens: the newest wins even when the older one ends last, and its bundle is closed, not leaked', async () => {
     await useApp.getState().closeBundle();
     const openHandles = () => [...(wb.areas.get('open-bundles') as { byHandle: Map<string, unknown> }).byHandle.keys()];
-    const release = api.hold('bundle.open');
-    const first = useApp.getState().openBundle(sampleBundle); // its reply is held in transit
-    await useApp.getState().openBundle(sampleBundle);
-    const { bundle } = useApp.getState();
-    release();
+    // The first open must finish (not be cancelled) and its end must reach us after the second's.
+    const releaseCancel = api.hold('op.cancel', 'before');
+    const held = api.holdEvents((event, p) => event === 'op' && (p as { method: string }).method === 'bundle.open');
+    const first = useApp.getState().openBundle(sampleBundle);
+    const second = useApp.getState().openBundle(sampleBundle);
+    const [a, b] = api.calls.filter((c) => c.method === 'bundle.open').slice(-2).map((c) => c.opId!);
+    await expect.poll(() => [wb.ops.get(a!)?.state, wb.ops.get(b!)?.state]).toEqual(['done', 'done']);
+    const of = (id: string) => (_e: unknown, p: unknown) => (p as { op: { id: string } }).op.id === id;
+    held.release(of(b!)); // the newer open's end first
+    await second;
+    const shown = useApp.getState().bundle!.handle;
+    held.release(of(a!)); // then the late end of the older one
     await first;
-    // the late reply did not replace the newer bundle, and its handle was closed, not leaked
-    expect(useApp.getState().bundle?.handle).toBe(bundle!.handle);
-    await expect.poll(openHandles).toEqual([bundle!.handle]);
+    held.stop();
+    releaseCancel();
+    expect(useApp.getState().bundle?.handle).toBe(shown);
+    await expect.poll(openHandles).toEqual([shown]);
   });
 });
 

@@ -2,7 +2,9 @@ import type { DriftItem, EnvSessionInfo } from '../../../../shared/api/methods/e
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAction } from '../../store/actions';
 import { environmentActions, useEnvironment } from '../../store/environment';
+import { runningOperation, useOperations } from '../../store/operations';
 import { refreshSessions } from '../../store/sessions';
+import { ProgressBar } from '../../components/ProgressBar';
 
 function healthBadge(health: string, state: string) {
   if (state !== 'running') return <span className="badge bad">{state}</span>;
@@ -31,6 +33,9 @@ function DriftList({ drift }: { drift?: DriftItem[] }) {
 
 export function SessionCard({ session: s }: { session: EnvSessionInfo }) {
   const drift = useEnvironment((st) => st.drift[s.name]);
+  const downError = useEnvironment((st) => st.downErrors[s.name]);
+  // Stopping is an operation: busy while one runs on this session, whoever started it.
+  const stopping = useOperations((st) => runningOperation(st, 'env.down', { session: s.name }));
   // One action per card (a card does one thing at a time); its label says which, also after a pane switch.
   const act = useAction(`env.session:${s.name}`, (_what: string, fn: () => Promise<unknown>) => fn(), { label: (what) => what, onDone: refreshSessions });
   const run = (what: string, fn: () => Promise<unknown>) => void act.run(what, fn);
@@ -99,11 +104,13 @@ export function SessionCard({ session: s }: { session: EnvSessionInfo }) {
         <button disabled={act.busy} onClick={() => run('drift', async () => useEnvironment.getState().setDrift(s.name, await environmentActions.drift(s.name)))}>
           Check drift
         </button>
-        <button className="danger" disabled={act.busy} onClick={() => run('down', () => environmentActions.down(s.name))}>
-          {act.busyWith === 'down' ? 'Stopping…' : 'Stop session'}
+        <button className="danger" disabled={act.busy || Boolean(stopping)} onClick={() => void useEnvironment.getState().down(s.name)}>
+          {stopping ? 'Stopping…' : 'Stop session'}
         </button>
       </footer>
+      {stopping?.progress && <ProgressBar progress={{ task: stopping.id, ...stopping.progress }} />}
       <ErrorNote error={act.error} className="small" />
+      <ErrorNote error={downError} prefix="Stop" className="small" />
     </article>
   );
 }

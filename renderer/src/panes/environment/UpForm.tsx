@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorNote } from '../../components/ErrorNote';
-import { useAction } from '../../store/actions';
-import { environmentActions, useEnvironment } from '../../store/environment';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useEnvironment } from '../../store/environment';
+import { cancelOperation, progressBars, runningOperation, useOperations } from '../../store/operations';
 import { dataFor } from '../../store/remote';
-import { refreshSessions } from '../../store/sessions';
 
 interface MissingSecret {
   name: string;
@@ -25,42 +25,35 @@ export function UpForm(props: { handle: string; incidentId: string; serviceCount
   const needs = dataFor(secrets, props.handle) ?? [];
   const [values, setValues] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
-  const [prompted, setPrompted] = useState<string[]>([]);
   const [showOverrides, setShowOverrides] = useState(false);
   const firstPrompted = useRef<HTMLInputElement>(null);
+  const up = useEnvironment((s) => s.ups[props.handle]);
+  const op = useOperations((s) => runningOperation(s, 'env.up', { handle: props.handle }));
+  const bars = useMemo(() => progressBars(op), [op]);
+  // A start refused for missing secrets opens the prompt on exactly those (kept in the store: also after a pane switch).
+  const prompted = useMemo(() => (up?.error?.code === 'secret_missing' ? missingNames(up.error.details) : []), [up?.error]);
+  const busy = Boolean(up?.running) || Boolean(op);
 
   useEffect(() => {
     if (useEnvironment.getState().secrets.key !== props.handle) void useEnvironment.getState().loadSecrets(props.handle);
   }, [props.handle]);
   useEffect(() => firstPrompted.current?.focus(), [prompted]);
-
-  const up = useAction(`env.up:${props.handle}`, environmentActions.up, {
-    onDone: (report) => {
-      // the values were for this start only
-      setValues({});
-      setPrompted([]);
-      useEnvironment.getState().setDrift(report.session, report.drift);
-      useEnvironment.getState().setLogSession(report.session);
-      refreshSessions();
-    },
-    onError: (error) => {
-      if (error.code !== 'secret_missing') return;
-      setPrompted(missingNames(error.details));
-      setShowOverrides(true);
-      void useEnvironment.getState().loadSecrets(props.handle);
-    },
-  });
+  useEffect(() => {
+    // the values were for this start only
+    if (up && !up.running && !up.error) setValues({});
+  }, [up]);
 
   const missing = needs.filter((n) => n.required && !n.available && !values[n.name]);
   const overridable = needs.filter((n) => n.available);
   const shown = needs.filter((n) => !n.available || showOverrides || values[n.name] || prompted.includes(n.name));
+  const start = () => void useEnvironment.getState().up(props.handle, name, Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')));
   if (props.serviceCount === 0) return <p className="muted">{props.incidentId} has no services to run (a traces- or metrics-only bundle).</p>;
   return (
     <form
       className="env-up"
       onSubmit={(e) => {
         e.preventDefault();
-        void up.run(props.handle, name, Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')));
+        start();
       }}
     >
       <label>
@@ -87,12 +80,26 @@ export function UpForm(props: { handle: string; incidentId: string; serviceCount
           Override {overridable.length} secret{overridable.length === 1 ? '' : 's'} set in the environment
         </button>
       )}
-      <button className="primary" type="submit" disabled={up.busy || props.disabled || missing.length > 0} title={missing.length ? `Missing secret: ${missing.map((m) => m.name).join(', ')}` : ''}>
-        {up.busy ? 'Starting…' : `Start ${props.incidentId}`}
+      <button className="primary" type="submit" disabled={busy || props.disabled || missing.length > 0} title={missing.length ? `Missing secret: ${missing.map((m) => m.name).join(', ')}` : ''}>
+        {busy ? 'Starting…' : `Start ${props.incidentId}`}
       </button>
+      {busy && op && (
+        // cancelling an up removes what it created
+        <button type="button" onClick={() => void cancelOperation(op.id)}>
+          Cancel
+        </button>
+      )}
       {missing.length > 0 && <span className="muted small">needs {missing.map((m) => m.name).join(', ')}; values are used for this start only, never stored</span>}
       <ErrorNote error={secrets.key === props.handle ? secrets.error : undefined} prefix="Secrets" />
-      <ErrorNote error={up.error} className="env-up-error" />
+      {bars.length > 0 && (
+        <div className="env-progress" aria-label="Start progress">
+          {bars.map((t) => (
+            <ProgressBar key={t.task} progress={t} />
+          ))}
+        </div>
+      )}
+      {up?.cancelled && <p className="muted small">Start cancelled: what it had created was removed.</p>}
+      <ErrorNote error={up?.error} className="env-up-error" />
     </form>
   );
 }

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { ErrorNote } from '../../components/ErrorNote';
+import { ProgressBar } from '../../components/ProgressBar';
+import { cancelOperation, runningOperation, useOperations } from '../../store/operations';
 import { useAction } from '../../store/actions';
 import { dataFor } from '../../store/remote';
 import { useReplay } from '../../store/replay';
@@ -13,6 +15,7 @@ export function NoisePanel({ session }: { session: string }) {
   const suggest = useAction(`replay.suggestNoise:${session}`, () => suggestNoise(session), { onDone: () => setPicked(new Set()) });
   const accept = useAction(`replay.acceptNoise:${session}`, () => acceptNoise(session, [...picked]), { onDone: () => setPicked(new Set()) });
   const remove = useAction(`replay.removeNoise:${session}`, (path: string) => removeNoise(session, path));
+  const op = useOperations((s) => runningOperation(s, 'replay.suggestNoise', { session }));
 
   return (
     <div className="replay-panel replay-noise">
@@ -33,11 +36,17 @@ export function NoisePanel({ session }: { session: string }) {
       )}
       <ErrorNote error={remove.error} className="small" />
       <div>
-        <button type="button" onClick={() => void suggest.run()} disabled={suggest.busy}>
+        <button type="button" onClick={() => void suggest.run()} disabled={suggest.busy || Boolean(op)}>
           {suggest.busy ? 'Replaying twice…' : 'Suggest noise paths'}
-        </button>
+        </button>{' '}
+        {op && (
+          <button type="button" onClick={() => void cancelOperation(op.id)}>
+            Cancel
+          </button>
+        )}
       </div>
-      <ErrorNote error={suggest.error} className="small" />
+      {op?.progress && <ProgressBar progress={{ task: op.id, ...op.progress }} />}
+      {suggest.error?.code === 'cancelled' ? <p className="muted small">Cancelled: nothing was proposed.</p> : <ErrorNote error={suggest.error} className="small" />}
       {suggestions && suggestions.suggested.length === 0 && <p className="small">No differences between the two runs.</p>}
       {suggestions && suggestions.suggested.length > 0 && (
         <>
