@@ -4,6 +4,8 @@ import type { SpanDetail, Trace, TraceSet } from '../../../../shared/traces/mode
 import { activeAt, ancestry, firstChild, nextError, nextSpan, parentSpan, prevError, prevSpan } from '../../../../shared/traces/navigation';
 import { revealSpan, rowIndex, visibleRows } from '../../../../shared/traces/rows';
 import { serviceMap } from '../../../../shared/traces/service-map';
+import { ErrorNote } from '../../components/ErrorNote';
+import { toUiError, type UiError } from '../../store/remote';
 import { Waterfall, formatUs, type CriticalIndex, type TimeRange } from '../../components/Waterfall';
 import type { LoadedSource } from '../../store/traces';
 import { CompareView } from './CompareView';
@@ -39,6 +41,7 @@ export function TraceView({ source, traceIndex, sources }: { source: LoadedSourc
   const [playhead, setPlayhead] = useState<number | null>(null);
   const [showCritical, setShowCritical] = useState(true);
   const [detail, setDetail] = useState<SpanDetail>();
+  const [detailError, setDetailError] = useState<UiError>();
   const [scrollTo, setScrollTo] = useState(-1);
   const rows = useMemo(() => visibleRows(trace, collapsed), [trace, collapsed]);
   const rowOf = useMemo(() => rowIndex(trace, rows), [trace, rows]);
@@ -54,7 +57,14 @@ export function TraceView({ source, traceIndex, sources }: { source: LoadedSourc
   useEffect(() => {
     let stale = false;
     if (selected >= 0 && selected < trace.spanCount) {
-      source.client.detail(traceIndex, selected).then((d) => !stale && setDetail(d), () => undefined);
+      source.client.detail(traceIndex, selected).then(
+        (d) => {
+          if (stale) return;
+          setDetail(d);
+          setDetailError(undefined);
+        },
+        (err: unknown) => !stale && setDetailError(toUiError(err)),
+      );
     }
     return () => {
       stale = true;
@@ -199,6 +209,7 @@ export function TraceView({ source, traceIndex, sources }: { source: LoadedSourc
               {active.count > 12 && <span className="muted"> … {active.count - 12} more</span>}
             </div>
           )}
+          <ErrorNote error={detailError} prefix="Span details" className="small" />
           <SpanDetailView detail={detail} ancestry={crumbs} onJump={select} />
         </div>
       )}
