@@ -88,9 +88,10 @@ export const useEnvironment = create<EnvironmentState>((set, get) => ({
   followLogs: (session, follow) => {
     let stopped = false;
     let ready = false;
-    let subscription: string | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const pending: LogEvent[] = [];
+    /** This view's follow subscriptions (a new one after a reconnect): lines of others are not ours. */
+    const mine = new Set<string>();
     const flush = () => {
       timer = undefined;
       if (stopped || !ready || pending.length === 0) return;
@@ -101,28 +102,38 @@ export const useEnvironment = create<EnvironmentState>((set, get) => ({
     };
     // Listen first: lines written while the history loads are appended after it.
     const off = api.on('log', (e) => {
-      if (e.session !== session) return;
+      if (e.session !== session || (e.subscription !== undefined && !mine.has(e.subscription))) return;
       pending.push(e);
       timer ??= setTimeout(flush, LOG_BATCH_MS);
+    });
+    const stopFollow = (subscription: string) =>
+      void api.call('env.logsStop', { subscription }).catch((err) => reportBackgroundError(`Stopping the log follow of ${session}`, err));
+    const startFollow = async () => {
+      try {
+        const { subscription } = await api.call('env.logsFollow', { session });
+        mine.add(subscription);
+        if (stopped) stopFollow(subscription);
+      } catch (err) {
+        if (!stopped && get().logs.key === session) set((s) => ({ logs: { ...s.logs, error: toUiError(err) } }));
+      }
+    };
+    // A follow belongs to the event connection: when that comes back, follow again.
+    const offConnection = api.on('connection', (c) => {
+      if (c.state === 'open' && c.reconnected && follow && ready && !stopped) void startFollow();
     });
     void (async () => {
       const history = await load(useEnvironment, 'logs', session, () => api.call('env.logs', { session, tail: 1000 }).then((h) => h.slice(-MAX_LOG_LINES)));
       if (stopped || history === undefined) return;
       ready = true;
       flush();
-      if (!follow) return;
-      try {
-        subscription = (await api.call('env.logsFollow', { session })).subscription;
-        if (stopped) void api.call('env.logsStop', { subscription }).catch((err) => reportBackgroundError(`Stopping the log follow of ${session}`, err));
-      } catch (err) {
-        if (!stopped && get().logs.key === session) set((s) => ({ logs: { ...s.logs, error: toUiError(err) } }));
-      }
+      if (follow) await startFollow();
     })();
     return () => {
       stopped = true;
       off();
+      offConnection();
       clearTimeout(timer);
-      if (subscription) void api.call('env.logsStop', { subscription }).catch((err) => reportBackgroundError(`Stopping the log follow of ${session}`, err));
+      for (const subscription of mine) stopFollow(subscription);
     };
   },
 }));

@@ -3,7 +3,8 @@
 // runs and closes at the end), replay into the replay store (rows in order as they come; stopped
 // mid-run it ends cancelled, not in errors), a replay another client runs keeps ours from
 // starting and can be stopped from here, a runbook step's output lands in the session's run, the
-// record follows through the event table, and the stop goes through the store too.
+// record follows through the event table, a log follow ends with its view, and the stop goes
+// through the store too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOperationInProcess } from '../../../electron/api/dispatch';
 import { useApp } from '../../../renderer/src/store/app';
@@ -106,6 +107,16 @@ describe('stores on a real session', () => {
     expect(run.error).toBeUndefined();
     expect(run.steps[0]).toMatchObject({ running: false, result: { ok: true } });
     expect(run.steps[0]!.output).toContain('NEW_PRICING=true');
+  });
+
+  it('logs: the history loads, one follow runs while the view shows them, and it stops when the view lets go', async () => {
+    const follows = () => (wb.areas.get('environments') as { subscriptions: Map<string, unknown> }).subscriptions.size;
+    const stop = useEnvironment.getState().followLogs(session, true);
+    const s = await until(useEnvironment, (st) => st.logs.key === session && !st.logs.loading && st.logs.data !== undefined);
+    expect(s.logs.error).toBeUndefined();
+    await expect.poll(follows).toBe(1);
+    stop();
+    await expect.poll(follows).toBe(0);
   });
 
   it('down from the environment store: the session leaves the list', async () => {
