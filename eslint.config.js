@@ -63,4 +63,9 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'Node code never imports the renderer.' }] }],
     },
   },
+  {
+    // Unit tests of the renderer's own modules (its api adapters, its stores) run them in Node.
+    files: ['test/unit/renderer/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
 );

@@ -12,7 +12,8 @@ function setup() {
   const ops = new OperationRegistry(bus);
   const seen: Record<string, { op: OperationEvent[]; detail: OperationDetailEvent[] }> = {};
   const connect = (client: string) => {
-    const log = (seen[client] = { op: [], detail: [] });
+    const log = { op: [] as OperationEvent[], detail: [] as OperationDetailEvent[] };
+    seen[client] = log;
     return bus.connect(client, (event, payload) => {
       if (event === 'op') log.op.push(payload as OperationEvent);
       if (event === 'opDetail') log.detail.push(payload as OperationDetailEvent);
