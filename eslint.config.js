@@ -64,7 +64,8 @@ export default tseslint.config(
     },
   },
   {
-    // Store tests drive the renderer's stores against the real in-process API (test/unit/renderer/in-process-api.ts).
+    // Tests of the renderer's own modules run them in Node: its api adapters, and its stores against
+    // the real in-process API (test/unit/renderer/in-process-api.ts).
     files: ['test/unit/renderer/**/*.ts', 'test/integration/renderer/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

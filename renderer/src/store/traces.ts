@@ -80,7 +80,7 @@ export const useTraces = create<TracesState>((set, get) => ({
   cancelLoad: () => {
     // a file is parsed in the worker: stopping it is disposing of it
     if (loadingClient) {
-      loadingClient.cancel();
+      loadingClient.cancelLoad();
       loadingClient.dispose();
     }
   },

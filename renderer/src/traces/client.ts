@@ -24,7 +24,7 @@ export class TraceWorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private loaded?: { resolve: (v: LoadedTraces) => void; reject: (e: Error) => void };
-  private operation?: RunningOperation<'traces.load'>;
+  private loading?: RunningOperation<'traces.load'>;
 
   /** Where progress goes; set by whoever uses this client (a spare is made before it has a user). */
   onProgress: (p: ProgressEvent) => void = () => {};
@@ -76,12 +76,12 @@ export class TraceWorkerClient {
   }
 
   /**
-   * Streams every trace file of a bundle or session to the worker, chunk by chunk, as one
-   * operation (`traces.load`): its bar is in the top bar like every other, and `cancel` stops it.
+   * Streams every trace file of a bundle or session to the worker, chunk by chunk: the
+   * traces.load operation (progress on the op stream, cancellable with cancelLoad()).
    */
   async loadSource(source: TraceSource): Promise<LoadedTraces> {
     const done = this.whenLoaded();
-    const op = runOperation(
+    const run = runOperation(
       'traces.load',
       { source },
       {
@@ -91,17 +91,18 @@ export class TraceWorkerClient {
         },
       },
     );
-    this.operation = op;
-    const end = await op.end;
-    this.operation = undefined;
+    this.loading = run;
+    const end = await run.end;
+    this.loading = undefined;
+    // every chunk came before the final event
     if (end.state === 'done') this.post({ type: 'end' });
-    else this.fail(end.state === 'failed' ? deserializeError(end.error) : new WorkbenchError('cancelled', 'Loading traces was cancelled'));
+    else this.fail(end.state === 'failed' ? deserializeError(end.error) : new WorkbenchError('cancelled', 'Loading the traces was cancelled'));
     return done;
   }
 
-  /** Stop loading a source (the operation ends cancelled and the load rejects with `cancelled`). */
-  cancel(): void {
-    void this.operation?.cancel();
+  /** Stop a loadSource in flight (its promise then rejects). */
+  cancelLoad(): void {
+    void this.loading?.cancel();
   }
 
   /** A file the user picked or dropped; read by the worker itself. */
@@ -129,7 +130,7 @@ export class TraceWorkerClient {
   }
 
   dispose() {
-    this.cancel();
+    this.cancelLoad();
     if (this.loaded) this.fail(new WorkbenchError('cancelled', 'Loading traces was cancelled'));
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(new Error('closed'));
