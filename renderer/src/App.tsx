@@ -9,6 +9,7 @@ import { runningBars, useOperations } from './store/operations';
 function StatusBar() {
   const engine = useApp((s) => s.engine);
   const info = useApp((s) => s.info.data);
+  const connected = useApp((s) => s.connected);
   return (
     <footer className="status-bar" role="status" aria-label="Status">
       <span className="status-host" data-testid="host">
@@ -21,6 +22,11 @@ function StatusBar() {
         {engine?.reachable && `Docker ${engine.version} · ${engine.endpoint}`}
         {engine && !engine.reachable && `Docker unreachable — ${engine.hint ?? engine.error}`}
       </span>
+      {!connected && (
+        <span className="status-connection bad" data-testid="connection">
+          Connection to the workbench lost: reconnecting…
+        </span>
+      )}
     </footer>
   );
 }

@@ -24,6 +24,8 @@ interface AppState {
   opening?: string;
   openError?: UiError;
   backgroundErrors: BackgroundError[];
+  /** False while the event connection is down (the web host's socket reconnects by itself). */
+  connected: boolean;
   setPane(pane: PaneId): void;
   refreshEngine(): Promise<void>;
   refreshRecent(): Promise<void>;
@@ -48,6 +50,7 @@ export const useApp = create<AppState>((set, get) => ({
   info: remote(),
   recent: remote(),
   backgroundErrors: [],
+  connected: true,
   setPane: (pane) => set({ pane }),
   refreshEngine: async () => {
     try {

@@ -39,6 +39,7 @@ export const REFRESH_ON_EVENT: Rule[] = [
     on: 'connection',
     why: 'the event connection came back: events may have been missed, so everything shown is asked again',
     refresh: (c) => {
+      useApp.setState({ connected: c.state === 'open' });
       if (c.state !== 'open' || !c.reconnected) return;
       if (c.backendRestarted) void loadOperations({ replace: true }).catch((err) => reportBackgroundError('Listing operations', err));
       refreshSessions();
