@@ -51,6 +51,10 @@ test.describe('replay pane', () => {
     await expect(pane.getByRole('button', { name: 'matched (8)' })).toBeVisible();
     await pane.getByRole('row', { name: /cart=big/ }).first().click();
     await expect(pane.getByText('Matched the recording')).toBeVisible();
+    // The results grid is walked by keyboard: the selected row holds focus and the details follow.
+    await page.keyboard.press('ArrowDown');
+    await expect(pane.getByRole('heading', { name: /^#3 GET .*cart=legacy/ })).toBeVisible();
+    await expect(pane.getByRole('row', { selected: true })).toBeFocused();
     await expect(pane.getByText(/Repro is /)).toBeVisible();
     await snap(page, 'replay-pane');
 
