@@ -1,6 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { statusText } from '../../../shared/gameday/journal';
-import { startGamedayStore, useGameday } from '../store/gameday';
+import { ErrorNote } from '../components/ErrorNote';
+import { useGameday } from '../store/gameday';
+import { runningOperation, useOperations } from '../store/operations';
+import { dataFor } from '../store/remote';
+import { useSessionChoice } from '../store/session-choice';
+import { runningSessions, useSessions } from '../store/sessions';
 import { JournalView } from './gameday/JournalView';
 import { PlanView } from './gameday/PlanView';
 import { ScenarioEditor } from './gameday/ScenarioEditor';
@@ -13,88 +18,101 @@ import './gameday/gameday.css';
  * finished run shows its verdict and journal, which also goes into the session's record.
  */
 export default function GamedayPane() {
-  const s = useGameday();
+  const list = useSessions((s) => s.list);
+  const sessions = runningSessions(list.data);
+  const { session, setSession } = useSessionChoice();
+  const g = useGameday();
+  const run = session ? g.runs[session] : undefined;
+  const elsewhere = useOperations((s) => (session ? runningOperation(s, 'gameday.run', { session }) : undefined));
+  const running = run?.state === 'running' || Boolean(elsewhere);
+
   useEffect(() => {
-    startGamedayStore();
-    void useGameday.getState().loadSessions();
-  }, []);
-  const now = useNow(s.running);
+    if (list.key === undefined) void useSessions.getState().refresh();
+  }, [list.key]);
+  // the pane acts on a running session: keep the choice on one
+  useEffect(() => {
+    if (list.data && (!session || !sessions.some((s) => s.name === session))) setSession(sessions[0]?.name);
+  }, [list.data, session, sessions, setSession]);
+  useEffect(() => {
+    if (session) void useGameday.getState().loadSession(session);
+  }, [session]);
+
+  const loadedJournal = session && g.journal.key?.startsWith(`${session}/`) ? g.journal.data : undefined;
+  const shownJournal = run?.journal ?? loadedJournal;
+  const resolved = session ? dataFor(g.plan, `${session}\n${g.text}`) : undefined;
+  const plan = (run?.state === 'running' ? run.plan : undefined) ?? (resolved?.ok ? resolved.plan : undefined);
+  const now = useNow(run?.state === 'running');
   const timeline = useMemo<TimelineData | undefined>(() => {
-    if (s.live) {
-      const journal = s.journal?.id === s.live.runId ? s.journal : undefined;
-      return {
-        samples: s.live.samples,
-        load: s.live.load,
-        faults: Object.values(s.live.faults),
-        now: journal ? journal.durationMs ?? now - Date.parse(s.live.startedAt) : now - Date.parse(s.live.startedAt),
-        ...(journal?.methodStartT !== undefined ? { methodStartT: journal.methodStartT } : {}),
-      };
+    if (run && run.startedAt) {
+      const j = run.journal;
+      return { samples: run.samples, load: run.load, faults: Object.values(run.faults), now: j ? (j.durationMs ?? 0) : now - Date.parse(run.startedAt) };
     }
-    const j = s.journal;
+    const j = shownJournal;
     if (!j) return undefined;
     const extra = [...(j.steadyState.before?.probes ?? []), ...(j.steadyState.after?.probes ?? [])];
-    return { samples: [...extra, ...j.probes].sort((a, b) => a.t - b.t), load: j.load?.perSecond ?? [], faults: j.faults, now: j.durationMs ?? 0, ...(j.methodStartT !== undefined ? { methodStartT: j.methodStartT } : {}) };
-  }, [s.live, s.journal, now]);
+    return { samples: [...extra, ...j.probes].sort((a, b) => a.t - b.t), load: j.load?.perSecond ?? [], faults: j.faults, now: j.durationMs ?? 0 };
+  }, [run, shownJournal, now]);
 
-  const canRun = Boolean(s.session) && s.problems.length === 0 && !s.running;
+  const canRun = Boolean(session) && g.problems.length === 0 && !running;
+  const journals = session ? (dataFor(g.journals, session) ?? []) : [];
   return (
     <section className="pane gameday-pane" aria-labelledby="pane-title">
       <div className="gameday-toolbar">
         <h1 id="pane-title">Game day</h1>
         <label className="small">
           Session{' '}
-          <select aria-label="Session" value={s.session ?? ''} disabled={s.running} onChange={(e) => void s.selectSession(e.target.value || undefined)}>
-            {s.sessions.length === 0 && <option value="">no running session</option>}
-            {s.sessions.map((x) => (
+          <select aria-label="Session" value={session ?? ''} disabled={running} onChange={(e) => setSession(e.target.value || undefined)}>
+            {sessions.length === 0 && <option value="">no running session</option>}
+            {sessions.map((x) => (
               <option key={x.name} value={x.name}>
                 {x.name} ({x.bundleId})
               </option>
             ))}
           </select>
         </label>
-        <button type="button" disabled={!canRun || s.planning} onClick={() => void s.checkPlan()}>
-          {s.planning ? 'Resolving…' : 'Resolve plan'}
+        <button type="button" disabled={!canRun || g.plan.loading} onClick={() => session && void g.resolvePlan(session)}>
+          {g.plan.loading ? 'Resolving…' : 'Resolve plan'}
         </button>
-        <button type="button" className="primary" disabled={!canRun} onClick={() => void s.start()}>
-          {s.running ? 'Running…' : 'Start'}
+        <button type="button" className="primary" disabled={!canRun} onClick={() => session && void g.start(session)}>
+          {running ? 'Running…' : 'Start'}
         </button>
-        <button type="button" className="gameday-halt" disabled={!s.running || s.halting} onClick={() => void s.halt()} aria-describedby="gameday-halt-help">
-          {s.halting ? 'Halting…' : 'Halt'}
+        <button type="button" className="gameday-halt" disabled={!running || run?.halting} onClick={() => session && void g.halt(session)} aria-describedby="gameday-halt-help">
+          {run?.halting ? 'Halting…' : 'Halt'}
         </button>
         <span id="gameday-halt-help" className="muted small">
           Halt reverts every active fault at once.
         </span>
       </div>
-      {s.error && (
-        <p role="alert" className="error">
-          {s.error}
-        </p>
-      )}
-      {s.sessions.length === 0 && <p className="muted">Bring a session up in the Environment pane (or with repro up) to run a game day against it.</p>}
-      {s.live && (
+      <ErrorNote error={list.error} prefix="Listing sessions" />
+      <ErrorNote error={g.scenarios.error} prefix="Reading the bundle's game days" />
+      <ErrorNote error={g.plan.error} prefix="Resolving the plan" />
+      <ErrorNote error={run?.error} prefix="The game day" />
+      {list.data && sessions.length === 0 && <p className="muted">Bring a session up in the Environment pane (or with repro up) to run a game day against it.</p>}
+      {elsewhere && run?.state !== 'running' && <p className="gameday-status">A game day is running on {session} from another window; Halt stops it.</p>}
+      {(run || shownJournal) && (
         <p className="gameday-status" role="status" aria-live="polite">
-          {s.running ? `Run ${s.live.runId}: ${s.live.phase?.replace(/-/g, ' ') ?? 'starting'}` : s.journal ? statusText(s.journal.status) : ''}
+          {run?.state === 'running' ? `Run ${run.runId ?? ''}: ${run.phase?.replace(/-/g, ' ') ?? 'starting'}` : shownJournal ? statusText(shownJournal.status) : ''}
         </p>
       )}
-      {timeline && <Timeline data={timeline} live={s.running} />}
-      {s.journal && !s.running && <JournalView journal={s.journal} />}
+      {timeline && <Timeline data={timeline} live={run?.state === 'running'} />}
+      {shownJournal && run?.state !== 'running' && <JournalView journal={shownJournal} />}
       <div className="gameday-main">
-        <ScenarioEditor />
-        {s.plan ? (
-          <PlanView plan={s.plan} />
+        <ScenarioEditor running={running} />
+        {plan ? (
+          <PlanView plan={plan} />
         ) : (
           <section className="gameday-panel" aria-label="Plan">
             <p className="muted">Resolve the plan to see what each step will do to which container of the session, and how it is undone. Start resolves it too.</p>
           </section>
         )}
       </div>
-      {s.journals.length > 0 && (
+      {journals.length > 0 && (
         <section className="gameday-panel" aria-labelledby="gameday-history-title">
-          <h2 id="gameday-history-title">Earlier runs on {s.session}</h2>
+          <h2 id="gameday-history-title">Earlier runs on {session}</h2>
           <ul className="gameday-history">
-            {s.journals.map((j) => (
+            {journals.map((j) => (
               <li key={j.id}>
-                <button type="button" className="link" disabled={s.running} onClick={() => void s.openJournal(j.id)} aria-current={s.journal?.id === j.id ? 'true' : undefined}>
+                <button type="button" className="link" disabled={running} onClick={() => session && void g.openJournal(session, j.id)} aria-current={shownJournal?.id === j.id ? 'true' : undefined}>
                   {new Date(j.startedAt).toLocaleString()} · {j.title}
                 </button>{' '}
                 <span className={`badge ${j.status === 'completed' ? 'ok' : j.status === 'running' ? 'warn' : 'bad'}`}>{j.status}</span>

@@ -1,15 +1,18 @@
 /**
- * The Game day pane's state: sessions to run against, the scenario being edited (validated as
- * it is typed, with the same function the CLI uses), its resolved plan, the live run (the
- * gameday.run operation's live data), and finished journals.
+ * Game day pane state. The scenario being edited (checked as it is typed with the same function
+ * the CLI and the runner use), what the session's bundle ships, resolved plans, past journals,
+ * and runs: a run lives here keyed by session, fed by its operation's live data, so leaving the
+ * pane mid-run and coming back shows the same timeline with Halt still at hand.
  */
 import { create } from 'zustand';
-import type { EnvSessionInfo } from '../../../shared/api/methods/environment';
-import type { GamedayJournalSummary, GamedayScenarioInfo } from '../../../shared/api/methods/gameday';
+import type { GamedayJournalSummary, GamedayPlanResult, GamedayScenarioInfo } from '../../../shared/api/methods/gameday';
 import type { FaultRecord, GamedayJournal, GamedayLiveEvent, GamedayPlan, LoadSecond, ProbeResult } from '../../../shared/gameday/journal';
 import { parseScenarioText, type ScenarioProblem } from '../../../shared/gameday/validate';
-import { api, runOperation, type RunningOperation } from '../api';
-import { useApp } from './app';
+import { api, runOperation } from '../api';
+import { reportBackgroundError, useApp } from './app';
+import { runningOperation, useOperations } from './operations';
+import { clear, load, put, remote, toUiError, type Remote, type UiError } from './remote';
+import { useSessionChoice } from './session-choice';
 
 export const CUSTOM_SCENARIO = '(custom)';
 
@@ -24,40 +27,42 @@ steps:
   - { id: kill-it, at: 2s, fault: kill, target: DEPENDENCY, duration: 3s }
 `;
 
-export interface LiveRun {
-  runId: string;
-  plan: GamedayPlan;
-  startedAt: string;
+/** A run this window started. */
+export interface GamedayRun {
+  opId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  runId?: string;
+  plan?: GamedayPlan;
+  startedAt?: string;
   phase?: string;
   /** Every probe sample seen (before, during and after the method). */
   samples: ProbeResult[];
   load: LoadSecond[];
   faults: Record<string, FaultRecord>;
+  journal?: GamedayJournal;
+  halting?: boolean;
+  error?: UiError;
 }
 
 interface GamedayState {
-  sessions: EnvSessionInfo[];
-  session?: string;
-  scenarios: GamedayScenarioInfo[];
   scenarioName: string;
   text: string;
   problems: ScenarioProblem[];
-  plan?: GamedayPlan;
-  planning: boolean;
-  running: boolean;
-  halting: boolean;
-  live?: LiveRun;
-  journal?: GamedayJournal;
-  journals: GamedayJournalSummary[];
-  error?: string;
-  loadSessions(): Promise<void>;
-  selectSession(session: string | undefined): Promise<void>;
+  /** Keyed by session. */
+  scenarios: Remote<GamedayScenarioInfo[]>;
+  journals: Remote<GamedayJournalSummary[]>;
+  /** Keyed by `${session}\n${text}`: a plan is for one text on one session. */
+  plan: Remote<GamedayPlanResult>;
+  /** The finished run being looked at; keyed by `${session}/${id}`. */
+  journal: Remote<GamedayJournal>;
+  runs: Record<string, GamedayRun>;
+  loadSession(session: string): Promise<void>;
   selectScenario(name: string): void;
   setText(text: string): void;
-  checkPlan(): Promise<void>;
-  start(): Promise<void>;
-  halt(): Promise<void>;
-  openJournal(id: string): Promise<void>;
+  resolvePlan(session: string): Promise<void>;
+  start(session: string): Promise<void>;
+  halt(session: string): Promise<void>;
+  openJournal(session: string, id: string): Promise<void>;
 }
 
 function validate(text: string): ScenarioProblem[] {
@@ -65,150 +70,118 @@ function validate(text: string): ScenarioProblem[] {
   return r.ok ? [] : r.problems;
 }
 
-/** The run this window started (its operation), for Halt. */
-let running: RunningOperation<'gameday.run'> | undefined;
+const planKey = (session: string, text: string) => `${session}\n${text}`;
 
-export const useGameday = create<GamedayState>((set, get) => ({
-  sessions: [],
-  scenarios: [],
-  scenarioName: CUSTOM_SCENARIO,
-  text: STARTER_SCENARIO,
-  problems: validate(STARTER_SCENARIO),
-  planning: false,
-  running: false,
-  halting: false,
-  journals: [],
-
-  loadSessions: async () => {
-    try {
-      const r = await api.call('env.list', {});
-      const sessions = r.sessions.filter((s) => s.phase === 'running');
-      set({ sessions });
-      const current = get().session;
-      if (!current || !sessions.some((s) => s.name === current)) await get().selectSession(sessions[0]?.name);
-    } catch (err) {
-      set({ error: (err as Error).message });
-    }
-  },
-
-  selectSession: async (session) => {
-    if (get().running) return;
-    set({ session, scenarios: [], plan: undefined, journals: [], journal: undefined, live: undefined, error: undefined });
-    if (!session) return;
-    try {
-      const [scenarios, journals] = await Promise.all([api.call('gameday.scenarios', { session }), api.call('gameday.journals', { session })]);
-      if (get().session !== session) return;
-      set({ scenarios, journals });
-      // The bundle's own game day is what most people came for.
-      if (scenarios[0] && (get().scenarioName === CUSTOM_SCENARIO ? get().text === STARTER_SCENARIO : true)) get().selectScenario(scenarios[0].name);
-    } catch (err) {
-      set({ error: (err as Error).message });
-    }
-  },
-
-  selectScenario: (name) => {
-    const found = get().scenarios.find((s) => s.name === name);
-    const text = found ? found.text : get().text;
-    set({ scenarioName: found ? name : CUSTOM_SCENARIO, text, problems: validate(text), plan: undefined });
-  },
-
-  setText: (text) => {
-    const chosen = get().scenarios.find((s) => s.name === get().scenarioName);
-    set({ text, problems: validate(text), plan: undefined, ...(chosen && chosen.text !== text ? { scenarioName: CUSTOM_SCENARIO } : {}) });
-  },
-
-  checkPlan: async () => {
-    const { session, text } = get();
-    if (!session) return;
-    set({ planning: true, error: undefined });
-    try {
-      const r = await api.call('gameday.plan', { session, text });
-      if (r.ok) set({ plan: r.plan });
-      else set({ problems: r.problems, plan: undefined });
-    } catch (err) {
-      set({ error: (err as Error).message });
-    } finally {
-      set({ planning: false });
-    }
-  },
-
-  start: async () => {
-    const { session, text, scenarioName, scenarios } = get();
-    if (!session || get().running) return;
-    const chosen = scenarios.find((s) => s.name === scenarioName && s.text === text);
-    set({ running: true, halting: false, error: undefined, journal: undefined, live: undefined });
-    try {
-      running = runOperation('gameday.run', { session, text, ...(chosen ? { source: `${chosen.path} of the session's bundle` } : {}) }, { onDetail: onLive });
-      // a halted run ends `cancelled` with its journal: it resolves too
-      const journal = await running.result;
-      set({ journal });
-      const journals = await api.call('gameday.journals', { session }).catch(() => get().journals);
-      set({ journals });
-    } catch (err) {
-      set({ error: (err as Error).message });
-    } finally {
-      running = undefined;
-      set({ running: false, halting: false });
-    }
-  },
-
-  halt: async () => {
-    const { session } = get();
-    if (!session) return;
-    set({ halting: true });
-    try {
-      // ours: cancel the operation; else (a run started elsewhere) halt the session's game day
-      if (!(running && (await running.cancel()))) await api.call('gameday.halt', { session });
-    } catch (err) {
-      set({ error: (err as Error).message, halting: false });
-    }
-  },
-
-  openJournal: async (id) => {
-    const { session } = get();
-    if (!session) return;
-    try {
-      const journal = await api.call('gameday.journal', { session, id });
-      set({ journal, live: undefined });
-    } catch (err) {
-      set({ error: (err as Error).message });
-    }
-  },
-}));
-
-/** Apply one live event to the run being shown. */
-function onLive(e: GamedayLiveEvent): void {
+function updateRun(session: string, change: (run: GamedayRun) => GamedayRun): void {
   useGameday.setState((s) => {
-    if (e.type === 'started') return { live: { runId: e.runId, plan: e.plan, startedAt: e.startedAt, samples: [], load: [], faults: {} }, plan: e.plan };
-    const live = s.live;
-    if (!live || live.runId !== e.runId) return {};
+    const run = s.runs[session];
+    return run ? { runs: { ...s.runs, [session]: change(run) } } : {};
+  });
+}
+
+/** One live event of a session's run. */
+export function applyGamedayEvent(session: string, e: GamedayLiveEvent): void {
+  updateRun(session, (run) => {
     switch (e.type) {
+      case 'started':
+        return { ...run, runId: e.runId, plan: e.plan, startedAt: e.startedAt };
       case 'phase':
-        return { live: { ...live, phase: e.phase } };
+        return { ...run, phase: e.phase };
       case 'probe':
-        return { live: { ...live, samples: [...live.samples, e.sample] } };
+        return { ...run, samples: [...run.samples, e.sample] };
       case 'load':
-        return { live: { ...live, load: [...live.load.filter((x) => x.t !== e.second.t), e.second] } };
+        return { ...run, load: [...run.load.filter((x) => x.t !== e.second.t), e.second] };
       case 'fault':
-        return { live: { ...live, faults: { ...live.faults, [e.fault.id]: e.fault } } };
+        return { ...run, faults: { ...run.faults, [e.fault.id]: e.fault } };
       case 'finished':
-        return { journal: e.journal, live: { ...live, phase: 'finished' } };
+        return { ...run, phase: 'finished', journal: e.journal };
     }
   });
 }
 
-let started = false;
-/** Follow session changes once (the pane calls this when it mounts). */
-export function startGamedayStore(): void {
-  if (started) return;
-  started = true;
-  api.on('sessionsChanged', () => void useGameday.getState().loadSessions());
+export const useGameday = create<GamedayState>((set, get) => ({
+  scenarioName: CUSTOM_SCENARIO,
+  text: STARTER_SCENARIO,
+  problems: validate(STARTER_SCENARIO),
+  scenarios: remote(),
+  journals: remote(),
+  plan: remote(),
+  journal: remote(),
+  runs: {},
+
+  loadSession: async (session) => {
+    const [scenarios] = await Promise.all([
+      load(useGameday, 'scenarios', session, () => api.call('gameday.scenarios', { session })),
+      load(useGameday, 'journals', session, () => api.call('gameday.journals', { session })),
+    ]);
+    // The bundle's own game day is what most people came for (an edit of one's own is kept).
+    if (scenarios?.[0] && get().scenarioName === CUSTOM_SCENARIO && get().text === STARTER_SCENARIO) get().selectScenario(scenarios[0].name);
+  },
+
+  selectScenario: (name) => {
+    const found = get().scenarios.data?.find((s) => s.name === name);
+    const text = found ? found.text : get().text;
+    set({ scenarioName: found ? name : CUSTOM_SCENARIO, text, problems: validate(text) });
+  },
+
+  setText: (text) => {
+    const chosen = get().scenarios.data?.find((s) => s.name === get().scenarioName);
+    set({ text, problems: validate(text), ...(chosen && chosen.text !== text ? { scenarioName: CUSTOM_SCENARIO } : {}) });
+  },
+
+  resolvePlan: async (session) => {
+    const text = get().text;
+    const r = await load(useGameday, 'plan', planKey(session, text), () => api.call('gameday.plan', { session, text }));
+    if (r && !r.ok && get().text === text) set({ problems: r.problems });
+  },
+
+  start: async (session) => {
+    if (get().runs[session]?.state === 'running' || runningOperation(useOperations.getState(), 'gameday.run', { session })) return;
+    const { text, scenarioName } = get();
+    const chosen = get().scenarios.data?.find((s) => s.name === scenarioName && s.text === text);
+    const run = runOperation('gameday.run', { session, text, ...(chosen ? { source: `${chosen.path} of the session's bundle` } : {}) }, { onDetail: (e) => applyGamedayEvent(session, e) });
+    set((s) => ({ runs: { ...s.runs, [session]: { opId: run.opId, state: 'running', samples: [], load: [], faults: {} } } }));
+    clear(useGameday, 'journal');
+    const end = await run.end;
+    // a halted run ends `cancelled` with its journal: it is shown like any other
+    const journal = end.state === 'failed' ? undefined : end.result;
+    updateRun(session, (r) => (r.opId !== run.opId ? r : { ...r, state: end.state, halting: false, ...(journal ? { journal } : {}), ...(end.state === 'failed' ? { error: toUiError(end.error) } : {}) }));
+    if (journal) put(useGameday, 'journal', `${session}/${journal.id}`, journal);
+    void load(useGameday, 'journals', session, () => api.call('gameday.journals', { session }));
+  },
+
+  halt: async (session) => {
+    const mine = get().runs[session];
+    updateRun(session, (r) => ({ ...r, halting: true }));
+    try {
+      // ours: cancel its operation; else the session's game day wherever it runs (a CLI's too)
+      const id = mine?.state === 'running' ? mine.opId : runningOperation(useOperations.getState(), 'gameday.run', { session })?.id;
+      if (id) await api.call('op.cancel', { id });
+      else await api.call('gameday.halt', { session });
+    } catch (err) {
+      updateRun(session, (r) => ({ ...r, halting: false, error: toUiError(err) }));
+      if (!mine) reportBackgroundError(`Halting the game day of ${session}`, err);
+    }
+  },
+
+  openJournal: async (session, id) => {
+    set((s) => {
+      const runs = { ...s.runs };
+      if (runs[session]?.state !== 'running') delete runs[session];
+      return { runs };
+    });
+    await load(useGameday, 'journal', `${session}/${id}`, () => api.call('gameday.journal', { session, id }));
+  },
+}));
+
+/** For the event table: a game day was recorded for this session: its list of runs. */
+export function refreshGamedaysOf(session: string): void {
+  if (useGameday.getState().journals.key === session) void load(useGameday, 'journals', session, () => api.call('gameday.journals', { session }));
 }
 
 /** From elsewhere (the record's timeline): show one journal of a session in the Game day pane. */
 export async function openGamedayJournal(session: string, id: string): Promise<void> {
-  const g = useGameday.getState();
-  if (g.session !== session) await g.selectSession(session);
-  await useGameday.getState().openJournal(id);
+  useSessionChoice.getState().setSession(session);
   useApp.getState().setPane('gameday');
+  await useGameday.getState().openJournal(session, id);
 }

@@ -4,12 +4,11 @@ import { Editor, type EditorMarker } from '../../components/Editor';
 import { CUSTOM_SCENARIO, useGameday } from '../../store/gameday';
 
 /** The scenario in Monaco (YAML), checked as you type with the same schema the CLI and the runner use. */
-export function ScenarioEditor() {
+export function ScenarioEditor({ running }: { running: boolean }) {
   const text = useGameday((s) => s.text);
   const problems = useGameday((s) => s.problems);
-  const scenarios = useGameday((s) => s.scenarios);
+  const scenarios = useGameday((s) => s.scenarios.data) ?? [];
   const scenarioName = useGameday((s) => s.scenarioName);
-  const running = useGameday((s) => s.running);
   const setText = useGameday((s) => s.setText);
   const selectScenario = useGameday((s) => s.selectScenario);
   const editor = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
