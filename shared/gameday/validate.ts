@@ -5,6 +5,7 @@
  */
 import { isMap, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { valueAt } from '../bundle/validate';
 import { parseJsonPath } from '../runbook/json-path';
 import { durationMs, FAULT_CATALOG, GAMEDAY_SCHEMA_ID, SCENARIO_DEFAULTS, scenarioSchema, type Scenario, type ScenarioStep } from './scenario';
 
@@ -124,15 +125,6 @@ function issuesToProblems(issues: readonly Issue[], data: unknown, where: Locato
   return out;
 }
 
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
 
 /** A step's window on the method's clock. Faults without a duration (restart) take no time. */
 export interface StepWindow {

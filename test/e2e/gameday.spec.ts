@@ -1,21 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { expect, repoRoot, snap, test } from './fixtures';
+import { expect, repoRoot, reproCli, snap, test } from './fixtures';
 
 // One real session of the sample incident in the served workbench's home, brought up with the CLI.
 const session = `e2e-gd-${Math.random().toString(36).slice(2, 8)}`;
-
-function repro(home: string, args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'repro.js'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, REPRO_HOME: home, REPRO_SECRET_PAYMENT_KEY: 'pk-e2e-not-stored' },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  if (r.status !== 0) throw new Error(`repro ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 /** A short scenario typed in (as JSON, which is YAML too): a latency fault the probes see. */
 const SHORT = JSON.stringify({
@@ -34,10 +22,10 @@ async function axe(page: import('@playwright/test').Page) {
 test.describe('game day pane', () => {
   test.describe.configure({ timeout: 240_000 });
   test.beforeAll(async ({ served }) => {
-    repro(served.home, ['up', join(repoRoot, 'examples', 'incident-checkout'), '--session', session]);
+    reproCli(served.home, ['up', join(repoRoot, 'examples', 'incident-checkout'), '--session', session]);
   });
   test.afterAll(async ({ served }) => {
-    repro(served.home, ['down', session]);
+    reproCli(served.home, ['down', session]);
   });
 
   test('scenario checked as typed, plan resolved, a run halted with no residue, a short run completed, both in the record', async ({ workbenchPage: page }) => {

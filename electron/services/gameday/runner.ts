@@ -17,6 +17,7 @@ import type { FaultRecord, GamedayJournal, GamedayLiveEvent, GamedayPlan, LoadSe
 import { JOURNAL_SCHEMA_ID } from '../../../shared/gameday/journal';
 import { FAULT_CATALOG, probeTimeoutMs, SCENARIO_DEFAULTS, type Probe, type Scenario } from '../../../shared/gameday/scenario';
 import { maxDurationMs, stepWindows, type StepWindow } from '../../../shared/gameday/validate';
+import { sleepUnlessAborted } from '../abort';
 import { waitUntilReady } from '../environments/health';
 import { healthTarget } from '../environments/up';
 import { createReplayAgent, type ReplayAgent } from '../replay/http-client';
@@ -57,17 +58,7 @@ function newRunId(at: Date): string {
   return `${at.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(3).toString('hex')}`;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+const sleep = sleepUnlessAborted;
 
 interface ServiceSnapshot {
   running: boolean;
