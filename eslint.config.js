@@ -64,8 +64,9 @@ export default tseslint.config(
     },
   },
   {
-    // Unit tests of the renderer's own modules (its api adapters, its stores) run them in Node.
-    files: ['test/unit/renderer/**/*.ts'],
+    // Tests of the renderer's own modules run them in Node: its api adapters, and its stores against
+    // the real in-process API (test/unit/renderer/in-process-api.ts).
+    files: ['test/unit/renderer/**/*.ts', 'test/integration/renderer/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

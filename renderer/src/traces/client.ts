@@ -8,7 +8,7 @@ import type { ProgressEvent } from '../../../shared/api/events';
 import type { SpanDetail, TraceSet } from '../../../shared/traces/model';
 import type { TraceListItem, TraceQuery, TraceSortKey } from '../../../shared/traces/search';
 import type { TraceSetSummary } from '../../../shared/traces/summary';
-import { deserializeError } from '../../../shared/api/errors';
+import { deserializeError, WorkbenchError } from '../../../shared/api/errors';
 import { runOperation, type RunningOperation } from '../api';
 import type { WorkerIn, WorkerOut } from './protocol';
 
@@ -96,7 +96,7 @@ export class TraceWorkerClient {
     this.loading = undefined;
     // every chunk came before the final event
     if (end.state === 'done') this.post({ type: 'end' });
-    else this.fail(end.state === 'failed' ? deserializeError(end.error) : new Error('Loading the traces was cancelled'));
+    else this.fail(end.state === 'failed' ? deserializeError(end.error) : new WorkbenchError('cancelled', 'Loading the traces was cancelled'));
     return done;
   }
 
@@ -130,6 +130,8 @@ export class TraceWorkerClient {
   }
 
   dispose() {
+    this.cancelLoad();
+    if (this.loaded) this.fail(new WorkbenchError('cancelled', 'Loading traces was cancelled'));
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(new Error('closed'));
     this.pending.clear();
