@@ -3,12 +3,10 @@ import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { statusText, type GamedayJournal, type GamedayLiveEvent, type GamedayPlan } from '../../../shared/gameday/journal';
 import { formatProblem } from '../../../shared/gameday/validate';
-import { sessionsRoot } from '../../services/environments/session-info';
-import { sessionDirOf } from '../../services/environments/state-store';
 import { parseScenarioSource, readScenarioFrom, runGameday } from '../../services/gameday';
-import { acquireSessionLock, type SessionLock } from '../../services/session-lock';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { exitCode, resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 
 export const command: CliCommand = {
@@ -25,7 +23,7 @@ run       Runs it against a running session: resolves every target to a containe
           the optional load sent), reverts every fault, checks the steady state again and
           looks for residue. The journal is kept with the session and in its record (repro
           report). Ctrl-C (or SIGTERM) halts: every active fault is reverted within 2 s and
-          the journal is still printed and kept.
+          the journal is still printed and kept (exit 130).
           A BUNDLE (folder or archive) takes its scenario from gamedays/NAME.yaml (--scenario
           NAME; not needed when it has one).
 
@@ -33,12 +31,13 @@ Options:
   --session NAME   the session to run against (see repro status)
   --scenario NAME  which of a bundle's game days
   --dry-run        print the resolved plan and change nothing
-  --json           one JSON document: the journal (run), the plan (--dry-run), or
-                   {"ok","problems":[{path,message,line,column}]} (validate)
+  --json           one JSON document: the journal (run), the plan (--dry-run),
+                   {"ok","problems":[{path,message,line,column}]} (validate); a refused run is
+                   {"error":{code,message,details:{problems}}}
 
 Exit 0: valid / the run completed (the steady state held again after the method);
-1: invalid, refused, or the run ended deviated, stopped, halted, failed or not-started;
-2: usage error.`,
+1: invalid, refused, or the run ended deviated, stopped, failed or not-started;
+130: halted (Ctrl-C, SIGTERM, the workbench's Halt); 2: usage error.`,
   async run(argv, io) {
     const [sub, ...rest] = argv;
     const { values, positionals } = parseArgs({
@@ -62,54 +61,22 @@ Exit 0: valid / the run completed (the steady state held again after the method)
 
     if (!values.session) throw new UsageError('--session NAME is required (see repro status)');
     if (!loaded.ok) {
-      if (values.json) printJson(io, { ok: false, source: text.label, problems: loaded.problems });
-      else io.stderr(`${loaded.problems.map((p) => formatProblem(p, text.label)).join('\n')}\nThe scenario is not valid; nothing was changed.\n`);
-      return 1;
+      if (!values.json) io.stderr(`${loaded.problems.map((p) => formatProblem(p, text.label)).join('\n')}\n`);
+      throw new WorkbenchError('invalid_argument', `${text.label} is not a valid scenario (${loaded.problems.length} problem(s)); nothing was changed`, { problems: loaded.problems });
     }
-    const dryRun = values['dry-run'] ?? false;
-    // One game day per session across processes; the workbench's Halt reaches us as SIGINT.
-    let lock: SessionLock | undefined;
-    if (!dryRun) lock = acquireSessionLock(sessionDirOf(sessionsRoot(wb.stateDir), values.session), 'gameday', { host: 'cli', what: 'a game day' });
-    const controller = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      io.stderr(`\n${signal}: halting the game day, reverting every active fault…\n`);
-      controller.abort(signal);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
-      const result = await runGameday({
-        docker: wb.docker,
-        stateDir: wb.stateDir,
-        session: values.session,
-        scenario: loaded.scenario,
-        source: text,
-        dryRun,
-        signal: controller.signal,
-        host: 'cli',
-        onEvent: values.json ? undefined : (e) => narrate(io, e),
-      }).catch((err: WorkbenchError) => {
-        const problems = (err.details as { problems?: GamedayPlan['problems'] } | undefined)?.problems;
-        if (problems && values.json) {
-          printJson(io, { ok: false, refused: true, problems });
-          return null;
-        }
-        throw err;
-      });
-      if (!result) return 1;
-      if (!result.journal) {
-        if (values.json) printJson(io, result.plan);
-        else printPlan(io, result.plan);
-        return result.plan.problems.length ? 1 : 0;
-      }
-      if (values.json) printJson(io, result.journal);
-      else summary(io, result.journal);
-      return result.journal.status === 'completed' ? 0 : 1;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      lock?.release();
+    if (values['dry-run']) {
+      const { plan } = await runGameday({ docker: wb.docker, stateDir: wb.stateDir, session: values.session, scenario: loaded.scenario, source: text, dryRun: true });
+      if (values.json) printJson(io, plan);
+      else printPlan(io, plan);
+      return plan.problems.length ? 1 : 0;
     }
+    // The gameday.run operation, as the UI runs it: one game day per session across processes
+    // (the workbench's Halt reaches us as SIGINT), Ctrl-C or SIGTERM halts it (op.cancel).
+    const end = await runCliOperation(io, wb, 'gameday.run', { session: values.session, text: text.text, source: text.label }, { progress: false, ...(values.json ? {} : { onDetail: (e) => narrate(io, e) }) });
+    const journal = resultOrThrow(end);
+    if (values.json) printJson(io, journal);
+    else summary(io, journal);
+    return exitCode(end, journal.status === 'completed' ? 0 : 1);
   },
 };
 

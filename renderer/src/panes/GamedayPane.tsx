@@ -29,10 +29,11 @@ export default function GamedayPane() {
   useEffect(() => {
     if (list.key === undefined) void useSessions.getState().refresh();
   }, [list.key]);
-  // the pane acts on a running session: keep the choice on one
+  // the pane acts on a running session: keep the choice on one (only ever a change: no render loop)
+  const fallback = session && sessions.some((s) => s.name === session) ? session : sessions[0]?.name;
   useEffect(() => {
-    if (list.data && (!session || !sessions.some((s) => s.name === session))) setSession(sessions[0]?.name);
-  }, [list.data, session, sessions, setSession]);
+    if (list.data && fallback !== session) setSession(fallback);
+  }, [list.data, fallback, session, setSession]);
   useEffect(() => {
     if (session) void useGameday.getState().loadSession(session);
   }, [session]);

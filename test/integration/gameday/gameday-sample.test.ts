@@ -235,19 +235,21 @@ steps:
       const bad = join(home.home, 'bad.yaml');
       writeFileSync(bad, `schema: repro.gameday/v1\ntitle: bad\n${PROBE}\nsteps:\n  - { id: x, at: 1, fault: explode, target: pricing, duration: 1s }\n`);
       expect(await main(['gameday', 'run', bad, '--session', session, '--json'], io)).toBe(1);
-      const doc = JSON.parse(out) as { ok: boolean; problems: Array<{ path: string; message: string; line?: number }> };
-      expect(doc.ok).toBe(false);
-      expect(doc.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['steps[0].fault']));
-      expect(doc.problems.map((p) => p.line)).toEqual(doc.problems.map(() => 11)); // both on the step's line
+      // the one --json error shape of every command, with every problem and its place
+      const doc = JSON.parse(out) as { error: { code: string; details: { problems: Array<{ path: string; message: string; line?: number }> } } };
+      expect(doc.error.code).toBe('invalid_argument');
+      const problems = doc.error.details.problems;
+      expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['steps[0].fault']));
+      expect(problems.map((p) => p.line)).toEqual(problems.map(() => 11)); // both on the step's line
 
       out = '';
       const outside = join(home.home, 'outside.yaml');
       writeFileSync(outside, `schema: repro.gameday/v1\ntitle: outside\n${PROBE}\nsteps:\n  - { id: kill-decoy, at: 0s, fault: kill, target: ${decoy.name}, duration: 1s }\n`);
       expect(await main(['gameday', 'run', outside, '--session', session, '--json'], io)).toBe(1);
-      const refused = JSON.parse(out) as { refused: boolean; problems: Array<{ path: string; message: string }> };
-      expect(refused.refused).toBe(true);
-      expect(refused.problems[0]).toMatchObject({ path: 'steps[0].target' });
-      expect(refused.problems[0]!.message).toMatch(/not a service of session/);
+      const refused = (JSON.parse(out) as { error: { code: string; details: { problems: Array<{ path: string; message: string }> } } }).error;
+      expect(refused.code).toBe('invalid_argument');
+      expect(refused.details.problems[0]).toMatchObject({ path: 'steps[0].target' });
+      expect(refused.details.problems[0]!.message).toMatch(/not a service of session/);
 
       // Nothing changed: the decoy still runs, the session is as it was, no journal, no ledger.
       expect((await decoy.container.inspect()).State.Running).toBe(true);
