@@ -25,6 +25,12 @@ export interface DecodedBody {
   bytes: Uint8Array;
   /** How the HAR held it; only a binary form can still be content-encoded (gzip etc.). */
   form: BodyForm;
+  /**
+   * When hex was read only because the message has a content-encoding: the text taken literally.
+   * Browsers and proxies keep `Content-Encoding: gzip` but store the decoded body, which may look
+   * like hex (`cafe`, `1234`); the caller keeps whichever of the two decodes.
+   */
+  asText?: Uint8Array;
 }
 
 export class BodyDecodeError extends Error {
@@ -79,9 +85,10 @@ export function decodeHarBody(content: HarContentLike | undefined | null, hints:
   const compressed = !!hints.contentEncoding && !/^\s*identity\s*$/i.test(hints.contentEncoding);
   const saysBinary = flaggedBinary || compressed || !isTextualMime(mime);
   if (saysBinary) {
+    const onlyTheHeaderSaysBinary = !flaggedBinary && isTextualMime(mime);
     const chunks = parseHexChunks(text);
-    if (chunks) return { bytes: chunks, form: 'hex-chunks' };
-    if (isHex(text)) return { bytes: fromHex(text), form: 'hex' };
+    const hex = chunks ? { bytes: chunks, form: 'hex-chunks' as const } : isHex(text) ? { bytes: fromHex(text), form: 'hex' as const } : undefined;
+    if (hex) return onlyTheHeaderSaysBinary ? { ...hex, asText: utf8(text) } : hex;
     if (flaggedBinary) throw new BodyDecodeError(`${where}.text: marked _isBinary but is neither hex nor hex chunks`);
   }
   return { bytes: utf8(text), form: 'text' };

@@ -1,26 +1,32 @@
 import { parseArgs } from 'node:util';
-import { WorkbenchError } from '../../../shared/api/errors';
-import { parseReplayMode, type ReplayReport } from '../../../shared/replay/report';
+import { serializeError } from '../../../shared/api/errors';
+import { formatRate, parseReplayMode, type ReplayReport } from '../../../shared/replay/report';
+import { parseHostMapping } from '../../../shared/replay/request';
 import type { NoiseSuggestions } from '../../../shared/replay/noise';
 import { createDockerClient } from '../../services/docker-engine';
 import { stateDir } from '../../services/paths';
 import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services/replay';
 import { acceptNoise, readAcceptedNoise } from '../../services/replay/store';
-import { UsageError, type CliCommand } from '../command';
+import { UsageError, type CliCommand, type CliIo } from '../command';
 import { printJson, progressPrinter } from '../output';
 
 export const command: CliCommand = {
   name: 'replay',
   summary: "send the bundle's recorded traffic to a running session and compare the answers",
-  usage: `Usage: repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--json]
+  usage: `Usage: repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--host-map HOST[:PORT]=SERVICE]... [--json]
        repro replay <session> --suggest-noise [--json]
        repro replay <session> --accept-noise PATH [--accept-noise PATH]...
 
 Sends every request of the bundle's traffic/*.har (in startedDateTime order) to the session:
-a request goes to the service named by its URL's host, at that service's ingress port. Each
+a request goes to the service named by its URL's host, or, when the host is not a service name
+(127.0.0.1:PORT, a public name: what browsers, proxies and SDKs record), to the bundle's
+ingress service; --host-map overrides either. Always at the service's ingress port. Each
 answer is compared with the recorded one on status, content-type and body (JSON as data, the
 bundle's replay.noise paths and the session's accepted noise paths ignored; other bodies as
 bytes). Results: matched, mismatched (with a diff) or error (refused, timeout, no such service).
+An answer whose body the HAR does not hold is compared on status and content-type only, and
+says so; requests that failed when recorded (status 0 or -1) are skipped and counted.
+Every HAR is checked against bundle.json first: a changed or unlisted file is refused.
 The report is saved in the session folder (replays/<id>.json) and kept in the session record.
 
 Modes:
@@ -32,117 +38,137 @@ Noise: --suggest-noise replays twice at max rate (nothing saved) and proposes JS
 values differ between the two runs (timestamps, ids). Never a whole object, an array length or
 a status. Nothing is accepted silently: --accept-noise PATH adds a path to the session.
 
-Exit 0 when the replay ran (whatever it found); 1 when it could not run; 2 usage error.
+Exit 0 when the replay ran (whatever it found, an empty traffic folder included); 1 when it
+could not run; 2 usage error. With --json, stdout always holds one JSON document: the report,
+or {"error": {"code", "message"}} when the replay could not run.
 
 Options:
   --mode MODE        as-recorded (default), max or xN
   --concurrency N    requests in flight at most (default 8)
   --timeout MS       per-request limit for a complete answer (default 30000)
   --gap-cap MS       longest wait between two requests in timed modes (default 5000)
+  --host-map H=S     send requests recorded for host H (HOST or HOST:PORT) to service S;
+                     repeatable (bundles with several ingress services)
   --json             print one JSON document`,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        mode: { type: 'string' },
-        concurrency: { type: 'string' },
-        timeout: { type: 'string' },
-        'gap-cap': { type: 'string' },
-        json: { type: 'boolean' },
-        'suggest-noise': { type: 'boolean' },
-        'accept-noise': { type: 'string', multiple: true },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-    if (positionals.length !== 1) throw new UsageError('expected exactly one session name (see repro status)');
-    const name = positionals[0]!;
-    const mode = values.mode ?? 'as-recorded';
+    const json = argv.includes('--json');
     try {
-      parseReplayMode(mode);
+      return await runReplayCommand(argv, io);
     } catch (err) {
-      throw new UsageError(`--mode: ${(err as Error).message}`);
-    }
-    const int = (flag: string, raw: string | undefined, min: number, max: number): number | undefined => {
-      if (raw === undefined) return undefined;
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer ${min}-${max}, got "${raw}"`);
-      return n;
-    };
-    const concurrency = int('concurrency', values.concurrency, 1, 1024);
-    const timeoutMs = int('timeout', values.timeout, 1, 3_600_000);
-    const gapCapMs = int('gap-cap', values['gap-cap'], 0, 3_600_000);
-    const docker = createDockerClient(io.env);
-    const state = stateDir(io.env);
-
-    if (values['accept-noise']?.length) {
-      const { session } = await sessionForReplay(docker, state, name);
-      const all = await acceptNoise(session.stateDir, values['accept-noise']);
-      if (values.json) printJson(io, { session: name, accepted: values['accept-noise'], noise: all });
-      else io.stdout(`accepted into session ${name}: ${values['accept-noise'].join(', ')}\nsession noise paths now: ${all.join(', ')}\n`);
-      return 0;
-    }
-
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    const progress = progressPrinter(io);
-    try {
-      if (values['suggest-noise']) {
-        const { session, manifest } = await sessionForReplay(docker, state, name);
-        let run = 1;
-        const s = await suggestNoiseFor({
-          session,
-          bundle: { root: session.bundleRoot, manifest },
-          ...(concurrency ? { concurrency } : {}),
-          ...(timeoutMs ? { timeoutMs } : {}),
-          signal: controller.signal,
-          onProgress: (p) => {
-            progress({ task: `noise-${run}`, label: `Replay run ${run} of 2`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total });
-            if (p.done === p.total) run = 2;
-          },
-        });
-        if (values.json) printJson(io, { session: name, ...s, accepted: await readAcceptedNoise(session.stateDir) });
-        else io.stdout(formatSuggestions(name, s));
-        return 0;
-      }
-      const report = await replaySession(docker, state, name, {
-        mode,
-        ...(concurrency ? { concurrency } : {}),
-        ...(timeoutMs ? { timeoutMs } : {}),
-        ...(gapCapMs !== undefined ? { gapCapMs } : {}),
-        signal: controller.signal,
-        onProgress: (p) =>
-          progress({ task: 'replay', label: `Replaying (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total }),
-      });
-      if (values.json) printJson(io, report);
-      else io.stdout(formatReport(report));
-      return 0;
-    } catch (err) {
-      if (err instanceof WorkbenchError && values.json) {
-        io.stderr(`repro replay: ${err.message} [${err.code}]\n`);
-        return 1;
-      }
-      throw err;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
+      if (!json) throw err;
+      // One document on stdout whatever went wrong; the exit code still says which kind.
+      const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS');
+      const code = usage ? 'invalid_argument' : serializeError(err).code;
+      printJson(io, { error: { code, message: (err as Error).message } });
+      io.stderr(`repro replay: ${(err as Error).message}${code !== 'internal' ? ` [${code}]` : ''}\n`);
+      return usage ? 2 : 1;
     }
   },
 };
 
-function pct(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
+async function runReplayCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      mode: { type: 'string' },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      'gap-cap': { type: 'string' },
+      json: { type: 'boolean' },
+      'suggest-noise': { type: 'boolean' },
+      'accept-noise': { type: 'string', multiple: true },
+      'host-map': { type: 'string', multiple: true },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('expected exactly one session name (see repro status)');
+  const name = positionals[0]!;
+  const mode = values.mode ?? 'as-recorded';
+  try {
+    parseReplayMode(mode);
+  } catch (err) {
+    throw new UsageError(`--mode: ${(err as Error).message}`);
+  }
+  const int = (flag: string, raw: string | undefined, min: number, max: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer ${min}-${max}, got "${raw}"`);
+    return n;
+  };
+  const concurrency = int('concurrency', values.concurrency, 1, 1024);
+  const timeoutMs = int('timeout', values.timeout, 1, 3_600_000);
+  const gapCapMs = int('gap-cap', values['gap-cap'], 0, 3_600_000);
+  const hostMap = (values['host-map'] ?? []).map((m) => {
+    try {
+      return parseHostMapping(m);
+    } catch (err) {
+      throw new UsageError(`--host-map: ${(err as Error).message}`);
+    }
+  });
+  const docker = createDockerClient(io.env);
+  const state = stateDir(io.env);
+
+  if (values['accept-noise']?.length) {
+    const { session } = await sessionForReplay(docker, state, name);
+    const all = await acceptNoise(session.stateDir, values['accept-noise']);
+    if (values.json) printJson(io, { session: name, accepted: values['accept-noise'], noise: all });
+    else io.stdout(`accepted into session ${name}: ${values['accept-noise'].join(', ')}\nsession noise paths now: ${all.join(', ')}\n`);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  const progress = progressPrinter(io);
+  try {
+    if (values['suggest-noise']) {
+      const { session, manifest } = await sessionForReplay(docker, state, name);
+      let run = 1;
+      const s = await suggestNoiseFor({
+        session,
+        bundle: { root: session.bundleRoot, manifest },
+        ...(concurrency ? { concurrency } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+        signal: controller.signal,
+        onProgress: (p) => {
+          progress({ task: `noise-${run}`, label: `Replay run ${run} of 2`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total });
+          if (p.done === p.total) run = 2;
+        },
+      });
+      if (values.json) printJson(io, { session: name, ...s, accepted: await readAcceptedNoise(session.stateDir) });
+      else io.stdout(formatSuggestions(name, s));
+      return 0;
+    }
+    const report = await replaySession(docker, state, name, {
+      mode,
+      ...(concurrency ? { concurrency } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(gapCapMs !== undefined ? { gapCapMs } : {}),
+      hostMap,
+      signal: controller.signal,
+      onProgress: (p) =>
+        progress({ task: 'replay', label: `Replaying (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total }),
+    });
+    if (values.json) printJson(io, report);
+    else io.stdout(formatReport(report));
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
 }
 
 export function formatReport(r: ReplayReport): string {
   const lines = [
     `Replay ${r.id} of session ${r.session} (${r.mode}, concurrency ${r.concurrency})${r.cancelled ? ' — CANCELLED' : ''}`,
-    `  sent ${r.sent}/${r.total}: ${r.matched} matched, ${r.mismatched} mismatched, ${r.errors} errors — success rate ${pct(r.successRate)}`,
-    `  latency p50/p99 recorded ${r.latency.recorded.p50}/${r.latency.recorded.p99} ms, replayed ${r.latency.replayed.p50}/${r.latency.replayed.p99} ms — ${r.latency.judgement.verdict}: ${r.latency.judgement.reason}`,
+    `  sent ${r.sent}/${r.total}: ${r.matched} matched, ${r.mismatched} mismatched, ${r.errors} errors${r.skipped.length ? `, ${r.skipped.length} skipped` : ''} — success rate ${formatRate(r.successRate)}`,
   ];
+  if (r.sent > 0) lines.push(`  latency p50/p99 recorded ${r.latency.recorded.p50}/${r.latency.recorded.p99} ms, replayed ${r.latency.replayed.p50}/${r.latency.replayed.p99} ms — ${r.latency.judgement.verdict}: ${r.latency.judgement.reason}`);
+  for (const n of r.notices) lines.push(`  note: ${n}`);
   for (const res of r.results.filter((x) => x.outcome !== 'matched')) {
     lines.push('', `#${res.index} ${res.method} ${res.url} — ${res.outcome.toUpperCase()} (recorded ${res.recordedStatus}, replayed ${res.status ?? '-'})`);
     if (res.error) lines.push(`  ${res.error}`);
+    if (res.note) lines.push(`  (${res.note})`);
     if (res.diff) lines.push(...res.diff.split('\n').map((l) => `  ${l}`));
   }
   return lines.join('\n') + '\n';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EnvSessionInfo } from '../../../shared/api/methods/environment';
 import type { NoiseSuggestions, ReplayBodies, ReplayLiveUpdate, ReplayReport, UnmatchedRequest } from '../../../shared/api/methods/replay';
-import type { ReplayResult } from '../../../shared/replay/report';
+import { formatRate, type ReplayResult } from '../../../shared/replay/report';
 import { api } from '../api';
 import { Chart } from '../components/Chart';
 import { DiffEditor } from '../components/Editor';
@@ -188,7 +188,7 @@ export default function ReplayPane() {
             <select aria-label="Past replay" value={reportId ?? ''} onChange={(e) => setReportId(e.target.value)}>
               {reports.map((r) => (
                 <option key={r.id} value={r.id}>
-                  {new Date(r.startedAt).toLocaleTimeString()} · {r.mode} · {pct(r.successRate)}
+                  {new Date(r.startedAt).toLocaleTimeString()} · {r.mode} · {formatRate(r.successRate)}
                 </option>
               ))}
             </select>
@@ -205,7 +205,7 @@ export default function ReplayPane() {
       {counts && (
         <div className="replay-counts" aria-live="polite">
           <span className="replay-rate" title="matched / sent (M10)">
-            {rate === undefined ? '—' : pct(rate)}
+            {rate === undefined ? 'n/a' : pct(rate)}
           </span>
           <span>
             sent {counts.done}/{counts.total}

@@ -26,7 +26,7 @@ describe('repro replay: usage', () => {
   it('prints help', async () => {
     const { out, io: cli } = io();
     expect(await main(['replay', '--help'], cli)).toBe(0);
-    expect(out.stdout).toContain('repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--json]');
+    expect(out.stdout).toContain('repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--host-map HOST[:PORT]=SERVICE]... [--json]');
   });
 
   it('formats a report for people: counts, rate, latency verdict and each non-match with its diff', () => {
@@ -46,6 +46,11 @@ describe('repro replay: usage', () => {
       mismatched: 1,
       errors: 0,
       successRate: 0.5,
+      skipped: [],
+      bodiesNotRecorded: 0,
+      routes: [],
+      hostMap: [],
+      notices: [],
       noise: { jsonPaths: [], headers: [] },
       latency: { recorded: summary, replayed: summary, histogram: [], judgement: { verdict: 'as-slow', classification: 'Pass', reason: 'alike' } },
       results: [
