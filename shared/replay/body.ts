@@ -4,7 +4,8 @@
  * HAR 1.2 says `text` is the body, base64 when `encoding: "base64"`. Real writers depart from it;
  * Polly.JS in particular (see test/fixtures/har/ATTRIBUTION.md):
  *  - binary bodies as a JSON array of hex strings ("hex chunks"), flagged `_isBinary` — or not
- *    flagged at all when the body was compressed (`content-encoding: gzip`);
+ *    flagged at all when the body was compressed (`content-encoding: gzip`); Polly 6 writes
+ *    `encoding: "base64"` and a JSON array of base64 chunks instead;
  *  - binary bodies as one plain hex string with no `encoding` field;
  *  - 204 responses with `size: 10` and no `text`.
  * The rules below only read hex where something says the body is binary, so a JSON body that
@@ -45,6 +46,17 @@ export function isTextualMime(mimeType: string | undefined | null): boolean {
   return TEXTUAL_MIME.test(mimeType.trim());
 }
 
+function parseBase64Chunks(text: string): Uint8Array | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((c): c is string => typeof c === 'string')) return undefined;
+  return concatBytes(parsed.map(fromBase64));
+}
+
 function parseHexChunks(text: string): Uint8Array | undefined {
   const t = text.trim();
   if (!t.startsWith('[') || !t.endsWith(']')) return undefined;
@@ -72,7 +84,9 @@ export function decodeHarBody(content: HarContentLike | undefined | null, hints:
   const encoding = typeof content.encoding === 'string' ? content.encoding.toLowerCase() : undefined;
   if (encoding === 'base64') {
     try {
-      return { bytes: fromBase64(text), form: 'base64' };
+      // Polly.JS 6 keeps a compressed body as a JSON array of base64 chunks, one per chunk read.
+      const chunks = text.startsWith('[') ? parseBase64Chunks(text) : undefined;
+      return { bytes: chunks ?? fromBase64(text), form: 'base64' };
     } catch (e) {
       throw new BodyDecodeError(`${where}.text: encoding is base64 but the text is not (${(e as Error).message})`);
     }
