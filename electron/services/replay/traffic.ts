@@ -1,6 +1,6 @@
 /**
  * Reading a bundle's HAR files (traffic/ for replay, fixtures/ for the fixtures stub), always
- * inside the bundle root and never through a link.
+ * inside the bundle root and never through a link (bundle-path.ts).
  *
  * Integrity: the manifest pins every file's digest, and `up` verified them, but the folder stays
  * writable while a session runs. So each HAR (and each body file beside it, Playwright's attach
@@ -9,10 +9,10 @@
  * what the manifest vouches for. Hashing costs one pass over bytes that are read anyway.
  */
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleManifest, FileEntry } from '../../../shared/bundle/manifest';
+import { BundlePathError, listBundleFolder, readBundleFile } from '../bundles/bundle-path';
 import { harAttachmentNames, HarParseError, orderEntries, readHarDocument, readHarJson, type HarEntry, type SkippedEntry } from '../../../shared/replay/har';
 
 export type HarFolder = 'traffic' | 'fixtures';
@@ -39,19 +39,15 @@ export interface HarIntegrityProblem {
   message: string;
 }
 
-/** `.har` files that are really in the folder (top level only, as replay reads them). */
+/** `.har` files that are really in the folder (top level only, as replay reads them; links left out). */
 async function harFilesPresent(root: string, folder: HarFolder, problems: HarIntegrityProblem[]): Promise<string[]> {
-  const dir = join(root, folder);
   try {
-    const st = await lstat(dir);
-    if (!st.isDirectory()) {
-      problems.push({ code: 'not_a_file', path: folder, message: `${folder} is not a folder (a link or a file); refusing to read through it` });
-      return [];
-    }
-  } catch {
+    return (await listBundleFolder(root, folder, /\.har$/i)).map((f) => `${folder}/${f.name}`);
+  } catch (err) {
+    if (!(err instanceof BundlePathError)) throw err;
+    problems.push({ code: 'not_a_file', path: folder, message: err.message });
     return [];
   }
-  return (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.har')).map((n) => `${folder}/${n}`);
 }
 
 /** Read a listed bundle file and check it is what the manifest says. undefined (and a problem) when not. */
@@ -60,22 +56,17 @@ async function readPinned(root: string, path: string, pinned: FileEntry | undefi
     problems.push({ code: 'unlisted_file', path, message: `${path}: not listed in bundle.json, so nothing vouches for it; refusing ${what}. Add it with repro traffic add (or run repro manifest)` });
     return undefined;
   }
-  const full = resolve(root, path);
-  if (!full.startsWith(resolve(root) + sep)) {
-    problems.push({ code: 'not_a_file', path, message: `${path}: path leaves the bundle` });
-    return undefined;
-  }
   let bytes: Buffer;
   try {
-    const st = await lstat(full);
-    if (!st.isFile()) {
-      problems.push({ code: 'not_a_file', path, message: `${path}: not a regular file (a link or a folder); refusing ${what}` });
-      return undefined;
-    }
-    bytes = await readFile(full);
+    // The manifest says how big it is: read no more than that (and one byte to see it grew).
+    bytes = await readBundleFile(root, path, { maxBytes: pinned.size + 1 });
   } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    problems.push({ code: 'missing_file', path, message: missing ? `${path}: listed in bundle.json but not in the bundle` : `${path}: cannot read (${(err as Error).message})` });
+    if (!(err instanceof BundlePathError)) throw err;
+    problems.push({
+      code: err.reason === 'missing' ? 'missing_file' : err.reason === 'too_large' ? 'digest_mismatch' : 'not_a_file',
+      path,
+      message: err.reason === 'missing' ? `${path}: listed in bundle.json but not in the bundle` : err.reason === 'too_large' ? `${path}: changed since bundle.json was written (larger than the ${pinned.size} bytes it says); refusing ${what}` : `${err.message}; refusing ${what}`,
+    });
     return undefined;
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
