@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { serializeError } from '../../../shared/api/errors';
 import { formatRate, parseReplayMode, type ReplayReport } from '../../../shared/replay/report';
 import { parseHostMapping } from '../../../shared/replay/request';
 import type { NoiseSuggestions } from '../../../shared/replay/noise';
@@ -8,6 +7,7 @@ import { stateDir } from '../../services/paths';
 import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services/replay';
 import { acceptNoise, readAcceptedNoise } from '../../services/replay/store';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { withJsonErrors } from '../json-errors';
 import { printJson, progressPrinter } from '../output';
 
 export const command: CliCommand = {
@@ -50,20 +50,8 @@ Options:
   --host-map H=S     send requests recorded for host H (HOST or HOST:PORT) to service S;
                      repeatable (bundles with several ingress services)
   --json             print one JSON document`,
-  async run(argv, io) {
-    const json = argv.includes('--json');
-    try {
-      return await runReplayCommand(argv, io);
-    } catch (err) {
-      if (!json) throw err;
-      // One document on stdout whatever went wrong; the exit code still says which kind.
-      const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS');
-      const code = usage ? 'invalid_argument' : serializeError(err).code;
-      printJson(io, { error: { code, message: (err as Error).message } });
-      io.stderr(`repro replay: ${(err as Error).message}${code !== 'internal' ? ` [${code}]` : ''}\n`);
-      return usage ? 2 : 1;
-    }
-  },
+  // With --json, one document on stdout whatever happens: the report or {error: {code, message}}.
+  run: (argv, io) => withJsonErrors('replay', argv, io, () => runReplayCommand(argv, io)),
 };
 
 async function runReplayCommand(argv: string[], io: CliIo): Promise<number> {
