@@ -14,7 +14,7 @@ const runs = sessionRuns('replay', 'a replay');
 const sessionDir = async (wb: Workbench, session: string) => (await getSession(wb.docker, wb.stateDir, session)).stateDir;
 
 export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
-  'replay.run': async ({ session, mode, concurrency, timeoutMs, gapCapMs }, { wb, emit }) => {
+  'replay.run': async ({ session, mode, concurrency, timeoutMs, gapCapMs, hostMap }, { wb, emit }) => {
     const ctl = runs.claim(wb, session);
     const topic = `replay:${session}`;
     let pending: ReplayResult[] = [];
@@ -25,6 +25,7 @@ export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
         concurrency,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(gapCapMs !== undefined ? { gapCapMs } : {}),
+        ...(hostMap ? { hostMap } : {}),
         signal: ctl.signal,
         onProgress: (p) => {
           if (p.last) pending.push(p.last);

@@ -124,7 +124,7 @@ export function replayNotices(r: { total: number; files?: string[]; skipped: Ski
   }
   const viaIngress = r.routes.filter((x) => x.via === 'ingress');
   if (viaIngress.length > 0) {
-    notices.push(`Requests recorded for ${viaIngress.map((x) => x.host).join(', ')} (not service names) were sent to the ingress service ${viaIngress[0]!.service}. Use --host-map HOST[:PORT]=SERVICE to send them elsewhere.`);
+    notices.push(`Requests recorded for ${viaIngress.map((x) => x.host).join(', ')} (not service names) were sent to the ingress service ${viaIngress[0]!.service}. Use a host map (--host-map HOST[:PORT]=SERVICE) to send them elsewhere.`);
   }
   for (const x of r.routes.filter((y) => y.via === 'host-map')) notices.push(`Requests recorded for ${x.host} were sent to ${x.service} (host map).`);
   if (r.bodiesNotRecorded > 0) {

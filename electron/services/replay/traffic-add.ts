@@ -13,10 +13,11 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
+import type { TrafficAddResult } from '../../../shared/api/methods/traffic';
 import { DSSE_ENVELOPE_PATH } from '../../../shared/bundle/dsse';
 import type { FileEntry } from '../../../shared/bundle/manifest';
 import { parseManifest } from '../../../shared/bundle/validate';
-import { redactHar, summarizeRedactions, type HarRedactionSummary, type HarRedactOptions } from '../../../shared/har/redact';
+import { redactHar, summarizeRedactions, type HarRedactOptions } from '../../../shared/har/redact';
 import { isTextualMime } from '../../../shared/replay/body';
 import { harAttachmentNames, HarParseError, readHarDocument, readHarJson } from '../../../shared/replay/har';
 import { writeFileAtomic } from '../atomic-write';
@@ -42,22 +43,7 @@ export interface TrafficAddOptions {
   redact?: HarRedactOptions;
 }
 
-export interface TrafficAddResult {
-  /** Where it went, e.g. `traffic/checkout-devtools.har`. */
-  path: string;
-  sha256: string;
-  size: number;
-  /** Exchanges replay will send (or the stub will serve). */
-  entries: number;
-  /** Entries that failed when recorded; kept in the file, skipped by replay. */
-  skipped: number;
-  /** Bodies taken in from files beside the HAR. */
-  attachmentsInlined: number;
-  /** What was redacted, by place and name (never the values). */
-  redactions: HarRedactionSummary[];
-  /** bundle.json changed under an existing signature, which no longer matches. */
-  signatureInvalidated: boolean;
-}
+export type { TrafficAddResult };
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/;
 

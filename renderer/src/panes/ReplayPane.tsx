@@ -9,6 +9,10 @@ import { EmptyState } from '../components/EmptyState';
 import { ProgressBar } from '../components/ProgressBar';
 import { useApp } from '../store/app';
 import { useSessionChoice } from '../store/session-choice';
+import { parseHostMapText, useReplayHostMap } from '../store/replay-host-map';
+import { HostMapField } from './replay/HostMapField';
+import { ReplayNotices } from './replay/ReplayNotices';
+import { TrafficImport } from './replay/TrafficImport';
 import './ReplayPane.css';
 
 type Filter = 'all' | ReplayResult['outcome'];
@@ -110,13 +114,15 @@ export default function ReplayPane() {
 
   const start = async () => {
     if (!session) return;
+    const hostMap = parseHostMapText(useReplayHostMap.getState().text);
+    if (hostMap.error) return setError(hostMap.error);
     setRunning(true);
     setError(undefined);
     setLive({ total: 0, done: 0, matched: 0, mismatched: 0, errors: 0 });
     setLiveResults([]);
     setSelected(undefined);
     try {
-      const r = await api.call('replay.run', { session, mode, concurrency });
+      const r = await api.call('replay.run', { session, mode, concurrency, ...(hostMap.entries.length ? { hostMap: hostMap.entries } : {}) });
       setReports((list) => [r, ...list.filter((x) => x.id !== r.id)]);
       setReportId(r.id);
       void loadReports();
@@ -173,6 +179,7 @@ export default function ReplayPane() {
           Concurrency
           <input type="number" aria-label="Concurrency" min={1} max={1024} value={concurrency} onChange={(e) => setConcurrency(Math.max(1, Math.min(1024, Number(e.target.value) || 1)))} disabled={running} />
         </label>
+        <HostMapField disabled={running} />
         {running ? (
           <button type="button" onClick={() => session && void api.call('replay.stop', { session })}>
             Stop
@@ -200,6 +207,7 @@ export default function ReplayPane() {
           {error}
         </p>
       )}
+      {bundle && <TrafficImport bundle={bundle} />}
       {!session && <p className="muted">Bring the environment up first (Environment pane); replay sends the recorded traffic to a running session.</p>}
       {running && live && <ProgressBar progress={{ task: 'replay', label: 'Replaying', done: live.done, ...(live.total ? { total: live.total } : {}), unit: 'requests' }} />}
       {counts && (
@@ -216,6 +224,7 @@ export default function ReplayPane() {
           {report?.cancelled && !running && <span className="warn">stopped early</span>}
         </div>
       )}
+      {report && !running && <ReplayNotices report={report} />}
 
       {results.length > 0 && (
         <div className="replay-main">
@@ -230,7 +239,7 @@ export default function ReplayPane() {
             </div>
             <div className="replay-results">
               <table>
-                <caption>Status and latency: replayed / recorded</caption>
+                <caption>Status and latency: replayed / recorded. * no body in the recording: status and content-type compared</caption>
                 <thead>
                   <tr>
                     <th>#</th>
@@ -253,7 +262,10 @@ export default function ReplayPane() {
                       <td>
                         {r.latencyMs?.toFixed(0) ?? '—'} / {r.recordedLatencyMs?.toFixed(0) ?? '—'}
                       </td>
-                      <td className={`outcome-${r.outcome}`}>{r.outcome}</td>
+                      <td className={`outcome-${r.outcome}`} title={r.note}>
+                        {r.outcome}
+                        {r.note ? ' *' : ''}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -264,7 +276,8 @@ export default function ReplayPane() {
             <h2>{chosen ? `#${chosen.index} ${chosen.method} ${chosen.url}` : 'Pick a result'}</h2>
             {chosen?.error && <pre className="replay-diff-text">{chosen.error}</pre>}
             {chosen?.diff && <pre className="replay-diff-text">{chosen.diff}</pre>}
-            {chosen && chosen.outcome === 'matched' && <p className="muted">Matched the recording (status, content-type and body, noise ignored).</p>}
+            {chosen?.note && <p className="replay-note">{chosen.note}</p>}
+            {chosen && chosen.outcome === 'matched' && !chosen.note && <p className="muted">Matched the recording (status, content-type and body, noise ignored).</p>}
             {chosenBodies && chosenBodies.language !== 'binary' && (
               <DiffEditor original={chosenBodies.recorded} modified={chosenBodies.replayed} language={chosenBodies.language === 'json' ? 'json' : 'plaintext'} height={300} originalLabel="recorded" modifiedLabel="replayed" />
             )}
