@@ -199,12 +199,17 @@ describe('Playwright recordHar against the loopback target', () => {
     } as unknown as BundleManifest;
     const root = join(work, 'loopback-bundle');
     mkdirSync(join(root, 'traffic'), { recursive: true });
-    for (const content of ['embed', 'attach'] as const) {
-      const dir = join(work, `loopback-${content}`);
-      await recordWithPlaywright(target.url, LOOPBACK_PLAN, content, dir);
-      for (const f of readdirSync(dir)) copyFileSync(join(dir, f), join(root, 'traffic', f));
-    }
+    // embed copied in as it is; attach imported with traffic add, which takes its body files in.
+    const embed = await recordWithPlaywright(target.url, LOOPBACK_PLAN, 'embed', join(work, 'loopback-embed'));
+    copyFileSync(embed, join(root, 'traffic', 'playwright-embed.har'));
     manifest.files = await computeFileList(root);
+    writeFileSync(join(root, 'bundle.json'), JSON.stringify(manifest, null, 2));
+    const attach = await recordWithPlaywright(target.url, LOOPBACK_PLAN, 'attach', join(work, 'loopback-attach'));
+    const added = await cli(['traffic', 'add', root, attach, '--json']);
+    expect(added.code, added.out).toBe(0);
+    expect(JSON.parse(added.out)).toMatchObject({ path: 'traffic/playwright-attach.har', attachmentsInlined: 8 });
+    expect(readdirSync(join(root, 'traffic')).sort()).toEqual(['playwright-attach.har', 'playwright-embed.har']);
+    Object.assign(manifest, JSON.parse(readFileSync(join(root, 'bundle.json'), 'utf8')));
     const session = { name: 'loopback', services: [{ name: 'web', endpoints: [{ container: 8080, url: target.url }] }] };
     const { report } = await executeReplay({ session, bundle: { root, manifest }, mode: 'max', concurrency: 4 });
     expect(report.results.filter((r) => r.outcome !== 'matched').map((r) => `${r.source} ${r.url}: ${r.error ?? r.diff}`)).toEqual([]);
