@@ -6,7 +6,7 @@ import './replay-extras.css';
  * to replay, requests that failed when recorded (skipped, with the producer's reason), hosts sent
  * to the ingress service or by the host map, answers compared without a recorded body.
  */
-export function ReplayNotices({ report }: { report: ReplayReport }) {
+export function ReplayNotices({ report }: { report: Pick<ReplayReport, 'notices' | 'skipped'> }) {
   if (report.notices.length === 0) return null;
   return (
     <div className="replay-notices" role="status" aria-label="About this replay">
