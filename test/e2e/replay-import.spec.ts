@@ -1,7 +1,17 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { expect, repoRoot, snap, test } from './fixtures';
+
+/** WCAG 2.1 AA violations inside the given parts of the page (axe-core). */
+async function axeViolations(page: Page, selectors: string[]) {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  for (const s of selectors) builder = builder.include(s);
+  const { violations } = await builder.analyze();
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
 
 // A DevTools HAR export becomes replayable in one step: imported from the Replay pane into a copy
 // of the sample (redacted, listed in bundle.json), then replayed against a session of it with no
@@ -32,6 +42,7 @@ test.describe('replay pane: HAR import, host map and notices', () => {
       await expect(added.getByRole('list', { name: 'Redacted' })).toContainText('authorization');
       expect(readFileSync(join(copy, 'bundle.json'), 'utf8')).toContain('"traffic/devtools-export.har"');
       await snap(page, 'replay-import');
+      expect(await axeViolations(page, ['.replay-import', '.replay-host-map'])).toEqual([]);
 
       // The host map is checked as it is typed.
       const hostMap = pane.getByLabel('Host map');
@@ -59,6 +70,7 @@ test.describe('replay pane: HAR import, host map and notices', () => {
       await notices.getByText('Skipped requests (2)').click();
       await expect(notices).toContainText('traffic/devtools-export.har#');
       await snap(page, 'replay-notices');
+      expect(await axeViolations(page, ['.replay-notices', '.replay-host-map', '.replay-import'])).toEqual([]);
 
       await page.getByRole('tab', { name: 'Environment' }).click();
       await card.getByRole('button', { name: 'Stop session' }).click();
