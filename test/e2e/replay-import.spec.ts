@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, repoRoot, snap, test } from './fixtures';
+import { expect, repoRoot, snap, startSampleSessionFromUi, test } from './fixtures';
 
 /** WCAG 2.1 AA violations inside the given parts of the page (axe-core). */
 async function axeViolations(page: Page, selectors: string[]) {
@@ -51,12 +51,7 @@ test.describe('replay pane: HAR import, host map and notices', () => {
       await expect(pane.getByText(/expected HOST\[:PORT\]=SERVICE/)).toBeVisible();
       await hostMap.fill('');
 
-      await page.getByRole('tab', { name: 'Environment' }).click();
-      await page.getByLabel('Session name').fill(session);
-      await page.getByLabel('Secret PAYMENT_KEY').fill('pk-typed-in-the-ui');
-      await page.getByRole('button', { name: 'Start INC-2041' }).click();
-      const card = page.getByRole('article', { name: `Session ${session}` });
-      await expect(card.getByRole('row', { name: /checkout/ })).toContainText('healthy', { timeout: 180_000 });
+      const card = await startSampleSessionFromUi(page, session);
 
       await page.getByRole('tab', { name: 'Replay' }).click();
       await expect(pane.getByLabel('Session', { exact: true })).toHaveValue(session);

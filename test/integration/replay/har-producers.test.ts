@@ -20,7 +20,7 @@ import { computeFileList } from '../../../electron/services/bundles/manifest-fil
 import { downSession, getSession, upFromPath } from '../../../electron/services/environments';
 import { executeReplay } from '../../../electron/services/replay/engine';
 import { FAKE_TOKEN, LOOPBACK_PLAN, runPlanInPage, SAMPLE_PLAN, type Plan } from '../../fixtures/har/producers/plans';
-import { startTargetServer, TARGET_NOISE, type TargetServer } from '../../fixtures/har/producers/target-server';
+import { startTargetServer, targetBundleManifest, targetSession, type TargetServer } from '../../fixtures/har/producers/target-server';
 import { removeSessions, repoRoot, sampleBundle, tempHome, uniqueSession } from '../environments/helpers';
 
 const docker = createDockerClient();
@@ -187,16 +187,7 @@ describe('HAR from real producers against a session of the sample incident', () 
 
 describe('Playwright recordHar against the loopback target', () => {
   it('a body cut off after its headers is compared on status and content-type only; gzip over hex-looking text matches', async () => {
-    const manifest = {
-      schema: 'repro.bundle/v1',
-      incident: { id: 'INC-8', title: 'pw', severity: 'SEV3', startedAt: '2026-01-01T00:00:00Z' },
-      provenance: { source: { repo: 'r', commit: 'c' } },
-      services: [{ name: 'web', image: { ref: 'x', id: `sha256:${'0'.repeat(64)}` }, ports: [{ container: 8080, ingress: true }] }],
-      replay: { noise: { jsonPaths: TARGET_NOISE, headers: [] } },
-      files: [],
-      createdAt: '2026-01-01T00:00:00Z',
-      createdBy: 'test',
-    } as unknown as BundleManifest;
+    const manifest = targetBundleManifest();
     const root = join(work, 'loopback-bundle');
     mkdirSync(join(root, 'traffic'), { recursive: true });
     // embed copied in as it is; attach imported with traffic add, which takes its body files in.
@@ -210,7 +201,7 @@ describe('Playwright recordHar against the loopback target', () => {
     expect(JSON.parse(added.out)).toMatchObject({ path: 'traffic/playwright-attach.har', attachmentsInlined: 8 });
     expect(readdirSync(join(root, 'traffic')).sort()).toEqual(['playwright-attach.har', 'playwright-embed.har']);
     Object.assign(manifest, JSON.parse(readFileSync(join(root, 'bundle.json'), 'utf8')));
-    const session = { name: 'loopback', services: [{ name: 'web', endpoints: [{ container: 8080, url: target.url }] }] };
+    const session = targetSession(target, 'loopback');
     const { report } = await executeReplay({ session, bundle: { root, manifest }, mode: 'max', concurrency: 4 });
     expect(report.results.filter((r) => r.outcome !== 'matched').map((r) => `${r.source} ${r.url}: ${r.error ?? r.diff}`)).toEqual([]);
     for (const content of ['embed', 'attach']) {

@@ -11,7 +11,7 @@ import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { readHar } from '../../../shared/replay/har';
 import { computeFileList } from '../../../electron/services/bundles/manifest-files';
 import { executeReplay } from '../../../electron/services/replay/engine';
-import { startTargetServer, TARGET_NOISE, type TargetServer } from '../../fixtures/har/producers/target-server';
+import { startTargetServer, targetBundleManifest, targetSession, type TargetServer } from '../../fixtures/har/producers/target-server';
 
 const producers = join(__dirname, '../../fixtures/har/producers');
 const PRODUCERS = ['devtools', 'mitmproxy', 'polly'] as const;
@@ -26,30 +26,18 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const baseManifest = (): BundleManifest =>
-  ({
-    schema: 'repro.bundle/v1',
-    incident: { id: 'INC-7', title: 'producers', severity: 'SEV3', startedAt: '2026-01-01T00:00:00Z' },
-    provenance: { source: { repo: 'r', commit: 'c' } },
-    services: [{ name: 'web', image: { ref: 'x', id: `sha256:${'0'.repeat(64)}` }, ports: [{ container: 8080, ingress: true }] }],
-    replay: { noise: { jsonPaths: TARGET_NOISE, headers: [] } },
-    files: [],
-    createdAt: '2026-01-01T00:00:00Z',
-    createdBy: 'test',
-  }) as BundleManifest;
-
 /** A bundle folder holding the given files under traffic/, with bundle.json listing them. */
 async function bundleWith(files: Record<string, string>): Promise<{ root: string; manifest: BundleManifest }> {
   const root = mkdtempSync(join(tmpdir(), 'har-producers-'));
   dirs.push(root);
   mkdirSync(join(root, 'traffic'));
   for (const [name, from] of Object.entries(files)) copyFileSync(from, join(root, 'traffic', name));
-  const manifest = { ...baseManifest(), files: await computeFileList(root) };
+  const manifest = { ...targetBundleManifest(), files: await computeFileList(root) };
   writeFileSync(join(root, 'bundle.json'), JSON.stringify(manifest, null, 2));
   return { root, manifest };
 }
 
-const session = () => ({ name: 'producers', services: [{ name: 'web', endpoints: [{ container: 8080, url: target.url }] }] });
+const session = () => targetSession(target, 'producers');
 
 describe('HAR files from real producers', () => {
   it('reads each as written: failed entries skipped with the reason, unkept bodies marked, compressed and hex-looking bodies right', () => {
