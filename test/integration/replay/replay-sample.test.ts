@@ -65,7 +65,7 @@ describe('replay against the sample incident', () => {
     expect(events.map((e) => (e.data as { successRate: number; mode: string }).successRate)).toEqual([1]);
   });
 
-  it('the CLI prints the report as one JSON document and exits 0; 1 when it cannot run', async () => {
+  it('the CLI prints the report as one JSON document and exits 0; 1 and an error document when it cannot run', async () => {
     let out = '';
     let err = '';
     const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (err += t), env, cwd: process.cwd(), isTTY: false };
@@ -75,7 +75,8 @@ describe('replay against the sample incident', () => {
     expect(Object.keys(doc.results[0]).sort()).toEqual(expect.arrayContaining(['index', 'method', 'url', 'status', 'recordedStatus', 'outcome', 'latencyMs', 'recordedLatencyMs']));
     out = '';
     expect(await main(['replay', 'no-such-session', '--json'], io)).toBe(1);
-    expect(out).toBe('');
+    // Still one JSON document on stdout: the error, with its code.
+    expect(JSON.parse(out)).toEqual({ error: { code: 'not_found', message: expect.stringMatching(/No session named "no-such-session"/) } });
     expect(err).toMatch(/No session named "no-such-session"/);
   });
 
