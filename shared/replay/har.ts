@@ -174,7 +174,9 @@ function readPostData(raw: unknown, contentEncoding: string | undefined, opts: H
 /** Why a recorded exchange failed (no answer came), or undefined when it has a status. */
 function failureOf(res: Json, status: unknown): string | undefined {
   const text = [res._failureText, res._error].find((t): t is string => typeof t === 'string' && t !== '');
-  if (status === 0 || status === -1 || status === null || status === undefined) return text ?? `no answer was recorded (status ${JSON.stringify(status ?? null)})`;
+  // Playwright writes -1, DevTools and Firefox 0; a missing status counts only with the producer's reason.
+  if (status === 0 || status === -1) return text ?? `no answer was recorded (status ${status})`;
+  if ((status === null || status === undefined) && text) return text;
   return undefined;
 }
 
