@@ -51,100 +51,103 @@ Options:
                      repeatable (bundles with several ingress services)
   --json             print one JSON document`,
   // With --json, one document on stdout whatever happens: the report or {error: {code, message}}.
-  run: (argv, io) => withJsonErrors('replay', argv, io, () => runReplayCommand(argv, io)),
+  run: (argv, io) => withJsonErrors('replay', argv, io, () => replayCli.run(argv, io)),
 };
 
-async function runReplayCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      mode: { type: 'string' },
-      concurrency: { type: 'string' },
-      timeout: { type: 'string' },
-      'gap-cap': { type: 'string' },
-      json: { type: 'boolean' },
-      'suggest-noise': { type: 'boolean' },
-      'accept-noise': { type: 'string', multiple: true },
-      'host-map': { type: 'string', multiple: true },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
-  if (positionals.length !== 1) throw new UsageError('expected exactly one session name (see repro status)');
-  const name = positionals[0]!;
-  const mode = values.mode ?? 'as-recorded';
-  try {
-    parseReplayMode(mode);
-  } catch (err) {
-    throw new UsageError(`--mode: ${(err as Error).message}`);
-  }
-  const int = (flag: string, raw: string | undefined, min: number, max: number): number | undefined => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer ${min}-${max}, got "${raw}"`);
-    return n;
-  };
-  const concurrency = int('concurrency', values.concurrency, 1, 1024);
-  const timeoutMs = int('timeout', values.timeout, 1, 3_600_000);
-  const gapCapMs = int('gap-cap', values['gap-cap'], 0, 3_600_000);
-  const hostMap = (values['host-map'] ?? []).map((m) => {
+/** The command itself; `command.run` wraps it so --json failures are one document too. */
+const replayCli = {
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        mode: { type: 'string' },
+        concurrency: { type: 'string' },
+        timeout: { type: 'string' },
+        'gap-cap': { type: 'string' },
+        json: { type: 'boolean' },
+        'suggest-noise': { type: 'boolean' },
+        'accept-noise': { type: 'string', multiple: true },
+        'host-map': { type: 'string', multiple: true },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new UsageError('expected exactly one session name (see repro status)');
+    const name = positionals[0]!;
+    const mode = values.mode ?? 'as-recorded';
     try {
-      return parseHostMapping(m);
+      parseReplayMode(mode);
     } catch (err) {
-      throw new UsageError(`--host-map: ${(err as Error).message}`);
+      throw new UsageError(`--mode: ${(err as Error).message}`);
     }
-  });
-  const docker = createDockerClient(io.env);
-  const state = stateDir(io.env);
+    const int = (flag: string, raw: string | undefined, min: number, max: number): number | undefined => {
+      if (raw === undefined) return undefined;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer ${min}-${max}, got "${raw}"`);
+      return n;
+    };
+    const concurrency = int('concurrency', values.concurrency, 1, 1024);
+    const timeoutMs = int('timeout', values.timeout, 1, 3_600_000);
+    const gapCapMs = int('gap-cap', values['gap-cap'], 0, 3_600_000);
+    const hostMap = (values['host-map'] ?? []).map((m) => {
+      try {
+        return parseHostMapping(m);
+      } catch (err) {
+        throw new UsageError(`--host-map: ${(err as Error).message}`);
+      }
+    });
+    const docker = createDockerClient(io.env);
+    const state = stateDir(io.env);
 
-  if (values['accept-noise']?.length) {
-    const { session } = await sessionForReplay(docker, state, name);
-    const all = await acceptNoise(session.stateDir, values['accept-noise']);
-    if (values.json) printJson(io, { session: name, accepted: values['accept-noise'], noise: all });
-    else io.stdout(`accepted into session ${name}: ${values['accept-noise'].join(', ')}\nsession noise paths now: ${all.join(', ')}\n`);
-    return 0;
-  }
-
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  const progress = progressPrinter(io);
-  try {
-    if (values['suggest-noise']) {
-      const { session, manifest } = await sessionForReplay(docker, state, name);
-      let run = 1;
-      const s = await suggestNoiseFor({
-        session,
-        bundle: { root: session.bundleRoot, manifest },
-        ...(concurrency ? { concurrency } : {}),
-        ...(timeoutMs ? { timeoutMs } : {}),
-        signal: controller.signal,
-        onProgress: (p) => {
-          progress({ task: `noise-${run}`, label: `Replay run ${run} of 2`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total });
-          if (p.done === p.total) run = 2;
-        },
-      });
-      if (values.json) printJson(io, { session: name, ...s, accepted: await readAcceptedNoise(session.stateDir) });
-      else io.stdout(formatSuggestions(name, s));
+    if (values['accept-noise']?.length) {
+      const { session } = await sessionForReplay(docker, state, name);
+      const all = await acceptNoise(session.stateDir, values['accept-noise']);
+      if (values.json) printJson(io, { session: name, accepted: values['accept-noise'], noise: all });
+      else io.stdout(`accepted into session ${name}: ${values['accept-noise'].join(', ')}\nsession noise paths now: ${all.join(', ')}\n`);
       return 0;
     }
-    const report = await replaySession(docker, state, name, {
-      mode,
-      ...(concurrency ? { concurrency } : {}),
-      ...(timeoutMs ? { timeoutMs } : {}),
-      ...(gapCapMs !== undefined ? { gapCapMs } : {}),
-      hostMap,
-      signal: controller.signal,
-      onProgress: (p) =>
-        progress({ task: 'replay', label: `Replaying (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total }),
-    });
-    if (values.json) printJson(io, report);
-    else io.stdout(formatReport(report));
-    return 0;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-  }
-}
+
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    const progress = progressPrinter(io);
+    try {
+      if (values['suggest-noise']) {
+        const { session, manifest } = await sessionForReplay(docker, state, name);
+        let run = 1;
+        const s = await suggestNoiseFor({
+          session,
+          bundle: { root: session.bundleRoot, manifest },
+          ...(concurrency ? { concurrency } : {}),
+          ...(timeoutMs ? { timeoutMs } : {}),
+          signal: controller.signal,
+          onProgress: (p) => {
+            progress({ task: `noise-${run}`, label: `Replay run ${run} of 2`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total });
+            if (p.done === p.total) run = 2;
+          },
+        });
+        if (values.json) printJson(io, { session: name, ...s, accepted: await readAcceptedNoise(session.stateDir) });
+        else io.stdout(formatSuggestions(name, s));
+        return 0;
+      }
+      const report = await replaySession(docker, state, name, {
+        mode,
+        ...(concurrency ? { concurrency } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+        ...(gapCapMs !== undefined ? { gapCapMs } : {}),
+        hostMap,
+        signal: controller.signal,
+        onProgress: (p) =>
+          progress({ task: 'replay', label: `Replaying (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total }),
+      });
+      if (values.json) printJson(io, report);
+      else io.stdout(formatReport(report));
+      return 0;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
+  },
+};
 
 export function formatReport(r: ReplayReport): string {
   const lines = [
