@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
 import { formatRate, parseReplayMode, type ReplayReport } from '../../../shared/replay/report';
-import { parseHostMapping } from '../../../shared/replay/request';
+import { formatHostMapping, parseHostMapping } from '../../../shared/replay/request';
 import type { NoiseSuggestions } from '../../../shared/replay/noise';
-import { createDockerClient } from '../../services/docker-engine';
-import { stateDir } from '../../services/paths';
-import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services/replay';
-import { acceptNoise, readAcceptedNoise } from '../../services/replay/store';
-import { UsageError, type CliCommand, type CliIo } from '../command';
-import { withJsonErrors } from '../json-errors';
-import { printJson, progressPrinter } from '../output';
+import { sessionForReplay } from '../../services/replay';
+import { acceptNoise } from '../../services/replay/store';
+import { createWorkbench } from '../../services/workbench';
+import { UsageError, type CliCommand } from '../command';
+import { exitCode, resultOrThrow, runCliOperation } from '../operation';
+import { printJson } from '../output';
 
 export const command: CliCommand = {
   name: 'replay',
@@ -38,9 +37,12 @@ Noise: --suggest-noise replays twice at max rate (nothing saved) and proposes JS
 values differ between the two runs (timestamps, ids). Never a whole object, an array length or
 a status. Nothing is accepted silently: --accept-noise PATH adds a path to the session.
 
+One replay per session at a time, across processes (the workbench UI included).
+Ctrl-C stops the replay: requests in flight are left out (not counted as errors), the report
+is saved with "cancelled": true and printed (with --json, as the one document); exit 130.
 Exit 0 when the replay ran (whatever it found, an empty traffic folder included); 1 when it
-could not run; 2 usage error. With --json, stdout always holds one JSON document: the report,
-or {"error": {"code", "message"}} when the replay could not run.
+could not run; 2 usage error. With --json, stdout holds one JSON document: the report, or
+{"error": {"code", "message"}} when the replay could not run.
 
 Options:
   --mode MODE        as-recorded (default), max or xN
@@ -50,13 +52,7 @@ Options:
   --host-map H=S     send requests recorded for host H (HOST or HOST:PORT) to service S;
                      repeatable (bundles with several ingress services)
   --json             print one JSON document`,
-  // With --json, one document on stdout whatever happens: the report or {error: {code, message}}.
-  run: (argv, io) => withJsonErrors('replay', argv, io, () => replayCli.run(argv, io)),
-};
-
-/** The command itself; `command.run` wraps it so --json failures are one document too. */
-const replayCli = {
-  async run(argv: string[], io: CliIo): Promise<number> {
+  async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       options: {
@@ -91,61 +87,40 @@ const replayCli = {
     const gapCapMs = int('gap-cap', values['gap-cap'], 0, 3_600_000);
     const hostMap = (values['host-map'] ?? []).map((m) => {
       try {
-        return parseHostMapping(m);
+        return formatHostMapping(parseHostMapping(m));
       } catch (err) {
         throw new UsageError(`--host-map: ${(err as Error).message}`);
       }
     });
-    const docker = createDockerClient(io.env);
-    const state = stateDir(io.env);
+    const wb = createWorkbench({ host: 'cli', env: io.env });
 
     if (values['accept-noise']?.length) {
-      const { session } = await sessionForReplay(docker, state, name);
+      const { session } = await sessionForReplay(wb.docker, wb.stateDir, name);
       const all = await acceptNoise(session.stateDir, values['accept-noise']);
       if (values.json) printJson(io, { session: name, accepted: values['accept-noise'], noise: all });
       else io.stdout(`accepted into session ${name}: ${values['accept-noise'].join(', ')}\nsession noise paths now: ${all.join(', ')}\n`);
       return 0;
     }
 
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    const progress = progressPrinter(io);
-    try {
-      if (values['suggest-noise']) {
-        const { session, manifest } = await sessionForReplay(docker, state, name);
-        let run = 1;
-        const s = await suggestNoiseFor({
-          session,
-          bundle: { root: session.bundleRoot, manifest },
-          ...(concurrency ? { concurrency } : {}),
-          ...(timeoutMs ? { timeoutMs } : {}),
-          signal: controller.signal,
-          onProgress: (p) => {
-            progress({ task: `noise-${run}`, label: `Replay run ${run} of 2`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total });
-            if (p.done === p.total) run = 2;
-          },
-        });
-        if (values.json) printJson(io, { session: name, ...s, accepted: await readAcceptedNoise(session.stateDir) });
-        else io.stdout(formatSuggestions(name, s));
-        return 0;
-      }
-      const report = await replaySession(docker, state, name, {
-        mode,
-        ...(concurrency ? { concurrency } : {}),
-        ...(timeoutMs ? { timeoutMs } : {}),
-        ...(gapCapMs !== undefined ? { gapCapMs } : {}),
-        hostMap,
-        signal: controller.signal,
-        onProgress: (p) =>
-          progress({ task: 'replay', label: `Replaying (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total }),
-      });
-      if (values.json) printJson(io, report);
-      else io.stdout(formatReport(report));
-      return 0;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
+    if (values['suggest-noise']) {
+      const end = await runCliOperation(io, wb, 'replay.suggestNoise', { session: name, ...(concurrency ? { concurrency } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+      const s = resultOrThrow(end);
+      if (values.json) printJson(io, { session: name, ...s });
+      else io.stdout(formatSuggestions(name, s));
+      return exitCode(end, 0);
     }
+    const end = await runCliOperation(io, wb, 'replay.run', {
+      session: name,
+      mode,
+      ...(concurrency ? { concurrency } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(gapCapMs !== undefined ? { gapCapMs } : {}),
+      ...(hostMap.length ? { hostMap } : {}),
+    });
+    const report = resultOrThrow(end);
+    if (values.json) printJson(io, report);
+    else io.stdout(formatReport(report));
+    return exitCode(end, 0);
   },
 };
 

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { DSSE_ENVELOPE_PATH } from '../../../shared/bundle/dsse';
 import { addTraffic, harFileSource, type TrafficAddResult } from '../../services/replay/traffic-add';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { withJsonErrors } from '../json-errors';
 import { printJson } from '../output';
 
 export const command: CliCommand = {
@@ -26,7 +25,7 @@ Options:
   --as NAME   file name in the bundle (default: the HAR's own name)
   --fixture   add to fixtures/ (recorded answers of external dependencies) instead of traffic/
   --json      print {path, sha256, size, entries, skipped, attachmentsInlined, redactions, signatureInvalidated}`,
-  run: (argv, io) => withJsonErrors('traffic', argv, io, () => addCommand(argv, io)),
+  run: (argv, io) => addCommand(argv, io),
 };
 
 async function addCommand(argv: string[], io: CliIo): Promise<number> {
