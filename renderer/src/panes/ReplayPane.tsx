@@ -63,7 +63,10 @@ export default function ReplayPane() {
   // Replay goes to a running session: keep the choice on one.
   useEffect(() => {
     if (!sessionsList.data) return;
-    if (!session || !sessions.some((s) => s.name === session)) setSession(sessions[0]?.name);
+    // Only when it changes: `sessions` is a new array each render, and setting the same (undefined)
+    // choice again re-rendered the pane forever with a bundle open and no session running.
+    const next = session && sessions.some((s) => s.name === session) ? session : sessions[0]?.name;
+    if (next !== session) setSession(next);
   }, [sessionsList.data, session, sessions, setSession]);
   useEffect(() => {
     if (session) void loadSession(session);
