@@ -65,7 +65,7 @@ try {
   ]);
   const store = new SessionStore(sessionsRoot(stateDir));
   if (!store.read(withProxy)?.faultProxy?.enabled || store.read(without)?.faultProxy?.enabled) throw new Error('the two sessions do not differ in the proxy');
-  const traffic = await loadTraffic(bundle, manifest);
+  const traffic = (await loadTraffic(bundle, manifest)).entries;
   const entries = Array.from({ length: repeat }, () => traffic).flat();
   // warm both (first CGI runs, connections)
   await replayRate(withProxy, traffic);

@@ -19,6 +19,7 @@ import { command as report } from './report';
 import { command as record } from './record';
 import { command as judge } from './judge';
 import { command as gameday } from './gameday';
+import { command as traffic } from './traffic';
 
 export const commands: CliCommand[] = [
   serve,
@@ -26,6 +27,7 @@ export const commands: CliCommand[] = [
   status,
   logs,
   replay,
+  traffic,
   down,
   gc,
   traces,

@@ -16,7 +16,7 @@ import { engineStatus } from '../docker-engine';
 import { isProcessAlive } from '../environments/process-identity';
 import { readSessionManifest, sessionsRoot } from '../environments/session-info';
 import { SessionStore, type SessionRecord } from '../environments/state-store';
-import { listedHarFiles, loadHarFiles } from '../replay/traffic';
+import { loadHarFolder } from '../replay/traffic';
 import { detectNetem } from './netem';
 import { ServiceAddresses } from './traffic';
 
@@ -70,8 +70,8 @@ export async function resolveRun(opts: { docker: Docker; stateDir: string; sessi
   let fixtureHosts: Array<{ host: string; port: number; https: boolean }> | undefined;
   const hostsOfFixtures = async () => {
     if (!fixtureHosts) {
-      const files = listedHarFiles(manifest, 'fixtures');
-      fixtureHosts = files.length ? new FixtureBook((await loadHarFiles(record.bundleRoot, files)).flat()).hosts() : [];
+      const loaded = await loadHarFolder(record.bundleRoot, manifest, 'fixtures');
+      fixtureHosts = new FixtureBook(loaded.perFile.flat()).hosts();
     }
     return fixtureHosts;
   };
@@ -138,11 +138,15 @@ export async function resolveRun(opts: { docker: Docker; stateDir: string; sessi
   let loadEntries: HarEntry[] = [];
   let load: GamedayPlan['load'] = null;
   if (scenario.load) {
-    const listed = manifest.files.some((f) => f.path === scenario.load!.traffic);
-    if (!listed) problems.push({ path: 'load.traffic', message: `${scenario.load.traffic} is not a file of this session's bundle (not in bundle.json files)` });
+    const file = scenario.load.traffic;
+    const folder = file.startsWith('traffic/') ? 'traffic' : file.startsWith('fixtures/') ? 'fixtures' : undefined;
+    const listed = manifest.files.some((f) => f.path === file);
+    if (!folder || file.slice(folder.length + 1).includes('/')) problems.push({ path: 'load.traffic', message: `${file}: the load is a recorded HAR of the bundle, traffic/<name>.har` });
+    else if (!listed) problems.push({ path: 'load.traffic', message: `${file} is not a file of this session's bundle (not in bundle.json files)` });
     else {
       try {
-        loadEntries = (await loadHarFiles(record.bundleRoot, [scenario.load.traffic])).flat();
+        // read (digest-checked) with the rest of its folder, as replay reads it
+        loadEntries = (await loadHarFolder(record.bundleRoot, manifest, folder)).perFile.flat().filter((e) => e.source.startsWith(`${file}#`));
         if (loadEntries.length === 0) problems.push({ path: 'load.traffic', message: `${scenario.load.traffic} has no requests` });
         const unmapped = loadEntries.filter((e) => !record.services.some((s) => hostOf(e.request.url) === s.name));
         if (unmapped.length === loadEntries.length && loadEntries.length > 0) problems.push({ path: 'load.traffic', message: `no request of ${scenario.load.traffic} goes to a service of the session (URL hosts must name services)` });
