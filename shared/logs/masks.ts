@@ -9,33 +9,30 @@
  */
 export const WILDCARD = '<*>';
 
-const MASKS: Array<{ name: string; re: string }> = [
-  // scheme://anything (http://, hdfs://, spark://, akka.tcp://)
-  { name: 'url', re: String.raw`[A-Za-z][\w+.-]*:\/\/[^\s"'<>()\[\]{},;]*` },
-  // /a/b paths with at least two segments (a lone /name is often a constant route)
-  { name: 'path', re: String.raw`(?<![^\s=:(\[,'"])(?:\/[^\s/,;'"()\[\]]+){2,}\/?` },
-  { name: 'email', re: String.raw`(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+` },
-  // "Fri Jul 29 17:41:44 PDT 2005", "Dec 10 06:55:46", "Sun, 06 Nov 1994 08:49:37 GMT"
-  {
-    name: 'date',
-    re: String.raw`(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +)?(?:\d{1,2} +)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* +\d{1,4}(?: +\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?: +[A-Z]{2,5})?(?: +\d{4})?(?![\w:])`,
-  },
-  // "quoted strings" (single quotes are left alone: they quote names as often as values)
-  { name: 'quoted', re: String.raw`"(?:[^"\\\n]|\\.)*"` },
-  // sizes with their unit, which varies with the value: "12 KB", "4.5MB", "300 B"
-  { name: 'size', re: String.raw`(?<![\w.])\d+(?:\.\d+)?\s?(?:[KMGTPE]i?B|B)(?![\w])` },
-  // any word with a digit in it: numbers, hex, ids, IPs, versions, uuids ("-" of a negative number included)
-  { name: 'word-with-digit', re: String.raw`(?<![A-Za-z0-9])-?[A-Za-z]*\d[A-Za-z0-9]*` },
-];
+// Shapes that need a regex, each tried only when a cheap test says the message may hold one.
+// scheme://anything (http://, hdfs://, spark://, akka.tcp://)
+const URL = /[A-Za-z][\w+.-]*:\/\/[^\s"'<>()[\]{},;]*/g;
+// /a/b paths with at least two segments (a lone /name is often a constant route)
+const PATH = /(?<![^\s=:([,'"])(?:\/[^\s/,;'"()[\]]+){2,}\/?/g;
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+// "Fri Jul 29 17:41:44 PDT 2005", "Dec 10 06:55:46", "Sun, 06 Nov 1994 08:49:37 GMT"
+const MONTH_DAY = /(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* +\d/;
+const DATE =
+  /(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +)?(?:\d{1,2} +)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* +\d{1,4}(?: +\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?: +[A-Z]{2,5})?(?: +\d{4})?(?![\w:])/g;
+// "quoted strings" (single quotes are left alone: they quote names as often as values)
+const QUOTED = /"(?:[^"\\\n]|\\.)*"/g;
+// sizes with their unit, which varies with the value: "12 KB", "4.5MB", "300 B"
+const SIZE = /(?<![\w.])\d+(?:\.\d+)?\s?(?:[KMGTPE]i?B|B)(?!\w)/g;
 
-export const MASK_NAMES = MASKS.map((m) => m.name);
+/** What the masks are, in the order they apply (documented in docs/logs.md). */
+export const MASK_NAMES = ['url', 'path', 'email', 'date', 'quoted', 'size', 'word-with-digit'] as const;
 
-const ANY_MASK = new RegExp(MASKS.map((m) => m.re).join('|'), 'g');
 // 10.0.0.1:8080, 2024-01-02, 12:30:45.123 -> one value, not <*>.<*>.<*>
 const JOINED = /<\*>(?:[.:\-,]<\*>)+/g;
 const SPACES = /\s+/g;
-// a list of values ("blk_1 blk_2 blk_3") is one value: any run of the same masked token
-const REPEATED = /(^| )([^ ]*<\*>[^ ]*)(?: \2)+(?= |$)/g;
+const ODD_SPACE = /[\t\n\r\f\v]| {2}|^ | $/;
+// A list of values ("blk_1 blk_2 blk_3") is one value: a run of the same masked word.
+const REPEATED = /(^| )([^ ]+<\*>[^ ]*|<\*>[^ ]+)(?: \2)+(?= |$)/g;
 
 /** Messages are grouped on their first line and at most this many characters. */
 export const MAX_MESSAGE_CHARS = 1000;
@@ -54,11 +51,59 @@ export function maskMessage(msg: string): string {
     const sp = s.lastIndexOf(' ');
     if (sp > 0) s = s.slice(0, sp);
   }
-  s = s.replace(ANY_MASK, WILDCARD);
-  if (s.includes('<*>')) s = s.replace(JOINED, WILDCARD);
-  s = s.replace(SPACES, ' ');
-  if (s.charCodeAt(0) === 32) s = s.slice(1);
-  if (s.charCodeAt(s.length - 1) === 32) s = s.slice(0, -1);
-  if (s.includes('<*> ')) s = s.replace(REPEATED, '$1$2');
+  const before = s;
+  if (s.includes('://')) s = s.replace(URL, WILDCARD);
+  if (s.includes('/')) s = s.replace(PATH, WILDCARD);
+  if (s.includes('@')) s = s.replace(EMAIL, WILDCARD);
+  if (MONTH_DAY.test(s)) s = s.replace(DATE, WILDCARD);
+  if (s.includes('"')) s = s.replace(QUOTED, WILDCARD);
+  if (s.includes('B')) s = s.replace(SIZE, WILDCARD);
+  s = maskWordsWithDigits(s);
+  if (s !== before && s.includes('<*>')) {
+    if (s.includes('>.<') || s.includes('>:<') || s.includes('>-<') || s.includes('>,<')) s = s.replace(JOINED, WILDCARD);
+  }
+  if (ODD_SPACE.test(s)) s = s.replace(SPACES, ' ').trim();
+  const w = s.indexOf('<*>');
+  if (w >= 0 && s.indexOf('<*>', w + 3) >= 0) s = s.replace(REPEATED, '$1$2');
   return s;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * Any word (a run of ASCII letters and digits) with a digit in it becomes <*>: numbers, hex,
+ * ids, IPs, versions, uuids; with the "-" of a negative number. One pass, no regex: this runs
+ * on every line.
+ */
+function maskWordsWithDigits(s: string): string {
+  let out = '';
+  let from = 0;
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    let c = s.charCodeAt(i);
+    if (!isAlnum(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let digit = false;
+    while (i < n && isAlnum((c = s.charCodeAt(i)))) {
+      if (isDigit(c)) digit = true;
+      i++;
+    }
+    if (!digit) continue;
+    let cut = start;
+    if (start > 0 && s.charCodeAt(start - 1) === 45 && (start === 1 || !isAlnum(s.charCodeAt(start - 2)))) cut = start - 1;
+    const between = s.slice(from, cut);
+    // "10.0.0.1", "12:30:45": values joined by one separator are one value
+    if (between.length === 1 && out.endsWith(WILDCARD) && (between === '.' || between === ':' || between === '-' || between === ',')) {
+      from = i;
+      continue;
+    }
+    out += between + WILDCARD;
+    from = i;
+  }
+  return from === 0 ? s : out + s.slice(from);
 }

@@ -48,28 +48,53 @@ const TRACE_KEYS = ['trace_id', 'traceId', 'trace.id', 'traceID', 'traceid', 'ot
 const SPAN_KEYS = ['span_id', 'spanId', 'span.id', 'spanID', 'spanid', 'otelSpanID'] as const;
 const CONSUMED = new Set<string>([...TIME_KEYS, ...MSG_KEYS, ...LEVEL_KEYS, ...SERVICE_KEYS, ...TRACE_KEYS, ...SPAN_KEYS]);
 
-/** obj[key], also when the key is dotted and the object nests it ({"trace":{"id":...}} for "trace.id"). */
-function field(obj: Record<string, unknown>, key: string, path: readonly string[] | undefined): unknown {
-  const v = obj[key];
-  if (v !== undefined || !path) return v;
-  let cur: unknown = obj;
-  for (const part of path) {
-    if (!cur || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
+/**
+ * Finds the first present field of a list of names; remembers which name matched, since one
+ * logger writes every line alike (one property read per line instead of a scan). Dotted names
+ * also match nested objects ({"trace":{"id":...}} for "trace.id").
+ */
+class FieldFinder {
+  private readonly paths: ReadonlyArray<readonly string[] | undefined>;
+  private last = 0;
+  constructor(readonly names: readonly string[]) {
+    this.paths = names.map((k) => (k.includes('.') && !k.startsWith('@') ? k.split('.') : undefined));
   }
-  return cur;
+  private get(obj: Record<string, unknown>, i: number): unknown {
+    const v = obj[this.names[i]!];
+    const path = this.paths[i];
+    if (v !== undefined || !path) return v;
+    let cur: unknown = obj;
+    for (const part of path) {
+      if (!cur || typeof cur !== 'object') return undefined;
+      cur = (cur as Record<string, unknown>)[part];
+    }
+    return cur;
+  }
+  /** The value, or undefined; `name` then says which field it was. */
+  find(obj: Record<string, unknown>): unknown {
+    let v = this.get(obj, this.last);
+    if (v !== undefined && v !== null && v !== '') return v;
+    for (let i = 0; i < this.names.length; i++) {
+      if (i === this.last) continue;
+      v = this.get(obj, i);
+      if (v !== undefined && v !== null && v !== '') {
+        this.last = i;
+        return v;
+      }
+    }
+    return undefined;
+  }
+  get name(): string {
+    return this.names[this.last]!;
+  }
 }
 
-const PATHS = new Map<string, readonly string[]>();
-for (const k of CONSUMED) if (k.includes('.') && !k.startsWith('@')) PATHS.set(k, k.split('.'));
-
-function first(obj: Record<string, unknown>, keys: readonly string[]): { key: string; value: unknown } | undefined {
-  for (const key of keys) {
-    const value = field(obj, key, PATHS.get(key));
-    if (value !== undefined && value !== null && value !== '') return { key, value };
-  }
-  return undefined;
-}
+const timeField = new FieldFinder(TIME_KEYS);
+const levelField = new FieldFinder(LEVEL_KEYS);
+const serviceField = new FieldFinder(SERVICE_KEYS);
+const msgField = new FieldFinder(MSG_KEYS);
+const traceField = new FieldFinder(TRACE_KEYS);
+const spanField = new FieldFinder(SPAN_KEYS);
 
 // "2024-01-15 10:30:00,123" (Python's asctime), "2024-01-15T10:30:00.123456789", with or without a zone.
 const LOOSE_ISO = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(?::\d\d)?)(?:[.,](\d{1,9}))?\s*(Z|z|UTC|[+-]\d\d:?\d\d)?$/;
@@ -82,6 +107,12 @@ const LOOSE_ISO = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(?::\d\d)?)(?:[.,](\d{1,9}))?
 export function parseTime(v: unknown): number {
   if (typeof v === 'number') return epochToMs(v);
   if (typeof v !== 'string' || v === '') return NaN;
+  // The common case, RFC 3339 in UTC ("2026-11-20T14:03:12.123456Z"): lines come in time order,
+  // so the seconds are usually the previous line's; only the fraction is read by hand.
+  if (v.length >= 20 && v.charCodeAt(10) === 84 && v.charCodeAt(v.length - 1) === 90) {
+    const t = utcFast(v);
+    if (t === t) return t; // not NaN
+  }
   const c = v.charCodeAt(0);
   if (c >= 48 && c <= 57 && /^\d+(\.\d+)?$/.test(v)) {
     if (v.length > 16 && !v.includes('.')) {
@@ -103,6 +134,30 @@ export function parseTime(v: unknown): number {
   return m[3] && m[3].length > 3 ? t + Number(`0.${m[3].slice(3)}`) : t;
 }
 
+let lastSecond = '';
+let lastSecondMs = NaN;
+
+function utcFast(v: string): number {
+  if (!v.startsWith(lastSecond) || lastSecond === '') {
+    const ms = Date.parse(v.slice(0, 19) + 'Z');
+    if (ms !== ms) return NaN;
+    lastSecond = v.slice(0, 19);
+    lastSecondMs = ms;
+  }
+  if (v.length === 20) return lastSecondMs;
+  if (v.charCodeAt(19) !== 46) return NaN;
+  // ".123Z", ".123456789Z": milliseconds with their fraction
+  let frac = 0;
+  let scale = 100;
+  for (let i = 20; i < v.length - 1; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    frac += d * scale;
+    scale /= 10;
+  }
+  return lastSecondMs + frac;
+}
+
 /** Epoch seconds (zap, structlog), ms (the spec, pino), µs or ns, told apart by magnitude. */
 function epochToMs(n: number): number {
   if (!Number.isFinite(n) || n < 0) return NaN;
@@ -118,7 +173,18 @@ function levelOf(v: unknown, key: string): LevelCode {
   return Level.unknown;
 }
 
+/** 16 or 32 lower-case hex digits (checked by hand: a regex here costs more than the JSON parse of the id). */
+function isCanonicalId(v: string): boolean {
+  if (v.length !== 32 && v.length !== 16) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 function idOf(v: unknown): string {
+  if (typeof v === 'string' && isCanonicalId(v)) return v;
   if (typeof v !== 'string' && typeof v !== 'number') return '';
   const id = normalizeId(v);
   return /^[0-9a-f]{16,32}$/.test(id) ? id : '';
@@ -136,20 +202,20 @@ function text(v: unknown): string {
  * (an nginx JSON access log) gets its other fields as `key=value` pairs for a message.
  */
 export function recordFromObject(obj: Record<string, unknown>, fallbackService = ''): LogRecord {
-  const t = first(obj, TIME_KEYS);
-  const l = first(obj, LEVEL_KEYS);
-  const s = first(obj, SERVICE_KEYS);
-  const m = first(obj, MSG_KEYS);
-  const tr = first(obj, TRACE_KEYS);
-  const sp = first(obj, SPAN_KEYS);
-  const service = s && typeof s.value === 'string' ? s.value : s && typeof s.value === 'object' ? text((s.value as { name?: unknown }).name ?? '') : fallbackService;
+  const t = timeField.find(obj);
+  const l = levelField.find(obj);
+  const sv = serviceField.find(obj);
+  const m = msgField.find(obj);
+  const tr = traceField.find(obj);
+  const sp = spanField.find(obj);
+  const service = typeof sv === 'string' ? sv : sv && typeof sv === 'object' ? text((sv as { name?: unknown }).name ?? '') : fallbackService;
   return {
-    ts: t ? parseTime(t.value) : NaN,
+    ts: t === undefined ? NaN : parseTime(t),
     service,
-    level: l ? levelOf(l.value, l.key) : Level.unknown,
-    msg: m ? text(m.value) : logfmt(obj),
-    traceId: tr ? idOf(tr.value) : '',
-    spanId: sp ? idOf(sp.value) : '',
+    level: l === undefined ? Level.unknown : levelOf(l, levelField.name),
+    msg: m === undefined ? logfmt(obj) : typeof m === 'string' ? m : text(m),
+    traceId: tr === undefined ? '' : idOf(tr),
+    spanId: sp === undefined ? '' : idOf(sp),
     source: { kind: 'json', object: obj },
   };
 }
@@ -217,22 +283,25 @@ export function recordFromText(line: string, ts: number, service: string, stream
   return { ts, service, level: levelInText(line), msg: line, traceId: '', spanId: '', source: { kind: 'text', ...(stream ? { stream } : {}) } };
 }
 
-export type ParsedLine = { ok: true; records: LogRecord[] } | { ok: false; error: string };
-
 /**
  * One line of a `.jsonl` file: a log object, or an OTLP/JSON export on one line (the
- * collector's file exporter writes those). Anything else is a bad line, said why.
+ * collector's file exporter writes those), given to `onRecord` (once, or once per logRecord).
+ * Returns why the line is bad, or undefined.
  */
-export function parseJsonLine(line: string, fallbackService = ''): ParsedLine {
+export function parseJsonLine(line: string, fallbackService: string, onRecord: (rec: LogRecord) => void): string | undefined {
   let obj: unknown;
   try {
     obj = JSON.parse(line);
   } catch (err) {
-    return { ok: false, error: `not JSON (${(err as Error).message})` };
+    return `not JSON (${(err as Error).message})`;
   }
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, error: 'not a JSON object' };
-  if (isOtlpLogs(obj)) return { ok: true, records: [...recordsFromOtlp(obj, fallbackService)] };
-  return { ok: true, records: [recordFromObject(obj as Record<string, unknown>, fallbackService)] };
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return 'not a JSON object';
+  if (isOtlpLogs(obj)) {
+    for (const rec of recordsFromOtlp(obj, fallbackService)) onRecord(rec);
+  } else {
+    onRecord(recordFromObject(obj as Record<string, unknown>, fallbackService));
+  }
+  return undefined;
 }
 
 export interface RecordField {
