@@ -146,7 +146,7 @@ export async function readLogFile(file: LogFile, index: number, sink: LogSink, o
       firstLine = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       const t = text.trim();
-      if ((t === '{' || t === '[') ) {
+      if (t === '{' || t === '[') {
         document = true;
         return;
       }
@@ -204,12 +204,20 @@ async function readDocument(file: LogFile, index: number, sink: LogSink): Promis
   }
   let n = 0;
   if (isOtlpLogs(doc)) {
-    for (const rec of recordsFromOtlp(doc, file.service)) sink.onRecord(rec, index, 1), n++;
+    for (const rec of recordsFromOtlp(doc, file.service)) {
+      sink.onRecord(rec, index, 1);
+      n++;
+    }
   } else if (Array.isArray(doc)) {
     let bad = 0;
     doc.forEach((o, i) => {
-      if (o && typeof o === 'object' && !Array.isArray(o)) sink.onRecord(recordFromObject(o as Record<string, unknown>, file.service), index, 1), n++;
-      else bad++, sink.onBadLine?.(badLine(file.name, 1, `element ${i} is not a JSON object`, JSON.stringify(o) ?? ''));
+      if (o && typeof o === 'object' && !Array.isArray(o)) {
+        sink.onRecord(recordFromObject(o as Record<string, unknown>, file.service), index, 1);
+        n++;
+      } else {
+        bad++;
+        sink.onBadLine?.(badLine(file.name, 1, `element ${i} is not a JSON object`, JSON.stringify(o) ?? ''));
+      }
     });
     return { lines: n, badLines: bad };
   } else {
