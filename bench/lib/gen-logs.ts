@@ -15,7 +15,7 @@ const FORMATS: Array<{ level: string; weight: number; msg: (r: Pick, hex: (d: nu
   { level: 'info', weight: 30, msg: (r) => `GET ${PATHS[r(PATHS.length)]} ${[200, 200, 200, 204, 304][r(5)]} ${r(900) + 3}ms` },
   { level: 'info', weight: 12, msg: (r) => `POST /api/orders/${r(1e6)} 201 ${r(400) + 20}ms` },
   { level: 'debug', weight: 15, msg: (_r, hex) => `cache hit for key cart:${hex(12)}` },
-  { level: 'debug', weight: 8, msg: (r, hex) => `cache miss for key price:SKU-${r(9000) + 1000}, loading from db` },
+  { level: 'debug', weight: 8, msg: (r) => `cache miss for key price:SKU-${r(9000) + 1000}, loading from db` },
   { level: 'info', weight: 6, msg: (r) => `user ${USERS[r(USERS.length)]} logged in from 10.${r(255)}.${r(255)}.${r(255)}` },
   { level: 'info', weight: 5, msg: (r) => `priced cart with ${r(20) + 1} lines in ${r(1500) + 5} ms` },
   { level: 'debug', weight: 5, msg: (r) => `SELECT price FROM prices WHERE sku = $1 took ${(r(5000) / 100).toFixed(2)}ms rows=${r(3)}` },
