@@ -102,6 +102,9 @@ export class LogStore {
   readonly span = new Column((n) => new Int32Array(n));
   readonly file = new Column((n) => new Uint16Array(n));
   readonly line = new Column((n) => new Uint32Array(n));
+  /** Byte offset of the line in its file (-1: none), and the record's place among the line's records. */
+  readonly offset = new Column((n) => new Float64Array(n));
+  readonly sub = new Column((n) => new Uint16Array(n));
   readonly msg: string[] = [];
   readonly services = new Dictionary();
   readonly traces = new Dictionary();
@@ -113,7 +116,7 @@ export class LogStore {
   private order?: Uint32Array;
   private cache?: { key: string; rows: Uint32Array };
 
-  add(rec: LogRecord, file: number, line: number): void {
+  add(rec: LogRecord, file: number, line: number, offset = -1, sub = 0): void {
     const i = this.length++;
     this.ts.set(i, rec.ts);
     this.level.set(i, rec.level);
@@ -123,6 +126,8 @@ export class LogStore {
     this.span.set(i, rec.spanId ? this.spans.id(rec.spanId) : -1);
     this.file.set(i, file);
     this.line.set(i, line);
+    this.offset.set(i, offset);
+    this.sub.set(i, Math.min(sub, 65535));
     this.msg.push(rec.msg);
     this.order = undefined;
     this.cache = undefined;

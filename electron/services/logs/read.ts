@@ -32,6 +32,32 @@ export interface LogFiles {
   dispose(): Promise<void>;
 }
 
+/** The text of one line of a file, read back by its byte offset (for the detail view). */
+export async function readLineAt(path: string, offset: number, maxBytes = 4 << 20): Promise<string> {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let at = offset;
+    for (let total = 0; total < maxBytes; ) {
+      const buf = Buffer.alloc(Math.min(64 * 1024, maxBytes - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      if (bytesRead === 0) break;
+      const nl = buf.subarray(0, bytesRead).indexOf(10);
+      if (nl >= 0) {
+        chunks.push(buf.subarray(0, nl));
+        break;
+      }
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      at += bytesRead;
+    }
+    return Buffer.concat(chunks).toString('utf8').replace(/\r$/, '').replace(/^\uFEFF/, '');
+  } finally {
+    await fh.close();
+  }
+}
+
 export interface ReadProgress {
   bytes: number;
   totalBytes: number;
@@ -40,8 +66,12 @@ export interface ReadProgress {
 }
 
 export interface LogSink {
-  /** Called for every record; `line` is the 1-based line of `file` it came from. */
-  onRecord(rec: LogRecord, file: number, line: number): void;
+  /**
+   * Called for every record: `line` is the 1-based line of `file` it came from, `offset` that
+   * line's byte offset (-1 when it has none, e.g. container output) and `sub` the record's
+   * place among the line's records (an OTLP export line holds many).
+   */
+  onRecord(rec: LogRecord, file: number, line: number, offset: number, sub: number): void;
   onBadLine?(bad: BadLine): void;
   /** Called before the records of file `index` (its name as shown) arrive. */
   onFile?(index: number, name: string): void;
@@ -134,14 +164,16 @@ export async function readLogFile(file: LogFile, index: number, sink: LogSink, o
   let records = 0;
   let bad = 0;
   let bytes = 0;
-  let rest = '';
   let firstLine = true;
   let document = false;
-  const decoder = new TextDecoder('utf-8');
-  const onLine = (text: string) => {
+  // Lines are cut in bytes (so each line's offset is known: the detail view reads it back), then decoded one by one.
+  let rest: Buffer | undefined;
+  let restOffset = 0;
+  const onLine = (buf: Buffer, start: number, end: number, offset: number) => {
     lineNo++;
-    if (text.length === 0) return;
-    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (end > start && buf[end - 1] === 13) end--;
+    if (end === start) return;
+    let text = buf.toString('utf8', start, end);
     if (firstLine) {
       firstLine = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -151,12 +183,12 @@ export async function readLogFile(file: LogFile, index: number, sink: LogSink, o
         return;
       }
     }
-    if (text.trim() === '') return;
+    let sub = 0;
     const error = parseJsonLine(text, file.service, (rec) => {
       records++;
-      sink.onRecord(rec, index, lineNo);
+      sink.onRecord(rec, index, lineNo, offset, sub++);
     });
-    if (error) {
+    if (error && text.trim() !== '') {
       bad++;
       sink.onBadLine?.(badLine(file.name, lineNo, error, text));
     }
@@ -167,20 +199,34 @@ export async function readLogFile(file: LogFile, index: number, sink: LogSink, o
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (document) break;
+      const base = bytes;
       bytes += chunk.length;
-      const text = rest + decoder.decode(chunk, { stream: true });
       let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0 && !document; nl = text.indexOf('\n', start)) {
-        onLine(text.slice(start, nl));
+      let nl = chunk.indexOf(10);
+      if (rest && nl >= 0) {
+        // the line that straddles the previous chunk and this one
+        const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
+        onLine(joined, 0, joined.length, restOffset);
+        rest = undefined;
         start = nl + 1;
+        nl = chunk.indexOf(10, start);
       }
-      rest = document ? '' : text.slice(start);
+      while (nl >= 0 && !document) {
+        onLine(chunk, start, nl, base + start);
+        start = nl + 1;
+        nl = chunk.indexOf(10, start);
+      }
+      if (document) break;
+      if (start < chunk.length) {
+        if (rest) rest = Buffer.concat([rest, chunk.subarray(start)]);
+        else {
+          rest = Buffer.from(chunk.subarray(start));
+          restOffset = base + start;
+        }
+      }
       opts.onProgress?.({ bytes: (opts.progressBase ?? 0) + bytes, totalBytes: opts.totalBytes ?? st.size, lines: records, file: file.name });
     }
-    if (!document) {
-      rest += decoder.decode();
-      if (rest) onLine(rest);
-    }
+    if (!document && rest) onLine(rest, 0, rest.length, restOffset);
   } finally {
     opts.signal?.removeEventListener('abort', abort);
     stream.destroy();
@@ -205,14 +251,14 @@ async function readDocument(file: LogFile, index: number, sink: LogSink): Promis
   let n = 0;
   if (isOtlpLogs(doc)) {
     for (const rec of recordsFromOtlp(doc, file.service)) {
-      sink.onRecord(rec, index, 1);
+      sink.onRecord(rec, index, 1, -1, n);
       n++;
     }
   } else if (Array.isArray(doc)) {
     let bad = 0;
     doc.forEach((o, i) => {
       if (o && typeof o === 'object' && !Array.isArray(o)) {
-        sink.onRecord(recordFromObject(o as Record<string, unknown>, file.service), index, 1);
+        sink.onRecord(recordFromObject(o as Record<string, unknown>, file.service), index, 1, -1, i);
         n++;
       } else {
         bad++;
@@ -280,7 +326,7 @@ export async function readSessionLogs(opts: { docker: Docker; stateDir: string; 
     ...(opts.signal ? { signal: opts.signal } : {}),
     onLine: (e) => {
       lines++;
-      sink.onRecord(containerRecord(e.line, e.ts, e.service, e.stream), 0, lines);
+      sink.onRecord(containerRecord(e.line, e.ts, e.service, e.stream), 0, lines, -1, 0);
     },
   });
   const otlp = await filesIn(sessionOtlpLogsDir(opts.stateDir, opts.session), 'otlp-logs/');
