@@ -4,7 +4,7 @@
  * back only for the line someone opens. Filters, the stacked histogram and the template table
  * are computed here, in one pass over the columns.
  */
-import { Level, LEVEL_NAMES, type LevelCode } from './levels';
+import { Level, LEVEL_NAMES, type LevelCode, type LevelName } from './levels';
 import { TemplateMiner, type TemplateModel } from './miner';
 import type { LogRecord } from './record';
 
@@ -12,7 +12,7 @@ export interface LogFilter {
   /** Only these services (none: all). */
   services?: string[];
   /** Only these levels, by name (none: all). */
-  levels?: string[];
+  levels?: LevelName[];
   /** Text the message contains (case-insensitive), or a regular expression with `regex`. */
   text?: string;
   regex?: boolean;
@@ -181,7 +181,7 @@ export class LogStore {
     if (filter.levels?.length) {
       const wanted = new Uint8Array(LEVEL_NAMES.length);
       for (const l of filter.levels) {
-        const code = LEVEL_NAMES.indexOf(l as (typeof LEVEL_NAMES)[number]);
+        const code = LEVEL_NAMES.indexOf(l);
         if (code >= 0) wanted[code] = 1;
       }
       const col = this.level.data;

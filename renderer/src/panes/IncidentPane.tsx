@@ -1,6 +1,9 @@
+import { useEffect } from 'react';
+import type { LogMoments } from '../../../shared/api/methods/logs';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { EmptyState } from '../components/EmptyState';
 import { useApp } from '../store/app';
+import { useLogs } from '../store/logs';
 import { Verification } from './Verification';
 
 function when(iso?: string): string {
@@ -8,13 +11,18 @@ function when(iso?: string): string {
 }
 
 /** Points close together alternate above and below the axis so their labels never overlap. */
-function Timeline({ m }: { m: BundleManifest }) {
+function Timeline({ m, logs }: { m: BundleManifest; logs?: LogMoments }) {
+  const iso = (t: number | null | undefined) => (t === null || t === undefined ? undefined : new Date(t).toISOString());
   const points = [
     { label: 'Deploy', at: m.provenance.deploy?.at },
     { label: 'Started', at: m.incident.startedAt },
+    { label: 'First error', at: iso(logs?.firstError), note: 'in the logs' },
+    { label: 'Error peak', at: iso(logs?.peak?.from), note: logs?.peak ? `${logs.peak.count} errors/min` : '' },
     { label: 'Detected', at: m.incident.detectedAt },
     { label: 'Resolved', at: m.incident.resolvedAt },
-  ].filter((p): p is { label: string; at: string } => Boolean(p.at));
+  ]
+    .filter((p): p is { label: string; at: string; note?: string } => Boolean(p.at))
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const times = points.map((p) => Date.parse(p.at));
   const min = Math.min(...times);
   const span = Math.max(1, Math.max(...times) - min);
@@ -38,7 +46,7 @@ function Timeline({ m }: { m: BundleManifest }) {
             <div key={p.label} className={`timeline-point${above ? ' above' : ''}`} style={{ left: `${pct}%` }}>
               <span className="dot" />
               <span className="timeline-label">
-                <strong>{p.label}</strong> <span className="muted small">{clock(p.at)}</span>
+                <strong>{p.label}</strong> <span className="muted small">{clock(p.at)}{p.note ? ` · ${p.note}` : ''}</span>
               </span>
             </div>
           );
@@ -50,6 +58,11 @@ function Timeline({ m }: { m: BundleManifest }) {
 
 export default function IncidentPane() {
   const bundle = useApp((s) => s.bundle);
+  const moments = useLogs((s) => (bundle ? s.moments[bundle.handle] : undefined));
+  const loadMoments = useLogs((s) => s.loadMoments);
+  useEffect(() => {
+    if (bundle && (bundle.contents.logs?.length ?? 0) > 0) loadMoments(bundle.handle);
+  }, [bundle?.handle]);
   if (!bundle) {
     return (
       <section className="pane" aria-labelledby="pane-title">
@@ -69,7 +82,7 @@ export default function IncidentPane() {
         </h1>
       </header>
       {m.incident.summary && <p className="summary">{m.incident.summary}</p>}
-      <Timeline m={m} />
+      <Timeline m={m} {...(moments ? { logs: moments } : {})} />
       <h2>Services</h2>
       {m.services.length === 0 ? (
         <p className="muted">This bundle has no services (a traces- or metrics-only bundle).</p>

@@ -37,12 +37,15 @@ function criticalIndex(t: Trace): CriticalIndex {
 
 const KEYS_HELP = '↓/j next · ↑/k previous · → child · ← parent · e / E next / previous error · Enter fold · p playhead here · , . move playhead · c critical path · Esc reset zoom';
 
-function TraceView({ source, traceIndex, sources }: { source: LoadedSource; traceIndex: number; sources: LoadedSource[] }) {
+function TraceView({ source, traceIndex, sources, spanId }: { source: LoadedSource; traceIndex: number; sources: LoadedSource[]; spanId?: string }) {
   const set: TraceSet = source.set;
   const trace = set.traces[traceIndex]!;
   const [tab, setTab] = useState<'waterfall' | 'map' | 'compare'>('waterfall');
   const [collapsed, setCollapsed] = useState(() => new Uint8Array(trace.spanCount));
-  const [selected, setSelected] = useState(() => (trace.roots.length ? trace.roots[0]! : 0));
+  const [selected, setSelected] = useState(() => {
+    const asked = spanId ? trace.spanId.indexOf(spanId) : -1;
+    return asked >= 0 ? asked : trace.roots.length ? trace.roots[0]! : 0;
+  });
   const [view, setView] = useState<TimeRange>({ t0: 0, t1: Math.max(trace.durationUs, 1) });
   const [playhead, setPlayhead] = useState<number | null>(null);
   const [showCritical, setShowCritical] = useState(true);
@@ -207,7 +210,7 @@ function TraceView({ source, traceIndex, sources }: { source: LoadedSource; trac
               {active.count > 12 && <span className="muted"> … {active.count - 12} more</span>}
             </div>
           )}
-          <SpanDetailView detail={detail} ancestry={crumbs} onJump={select} />
+          <SpanDetailView detail={detail} ancestry={crumbs} onJump={select} traceId={trace.traceId} />
         </div>
       )}
       {tab === 'map' && map && <ServiceMapView map={map} />}
@@ -270,8 +273,19 @@ function SourceBar() {
 
 export default function TracesPane() {
   const bundle = useApp((s) => s.bundle);
-  const { sources, active, trace, setTrace, load, loading } = useTraces();
+  const { sources, active, trace, setTrace, load, loading, focus } = useTraces();
   const source = sources.find((s) => s.key === active);
+  // A trace asked for from elsewhere (a log line): shown once its source is loaded.
+  const [focusSpan, setFocusSpan] = useState<string>();
+  const [focusMissing, setFocusMissing] = useState<string>();
+  useEffect(() => {
+    if (!focus || loading || !source) return;
+    const i = source.set.traces.findIndex((t) => t.traceId === focus.traceId);
+    if (i >= 0) setTrace(i);
+    setFocusSpan(i >= 0 ? focus.spanId : undefined);
+    setFocusMissing(i >= 0 ? undefined : focus.traceId);
+    useTraces.setState({ focus: undefined });
+  }, [focus, loading, source]);
   // Open the bundle's traces on first visit.
   useEffect(() => {
     if (bundle && bundle.contents.traces.length > 0 && !loading && !sources.some((s) => s.key === `bundle:${bundle.handle}`)) {
@@ -283,11 +297,16 @@ export default function TracesPane() {
     <section className="pane traces-pane" aria-labelledby="pane-title">
       <h1 id="pane-title">Traces</h1>
       <SourceBar />
+      {focusMissing && (
+        <p role="alert" className="small error">
+          Trace <code>{focusMissing}</code> is not among the loaded traces.
+        </p>
+      )}
       {source ? (
         <div className="traces-layout">
           <TraceList source={source} selected={trace} onSelect={setTrace} />
           {source.set.traces[trace] ? (
-            <TraceView key={`${source.key}#${trace}`} source={source} traceIndex={trace} sources={sources} />
+            <TraceView key={`${source.key}#${trace}#${focusSpan ?? ''}`} source={source} traceIndex={trace} sources={sources} {...(focusSpan ? { spanId: focusSpan } : {})} />
           ) : (
             <p className="muted pad">This source holds no traces.</p>
           )}

@@ -26,6 +26,9 @@ interface TracesState {
   progress?: ProgressEvent;
   error?: string;
   loading: boolean;
+  /** A trace (and span) someone asked to see from elsewhere (a log line); the pane shows it once loaded. */
+  focus?: { traceId: string; spanId?: string };
+  focusTrace(traceId: string, spanId?: string): void;
   load(key: string, label: string, how: { source: TraceSource } | { file: File }): Promise<void>;
   setActive(key: string): void;
   setTrace(index: number): void;
@@ -67,6 +70,7 @@ export const useTraces = create<TracesState>((set, get) => ({
       set({ loading: false, progress: undefined, error: (err as Error).message });
     }
   },
+  focusTrace: (traceId, spanId) => set({ focus: { traceId, ...(spanId ? { spanId } : {}) } }),
   setActive: (key) => set({ active: key, trace: 0 }),
   setTrace: (trace) => set({ trace }),
   close: (key) => {
