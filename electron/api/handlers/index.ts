@@ -12,6 +12,7 @@ import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
 import { replayHandlers } from './replay';
 import { logsHandlers } from './logs';
+import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
@@ -24,4 +25,5 @@ export const handlers: HandlerMap<MethodName> = {
   ...environmentHandlers,
   ...replayHandlers,
   ...logsHandlers,
+  ...opHandlers,
 };

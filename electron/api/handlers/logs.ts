@@ -7,16 +7,15 @@ import { getOpenBundle } from '../../services/open-bundles';
 import type { HandlerMap } from './types';
 
 export const logsHandlers: HandlerMap<keyof typeof logsMethods> = {
-  'logs.open': async ({ source, reload }, { wb, emit }) => {
-    const o = openLogs(wb, source, {
+  'logs.open': async ({ source, reload }, { wb, signal, progress, detail }) =>
+    openLogs(wb, source, {
       ...(reload ? { reload } : {}),
+      signal,
       onProgress: (status) => {
-        emit('update', { topic: `logs:${status.id}`, data: status });
-        emit('progress', { task: `logs:${status.id}`, label: `Reading ${status.label} (${status.lines.toLocaleString('en')} lines)`, done: status.bytesRead, total: status.totalBytes || undefined, unit: 'bytes', ...(status.loading ? {} : { finished: true }) });
+        detail(status);
+        progress({ label: `Reading ${status.label} (${status.lines.toLocaleString('en')} lines)`, done: status.bytesRead, ...(status.totalBytes ? { total: status.totalBytes } : {}), unit: 'bytes' });
       },
-    });
-    return statusOf(o);
-  },
+    }),
   'logs.status': async ({ id }, { wb }) => statusOf(getLogs(wb, id)),
   'logs.query': async ({ id, filter, offset, limit }, { wb }) => {
     const o = getLogs(wb, id);
@@ -45,15 +44,15 @@ export const logsHandlers: HandlerMap<keyof typeof logsMethods> = {
   'logs.line': async ({ id, index }, { wb }) => lineDetail(getLogs(wb, id), index),
   'logs.close': async ({ id }, { wb }) => ({ closed: closeLogs(wb, id) }),
   'logs.moments': async ({ handle }, { wb }) => bundleMoments(wb, handle),
-  'logs.compare': async ({ handle, session }, { wb, emit }) => {
+  'logs.compare': async ({ handle, session }, { wb, emit, signal, progress }) => {
     const bundle = getOpenBundle(wb, handle);
     const incident = await openLogSource(bundle.root, wb);
     const result = await compareLogSources(incident, sessionLogSource(session, wb), {
-      onStage: (stage, p) => emit('progress', { task: `logs-compare:${session}`, label: `Comparing logs: reading the ${stage === 'incident' ? 'incident' : 'reproduction'} (${p.lines} lines)`, done: p.bytes, total: p.totalBytes || undefined, unit: 'bytes' }),
+      signal,
+      onStage: (stage, p) => progress({ label: `Comparing logs: reading the ${stage === 'incident' ? 'incident' : 'reproduction'} (${p.lines} lines)`, done: p.bytes, ...(p.totalBytes ? { total: p.totalBytes } : {}), unit: 'bytes' }),
     });
-    emit('progress', { task: `logs-compare:${session}`, label: 'Logs compared', done: 1, total: 1, finished: true });
     const recordEvent = await recordLogComparison(wb, session, bundle.source, result);
-    if (recordEvent !== undefined) emit('update', { topic: `record:${session}`, data: { kind: 'logs' } });
+    if (recordEvent !== undefined) emit('recordChanged', { session, kind: 'logs' });
     return { ...result, ...(recordEvent !== undefined ? { recordEvent } : {}) };
   },
 };

@@ -28,6 +28,8 @@ export interface OpenLogs {
   error?: string;
   controller: AbortController;
   done: Promise<void>;
+  /** Who hears the status as reading goes on (each open call adds itself while it waits). */
+  listeners: Set<(status: LogsStatus) => void>;
 }
 
 const registry = (wb: Workbench) => areaState<Map<string, OpenLogs>>(wb, 'logs', () => new Map());
@@ -37,6 +39,7 @@ export function sourceId(source: LogSourceRef): string {
 }
 
 export interface LoadOptions {
+  /** Stops the reading (what was read stays). */
   signal?: AbortSignal;
   /** Called as reading goes on (at most every ~150 ms) and once at the end. */
   onProgress?: (status: LogsStatus) => void;
@@ -61,17 +64,35 @@ export function statusOf(o: OpenLogs): LogsStatus {
 }
 
 /**
- * Opens a source (or returns the one already open) and starts reading it. Answers at once;
- * `opts.onProgress` hears how it goes.
+ * Opens a source (or the one already open) and reads it; resolves with the status when all is
+ * read. The store can be queried from the start: `opts.onProgress` hears each step.
  */
-export function openLogs(wb: Workbench, source: LogSourceRef, opts: LoadOptions & { reload?: boolean } = {}): OpenLogs {
+export async function openLogs(wb: Workbench, source: LogSourceRef, opts: LoadOptions & { reload?: boolean } = {}): Promise<LogsStatus> {
+  const o = startLogs(wb, source, opts);
+  const listener = opts.onProgress;
+  if (listener) {
+    o.listeners.add(listener);
+    listener(statusOf(o));
+  }
+  const stop = () => o.controller.abort();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await o.done;
+  } finally {
+    if (listener) o.listeners.delete(listener);
+    opts.signal?.removeEventListener('abort', stop);
+  }
+  return statusOf(o);
+}
+
+/** The open source (reading started if it was not open yet). */
+export function startLogs(wb: Workbench, source: LogSourceRef, opts: { reload?: boolean } = {}): OpenLogs {
   const id = sourceId(source);
   const reg = registry(wb);
   const existing = reg.get(id);
   if (existing && !opts.reload) return existing;
   if (existing) closeLogs(wb, id);
   const controller = new AbortController();
-  opts.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const o: OpenLogs = {
     id,
     label: source.kind === 'bundle' ? `${getOpenBundle(wb, source.handle).manifest.incident.id} logs` : `session ${source.name}`,
@@ -86,9 +107,10 @@ export function openLogs(wb: Workbench, source: LogSourceRef, opts: LoadOptions 
     containerLines: [],
     controller,
     done: Promise.resolve(),
+    listeners: new Set(),
   };
   reg.set(id, o);
-  o.done = loadInto(wb, source, o, { signal: controller.signal, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  o.done = loadInto(wb, source, o, { signal: controller.signal, onProgress: (status) => o.listeners.forEach((l) => l(status)) });
   return o;
 }
 
@@ -205,7 +227,7 @@ export async function lineDetail(o: OpenLogs, index: number): Promise<LogLineDet
 
 /** The incident timeline's two moments from an open bundle's logs (read fully first). */
 export async function bundleMoments(wb: Workbench, handle: string): Promise<LogMoments> {
-  const o = openLogs(wb, { kind: 'bundle', handle });
+  const o = startLogs(wb, { kind: 'bundle', handle });
   await o.done;
   if (o.error) throw new WorkbenchError('internal', o.error);
   return { ...o.store.errorMoments(), lines: o.store.length };

@@ -137,12 +137,12 @@ function BadLines() {
 export default function LogsPane() {
   const bundle = useApp((s) => s.bundle);
   const tasks = useApp((s) => s.tasks);
-  const { id, status, histogram, filter, setFilter, open, error, source } = useLogs();
+  const { id, opId, status, histogram, filter, setFilter, open, error, source } = useLogs();
   // The incident's logs on first visit.
   useEffect(() => {
     if (bundle && (bundle.contents.logs?.length ?? 0) > 0 && !source) void open({ kind: 'bundle', handle: bundle.handle });
   }, [bundle?.handle]);
-  const progress = id ? tasks[`logs:${id}`] : undefined;
+  const progress = opId ? tasks[opId] : undefined;
   return (
     <section className="pane logs-pane" aria-labelledby="pane-title">
       <h1 id="pane-title">Logs</h1>

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { LogLineDetail, LogMoments, LogSourceRef, LogsStatus } from '../../../shared/api/methods/logs';
 import type { Histogram, LogFilter, LogRow, TemplateRow } from '../../../shared/logs/store';
-import { api } from '../api';
+import { api, runOperation } from '../api';
 
 export const PAGE = 200;
 const BINS = 120;
@@ -14,6 +14,8 @@ const BINS = 120;
 interface LogsState {
   source?: LogSourceRef;
   id?: string;
+  /** The logs.open operation while it reads (its progress bar is the app's task of this id). */
+  opId?: string;
   status?: LogsStatus;
   error?: string;
   filter: LogFilter;
@@ -76,15 +78,14 @@ export const useLogs = create<LogsState>((set, get) => {
     set({ ...(histogram ? { histogram } : {}), ...(templates ? { templates: templates.templates, templatesTotal: templates.total } : {}) });
   }
 
-  api.on('update', ({ topic, data }) => {
-    const { id } = get();
-    if (!id || topic !== `logs:${id}`) return;
-    const status = data as LogsStatus;
-    set({ status });
-    // While reading, the counts and the first rows grow: refresh a few times a second at most.
+  /** A status from the reading backend: counts and the first rows grow, a few refreshes a second at most. */
+  function onStatus(status: LogsStatus) {
+    const first = get().id !== status.id;
+    set({ id: status.id, status });
     clearTimeout(timer);
-    timer = setTimeout(() => void refresh({ keepRows: status.loading }), status.loading ? 250 : 0);
-  });
+    if (first) void refresh();
+    else timer = setTimeout(() => void refresh({ keepRows: status.loading }), status.loading ? 250 : 0);
+  }
 
   return {
     filter: {},
@@ -102,13 +103,18 @@ export const useLogs = create<LogsState>((set, get) => {
       );
     },
     open: async (source, opts = {}) => {
-      set({ source, error: undefined, selected: undefined, detail: undefined, filter: opts.filter ?? {}, rows: new Map(), total: 0, histogram: undefined, templates: [] });
+      const previous = get().opId;
+      if (previous) void api.call('op.cancel', { id: previous }).catch(() => undefined);
+      set({ source, id: undefined, status: undefined, error: undefined, selected: undefined, detail: undefined, filter: opts.filter ?? {}, rows: new Map(), total: 0, histogram: undefined, templates: [] });
+      const run = runOperation('logs.open', { source, ...(opts.reload ? { reload: true } : {}) }, { onDetail: (status) => get().source === source && onStatus(status) });
+      set({ opId: run.opId });
       try {
-        const status = await api.call('logs.open', { source, ...(opts.reload ? { reload: true } : {}) });
-        set({ id: status.id, status });
-        await refresh();
+        const status = await run.result;
+        if (get().source === source) onStatus(status);
       } catch (err) {
-        set({ error: (err as Error).message });
+        if (get().source === source) set({ error: (err as Error).message });
+      } finally {
+        if (get().opId === run.opId) set({ opId: undefined });
       }
     },
     setFilter: (patch, replace) => {

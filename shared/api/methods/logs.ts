@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LogComparison } from '../../logs/compare';
 import type { BadLine } from '../../logs/record';
 import type { Histogram, LogRow, TemplateRow } from '../../logs/store';
-import { method } from '../define';
+import { method, operation } from '../define';
 
 /**
  * Logs stay in the backend: a source is read there once (streamed, columns of typed arrays)
@@ -79,7 +79,8 @@ export interface LogMoments {
 export const MAX_LOG_ROWS = 500;
 
 export const logsMethods = {
-  'logs.open': method(z.object({ source: logSourceSchema, reload: z.boolean().optional() }).strict(), { streamsProgress: true }).returns<LogsStatus>(),
+  /** An operation: its live data is the status as reading goes on (rows can be asked for at once); its result the final status. */
+  'logs.open': operation(z.object({ source: logSourceSchema, reload: z.boolean().optional() }).strict()).returns<LogsStatus, LogsStatus>(),
   'logs.status': method(z.object({ id: z.string().min(1).max(300) }).strict()).returns<LogsStatus>(),
   'logs.query': method(
     z.object({ id: z.string().min(1).max(300), filter: logFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(MAX_LOG_ROWS) }).strict(),
@@ -91,7 +92,7 @@ export const logsMethods = {
   /** First error and error peak of an open bundle's logs (the incident timeline). */
   'logs.moments': method(z.object({ handle: z.string().min(1).max(200) }).strict()).returns<LogMoments>(),
   /** An open bundle's logs against a running session's; recorded in the session's record. */
-  'logs.compare': method(z.object({ handle: z.string().min(1).max(200), session: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'a session name') }).strict(), { streamsProgress: true }).returns<
+  'logs.compare': operation(z.object({ handle: z.string().min(1).max(200), session: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'a session name') }).strict()).returns<
     LogComparison & { recordEvent?: number }
   >(),
 };
