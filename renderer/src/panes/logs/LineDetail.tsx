@@ -41,7 +41,7 @@ export function LineDetail() {
         Template <code>{detail.template}</code>
       </p>
       {detail.fields.length > 0 && (
-        <table className="attr-table small">
+        <table className="fields small">
           <tbody>
             {r.traceId && (
               <tr>
