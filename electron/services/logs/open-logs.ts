@@ -9,7 +9,7 @@ import { isOtlpLogs, parseJsonLine, recordFields, type BadLine, type LogRecord }
 import { LogStore } from '../../../shared/logs/store';
 import { getOpenBundle } from '../open-bundles';
 import { areaState, type Workbench } from '../workbench';
-import { BAD_LINES_KEPT, bundleLogFiles, containerRecord, readLineAt, readLogFiles, readSessionLogs, sessionOtlpLogsDir, type LogSink, type ReadProgress } from './read';
+import { BAD_LINES_KEPT, bundleLogFiles, containerRecord, readLineAt, readLogFiles, readSessionLogs, sessionOtlpLogsDir, type LogFile, type LogSink, type ReadProgress } from './read';
 import { join } from 'node:path';
 
 export interface OpenLogs {
@@ -22,8 +22,8 @@ export interface OpenLogs {
   badLines: number;
   bad: BadLine[];
   files: string[];
-  /** Absolute path of each file (undefined: container output, kept in `containerLines`). */
-  paths: Array<string | undefined>;
+  /** Each file, to read a line back (undefined: container output, kept in `containerLines`). */
+  logFiles: Array<LogFile | undefined>;
   containerLines: string[];
   error?: string;
   controller: AbortController;
@@ -103,7 +103,7 @@ export function startLogs(wb: Workbench, source: LogSourceRef, opts: { reload?: 
     badLines: 0,
     bad: [],
     files: [],
-    paths: [],
+    logFiles: [],
     containerLines: [],
     controller,
     done: Promise.resolve(),
@@ -143,7 +143,7 @@ async function loadInto(wb: Workbench, source: LogSourceRef, o: OpenLogs, opts: 
   try {
     if (source.kind === 'bundle') {
       const files = await bundleLogFiles(getOpenBundle(wb, source.handle).root);
-      o.paths = files.map((f) => f.path);
+      o.logFiles = files;
       o.totalBytes = files.reduce((a, f) => a + f.bytes, 0);
       await readLogFiles(files, sink, { ...(opts.signal ? { signal: opts.signal } : {}), onProgress });
     } else {
@@ -156,7 +156,7 @@ async function loadInto(wb: Workbench, source: LogSourceRef, o: OpenLogs, opts: 
         },
         onFile: (i, name) => {
           o.files[i] = name;
-          o.paths[i] = i === 0 ? undefined : join(dir, name.replace(/^otlp-logs\//, ''));
+          o.logFiles[i] = i === 0 ? undefined : { path: join(dir, name.replace(/^otlp-logs\//, '')), name, bytes: 0, service: '' };
         },
       };
       await readSessionLogs({ docker: wb.docker, stateDir: wb.stateDir, session: source.name, ...(opts.signal ? { signal: opts.signal } : {}), onProgress }, keep);
@@ -193,11 +193,11 @@ export async function lineDetail(o: OpenLogs, index: number): Promise<LogLineDet
   const file = s.file.data[index]!;
   const line = s.line.data[index]!;
   const offset = s.offset.data[index]!;
-  const path = o.paths[file];
+  const logFile = o.logFiles[file];
   let raw = '';
   let rec: LogRecord | undefined;
-  if (path !== undefined && offset >= 0) {
-    raw = await readLineAt(path, offset);
+  if (logFile !== undefined && offset >= 0) {
+    raw = await readLineAt(logFile, offset);
     let k = 0;
     parseJsonLine(raw, '', (r) => {
       if (k++ === s.sub.data[index]) rec = r;

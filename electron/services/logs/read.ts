@@ -4,12 +4,12 @@
  * took). Files are read in chunks and split into lines as they come, so a 1 GB file never sits
  * in memory whole; a bad line is counted, kept (its number and start) and skipped, never fatal.
  */
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { isOtlpLogs, parseJsonLine, recordFromObject, recordFromText, recordsFromOtlp, type BadLine, type LogRecord } from '../../../shared/logs/record';
+import { listBundleFolder, openBundleFile, readBundleFile } from '../bundles/bundle-path';
 import { isArchiveName, openBundle } from '../bundles/open';
 import { streamLogs } from '../environments/logs';
 import { sessionsRoot } from '../environments/session-info';
@@ -23,6 +23,8 @@ export interface LogFile {
   bytes: number;
   /** Service for lines that name none (the file's base name: logs/checkout.jsonl -> checkout). */
   service: string;
+  /** Set for a bundle's file: it is opened through the bundle path helper (no link followed), `name` being its bundle path. */
+  bundleRoot?: string;
 }
 
 export interface LogFiles {
@@ -33,9 +35,8 @@ export interface LogFiles {
 }
 
 /** The text of one line of a file, read back by its byte offset (for the detail view). */
-export async function readLineAt(path: string, offset: number, maxBytes = 4 << 20): Promise<string> {
-  const { open } = await import('node:fs/promises');
-  const fh = await open(path, 'r');
+export async function readLineAt(file: LogFile, offset: number, maxBytes = 4 << 20): Promise<string> {
+  const fh = (await openLogFile(file)).handle;
   try {
     const chunks: Buffer[] = [];
     let at = offset;
@@ -128,14 +129,15 @@ export async function findLogFiles(path: string): Promise<LogFiles> {
   const none = async () => {};
   if (st.isDirectory()) {
     const bundleLike = await lstat(join(path, 'bundle.json')).then(() => true, () => false);
-    if (bundleLike || (await isDir(join(path, 'logs')))) return { files: await filesIn(join(path, 'logs'), 'logs/'), source: path, dispose: none };
+    if (bundleLike) return { files: await bundleLogFiles(path), source: path, dispose: none };
+    if (await isDir(join(path, 'logs'))) return { files: await filesIn(join(path, 'logs'), 'logs/'), source: path, dispose: none };
     return { files: await filesIn(path, ''), source: path, dispose: none };
   }
   if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${path} is neither a file nor a folder`);
   if (isArchiveName(path)) {
     const bundle = await openBundle(path);
     try {
-      return { files: await filesIn(join(bundle.root, 'logs'), 'logs/'), source: path, dispose: () => bundle.dispose() };
+      return { files: await bundleLogFiles(bundle.root), source: path, dispose: () => bundle.dispose() };
     } catch (err) {
       await bundle.dispose();
       throw err;
@@ -144,9 +146,18 @@ export async function findLogFiles(path: string): Promise<LogFiles> {
   return { files: [{ path, name: basename(path), bytes: st.size, service: serviceOf(path) }], source: path, dispose: none };
 }
 
-/** The logs folder of a bundle root (for the API, which knows bundles by their open root). */
+/** A bundle's logs/ files, listed and later opened through the bundle path helper: a link in a bundle is never followed. */
 export async function bundleLogFiles(root: string): Promise<LogFile[]> {
-  return filesIn(join(root, 'logs'), 'logs/');
+  return (await listBundleFolder(root, 'logs', LOG_FILE)).map((e) => ({ path: join(root, 'logs', e.name), name: `logs/${e.name}`, bytes: e.bytes, service: serviceOf(e.name), bundleRoot: root }));
+}
+
+/** Opens a log file for reading: a bundle's through the bundle path helper, others only when regular files. */
+async function openLogFile(file: LogFile): Promise<{ handle: FileHandle; size: number }> {
+  if (file.bundleRoot) return openBundleFile(file.bundleRoot, file.name);
+  const st = await lstat(file.path);
+  if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${file.name} is not a regular file`);
+  const handle = await open(file.path, 'r');
+  return { handle, size: (await handle.stat()).size };
 }
 
 function badLine(file: string, line: number, error: string, text: string): BadLine {
@@ -158,8 +169,8 @@ function badLine(file: string, line: number, error: string, text: string): BadLi
  * which starts like a JSON document (a pretty-printed OTLP export) is read as one document.
  */
 export async function readLogFile(file: LogFile, index: number, sink: LogSink, opts: ReadOptions & { progressBase?: number; totalBytes?: number } = {}): Promise<{ lines: number; badLines: number; lineCount: number }> {
-  const st = await lstat(file.path);
-  if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${file.name} is not a regular file`);
+  const opened = await openLogFile(file);
+  const st = { size: opened.size };
   let lineNo = 0;
   let records = 0;
   let bad = 0;
@@ -193,7 +204,7 @@ export async function readLogFile(file: LogFile, index: number, sink: LogSink, o
       sink.onBadLine?.(badLine(file.name, lineNo, error, text));
     }
   };
-  const stream = createReadStream(file.path, { highWaterMark: 1 << 20 });
+  const stream = opened.handle.createReadStream({ highWaterMark: 1 << 20, autoClose: true });
   const abort = () => stream.destroy(new WorkbenchError('cancelled', 'reading logs was cancelled'));
   opts.signal?.addEventListener('abort', abort, { once: true });
   try {
@@ -241,7 +252,7 @@ async function readDocument(file: LogFile, index: number, sink: LogSink): Promis
     throw new WorkbenchError('invalid_argument', `${file.name} is one JSON document of ${file.bytes} bytes; above ${MAX_DOCUMENT_BYTES} bytes write one JSON object a line (JSONL), as the OpenTelemetry collector's file exporter does`);
   }
   let doc: unknown;
-  const text = (await readFile(file.path, 'utf8')).replace(/^\uFEFF/, '');
+  const text = (file.bundleRoot ? await readBundleFile(file.bundleRoot, file.name, { maxBytes: MAX_DOCUMENT_BYTES, encoding: 'utf8' }) : await readFile(file.path, 'utf8')).replace(/^\uFEFF/, '');
   try {
     doc = JSON.parse(text);
   } catch (err) {
