@@ -99,7 +99,10 @@ export class LogStore {
   readonly service = new Column((n) => new Uint16Array(n));
   readonly pattern = new Column((n) => new Uint32Array(n));
   readonly trace = new Column((n) => new Int32Array(n));
-  readonly span = new Column((n) => new Int32Array(n));
+  /** A span id is 64 bits: kept as two 32-bit halves (no dictionary: nearly every line has its own). */
+  readonly spanHi = new Column((n) => new Uint32Array(n));
+  readonly spanLo = new Column((n) => new Uint32Array(n));
+  readonly hasSpan = new Column((n) => new Uint8Array(n));
   readonly file = new Column((n) => new Uint16Array(n));
   readonly line = new Column((n) => new Uint32Array(n));
   /** Byte offset of the line in its file (-1: none), and the record's place among the line's records. */
@@ -108,13 +111,16 @@ export class LogStore {
   readonly msg: string[] = [];
   readonly services = new Dictionary();
   readonly traces = new Dictionary();
-  readonly spans = new Dictionary();
   readonly miner = new TemplateMiner();
   private model?: TemplateModel;
   private modelPatterns = -1;
   /** Line indexes in time order (NaN times last), once sorted; file order before. */
   private order?: Uint32Array;
   private cache?: { key: string; rows: Uint32Array };
+  /** Kept as lines arrive, so a status never scans the lines. */
+  private readonly levelTally = new Array<number>(LEVEL_NAMES.length).fill(0);
+  private minTs = Infinity;
+  private maxTs = -Infinity;
 
   add(rec: LogRecord, file: number, line: number, offset = -1, sub = 0): void {
     const i = this.length++;
@@ -123,7 +129,13 @@ export class LogStore {
     this.service.set(i, this.services.id(rec.service));
     this.pattern.set(i, this.miner.add(rec.msg));
     this.trace.set(i, rec.traceId ? this.traces.id(rec.traceId) : -1);
-    this.span.set(i, rec.spanId ? this.spans.id(rec.spanId) : -1);
+    const span = rec.spanId.length === 16 ? rec.spanId : '';
+    this.hasSpan.set(i, span ? 1 : 0);
+    this.spanHi.set(i, span ? parseInt(span.slice(0, 8), 16) : 0);
+    this.spanLo.set(i, span ? parseInt(span.slice(8), 16) : 0);
+    this.levelTally[rec.level]!++;
+    if (rec.ts < this.minTs) this.minTs = rec.ts;
+    if (rec.ts > this.maxTs) this.maxTs = rec.ts;
     this.file.set(i, file);
     this.line.set(i, line);
     this.offset.set(i, offset);
@@ -206,9 +218,13 @@ export class LogStore {
       checks.push((i) => col[i] === id);
     }
     if (filter.spanId) {
-      const id = this.spans.find(filter.spanId.toLowerCase()) ?? -2;
-      const col = this.span.data;
-      checks.push((i) => col[i] === id);
+      const id = filter.spanId.toLowerCase().padStart(16, '0');
+      const hi = parseInt(id.slice(0, 8), 16);
+      const lo = parseInt(id.slice(8), 16);
+      const has = this.hasSpan.data;
+      const h = this.spanHi.data;
+      const l = this.spanLo.data;
+      checks.push((i) => has[i] === 1 && h[i] === hi && l[i] === lo);
     }
     if (filter.text) {
       const msg = this.msg;
@@ -259,22 +275,14 @@ export class LogStore {
       service: this.services.values[this.service.data[i]!]!,
       msg: m.length > maxMsg ? `${m.slice(0, maxMsg)}…` : m,
       traceId: this.trace.data[i]! >= 0 ? this.traces.values[this.trace.data[i]!]! : '',
-      spanId: this.span.data[i]! >= 0 ? this.spans.values[this.span.data[i]!]! : '',
+      spanId: this.hasSpan.data[i] ? this.spanHi.data[i]!.toString(16).padStart(8, '0') + this.spanLo.data[i]!.toString(16).padStart(8, '0') : '',
       template: (model.templateOfPattern[this.pattern.data[i]!] ?? -1) + 1,
     };
   }
 
   /** Time span of all lines with a time. */
   timeRange(): { from: number; to: number } | null {
-    let from = Infinity;
-    let to = -Infinity;
-    const ts = this.ts.data;
-    for (let i = 0; i < this.length; i++) {
-      const t = ts[i]!;
-      if (t < from) from = t;
-      if (t > to) to = t;
-    }
-    return from <= to ? { from, to } : null;
+    return this.minTs <= this.maxTs ? { from: this.minTs, to: this.maxTs } : null;
   }
 
   /** Lines per time bin, one row per level present, over `rows` (or all lines). */
@@ -361,10 +369,8 @@ export class LogStore {
   }
 
   levelCounts(): Record<string, number> {
-    const c = new Array<number>(LEVEL_NAMES.length).fill(0);
-    for (let i = 0; i < this.length; i++) c[this.level.data[i]!]!++;
     const out: Record<string, number> = {};
-    LEVEL_NAMES.forEach((n, k) => c[k] && (out[n] = c[k]!));
+    LEVEL_NAMES.forEach((n, k) => this.levelTally[k] && (out[n] = this.levelTally[k]!));
     return out;
   }
 }

@@ -204,7 +204,8 @@ export async function readLogFile(file: LogFile, index: number, sink: LogSink, o
       sink.onBadLine?.(badLine(file.name, lineNo, error, text));
     }
   };
-  const stream = opened.handle.createReadStream({ highWaterMark: 1 << 20, autoClose: true });
+  // 256 KiB at a time: between two chunks the process answers other calls (the UI asks for rows while a big file is read)
+  const stream = opened.handle.createReadStream({ highWaterMark: 256 << 10, autoClose: true });
   const abort = () => stream.destroy(new WorkbenchError('cancelled', 'reading logs was cancelled'));
   opts.signal?.addEventListener('abort', abort, { once: true });
   try {

@@ -52,6 +52,7 @@ export const useLogs = create<LogsState>((set, get) => {
     try {
       const r = await api.call('logs.query', { id, filter, offset: page * PAGE, limit: PAGE });
       if (get().generation !== generation) return;
+      if (r.rows.length && get().rows.size === 0) performance.mark('logs:rows');
       const rows = new Map(get().rows);
       r.rows.forEach((row, k) => rows.set(page * PAGE + k, row));
       set({ rows, total: r.total, status: r.status, error: undefined });
@@ -62,14 +63,18 @@ export const useLogs = create<LogsState>((set, get) => {
     }
   }
 
-  /** Everything that depends on the filter, asked again (the first page first: it is what people see). */
-  async function refresh(opts: { keepRows?: boolean } = {}) {
+  /**
+   * Everything that depends on the filter, asked again (the first page first: it is what people
+   * see). `light`: only the counts and the first page (while reading, lines only arrive at the end).
+   */
+  async function refresh(opts: { keepRows?: boolean; light?: boolean } = {}) {
     const { id, filter } = get();
     if (!id) return;
     const generation = get().generation + 1;
     pending.clear();
     set({ generation, ...(opts.keepRows ? {} : { rows: new Map() }) });
     await loadPage(0, generation);
+    if (opts.light) return;
     const [histogram, templates] = await Promise.all([
       api.call('logs.histogram', { id, filter, bins: BINS }).catch(() => undefined),
       api.call('logs.templates', { id, filter, limit: 500 }).catch(() => undefined),
@@ -78,13 +83,36 @@ export const useLogs = create<LogsState>((set, get) => {
     set({ ...(histogram ? { histogram } : {}), ...(templates ? { templates: templates.templates, templatesTotal: templates.total } : {}) });
   }
 
-  /** A status from the reading backend: counts and the first rows grow, a few refreshes a second at most. */
+  /**
+   * A status from the reading backend. While it reads, the counts and the first page are asked
+   * again about once a second and the histogram and templates every few seconds (each asks the
+   * backend to go over every line read so far); once it is done, everything once more.
+   */
+  let lastFull = 0;
   function onStatus(status: LogsStatus) {
     const first = get().id !== status.id;
     set({ id: status.id, status });
-    clearTimeout(timer);
-    if (first) void refresh();
-    else timer = setTimeout(() => void refresh({ keepRows: status.loading }), status.loading ? 250 : 0);
+    if (first) {
+      performance.mark('logs:status');
+      lastFull = Date.now();
+      clearTimeout(timer);
+      timer = undefined;
+      void refresh();
+      return;
+    }
+    if (!status.loading) {
+      clearTimeout(timer);
+      timer = undefined;
+      void refresh({ keepRows: true });
+      return;
+    }
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const full = Date.now() - lastFull > 4000;
+      if (full) lastFull = Date.now();
+      void refresh({ keepRows: true, light: !full });
+    }, 1000);
   }
 
   return {
@@ -106,6 +134,7 @@ export const useLogs = create<LogsState>((set, get) => {
       const previous = get().opId;
       if (previous) void api.call('op.cancel', { id: previous }).catch(() => undefined);
       set({ source, id: undefined, status: undefined, error: undefined, selected: undefined, detail: undefined, filter: opts.filter ?? {}, rows: new Map(), total: 0, histogram: undefined, templates: [] });
+      performance.mark('logs:open');
       const run = runOperation('logs.open', { source, ...(opts.reload ? { reload: true } : {}) }, { onDetail: (status) => get().source === source && onStatus(status) });
       set({ opId: run.opId });
       try {
