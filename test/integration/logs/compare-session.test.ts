@@ -77,6 +77,20 @@ describe('logs of a reproduction against its incident', () => {
     expect(plain.code).toBe(0);
     expect(plain.out).toMatch(/ERROR\s+checkout\s+pricing failed for cart legacy, answering 502/);
     expect(plain.out).not.toMatch(/pricing\s+no price/);
+    // What the session's OTLP receiver takes on /v1/logs is part of the session's logs too.
+    const info = await getSession(docker, home.stateDir, session);
+    const otlp = info.agent.endpoints['otlp-receiver.otlpHost']!;
+    const post = await fetch(`${otlp}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments-agent' } }] }, scopeLogs: [{ logRecords: [{ timeUnixNano: `${Date.now()}000000`, severityNumber: 13, body: { stringValue: 'exporter queue 80% full' } }] }] }] }),
+    });
+    expect(post.status).toBe(200);
+    const withOtlp = JSON.parse((await repro('logs', session, '--service', 'payments-agent', '--json')).out);
+    expect(withOtlp.records.map((r: { msg: string; level: string }) => [r.msg, r.level])).toEqual([['exporter queue 80% full', 'warn']]);
+    const traces = await repro('traces', session, '--json');
+    expect(traces.code, traces.err).toBe(0);
+    expect(JSON.parse(traces.out).spans).toBe(0);
     // Without filters a session still prints its containers' output as before.
     const raw = await repro('logs', session, 'pricing', '--tail', '3');
     expect(raw.code).toBe(0);

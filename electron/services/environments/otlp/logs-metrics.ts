@@ -189,13 +189,23 @@ function hexIdsToBytes(value: unknown): unknown {
 }
 
 /**
- * The two signals in the shape the receiver serves them: URL path, the export request's three
- * levels (resource, scope, records), where accepted requests go, the protobuf codecs.
+ * A signal as the receiver serves it: URL path, the export request's three levels (resource,
+ * scope, records), where accepted requests go, the protobuf codecs.
  */
-export function logsSignal(outDir: string) {
+export interface OtlpSignalSpec {
+  path: string;
+  items: string;
+  scopes: string[];
+  records: string;
+  outDir: string;
+  decodeProtobuf(body: Uint8Array): Record<string, unknown>;
+  encodeProtobufResponse(): Uint8Array;
+}
+
+export function logsSignal(outDir: string): OtlpSignalSpec {
   return { path: '/v1/logs', items: 'resourceLogs', scopes: ['scopeLogs', 'instrumentationLibraryLogs'], records: 'logRecords', outDir, decodeProtobuf: decodeLogsRequest, encodeProtobufResponse: encodeEmptyLogsResponse };
 }
 
-export function metricsSignal(outDir: string) {
+export function metricsSignal(outDir: string): OtlpSignalSpec {
   return { path: '/v1/metrics', items: 'resourceMetrics', scopes: ['scopeMetrics', 'instrumentationLibraryMetrics'], records: 'metrics', outDir, decodeProtobuf: decodeMetricsRequest, encodeProtobufResponse: encodeEmptyMetricsResponse };
 }
