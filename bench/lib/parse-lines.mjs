@@ -2,6 +2,8 @@
 // with: read a JSONL file in 1 MiB chunks, cut it into lines and JSON.parse every line. Prints
 // the number of objects parsed.
 import { createReadStream } from 'node:fs';
+import process from 'node:process';
+import { TextDecoder } from 'node:util';
 
 let rest = '';
 let n = 0;
