@@ -4,13 +4,14 @@
  * took). Files are read in chunks and split into lines as they come, so a 1 GB file never sits
  * in memory whole; a bad line is counted, kept (its number and start) and skipped, never fatal.
  */
-import { lstat, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readFile, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { isOtlpLogs, parseJsonLine, recordFromObject, recordFromText, recordsFromOtlp, type BadLine, type LogRecord } from '../../../shared/logs/record';
 import { listBundleFolder, openBundleFile, readBundleFile } from '../bundles/bundle-path';
 import { isArchiveName, openBundle } from '../bundles/open';
+import { listRegularFiles, statUserPath } from '../user-files';
 import { streamLogs } from '../environments/logs';
 import { sessionsRoot } from '../environments/session-info';
 import { SessionStore, sessionDirOf } from '../environments/state-store';
@@ -95,20 +96,7 @@ function serviceOf(name: string): string {
 }
 
 async function filesIn(dir: string, prefix: string): Promise<LogFile[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const out: LogFile[] = [];
-  // Only regular files: a link in a bundle could point anywhere on this machine.
-  for (const e of entries.filter((d) => d.isFile() && LOG_FILE.test(d.name)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = join(dir, e.name);
-    out.push({ path, name: prefix + e.name, bytes: (await lstat(path)).size, service: serviceOf(e.name) });
-  }
-  return out;
+  return (await listRegularFiles(dir, LOG_FILE)).map((e) => ({ path: join(dir, e.name), name: prefix + e.name, bytes: e.bytes, service: serviceOf(e.name) }));
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -120,12 +108,7 @@ async function isDir(p: string): Promise<boolean> {
  * folder (its .jsonl/.json/.log files) or one file.
  */
 export async function findLogFiles(path: string): Promise<LogFiles> {
-  let st;
-  try {
-    st = await lstat(path);
-  } catch {
-    throw new WorkbenchError('not_found', `no file or folder at ${path}`);
-  }
+  const st = await statUserPath(path);
   const none = async () => {};
   if (st.isDirectory()) {
     const bundleLike = await lstat(join(path, 'bundle.json')).then(() => true, () => false);

@@ -2,7 +2,7 @@
  * Serves trace files to the UI in chunks: lists a source's *.json files and reads byte ranges,
  * cutting each chunk at a UTF-8 character boundary so every chunk decodes on its own.
  */
-import { lstat, mkdir, open, readdir } from 'node:fs/promises';
+import { lstat, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { TraceChunk, TraceFileInfo, TraceSource } from '../../../shared/api/methods/traces';
@@ -10,6 +10,7 @@ import { getOpenBundle } from '../open-bundles';
 import { sessionsRoot } from '../environments/session-info';
 import { SESSION_NAME_PATTERN, SessionStore, sessionDirOf } from '../environments/state-store';
 import type { Workbench } from '../workbench';
+import { listRegularFiles } from '../user-files';
 
 export function traceFolder(wb: Workbench, source: TraceSource): string {
   if (source.kind === 'bundle') return join(getOpenBundle(wb, source.handle).root, 'traces');
@@ -31,20 +32,7 @@ export async function sessionTraceFolder(wb: Workbench, target: string): Promise
 }
 
 export async function listTraceFiles(wb: Workbench, source: TraceSource): Promise<TraceFileInfo[]> {
-  const dir = traceFolder(wb, source);
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const out: TraceFileInfo[] = [];
-  for (const e of entries) {
-    if (!e.isFile() || !/\.(json|jsonl)$/i.test(e.name)) continue;
-    out.push({ name: e.name, bytes: (await lstat(join(dir, e.name))).size });
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return listRegularFiles(traceFolder(wb, source), /\.(json|jsonl)$/i);
 }
 
 /** Length of buf[0..n) cut back so it does not end inside a UTF-8 sequence. */
