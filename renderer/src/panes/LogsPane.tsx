@@ -8,6 +8,7 @@ import { LEVEL_NAMES, type LevelName } from '../../../shared/logs/levels';
 import { ProgressBar } from '../components/ProgressBar';
 import { useApp } from '../store/app';
 import { useLogs } from '../store/logs';
+import { progressBars, useOperations } from '../store/operations';
 import { clock, LogHistogram } from './logs/Histogram';
 import { LineDetail } from './logs/LineDetail';
 import { LogList } from './logs/LogList';
@@ -136,13 +137,12 @@ function BadLines() {
 
 export default function LogsPane() {
   const bundle = useApp((s) => s.bundle);
-  const tasks = useApp((s) => s.tasks);
   const { id, opId, status, histogram, filter, setFilter, open, error, source } = useLogs();
   // The incident's logs on first visit.
   useEffect(() => {
     if (bundle && (bundle.contents.logs?.length ?? 0) > 0 && !source) void open({ kind: 'bundle', handle: bundle.handle });
   }, [bundle?.handle]);
-  const progress = opId ? tasks[opId] : undefined;
+  const progress = useOperations((s) => (opId ? progressBars(s.byId[opId])[0] : undefined));
   return (
     <section className="pane logs-pane" aria-labelledby="pane-title">
       <h1 id="pane-title">Logs</h1>
