@@ -142,7 +142,9 @@ export default function LogsPane() {
   useEffect(() => {
     if (bundle && (bundle.contents.logs?.length ?? 0) > 0 && !source) void open({ kind: 'bundle', handle: bundle.handle });
   }, [bundle?.handle]);
-  const progress = useOperations((s) => (opId ? progressBars(s.byId[opId])[0] : undefined));
+  // the operation itself is a stable reference; its bar is made here, not in the selector
+  const op = useOperations((s) => (opId ? s.byId[opId] : undefined));
+  const progress = progressBars(op)[0];
   return (
     <section className="pane logs-pane" aria-labelledby="pane-title">
       <h1 id="pane-title">Logs</h1>
