@@ -62,6 +62,7 @@ test.describe('logs pane', () => {
     const failed = store.select({ levels: ['error'], text: 'pricing failed for cart \\w+', regex: true }).length;
     await expect(page.getByTestId('logs-total')).toHaveText(`${failed} lines match`);
     await page.getByRole('searchbox', { name: 'Regular expression' }).fill('');
+    await expect(page.getByTestId('logs-total')).toHaveText(`${errors.length} lines match`);
 
     // Brushing the histogram keeps a time range.
     const box = (await page.getByTestId('logs-histogram').boundingBox())!;

@@ -45,7 +45,8 @@ function Filters() {
   const [text, setText] = useState(filter.text ?? '');
   useEffect(() => setText(filter.text ?? ''), [filter.text]);
   useEffect(() => {
-    const t = setTimeout(() => (text || undefined) !== filter.text && setFilter({ text: text || undefined }), 250);
+    // compared with the filter as it is when the pause ends (a brush may have changed it meanwhile)
+    const t = setTimeout(() => (text || undefined) !== useLogs.getState().filter.text && setFilter({ text: text || undefined }), 250);
     return () => clearTimeout(t);
   }, [text]);
   let regexError = '';
