@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { DSSE_ENVELOPE_PATH } from '../../../shared/bundle/dsse';
 import { isExemptFromListing } from '../../../shared/bundle/paths';
 import type { BundleProblem, BundleWarning, VerifyReport } from '../../../shared/bundle/problems';
-import { envValueLooksSecret, scanTextForSecrets, SECRET_SCAN_OVERLAP } from '../../../shared/bundle/secrets';
+import { envValueLooksSecret } from '../../../shared/bundle/secrets';
 import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
 import { HASH_CHUNK_BYTES, sha256File } from './hash';
 import { createHashPool } from './hash-pool';
 import { readImageArchive } from './image-id';
 import { loadKeyFile, loadTrustedKeysDir, type TrustedKey } from './keys';
 import type { OpenedBundle } from './open';
+import { SecretScanner, TEXT_EXTENSIONS } from './secret-scan';
 import { checkSignature, signatureWarnings } from './signature';
 import { walkBundle } from './walk';
 
@@ -42,8 +43,6 @@ export interface VerifyOptions {
   workerMinBytes?: number;
 }
 
-/** Files worth scanning for credentials: text by name, or by content (no NUL in the first chunk). */
-const TEXT_EXTENSIONS = /\.(json|jsonl|ndjson|har|md|txt|ya?ml|env|pem|key|log|csv|xml|html?|conf|ini|properties|toml|sh)$/i;
 const MAX_SCAN_BYTES = 256 * 1024 * 1024;
 const WORKER_MIN_BYTES = 64 * 1024 * 1024;
 
@@ -104,7 +103,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const entry = next;
       const file = join(root, entry.path);
-      const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner(TEXT_EXTENSIONS.test(entry.path)) : undefined;
+      const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner({ textByName: TEXT_EXTENSIONS.test(entry.path) }) : undefined;
       const progressed = (n: number) => {
         done += n;
         opts.onProgress?.({ done, total, path: entry.path });
@@ -198,38 +197,4 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     problems,
     warnings,
   };
-}
-
-/** Scans a file chunk by chunk, keeping an overlap so a match split across chunks is found. */
-class SecretScanner {
-  private carry = '';
-  private linesBefore = 0;
-  private decided: boolean;
-  private isText: boolean;
-  private found = new Map<string, { kind: string; line?: number }>();
-
-  constructor(textByName: boolean) {
-    this.isText = textByName;
-    this.decided = textByName;
-  }
-
-  push(chunk: Buffer): void {
-    if (!this.decided) {
-      this.decided = true;
-      this.isText = !chunk.subarray(0, 8192).includes(0);
-    }
-    if (!this.isText) return;
-    const window = this.carry + chunk.toString('latin1');
-    for (const f of scanTextForSecrets(window)) {
-      if (!this.found.has(f.kind)) this.found.set(f.kind, { kind: f.kind, line: f.line !== undefined ? this.linesBefore + f.line : undefined });
-    }
-    const keep = Math.min(SECRET_SCAN_OVERLAP, window.length);
-    const consumed = window.slice(0, window.length - keep);
-    for (let i = consumed.indexOf('\n'); i !== -1; i = consumed.indexOf('\n', i + 1)) this.linesBefore++;
-    this.carry = window.slice(window.length - keep);
-  }
-
-  finish(): { kind: string; line?: number }[] {
-    return [...this.found.values()];
-  }
 }
