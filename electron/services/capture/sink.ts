@@ -1,0 +1,64 @@
+/**
+ * Writing what the engine streams (an image save, a volume archive) to a file in one pass:
+ * SHA-256 for the manifest, the credential scan (patterns and the values capture took for
+ * secrets) and byte progress are done on the bytes on their way to disk, so nothing is read twice.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SecretScanner, type KnownSecretValue, type PatternHit, type ValueHit } from '../bundles/secret-scan';
+
+export interface SinkResult {
+  sha256: string;
+  size: number;
+  patterns: PatternHit[];
+  values: ValueHit[];
+}
+
+export interface SinkOptions {
+  signal?: AbortSignal;
+  /** Bytes written so far (called at most every 100 ms, and once at the end). */
+  onBytes?: (done: number) => void;
+  values?: readonly KnownSecretValue[];
+}
+
+/** Chunks are scanned in pieces of at least this size, so the scan's overlap costs little. */
+const SCAN_BATCH = 1024 * 1024;
+
+export async function streamToFile(source: Readable | NodeJS.ReadableStream, file: string, opts: SinkOptions = {}): Promise<SinkResult> {
+  const hash = createHash('sha256');
+  const scanner = new SecretScanner({ textByName: false, allBytes: true, ...(opts.values ? { values: opts.values } : {}) });
+  let size = 0;
+  let last = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flushScan = () => {
+    if (pendingBytes === 0) return;
+    scanner.push(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+    pending = [];
+    pendingBytes = 0;
+  };
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= SCAN_BATCH) flushScan();
+      size += chunk.length;
+      const now = Date.now();
+      if (opts.onBytes && now - last >= 100) {
+        last = now;
+        opts.onBytes(size);
+      }
+      cb(null, chunk);
+    },
+    flush(cb) {
+      flushScan();
+      cb();
+    },
+  });
+  await pipeline(source as Readable, tap, createWriteStream(file, { mode: 0o644 }), ...(opts.signal ? [{ signal: opts.signal }] : []));
+  opts.onBytes?.(size);
+  return { sha256: hash.digest('hex'), size, patterns: scanner.finish(), values: scanner.values() };
+}
