@@ -28,6 +28,7 @@ const running = `repro-cap-tiny-${runId}`;
 const stopped = `repro-cap-stopped-${runId}`;
 const volume = `repro-cap-vol-${runId}`;
 let imageId = '';
+const apiToken = `tok-${runId}-${randomBytes(8).toString('hex')}`;
 let prometheus: ChildProcess | undefined;
 let promUrl = '';
 
@@ -71,7 +72,7 @@ beforeAll(async () => {
     child.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`docker load ${c}`))));
     child.stdin.end(archive.bytes);
   });
-  await sh('docker', ['run', '-d', '--name', running, '--label', `repro.capture-test=${runId}`, '-v', `${volume}:/data`, '-e', 'GREETING=hello', image]);
+  await sh('docker', ['run', '-d', '--name', running, '--label', `repro.capture-test=${runId}`, '-v', `${volume}:/data`, '-e', 'GREETING=hello', '-e', `API_TOKEN=${apiToken}`, image]);
   await sh('docker', ['exec', running, 'sh', '-c', 'echo orders > /data/orders.txt']);
   await sh('docker', ['create', '--name', stopped, '--label', `repro.capture-test=${runId}`, image]);
 
@@ -218,6 +219,22 @@ describe('bad input: one clear message, exit 1, nothing left behind', () => {
     }
     // The container is left as it was.
     expect(await sh('docker', ['inspect', '-f', '{{.State.Status}}', running])).toBe('running');
+  });
+
+  it('a secret value that ended up in a volume stops the capture, naming the file inside the snapshot', async () => {
+    await sh('docker', ['exec', running, 'sh', '-c', 'printf "token=%s\\n" "$API_TOKEN" > /data/app.env']);
+    try {
+      const out = join(work, 'leak');
+      const r = await capture(['--containers', running, '-o', out]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(
+        `Capture stopped: snapshots/${running}-0.tar (./app.env) contains the value of API_TOKEN of service ${running}, taken for a secret (name contains TOKEN). Nothing was written to ${out}.`,
+      );
+      expect(r.err).not.toContain(apiToken);
+      expectNothingWritten(out);
+    } finally {
+      await sh('docker', ['exec', running, 'rm', '/data/app.env']);
+    }
   });
 
   it('a full disk', async () => {
