@@ -14,6 +14,7 @@ import { tracesMethods } from './methods/traces';
 import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
 import { replayMethods } from './methods/replay';
+import { captureMethods } from './methods/capture';
 
 export const methods = {
   ...appMethods,
@@ -24,6 +25,7 @@ export const methods = {
   ...canaryMethods,
   ...environmentMethods,
   ...replayMethods,
+  ...captureMethods,
 } as const satisfies Record<string, MethodDef>;
 
 export type Methods = typeof methods;

@@ -55,8 +55,8 @@ function looksGenerated(value: string): boolean {
 /** The decision for one env var, overrides first. */
 export function classifyEnv(name: string, value: string, overrides: EnvOverrides = {}): EnvDecision {
   const rule = secretByName(name) ? { by: 'name' as const, reason: secretByName(name)! } : secretByValue(value) ? { by: 'value' as const, reason: secretByValue(value)! } : undefined;
-  if (overrides.secret?.includes(name)) return { name, secret: true, by: 'forced', reason: rule ? `${rule.reason}; also named by --secret` : 'named by --secret' };
-  if (overrides.keep?.includes(name)) return { name, secret: false, by: 'kept', reason: rule ? `kept by --keep-env (otherwise a secret: ${rule.reason})` : 'kept by --keep-env' };
+  if (overrides.secret?.includes(name)) return { name, secret: true, by: 'forced', reason: rule ? `${rule.reason}; also marked secret by hand` : 'marked secret by hand (--secret)' };
+  if (overrides.keep?.includes(name)) return { name, secret: false, by: 'kept', reason: rule ? `kept by hand (--keep-env); otherwise a secret: ${rule.reason}` : 'kept by hand (--keep-env)' };
   if (rule) return { name, secret: true, ...rule };
   return { name, secret: false, by: 'plain', reason: 'no secret-like name or value' };
 }

@@ -234,7 +234,7 @@ export async function describeServices(docker: Docker, containers: Docker.Contai
         env: planEnv,
         volumes: planVolumes,
         ports,
-        healthcheck: hc.ok ? hc.from : `none: ${hc.reason}`,
+        healthcheck: hc.ok ? hc.from : hc.reason === 'no healthcheck' ? 'none' : `none: ${hc.reason}`,
         dependsOn: spec.dependsOn ?? [],
         notes,
       },

@@ -71,6 +71,8 @@ export interface CaptureOptions {
   createdBy: string;
   /** Where the engine is, for messages (DOCKER_HOST or the socket). */
   engineEndpoint: string;
+  /** Progress task ids are `capture:<runId>:...` (default: random), so a caller can follow its run. */
+  runId?: string;
   /** Images and snapshots copied at once (default 2). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -132,7 +134,7 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
   const started = Date.now();
   const { docker, signal } = opts;
   const progress = opts.onProgress ?? (() => {});
-  const runId = randomBytes(4).toString('hex');
+  const runId = opts.runId ?? randomBytes(4).toString('hex');
   const task = (name: string) => `capture:${runId}:${name}`;
   const out = resolve(opts.out);
   const packPath = opts.pack ? resolve(opts.pack) : undefined;

@@ -26,7 +26,8 @@ export async function listCaptureSources(docker: Docker, signal?: AbortSignal): 
     // The workbench's own session containers are reproductions, not sources.
     if (labels[LABEL_SESSION] !== undefined) continue;
     if (labels[COMPOSE_ONEOFF] === 'True') continue;
-    const item: CaptureSourceContainer = { id: c.Id, name: nameOf(c), image: c.Image, state: c.State };
+    const image = c.Image.startsWith('sha256:') ? c.Image.slice(7, 19) : c.Image; // an untagged image is shown by its short id
+    const item: CaptureSourceContainer = { id: c.Id, name: nameOf(c), image, state: c.State };
     const project = labels[COMPOSE_PROJECT];
     if (project) {
       item.project = project;

@@ -7,7 +7,7 @@ import { useApp } from '../store/app';
  * (desktop), from the recent list, or the sample incident that ships with the app.
  */
 export function EmptyState() {
-  const { info, recent, opening, openError, openBundle } = useApp();
+  const { info, recent, opening, openError, openBundle, setPane } = useApp();
   const [path, setPath] = useState('');
   const [dragging, setDragging] = useState(false);
 
@@ -73,6 +73,12 @@ export function EmptyState() {
           </button>
         </p>
       )}
+      <p>
+        <button type="button" onClick={() => setPane('capture')}>
+          Capture from running containers…
+        </button>{' '}
+        <span className="muted small">No bundle yet? Make one from a running compose project or containers.</span>
+      </p>
       {opening && <p role="status">Opening…</p>}
       {openError && (
         <p role="alert" className="error">

@@ -4,7 +4,7 @@ import type { OpenedBundleInfo, RecentBundle } from '../../../shared/api/methods
 import type { ProgressEvent } from '../../../shared/api/events';
 import { api } from '../api';
 
-export const PANE_IDS = ['incident', 'environment', 'replay', 'traces', 'metrics', 'runbook', 'record'] as const;
+export const PANE_IDS = ['incident', 'environment', 'replay', 'traces', 'metrics', 'runbook', 'record', 'capture'] as const;
 export type PaneId = (typeof PANE_IDS)[number];
 
 interface AppState {

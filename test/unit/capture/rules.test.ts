@@ -36,8 +36,8 @@ describe('env secrets fail closed, with a reason', () => {
   it('lets --secret force and --keep-env keep, and says what the rules would have said', () => {
     expect(classifyEnv('API_TOKEN', 'x')).toEqual({ name: 'API_TOKEN', secret: true, by: 'name', reason: 'name contains TOKEN' });
     expect(classifyEnv('REGION', 'eu-west-1')).toMatchObject({ secret: false, by: 'plain' });
-    expect(classifyEnv('REGION', 'eu-west-1', { secret: ['REGION'] })).toMatchObject({ secret: true, by: 'forced', reason: 'named by --secret' });
-    expect(classifyEnv('KEYBOARD', 'us', { keep: ['KEYBOARD'] })).toEqual({ name: 'KEYBOARD', secret: false, by: 'kept', reason: 'kept by --keep-env (otherwise a secret: name contains KEY)' });
+    expect(classifyEnv('REGION', 'eu-west-1', { secret: ['REGION'] })).toMatchObject({ secret: true, by: 'forced', reason: 'marked secret by hand (--secret)' });
+    expect(classifyEnv('KEYBOARD', 'us', { keep: ['KEYBOARD'] })).toEqual({ name: 'KEYBOARD', secret: false, by: 'kept', reason: 'kept by hand (--keep-env); otherwise a secret: name contains KEY' });
   });
 
   it('keeps only the env the deployment added to the image', () => {
