@@ -5,15 +5,14 @@ import { capturesDir } from '../../services/paths';
 import type { HandlerMap } from './types';
 
 export const captureHandlers: HandlerMap<keyof typeof captureMethods> = {
-  'capture.sources': async (_input, { wb }) => ({ ...(await listCaptureSources(wb.docker)), outDir: capturesDir(wb.env) }),
-  'capture.plan': async ({ selection, overrides }, { wb }) => planCapture(wb.docker, selection, overrides ? { overrides } : {}),
-  'capture.run': async ({ selection, out, runId, overrides, incident, logs, pauseForSnapshots, noSnapshot, signKey }, { wb, emit }) => {
-    const last = new Map<string, number>();
-    return captureBundle({
+  'capture.sources': async (_input, { wb, signal }) => ({ ...(await listCaptureSources(wb.docker, signal)), outDir: capturesDir(wb.env) }),
+  'capture.plan': async ({ selection, overrides }, { wb, signal }) => planCapture(wb.docker, selection, { signal, ...(overrides ? { overrides } : {}) }),
+  'capture.run': async ({ selection, out, overrides, incident, logs, pauseForSnapshots, noSnapshot, signKey }, { wb, op, signal, progress, detail }) =>
+    captureBundle({
       docker: wb.docker,
       selection,
       out,
-      ...(runId ? { runId } : {}),
+      runId: op,
       ...(overrides ? { overrides } : {}),
       ...(incident ? { incident } : {}),
       ...(logs ? { logs: { services: 'all' as const } } : {}),
@@ -22,13 +21,11 @@ export const captureHandlers: HandlerMap<keyof typeof captureMethods> = {
       ...(signKey ? { signKey } : {}),
       createdBy: `repro-workbench ${wb.version} (capture from the ${wb.host === 'desktop' ? 'desktop app' : 'web UI'})`,
       engineEndpoint: engineEndpoint(wb.env),
+      signal,
       onProgress: (p) => {
-        // A few updates a second per task are plenty for a bar.
-        const now = Date.now();
-        if (!p.finished && now - (last.get(p.task) ?? 0) < 100) return;
-        last.set(p.task, now);
-        emit('progress', p);
+        // Each step is a part with its own bar; the pane also gets every step as live data.
+        progress({ part: p.task, label: p.label, done: p.done, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.unit ? { unit: p.unit } : {}), ...(p.finished ? { finished: true } : {}) });
+        detail(p);
       },
-    });
-  },
+    }),
 };

@@ -12,6 +12,7 @@ import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
 import { replayHandlers } from './replay';
 import { captureHandlers } from './capture';
+import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
@@ -24,4 +25,5 @@ export const handlers: HandlerMap<MethodName> = {
   ...environmentHandlers,
   ...replayHandlers,
   ...captureHandlers,
+  ...opHandlers,
 };

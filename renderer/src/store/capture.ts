@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { ProgressEvent } from '../../../shared/api/events';
 import type { CapturePlan, CaptureReport, CaptureSources } from '../../../shared/api/methods/capture';
 import type { CaptureSelection } from '../../../shared/capture/report';
-import { api } from '../api';
+import { api, runOperation } from '../api';
 import { useApp } from './app';
 
 export interface CaptureForm {
@@ -22,8 +22,10 @@ export interface CaptureForm {
 }
 
 interface CaptureRun {
-  runId: string;
+  /** The operation id (op.cancel stops it). */
+  opId?: string;
   running: boolean;
+  cancel?: () => Promise<boolean>;
   /** Every task of this run, finished ones included (the app store drops finished tasks). */
   tasks: Record<string, ProgressEvent>;
   report?: CaptureReport;
@@ -136,31 +138,29 @@ export const useCapture = create<CaptureState>((set, get) => ({
     const sel = selection(get());
     const { form, secret, keep } = get();
     if (!sel || !form.out.trim() || get().run?.running) return;
-    const runId = Math.random().toString(36).slice(2, 12).padEnd(6, '0');
-    const prefix = `capture:${runId}:`;
-    set({ run: { runId, running: true, tasks: {} } });
-    const off = api.on('progress', (p) => {
-      if (!p.task.startsWith(prefix)) return;
-      set((s) => (s.run?.runId === runId ? { run: { ...s.run, tasks: { ...s.run.tasks, [p.task]: p } } } : {}));
-    });
-    try {
-      const report = await api.call('capture.run', {
+    set({ run: { running: true, tasks: {} } });
+    const running = runOperation(
+      'capture.run',
+      {
         selection: sel,
         out: form.out.trim(),
-        runId,
         overrides: { secret, keep },
         incident: { ...(form.incidentId.trim() ? { id: form.incidentId.trim() } : {}), ...(form.title.trim() ? { title: form.title.trim() } : {}), ...(form.severity.trim() ? { severity: form.severity.trim() } : {}) },
         logs: form.logs,
         pauseForSnapshots: form.pauseForSnapshots,
         ...(form.signKey.trim() ? { signKey: form.signKey.trim() } : {}),
-      });
+      },
+      // Every step's progress, the finished ones included: the pane shows the whole run.
+      { onDetail: (p) => set((s) => (s.run?.opId === running.opId ? { run: { ...s.run, tasks: { ...s.run.tasks, [p.task]: p } } } : {})) },
+    );
+    set((s) => ({ run: { ...s.run!, opId: running.opId, cancel: running.cancel } }));
+    try {
+      const report = await running.result;
       set((s) => ({ run: { ...s.run!, running: false, report } }));
       // The new bundle opens (and is verified by the Incident pane) like any other.
       await useApp.getState().openBundle(report.bundle.path);
     } catch (err) {
       set((s) => ({ run: { ...s.run!, running: false, error: (err as Error).message } }));
-    } finally {
-      off();
     }
   },
   startOver: () => set({ plan: undefined, planError: undefined, run: undefined, secret: [], keep: [], project: undefined, containers: [], form: emptyForm }),

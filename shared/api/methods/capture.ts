@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { method } from '../define';
+import { method, operation } from '../define';
+import type { ProgressEvent } from '../events';
 import type { CapturePlan, CaptureReport, CaptureSources } from '../../capture/report';
 
 export type { CapturePlan, CaptureReport, CaptureSources };
@@ -27,15 +28,15 @@ export const captureMethods = {
   /** The selection described as it would be captured (env vars with their secret decision and reason); nothing is written. */
   'capture.plan': method(z.object({ selection: captureSelectionSchema, overrides: overridesSchema.optional() }).strict()).returns<CapturePlan>(),
   /**
-   * Capture into a new folder. Streams `progress` with task ids `capture:<runId>:...` (images and
-   * snapshots in bytes), so a caller that picks `runId` can follow its own run.
+   * Capture into a new folder: an operation. Each step (an image save, a volume copy, the final
+   * verification) is a part with its own bar; the live data is every step's progress, the
+   * finished ones included, so a pane can show the whole run.
    */
-  'capture.run': method(
+  'capture.run': operation(
     z
       .object({
         selection: captureSelectionSchema,
         out: z.string().min(1).max(4096),
-        runId: z.string().regex(/^[a-z0-9]{4,32}$/).optional(),
         overrides: overridesSchema.optional(),
         incident: z.object({ id: z.string().min(1).max(200).optional(), title: z.string().min(1).max(500).optional(), severity: z.string().min(1).max(50).optional() }).strict().optional(),
         logs: z.boolean().optional(),
@@ -45,6 +46,5 @@ export const captureMethods = {
         noSnapshot: z.array(z.object({ service: serviceName, target: z.string().regex(/^\//).max(4096) }).strict()).max(256).optional(),
       })
       .strict(),
-    { streamsProgress: true },
-  ).returns<CaptureReport>(),
+  ).returns<CaptureReport, ProgressEvent>(),
 };

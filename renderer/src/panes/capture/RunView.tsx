@@ -12,7 +12,14 @@ export function RunView() {
   const r = run.report;
   return (
     <div className="capture-step">
-      <h2>3. {run.running ? 'Capturing…' : r ? 'Captured' : 'Capture failed'}</h2>
+      <div className="capture-step-head">
+        <h2>3. {run.running ? 'Capturing…' : r ? 'Captured' : 'Capture failed'}</h2>
+        {run.running && run.cancel && (
+          <button type="button" onClick={() => void run.cancel!()}>
+            Cancel
+          </button>
+        )}
+      </div>
       {tasks.length > 0 && (
         <div className="capture-progress" aria-label="Capture progress">
           {tasks.map((t) => (
