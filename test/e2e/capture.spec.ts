@@ -25,7 +25,7 @@ let app: ComposeApp;
 test.describe('capture pane', () => {
   test.describe.configure({ timeout: 180_000 });
   test.beforeAll(async () => {
-    app = await startComposeApp();
+    app = await startComposeApp({ defaultBridge: true });
   });
   test.afterAll(async () => {
     await app?.down();

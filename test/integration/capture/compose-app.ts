@@ -90,6 +90,12 @@ export interface ComposeAppOptions {
   webPaddingBytes?: number;
   /** Extra bytes written into web's volume. */
   volumePaddingBytes?: number;
+  /**
+   * Services on Docker's default bridge instead of a project network (web cannot reach pricing
+   * then). A browser test wants this: creating or removing a network gives the host a new
+   * address, and Chromium fails requests in flight with ERR_NETWORK_CHANGED.
+   */
+  defaultBridge?: boolean;
 }
 
 export async function startComposeApp(opts: ComposeAppOptions = {}): Promise<ComposeApp> {
@@ -136,14 +142,14 @@ services:
       LOG_LEVEL: "info"
     ports: ["127.0.0.1::8080"]
     volumes: ["orders:/data"]
-    depends_on: [pricing]
+    depends_on: [pricing]${opts.defaultBridge ? '\n    network_mode: bridge' : ''}
     healthcheck:
       test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:8080/cgi-bin/health"]
       interval: 1s
       retries: 30
   pricing:
     image: ${images.pricing}
-    volumes: ["/cache"]
+    volumes: ["/cache"]${opts.defaultBridge ? '\n    network_mode: bridge' : ''}
 volumes:
   orders: {}
 `,
