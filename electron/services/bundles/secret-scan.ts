@@ -41,6 +41,8 @@ export interface SecretScannerOptions {
   textByName: boolean;
   /** Scan binary content for patterns too (latin1), not only text. */
   allBytes?: boolean;
+  /** Look for patterns at all (default true); false: known values only. */
+  patterns?: boolean;
   values?: readonly KnownSecretValue[];
 }
 
@@ -71,7 +73,7 @@ export class SecretScanner {
     }
     this.maxNeedle = this.needles.reduce((m, n) => Math.max(m, n.bytes.length), 0);
     if (this.needles.length > 0) this.searchValues(chunk);
-    if (this.isText || this.opts.allBytes) this.searchPatterns(chunk);
+    if (this.opts.patterns !== false && (this.isText || this.opts.allBytes)) this.searchPatterns(chunk);
     this.offset += chunk.length;
   }
 

@@ -21,7 +21,7 @@ import type { ReaddressRules } from '../../../shared/capture/readdress';
 import type { CapturePlan, CaptureReport, CaptureSelection, NotCaptured } from '../../../shared/capture/report';
 import { openBundle } from '../bundles/open';
 import { packBundle } from '../bundles/pack';
-import { SecretScanner, TEXT_EXTENSIONS, type KnownSecretValue } from '../bundles/secret-scan';
+import { SecretScanner, TEXT_EXTENSIONS, type KnownSecretValue, type PatternHit } from '../bundles/secret-scan';
 import { signBundleFolder } from '../bundles/signature';
 import { verifyBundle } from '../bundles/verify';
 import { containerLogJsonl } from './container-logs';
@@ -189,7 +189,7 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
     await mkdir(dirname(out), { recursive: true });
     await mkdir(tmp, { mode: 0o755 });
     const written: Written[] = [];
-    const scanHits: { file: string; result: Pick<SinkResult, 'patterns' | 'values'> }[] = [];
+    const scanHits: { file: string; result: { patterns: (PatternHit & { member?: string[] })[]; values: SinkResult['values'] } }[] = [];
     const writeSmall = async (path: string, bytes: Buffer) => {
       await mkdir(join(tmp, dirname(path)), { recursive: true });
       try {
@@ -393,7 +393,8 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
         );
       }
       for (const p of result.patterns) {
-        warnings.push({ code: 'secret_suspect', path: file, message: `${file}${p.line ? ` line ${p.line}` : p.offset !== undefined ? ` near byte ${p.offset}` : ''} looks like it contains a credential (${p.kind})` });
+        const member = p.member?.length ? ` (${p.member.join(' → ')})` : '';
+        warnings.push({ code: 'secret_suspect', path: file, message: `${file}${member}${p.line ? ` line ${p.line}` : ''} looks like it contains a credential (${p.kind})` });
       }
     }
 

@@ -1,5 +1,5 @@
 /**
- * Writing what the engine streams (an image save, a volume archive) to a file in one pass:
+ * Writing a tar the engine streams (an image save, a volume archive) to a file in one pass:
  * SHA-256 for the manifest, the credential scan (patterns and the values capture took for
  * secrets) and byte progress are done on the bytes on their way to disk, so nothing is read twice.
  */
@@ -7,12 +7,14 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SecretScanner, type KnownSecretValue, type PatternHit, type ValueHit } from '../bundles/secret-scan';
+import { SecretScanner, type KnownSecretValue, type ValueHit } from '../bundles/secret-scan';
+import { TarPatternScanner, type MemberHit } from './tar-scan';
 
 export interface SinkResult {
   sha256: string;
   size: number;
-  patterns: PatternHit[];
+  /** Credential patterns found, with the tar member they are in. */
+  patterns: MemberHit[];
   values: ValueHit[];
 }
 
@@ -28,14 +30,18 @@ const SCAN_BATCH = 1024 * 1024;
 
 export async function streamToFile(source: Readable | NodeJS.ReadableStream, file: string, opts: SinkOptions = {}): Promise<SinkResult> {
   const hash = createHash('sha256');
-  const scanner = new SecretScanner({ textByName: false, allBytes: true, ...(opts.values ? { values: opts.values } : {}) });
+  // Known values: every byte. Patterns: member by member (the stream is a tar).
+  const scanner = new SecretScanner({ textByName: false, patterns: false, ...(opts.values ? { values: opts.values } : {}) });
+  const tarScan = new TarPatternScanner();
   let size = 0;
   let last = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flushScan = () => {
     if (pendingBytes === 0) return;
-    scanner.push(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+    const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    scanner.push(batch);
+    tarScan.push(batch);
     pending = [];
     pendingBytes = 0;
   };
@@ -60,5 +66,5 @@ export async function streamToFile(source: Readable | NodeJS.ReadableStream, fil
   });
   await pipeline(source as Readable, tap, createWriteStream(file, { mode: 0o644 }), ...(opts.signal ? [{ signal: opts.signal }] : []));
   opts.onBytes?.(size);
-  return { sha256: hash.digest('hex'), size, patterns: scanner.finish(), values: scanner.values() };
+  return { sha256: hash.digest('hex'), size, patterns: await tarScan.finish(), values: scanner.values() };
 }
