@@ -18,6 +18,8 @@ import type { CliIo } from '../../../electron/cli/command';
 import { freePort } from '../../../electron/services/environments/host-address';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { sh } from './compose-app';
+import { captureBundle } from '../../../electron/services/capture';
+import { createDockerClient } from '../../../electron/services/docker-engine';
 
 const execFileAsync = promisify(execFile);
 const runId = randomBytes(4).toString('hex');
@@ -235,6 +237,24 @@ describe('bad input: one clear message, exit 1, nothing left behind', () => {
     } finally {
       await sh('docker', ['exec', running, 'rm', '/data/app.env']);
     }
+  });
+
+  it('a cancel (Ctrl-C in the CLI, op.cancel in the UI) in the middle of an image save', async () => {
+    const out = join(work, 'cancelled');
+    const controller = new AbortController();
+    const run = captureBundle({
+      docker: createDockerClient(),
+      selection: { containers: [running] },
+      out,
+      createdBy: 'test',
+      engineEndpoint: 'unix:///var/run/docker.sock',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.label.startsWith('Saving image') && p.done > 0) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled', message: 'Capture cancelled; nothing was written' });
+    expectNothingWritten(out);
   });
 
   it('a full disk', async () => {
