@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { main } from '../electron/cli/main';
@@ -131,6 +131,8 @@ try {
     inProcessMs: median(inproc),
     inProcessRatio: median(inproc) / baselineMs,
     goal: 1.3,
+    /** The machine's 1-minute load average when the bench ended (other work skews both sides, ours more). */
+    loadavg: Math.round(loadavg()[0]! * 10) / 10,
     imageMib,
     volumeMib,
   };

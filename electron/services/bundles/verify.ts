@@ -42,6 +42,11 @@ export interface VerifyOptions {
   concurrency?: number;
   /** Files at least this big (and not text) are hashed on worker threads; default 64 MiB. */
   workerMinBytes?: number;
+  /**
+   * Hash worker threads (default: one core is left to this thread, at most 4). A caller that only
+   * waits for the result (capture's final check) may give every core to the workers.
+   */
+  hashWorkers?: number;
   /** Stops the check (it then throws a `cancelled` error). */
   signal?: AbortSignal;
 }
@@ -103,7 +108,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   // Big binary files (images, snapshots) go to worker threads; text stays here to be scanned.
   const workerMin = opts.workerMinBytes ?? WORKER_MIN_BYTES;
   const onWorker = (e: { path: string; size: number }) => e.size >= workerMin && !TEXT_EXTENSIONS.test(e.path);
-  const pool = queue.some(onWorker) ? createHashPool(Math.min(queue.filter(onWorker).length, Math.max(1, Math.min(4, availableParallelism() - 1)))) : undefined;
+  const pool = queue.some(onWorker) ? createHashPool(Math.min(queue.filter(onWorker).length, Math.max(1, opts.hashWorkers ?? Math.min(4, availableParallelism() - 1)))) : undefined;
   const worker = async () => {
     const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     for (let next = queue.shift(); next; next = queue.shift()) {

@@ -10,6 +10,7 @@
  */
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
@@ -408,6 +409,9 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
       verified = await verifyBundle(opened, {
         trustedKeysDir: null,
         requireTrusted: false,
+        // nothing else runs meanwhile: every core hashes
+        hashWorkers: Math.min(4, availableParallelism()),
+        ...(signal ? { signal } : {}),
         onProgress: (p) => progress({ task: task('verify'), label: 'Verifying the bundle', done: p.done, total: p.total, unit: 'bytes' }),
       });
     } finally {
