@@ -1,14 +1,16 @@
 import type { captureMethods } from '../../../shared/api/methods/capture';
-import { captureBundle, listCaptureSources, planCapture } from '../../services/capture';
 import { engineEndpoint } from '../../services/docker-engine';
 import { capturesDir } from '../../services/paths';
 import type { HandlerMap } from './types';
 
+// Capture's modules load on first use, so starting a host (or any CLI command) does not pay for them.
+const capture = () => import('../../services/capture');
+
 export const captureHandlers: HandlerMap<keyof typeof captureMethods> = {
-  'capture.sources': async (_input, { wb, signal }) => ({ ...(await listCaptureSources(wb.docker, signal)), outDir: capturesDir(wb.env) }),
-  'capture.plan': async ({ selection, overrides }, { wb, signal }) => planCapture(wb.docker, selection, { signal, ...(overrides ? { overrides } : {}) }),
+  'capture.sources': async (_input, { wb, signal }) => ({ ...(await (await capture()).listCaptureSources(wb.docker, signal)), outDir: capturesDir(wb.env) }),
+  'capture.plan': async ({ selection, overrides }, { wb, signal }) => (await capture()).planCapture(wb.docker, selection, { signal, ...(overrides ? { overrides } : {}) }),
   'capture.run': async ({ selection, out, overrides, incident, logs, pauseForSnapshots, noSnapshot, signKey }, { wb, op, signal, progress, detail }) =>
-    captureBundle({
+    (await capture()).captureBundle({
       docker: wb.docker,
       selection,
       out,

@@ -4,7 +4,8 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import type { CaptureReport, CaptureSelection } from '../../../shared/capture/report';
 import { formatBytes } from '../../../shared/format/bytes';
 import { parseDuration } from '../../../shared/format/duration';
-import { captureBundle, parseMetricFlag, type CaptureOptions } from '../../services/capture';
+import type { CaptureOptions } from '../../services/capture';
+import { parseMetricFlag } from '../../services/capture/prometheus';
 import { engineEndpoint } from '../../services/docker-engine';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
@@ -115,6 +116,8 @@ DIR); 2 usage error. Ctrl-C cancels and removes what was written.`,
     process.once('SIGINT', onSignal);
     let report: CaptureReport;
     try {
+      // Loaded when used: `repro --help` and the other commands do not pay for capture's modules.
+      const { captureBundle } = await import('../../services/capture');
       report = await captureBundle({
         ...opts,
         docker: wb.docker,

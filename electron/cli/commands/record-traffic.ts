@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../../shared/format/duration';
-import { recordTraffic } from '../../services/capture/record-traffic';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { printJson } from '../output';
@@ -58,6 +57,7 @@ Options:
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
+      const { recordTraffic } = await import('../../services/capture/record-traffic');
       const result = await recordTraffic({
         target: values.target,
         listen: { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) },
