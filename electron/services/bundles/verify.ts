@@ -49,6 +49,8 @@ export interface VerifyOptions {
   hashWorkers?: number;
   /** Stops the check (it then throws a `cancelled` error). */
   signal?: AbortSignal;
+  /** Told which public keys this check trusts (each key file is read once). */
+  onTrustedKeys?: (keys: readonly TrustedKey[]) => void;
 }
 
 const MAX_SCAN_BYTES = 256 * 1024 * 1024;
@@ -64,6 +66,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   const fromDir = opts.trustedKeysDir === null ? { keys: [], skipped: [] } : await loadTrustedKeysDir(opts.trustedKeysDir ?? defaultTrustedKeysDir());
   keys.push(...fromDir.keys);
   for (const s of fromDir.skipped) warnings.push({ code: 'signature_note', message: `trusted key skipped: ${s}` });
+  opts.onTrustedKeys?.(keys);
 
   const signal = opts.signal;
   const cancelled = 'verification cancelled';
