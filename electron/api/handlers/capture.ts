@@ -9,19 +9,12 @@ const capture = () => import('../../services/capture');
 export const captureHandlers: HandlerMap<keyof typeof captureMethods> = {
   'capture.sources': async (_input, { wb, signal }) => ({ ...(await (await capture()).listCaptureSources(wb.docker, signal)), outDir: capturesDir(wb.env) }),
   'capture.plan': async ({ selection, overrides }, { wb, signal }) => (await capture()).planCapture(wb.docker, selection, { signal, ...(overrides ? { overrides } : {}) }),
-  'capture.run': async ({ selection, out, overrides, incident, logs, pauseForSnapshots, noSnapshot, signKey }, { wb, op, signal, progress, detail }) =>
+  'capture.run': async (input, { wb, op, signal, progress, detail }) =>
     (await capture()).captureBundle({
+      ...input,
       docker: wb.docker,
-      selection,
-      out,
       runId: op,
-      ...(overrides ? { overrides } : {}),
-      ...(incident ? { incident } : {}),
-      ...(logs ? { logs: { services: 'all' as const } } : {}),
-      ...(pauseForSnapshots ? { pauseForSnapshots } : {}),
-      ...(noSnapshot ? { noSnapshot } : {}),
-      ...(signKey ? { signKey } : {}),
-      createdBy: `repro-workbench ${wb.version} (capture from the ${wb.host === 'desktop' ? 'desktop app' : 'web UI'})`,
+      createdBy: `repro-workbench ${wb.version} (${wb.host === 'cli' ? 'repro capture' : `capture from the ${wb.host === 'desktop' ? 'desktop app' : 'web UI'}`})`,
       engineEndpoint: engineEndpoint(wb.env),
       signal,
       onProgress: (p) => {

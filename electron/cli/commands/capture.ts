@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WorkbenchError } from '../../../shared/api/errors';
+import type { MethodInput } from '../../../shared/api/contract';
 import type { CaptureReport, CaptureSelection } from '../../../shared/capture/report';
 import { formatBytes } from '../../../shared/format/bytes';
 import { parseDuration } from '../../../shared/format/duration';
-import type { CaptureOptions } from '../../services/capture';
 import { parseMetricFlag } from '../../services/capture/prometheus';
-import { engineEndpoint } from '../../services/docker-engine';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
-import { printJson, progressPrinter } from '../output';
+import { exitCode, resultOrThrow, runCliOperation } from '../operation';
+import { printJson } from '../output';
 
 export const command: CliCommand = {
   name: 'capture',
@@ -62,7 +61,7 @@ Output:
   --json                    print the capture report as one JSON document
 
 Exit 0 when the bundle is written and verifies; 1 when the capture failed (nothing is left in
-DIR); 2 usage error. Ctrl-C cancels and removes what was written.`,
+DIR); 2 usage error; 130 when Ctrl-C cancelled it (and removed what was written).`,
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
@@ -109,36 +108,14 @@ DIR); 2 usage error. Ctrl-C cancels and removes what was written.`,
       strict: true,
       allowPositionals: false,
     });
-    const opts = parseCaptureFlags(values, io.cwd);
+    const input = parseCaptureFlags(values, io.cwd);
     const wb = createWorkbench({ host: 'cli', env: io.env });
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    let report: CaptureReport;
-    try {
-      // Loaded when used: `repro --help` and the other commands do not pay for capture's modules.
-      const { captureBundle } = await import('../../services/capture');
-      report = await captureBundle({
-        ...opts,
-        docker: wb.docker,
-        createdBy: `repro-workbench ${wb.version} (repro capture)`,
-        engineEndpoint: engineEndpoint(io.env),
-        signal: controller.signal,
-        onProgress: progressPrinter(io),
-      });
-    } catch (err) {
-      if (values.json && err instanceof WorkbenchError) {
-        printJson(io, { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
-        io.stderr(`repro capture: ${err.message} [${err.code}]\n`);
-        return 1;
-      }
-      throw err;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
-    }
+    // The same operation the UI runs: progress on stderr, Ctrl-C cancels (and nothing is left).
+    const end = await runCliOperation(io, wb, 'capture.run', input);
+    const report = resultOrThrow(end);
     if (values.json) printJson(io, report);
     else io.stdout(formatCaptureReport(report));
-    return 0;
+    return exitCode(end, 0);
   },
 };
 
@@ -157,8 +134,8 @@ function pairs(list: string[] | undefined, flag: string): Record<string, string>
   return out;
 }
 
-/** Flags -> capture options; every malformed flag is a usage error naming it. */
-export function parseCaptureFlags(values: Values, cwd: string): Omit<CaptureOptions, 'docker' | 'createdBy' | 'engineEndpoint'> {
+/** Flags -> the capture.run input; every malformed flag is a usage error naming it. */
+export function parseCaptureFlags(values: Values, cwd: string): MethodInput<'capture.run'> {
   const str = (k: string) => values[k] as string | undefined;
   const list = (k: string) => values[k] as string[] | undefined;
   const containers = (list('containers') ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
@@ -169,7 +146,7 @@ export function parseCaptureFlags(values: Values, cwd: string): Omit<CaptureOpti
 
   for (const k of ['started-at', 'from', 'to']) if (str(k) !== undefined && !ISO.test(str(k)!)) throw new UsageError(`--${k} "${str(k)}": expected an RFC 3339 time such as 2026-11-20T14:02:00Z`);
 
-  let ingress: CaptureOptions['ingress'];
+  let ingress: MethodInput<'capture.run'>['ingress'];
   if (str('ingress')) {
     const m = /^([a-z0-9][a-z0-9-]{0,62})(?::(\d{1,5}))?$/.exec(str('ingress')!);
     if (!m || (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535))) throw new UsageError(`--ingress "${str('ingress')}": expected SERVICE or SERVICE:PORT`);
@@ -182,10 +159,10 @@ export function parseCaptureFlags(values: Values, cwd: string): Omit<CaptureOpti
     if (sinceMs === undefined) throw new UsageError(`--since "${str('since')}": expected a duration such as 30m or 2h`);
   }
   const logNames = list('logs') ?? [];
-  const logs: CaptureOptions['logs'] = logNames.length ? { services: logNames.includes('all') ? 'all' : logNames, ...(sinceMs !== undefined ? { sinceMs } : {}) } : undefined;
+  const logs: MethodInput<'capture.run'>['logs'] = logNames.length ? { services: logNames.includes('all') ? 'all' : logNames, ...(sinceMs !== undefined ? { sinceMs } : {}) } : undefined;
   if (sinceMs !== undefined && !logs) throw new UsageError('--since applies to --logs; add --logs SERVICE|all');
 
-  let prometheus: CaptureOptions['prometheus'];
+  let prometheus: MethodInput<'capture.run'>['prometheus'];
   const metricFlags = list('metric') ?? [];
   if (str('prometheus') || metricFlags.length) {
     if (!str('prometheus')) throw new UsageError('--metric needs --prometheus URL');

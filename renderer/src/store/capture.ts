@@ -146,7 +146,7 @@ export const useCapture = create<CaptureState>((set, get) => ({
         out: form.out.trim(),
         overrides: { secret, keep },
         incident: { ...(form.incidentId.trim() ? { id: form.incidentId.trim() } : {}), ...(form.title.trim() ? { title: form.title.trim() } : {}), ...(form.severity.trim() ? { severity: form.severity.trim() } : {}) },
-        logs: form.logs,
+        ...(form.logs ? { logs: { services: 'all' as const } } : {}),
         pauseForSnapshots: form.pauseForSnapshots,
         ...(form.signKey.trim() ? { signKey: form.signKey.trim() } : {}),
       },
