@@ -17,6 +17,7 @@ import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
 import { replayMethods } from './methods/replay';
 import { captureMethods } from './methods/capture';
+import { trafficMethods } from './methods/traffic';
 import { opMethods } from './methods/op';
 
 /** Every area's methods (areas add one line here). */
@@ -30,6 +31,7 @@ const areaMethods = {
   ...environmentMethods,
   ...replayMethods,
   ...captureMethods,
+  ...trafficMethods,
 } as const satisfies Record<string, MethodDef>;
 type AreaMethods = typeof areaMethods;
 

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { startComposeApp, type ComposeApp } from '../integration/capture/compose-app';
 import { expect, snap, test } from './fixtures';
@@ -7,17 +6,11 @@ import { expect, snap, test } from './fixtures';
 // The Capture flow against the real engine and a real compose project: from the empty state,
 // tick the project, review (env vars taken for secrets with their reason, one flipped by hand),
 // capture with progress, and the new bundle opens verified.
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core (WCAG 2.0/2.1 A and AA) on the current page; evaluate() runs past the page's CSP. */
+/** axe-core (WCAG 2.0/2.1 A and AA) on the Capture pane. */
 async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-  });
-  return violations;
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).include('.capture-pane').analyze();
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 let app: ComposeApp;

@@ -12,6 +12,7 @@ import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
 import { replayHandlers } from './replay';
 import { captureHandlers } from './capture';
+import { trafficHandlers } from './traffic';
 import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
@@ -25,5 +26,6 @@ export const handlers: HandlerMap<MethodName> = {
   ...environmentHandlers,
   ...replayHandlers,
   ...captureHandlers,
+  ...trafficHandlers,
   ...opHandlers,
 };

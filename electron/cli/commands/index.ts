@@ -20,6 +20,7 @@ import { command as record } from './record';
 import { command as judge } from './judge';
 import { command as capture } from './capture';
 import { command as recordTraffic } from './record-traffic';
+import { command as traffic } from './traffic';
 
 export const commands: CliCommand[] = [
   capture,
@@ -29,6 +30,7 @@ export const commands: CliCommand[] = [
   status,
   logs,
   replay,
+  traffic,
   down,
   gc,
   traces,
