@@ -16,6 +16,7 @@ import { tracesMethods } from './methods/traces';
 import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
 import { replayMethods } from './methods/replay';
+import { captureMethods } from './methods/capture';
 import { trafficMethods } from './methods/traffic';
 import { logsMethods } from './methods/logs';
 import { opMethods } from './methods/op';
@@ -30,6 +31,7 @@ const areaMethods = {
   ...canaryMethods,
   ...environmentMethods,
   ...replayMethods,
+  ...captureMethods,
   ...trafficMethods,
   ...logsMethods,
 } as const satisfies Record<string, MethodDef>;

@@ -11,6 +11,7 @@ import { tracesHandlers } from './traces';
 import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
 import { replayHandlers } from './replay';
+import { captureHandlers } from './capture';
 import { trafficHandlers } from './traffic';
 import { logsHandlers } from './logs';
 import { opHandlers } from './op';
@@ -25,6 +26,7 @@ export const handlers: HandlerMap<MethodName> = {
   ...canaryHandlers,
   ...environmentHandlers,
   ...replayHandlers,
+  ...captureHandlers,
   ...trafficHandlers,
   ...logsHandlers,
   ...opHandlers,

@@ -127,7 +127,7 @@ export default function IncidentPane() {
                     .map(([k, v]) => `${k}=${v}`)
                     .join(', ') || '—'}
                 </td>
-                <td>{(s.secrets ?? []).map((x) => `${x.name}${x.required ? '' : ' (optional)'}`).join(', ') || '—'}</td>
+                <td>{(s.secrets ?? []).map((x) => `${x.name}${x.required === false ? ' (optional)' : ''}`).join(', ') || '—'}</td>
               </tr>
             ))}
           </tbody>

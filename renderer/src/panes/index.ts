@@ -19,4 +19,5 @@ export const PANES: PaneDef[] = [
   { id: 'metrics', label: 'Metrics', glyph: '∿', component: lazy(() => import('./MetricsPane')) },
   { id: 'runbook', label: 'Runbook', glyph: '▶', component: lazy(() => import('./RunbookPane')) },
   { id: 'record', label: 'Record', glyph: '✎', component: lazy(() => import('./RecordPane')) },
+  { id: 'capture', label: 'Capture', glyph: '⤓', component: lazy(() => import('./CapturePane')) },
 ];
