@@ -11,6 +11,7 @@ import { isExemptFromListing } from '../../../shared/bundle/paths';
 import type { BundleProblem, BundleWarning, VerifyReport } from '../../../shared/bundle/problems';
 import { envValueLooksSecret, scanTextForSecrets, SECRET_SCAN_OVERLAP } from '../../../shared/bundle/secrets';
 import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
+import { resolveBundlePath } from './bundle-path';
 import { HASH_CHUNK_BYTES, sha256File } from './hash';
 import { createHashPool } from './hash-pool';
 import { readImageArchive } from './image-id';
@@ -103,6 +104,8 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     for (let next = queue.shift(); next; next = queue.shift()) {
       const entry = next;
+      // tree.files holds only regular files reached through real folders (walkBundle never
+      // follows a link), so the path under root is the checked one.
       const file = join(root, entry.path);
       const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner(TEXT_EXTENSIONS.test(entry.path)) : undefined;
       const progressed = (n: number) => {
@@ -145,7 +148,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     const archive = s.image.archive;
     if (!archive || failed.has(archive) || !tree.files.has(archive)) continue;
     try {
-      const images = await readImageArchive(join(root, archive));
+      const images = await readImageArchive(await resolveBundlePath(root, archive));
       const tagged = images.filter((img) => img.repoTags.includes(s.image.ref));
       const candidates = tagged.length > 0 ? tagged : images;
       if (!candidates.some((img) => img.configDigest === s.image.id)) {

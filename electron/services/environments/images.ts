@@ -1,9 +1,8 @@
-import { createReadStream, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { ServiceSpec } from '../../../shared/bundle/manifest';
+import { bundleFileStream } from '../bundles/bundle-path';
 
 export interface ImageProgress {
   service: string;
@@ -68,8 +67,7 @@ export async function ensureImage(
     return;
   }
   if (archive) {
-    const file = join(bundleRoot, archive);
-    const total = statSync(file).size;
+    const { stream: input, size: total } = await bundleFileStream(bundleRoot, archive);
     let done = 0;
     let lastReport = 0;
     const counter = new Transform({
@@ -86,7 +84,7 @@ export async function ensureImage(
     onProgress({ ...base, phase: 'loading', bytesDone: 0, bytesTotal: total });
     let messages: Array<Record<string, unknown>>;
     try {
-      const response = (await docker.loadImage(createReadStream(file).pipe(counter), { quiet: true })) as unknown as NodeJS.ReadableStream;
+      const response = (await docker.loadImage(input.pipe(counter), { quiet: true })) as unknown as NodeJS.ReadableStream;
       messages = await drainJsonMessages(response);
     } catch (err) {
       throw new WorkbenchError('bundle_invalid', `Loading image archive ${archive} for service "${service.name}" failed: ${(err as Error).message}`);

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { ProgressEvent } from '../../../shared/api/events';
 import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
+import { bundleFileStream } from '../bundles/bundle-path';
 import type { OpenedBundle } from '../bundles/open';
 import { contextFromManifest, recordEvent } from '../record';
 import { bundleFindings } from '../record/findings';
@@ -260,9 +261,9 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
     if (!vol.snapshot) continue;
     const task = `up:${ctx.name}:snapshot:${svc.name}:${i}`;
     ctx.progress({ task, label: `Filling ${vol.target} of ${svc.name} from ${vol.snapshot}`, done: 0, total: 1 });
-    const tarStream = () => createReadStream(join(ctx.opened.root, vol.snapshot!));
+    const tarStream = async () => (await bundleFileStream(ctx.opened.root, vol.snapshot!)).stream;
     if (!vol.readOnly) {
-      await container.putArchive(tarStream(), { path: vol.target });
+      await container.putArchive(await tarStream(), { path: vol.target });
     } else {
       const filler = await docker.createContainer({
         Image: svc.image.id,
@@ -272,7 +273,7 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
         HostConfig: { Mounts: [{ Type: 'volume', Source: volumeNames[i]!, Target: vol.target, ReadOnly: false }], NetworkMode: 'none' },
       });
       try {
-        await filler.putArchive(tarStream(), { path: vol.target });
+        await filler.putArchive(await tarStream(), { path: vol.target });
       } finally {
         await filler.remove({ force: true });
       }

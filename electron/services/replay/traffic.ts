@@ -2,9 +2,8 @@
  * Reading a bundle's HAR files. Only files the manifest lists are read (the manifest pins their
  * digests; an unlisted file fails verification anyway), always inside the bundle root.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
+import { readBundleFile } from '../bundles/bundle-path';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { HarParseError, orderEntries, parseHar, type HarEntry } from '../../../shared/replay/har';
 
@@ -16,23 +15,20 @@ export function listedHarFiles(manifest: BundleManifest, folder: 'traffic' | 'fi
 }
 
 export async function loadHarFiles(bundleRoot: string, files: string[]): Promise<HarEntry[][]> {
-  const root = resolve(bundleRoot);
   const out: HarEntry[][] = [];
   const problems: HarParseError['problems'] = [];
   for (const file of files) {
-    const full = resolve(join(root, file));
-    if (!full.startsWith(root + sep)) throw new WorkbenchError('bundle_invalid', `${file}: path leaves the bundle`);
     let text: string;
     try {
-      text = await readFile(full, 'utf8');
+      text = await readBundleFile(bundleRoot, file, { encoding: 'utf8' });
     } catch (err) {
       throw new WorkbenchError('bundle_invalid', `${file}: cannot read (${(err as Error).message})`);
     }
     try {
       out.push(parseHar(text, file));
     } catch (err) {
-      if (err instanceof HarParseError) problems.push(...err.problems);
-      else throw err;
+      if (!(err instanceof HarParseError)) throw err;
+      for (const p of err.problems) problems.push(p);
     }
   }
   if (problems.length) {
