@@ -2,6 +2,7 @@ import { Lexer, type Token, type Tokens } from 'marked';
 import { parseInfoString } from './info-string';
 import { parseHttpRequest, type HttpStepRequest } from './http-request';
 import { parseExpectations, type Assertion } from './expect';
+import { appendAll } from '../array';
 
 export type StepKind = 'sh' | 'http' | 'replay' | 'expect';
 
@@ -102,8 +103,8 @@ export function parseRunbook(markdown: string): ParsedRunbook {
       return;
     }
     const children: Token[] = [];
-    if ('items' in token && Array.isArray(token.items)) children.push(...(token.items as Token[]));
-    if ('tokens' in token && Array.isArray(token.tokens)) children.push(...(token.tokens as Token[]));
+    if ('items' in token && Array.isArray(token.items)) appendAll(children, token.items as Token[]);
+    if ('tokens' in token && Array.isArray(token.tokens)) appendAll(children, token.tokens as Token[]);
     let cursor = start;
     for (const child of children) {
       collectFences(child, cursor, end);

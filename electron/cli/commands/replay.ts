@@ -8,6 +8,7 @@ import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services
 import { acceptNoise, readAcceptedNoise } from '../../services/replay/store';
 import { UsageError, type CliCommand } from '../command';
 import { printJson, progressPrinter } from '../output';
+import { appendAll } from '../../../shared/array';
 
 export const command: CliCommand = {
   name: 'replay',
@@ -143,7 +144,7 @@ export function formatReport(r: ReplayReport): string {
   for (const res of r.results.filter((x) => x.outcome !== 'matched')) {
     lines.push('', `#${res.index} ${res.method} ${res.url} — ${res.outcome.toUpperCase()} (recorded ${res.recordedStatus}, replayed ${res.status ?? '-'})`);
     if (res.error) lines.push(`  ${res.error}`);
-    if (res.diff) lines.push(...res.diff.split('\n').map((l) => `  ${l}`));
+    if (res.diff) appendAll(lines, res.diff.split('\n').map((l) => `  ${l}`));
   }
   return lines.join('\n') + '\n';
 }

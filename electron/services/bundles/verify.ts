@@ -19,6 +19,7 @@ import { loadKeyFile, loadTrustedKeysDir, type TrustedKey } from './keys';
 import type { OpenedBundle } from './open';
 import { checkSignature, signatureWarnings } from './signature';
 import { walkBundle } from './walk';
+import { appendAll } from '../../../shared/array';
 
 export interface VerifyProgress {
   /** Bytes hashed so far. */
@@ -56,11 +57,11 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   const keys: TrustedKey[] = [];
   for (const f of opts.keys ?? []) keys.push(await loadKeyFile(f));
   const fromDir = opts.trustedKeysDir === null ? { keys: [], skipped: [] } : await loadTrustedKeysDir(opts.trustedKeysDir ?? defaultTrustedKeysDir());
-  keys.push(...fromDir.keys);
+  appendAll(keys, fromDir.keys);
   for (const s of fromDir.skipped) warnings.push({ code: 'signature_note', message: `trusted key skipped: ${s}` });
 
   const tree = await walkBundle(root);
-  problems.push(...tree.unsafe);
+  appendAll(problems, tree.unsafe);
   const unsafePaths = new Set(tree.unsafe.map((p) => p.path));
   const failed = new Set<string>();
 
@@ -141,7 +142,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     await pool?.close();
   }
   secretHits.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''));
-  warnings.push(...secretHits);
+  appendAll(warnings, secretHits);
 
   // Images: the config digest read from each archive must equal image.id.
   for (const [i, s] of manifest.services.entries()) {
@@ -179,8 +180,8 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   // Signature over the exact bytes of bundle.json as opened.
   const manifestBytes = Buffer.from(opened.manifestText, 'utf8');
   const sig = await checkSignature(root, manifestBytes, keys);
-  problems.push(...sig.problems);
-  warnings.push(...signatureWarnings(sig));
+  appendAll(problems, sig.problems);
+  appendAll(warnings, signatureWarnings(sig));
   const requireTrusted = opts.requireTrusted ?? (opts.keys?.length ?? 0) > 0;
   if (requireTrusted && (sig.status === 'untrusted' || sig.status === 'unsigned')) {
     problems.push({

@@ -23,6 +23,7 @@ import { resolveSecrets, type SecretSources } from './secrets';
 import { startOrder } from './start-order';
 import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type ServiceHealth } from './session-info';
+import { appendAll } from '../../../shared/array';
 
 export interface UpReport {
   session: string;
@@ -340,7 +341,7 @@ export async function sessionDrift(docker: Docker, manifest: BundleManifest, rec
     const secretNames = new Set((svc.secrets ?? []).map((s) => s.name).filter((n) => record.secretNames.includes(n)));
     const env = serviceEnv(svc, record.injectedEnv, secrets ?? new Map());
     const drift = computeDrift(svc, env, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4]);
-    out.push(...(secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null))));
+    appendAll(out, secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null)));
   }
   return out;
 }
