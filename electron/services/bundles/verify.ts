@@ -150,6 +150,11 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     if (!archive || failed.has(archive) || !tree.files.has(archive)) continue;
     try {
       const images = await readImageArchive(await resolveBundlePath(root, archive));
+      if (images.length > 1) {
+        // `up` would refuse it too: loading it would bring (and could name) images nobody asked for.
+        problems.push({ code: 'unsafe_archive', path: archive, message: `services[${i}] "${s.name}": ${archive} holds ${images.length} images; a service's archive must hold exactly its one image` });
+        continue;
+      }
       const tagged = images.filter((img) => img.repoTags.includes(s.image.ref));
       const candidates = tagged.length > 0 ? tagged : images;
       if (!candidates.some((img) => img.configDigest === s.image.id)) {

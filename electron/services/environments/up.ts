@@ -154,7 +154,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
           const task = `up:${name}:image:${svc.name}`;
           if (p.phase === 'present') progress({ task, label: `Image of ${svc.name} already present`, done: 1, total: 1, finished: true });
           else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });
-          else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
+          else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}${p.note ? `; ${p.note}` : ''}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
           else progress({ task, label: `${p.phase === 'pulling' ? 'Pulling' : 'Pulled'} ${svc.image.ref}`, done: p.phase === 'pulled' ? 1 : 0, total: 1, finished: p.phase === 'pulled' });
         }),
       ),

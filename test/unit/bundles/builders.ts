@@ -129,7 +129,8 @@ export function rawTar(entries: RawEntry[]): Buffer {
   for (const e of entries) {
     const body = e.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(e.body) ? e.body : Buffer.from(e.body);
     const type = e.type ?? 'File';
-    const hasBody = type === 'File';
+    // Regular files and the pseudo-entries that carry data (pax headers, GNU long names).
+    const hasBody = type === 'File' || type === 'ExtendedHeader' || type === 'GlobalExtendedHeader' || type === 'NextFileHasLongPath' || type === 'NextFileHasLongLinkpath';
     const h = new Header({
       path: e.path,
       type,
