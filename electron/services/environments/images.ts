@@ -2,6 +2,7 @@ import { Transform } from 'node:stream';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { ServiceSpec } from '../../../shared/bundle/manifest';
+import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import { bundleFileStream } from '../bundles/bundle-path';
 import { untaggedImageStream } from './untagged-image-stream';
 
@@ -88,8 +89,10 @@ export async function ensureImage(
   service: ServiceSpec,
   bundleRoot: string,
   onProgress: (p: ImageProgress) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<void> {
   const { id, archive, ref } = service.image;
+  throwIfCancelled(signal);
   const base = { service: service.name, imageId: id };
   if (await imageExists(docker, id)) {
     onProgress({ ...base, phase: 'present' });
@@ -114,14 +117,23 @@ export async function ensureImage(
     let messages: Array<Record<string, unknown>>;
     let refused: Error | undefined;
     const untagged = untaggedImageStream().on('error', (err) => (refused = err));
+    // Cancelling stops feeding the engine: the load request fails and nothing is tagged.
+    const onAbort = () => {
+      input.destroy();
+      counter.destroy(cancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = (await docker.loadImage(input.pipe(counter).pipe(untagged), { quiet: true })) as unknown as NodeJS.ReadableStream;
-      messages = await drainJsonMessages(response);
+      const response = (await unlessCancelled(docker.loadImage(input.pipe(counter).pipe(untagged), { quiet: true }), signal)) as unknown as NodeJS.ReadableStream;
+      messages = await unlessCancelled(drainJsonMessages(response), signal);
     } catch (err) {
+      throwIfCancelled(signal);
       throw new WorkbenchError('bundle_invalid', `Loading image archive ${archive} for service "${service.name}" failed: ${(refused ?? (err as Error)).message}`);
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       input.destroy();
     }
+    throwIfCancelled(signal);
     if (refused) throw new WorkbenchError('bundle_invalid', `Image archive ${archive} of service "${service.name}" refused: ${refused.message}`);
     if (!(await imageExists(docker, id))) {
       const loaded = messages.map((m) => String(m.stream ?? '').trim()).filter(Boolean).join('; ');

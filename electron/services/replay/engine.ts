@@ -12,6 +12,7 @@ import { judgeLatency, latencyHistogram, summarizeLatency } from '../../../share
 import type { RunResponse } from '../../../shared/replay/noise';
 import { formatReplayMode, parseReplayMode, successRate, type ReplayBodies, type ReplayMode, type ReplayReport, type ReplayResult } from '../../../shared/replay/report';
 import { buildReplayRequest, createTargetMapper, type ReplayTargetService } from '../../../shared/replay/request';
+import { sleepUnlessAborted } from '../abort';
 import { tryUndoContentEncoding, undoContentEncoding } from './content-encoding';
 import { createReplayAgent, ReplayHttpError, responseHeader, sendRequest, type SentResponse } from './http-client';
 import { DEFAULT_GAP_CAP_MS, sendOffsets } from './schedule';
@@ -50,14 +51,27 @@ export interface ExecuteReplayOptions {
   entries?: HarEntry[];
   /** Keep every decoded replayed response in memory (noise suggestions need them). */
   keepResponses?: boolean;
+  /** Side-by-side bodies kept for the diff view: at most this many mismatches (default 200)… */
+  maxBodies?: number;
+  /** …each side cut at this many characters (default 256 Ki). */
+  maxBodyChars?: number;
   onProgress?: (p: ReplayProgress) => void;
   signal?: AbortSignal;
   now?: () => Date;
 }
 
+export const DEFAULT_MAX_BODIES = 200;
+export const DEFAULT_MAX_BODY_CHARS = 256 * 1024;
+/** A result row's diff is cut here: the full bodies (when kept) are in the diff view. */
+export const MAX_DIFF_CHARS = 16 * 1024;
+
+export function capText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n… (cut: ${text.length - max} more characters)`;
+}
+
 export interface ExecutedReplay {
   report: ReplayReport;
-  /** Side-by-side bodies of mismatched results (for the diff view). */
+  /** Side-by-side bodies of mismatched results (for the diff view), capped (report.bodies says how many were left out). */
   bodies: ReplayBodies[];
   /** Replayed responses, decoded (for noise suggestions). */
   responses: RunResponse[];
@@ -74,17 +88,8 @@ function newReplayId(at: Date): string {
   return `${at.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(3).toString('hex')}`;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** A request cut off in flight by a stop. */
+const STOPPED = Symbol('stopped');
 
 export async function executeReplay(opts: ExecuteReplayOptions): Promise<ExecutedReplay> {
   const now = opts.now ?? (() => new Date());
@@ -121,6 +126,9 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   const agent = createReplayAgent(concurrency);
   const results: (ReplayResult | undefined)[] = new Array(entries.length);
   const bodies: ReplayBodies[] = [];
+  const maxBodies = opts.maxBodies ?? DEFAULT_MAX_BODIES;
+  const maxBodyChars = opts.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
+  let bodiesOmitted = 0;
   const responses: RunResponse[] = [];
   const progress: ReplayProgress = { total: entries.length, sent: 0, done: 0, matched: 0, mismatched: 0, errors: 0 };
 
@@ -150,8 +158,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   });
   const sendOptions = { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
 
-  /** Send one entry: its answer, or its result when it could not be sent or answered. */
-  const sendOne = async (entry: HarEntry, index: number): Promise<SentResponse | ReplayResult> => {
+  /** Send one entry: its answer, its result when it could not be sent or answered, or STOPPED when the replay was stopped while it was in flight (not an error: it did not complete). */
+  const sendOne = async (entry: HarEntry, index: number): Promise<SentResponse | ReplayResult | typeof STOPPED> => {
     const req = buildReplayRequest(entry, index, mapTarget);
     const target = req.target;
     if (!target.ok) {
@@ -162,6 +170,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     try {
       return await sendRequest(agent, { origin: target.origin, path: target.path, method: req.method, headers: req.headers, body: req.body }, sendOptions);
     } catch (err) {
+      if (opts.signal?.aborted) return STOPPED;
       const message = err instanceof ReplayHttpError ? err.message : (err as Error).message;
       const r = result(entry, index, null, 'error', null);
       r.error = `${message} (sending to ${target.url})`;
@@ -187,15 +196,18 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     if (opts.keepResponses) responses.push({ index, status: res.status, contentType: replayedContentType, body: replayedBody });
     const cmp = compareResponses({ status: entry.response.status, contentType: entry.response.contentType, body: recordedBody }, { status: res.status, contentType: replayedContentType, body: replayedBody }, compiled);
     if (cmp.outcome === 'mismatched') {
-      bodies.push({
-        index,
-        recorded: cmp.recordedText ?? `(${recordedBody.length} bytes of binary)`,
-        replayed: cmp.replayedText ?? `(${replayedBody.length} bytes of binary)`,
-        language: cmp.bodyKind === 'json' ? 'json' : cmp.bodyKind === 'binary' ? 'binary' : 'text',
-      });
+      // Bounded: a replay with a million mismatches keeps a few hundred bodies, not a million.
+      if (bodies.length < maxBodies) {
+        bodies.push({
+          index,
+          recorded: capText(cmp.recordedText ?? `(${recordedBody.length} bytes of binary)`, maxBodyChars),
+          replayed: capText(cmp.replayedText ?? `(${replayedBody.length} bytes of binary)`, maxBodyChars),
+          language: cmp.bodyKind === 'json' ? 'json' : cmp.bodyKind === 'binary' ? 'binary' : 'text',
+        });
+      } else bodiesOmitted++;
     }
     const r = result(entry, index, res.status, cmp.outcome, Math.round(res.latencyMs * 100) / 100);
-    if (cmp.diff) r.diff = cmp.diff + decodeNote;
+    if (cmp.diff) r.diff = capText(cmp.diff + decodeNote, MAX_DIFF_CHARS);
     finish(r);
   };
 
@@ -208,6 +220,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   // target idle, and waking an idle target for each request cost the client more CPU (in the
   // kernel, on every write) than the comparison itself.
   const answered: { entry: HarEntry; index: number; res: SentResponse | ReplayResult }[] = [];
+  let stoppedInFlight = 0;
   let judging: NodeJS.Immediate | undefined;
   const judgeAnswered = () => {
     judging = undefined;
@@ -231,7 +244,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
       const i = next++;
       if (timed) {
         const wait = t0 + offsets[i]! - performance.now();
-        if (wait > 0) await sleep(wait, opts.signal);
+        if (wait > 0) await sleepUnlessAborted(wait, opts.signal);
       }
       if (opts.signal?.aborted) {
         // Not sent: the report counts it as left out, and nobody else takes it.
@@ -241,6 +254,10 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
       progress.sent++;
       const entry = entries[i]!;
       const res = await sendOne(entry, i);
+      if (res === STOPPED) {
+        stoppedInFlight++;
+        continue;
+      }
       answered.push({ entry, index: i, res });
       judging ??= setImmediate(judgeAnswered);
     }
@@ -276,7 +293,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    cancelled: done.length < entries.length,
+    // Stopped is not broken: requests cut off in flight are left out, never counted as errors.
+    cancelled: stoppedInFlight > 0 || done.length < entries.length,
     total: entries.length,
     sent: done.length,
     matched,
@@ -290,6 +308,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
       histogram: latencyHistogram(recordedLatencies, replayedLatencies),
       judgement: judgeLatency(recordedLatencies, replayedLatencies),
     },
+    bodies: { kept: bodies.length, omitted: bodiesOmitted },
     results: done,
   };
   bodies.sort((a, b) => a.index - b.index);

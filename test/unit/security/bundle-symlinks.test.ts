@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../electron/api/dispatch';
+import { callContext, dispatch, runOperationInProcess } from '../../../electron/api/dispatch';
 import type { CallContext } from '../../../electron/api/handlers/types';
 import { readTraceFiles } from '../../../electron/services/traces/files';
 import { judgeBundle } from '../../../electron/services/canary/judge-bundle';
@@ -62,27 +62,30 @@ beforeAll(async () => {
       selectors: { canary: { track: 'canary' }, baseline: { track: 'baseline' } },
     },
   } as Partial<BundleManifest>);
-  const wb = createWorkbench({ host: 'web', env: { ...process.env, REPRO_HOME: join(dir, 'home') } });
-  ctx = { wb, emit: () => {} };
+  ctx = callContext(createWorkbench({ host: 'web', env: { ...process.env, REPRO_HOME: join(dir, 'home') } }), 'test');
 });
 afterAll(() => removeDir(dir));
 
 const call = async (method: string, input: unknown) => dispatch(method, input, ctx) as Promise<{ result?: unknown; error?: { code: string; message: string } }>;
+async function openHandle(): Promise<string> {
+  const end = await runOperationInProcess(ctx.wb, 'bundle.open', { path: bundle }, 'test').end;
+  if (end.state !== 'done') throw new Error(`bundle.open ended ${end.state}`);
+  return end.result.handle;
+}
 
 describe('a folder bundle with links out of it', () => {
   it('traces.files and traces.read refuse a traces folder that is a link', async () => {
-    const opened = (await call('bundle.open', { path: bundle })).result as { handle: string };
-    const files = await call('traces.files', { source: { kind: 'bundle', handle: opened.handle } });
+    const handle = await openHandle();
+    const files = await call('traces.files', { source: { kind: 'bundle', handle } });
     expect(JSON.stringify(files)).not.toContain('secret.json');
     expect(files.error?.message).toMatch(/traces is a symbolic link/);
-    const read = await call('traces.read', { source: { kind: 'bundle', handle: opened.handle }, name: 'secret.json', offset: 0 });
+    const read = await call('traces.read', { source: { kind: 'bundle', handle }, name: 'secret.json', offset: 0 });
     expect(read.error).toBeDefined();
     expect(JSON.stringify(read)).not.toContain(HOST_SECRET);
   });
 
   it('runbook.open refuses a runbook.md that is a link and copies nothing of it into the workspace', async () => {
-    const opened = (await call('bundle.open', { path: bundle })).result as { handle: string };
-    const doc = await call('runbook.open', { handle: opened.handle });
+    const doc = await call('runbook.open', { handle: await openHandle() });
     expect(JSON.stringify(doc)).not.toContain(HOST_SECRET);
     expect(doc.error?.message).toMatch(/runbook\.md is a symbolic link/);
     const runbooks = join(dir, 'home', 'state', 'runbooks');

@@ -7,14 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../electron/api/dispatch';
-import type { CallContext } from '../../../electron/api/handlers/types';
+import { runOperationInProcess } from '../../../electron/api/dispatch';
 import { generateSigningKey, loadKeyFile } from '../../../electron/services/bundles/keys';
-import { createWorkbench } from '../../../electron/services/workbench';
+import { createWorkbench, type Workbench } from '../../../electron/services/workbench';
 import { makeTempDir, removeDir } from '../bundles/builders';
 
 let dir: string;
-let ctx: CallContext;
+let wb: Workbench;
 let handle: string;
 
 beforeAll(async () => {
@@ -36,12 +35,14 @@ beforeAll(async () => {
   // A public key followed by 100 KiB of padding: a real key, but not a key file anyone writes.
   writeFileSync(join(dir, 'big.pem'), generateSigningKey().publicPem + '\n'.repeat(100 * 1024));
   execFileSync('mkfifo', [join(dir, 'fifo.pem')]);
-  ctx = { wb: createWorkbench({ host: 'web', env: { ...process.env, REPRO_HOME: join(dir, 'home') } }), emit: () => {} };
-  handle = ((await dispatch('bundle.open', { path: root }, ctx)) as { result: { handle: string } }).result.handle;
+  wb = createWorkbench({ host: 'web', env: { ...process.env, REPRO_HOME: join(dir, 'home') } });
+  const opened = await runOperationInProcess(wb, 'bundle.open', { path: root }, 'test').end;
+  if (opened.state !== 'done') throw new Error(`bundle.open ended ${opened.state}`);
+  handle = opened.result.handle;
 });
 afterAll(() => removeDir(dir));
 
-const verifyWith = async (key: string) => (await dispatch('bundle.verify', { handle, keys: [key] }, ctx)) as { error?: { code: string; message: string } };
+const verifyWith = async (key: string) => (await runOperationInProcess(wb, 'bundle.verify', { handle, keys: [key] }, 'test').end) as { error?: { code: string; message: string } };
 
 describe('bundle.verify keys are small regular files', () => {
   it('refuses a device without reading it', async () => {
