@@ -7,6 +7,7 @@ import { parseByteSize } from '../../services/bundles/limits';
 import { openBundle } from '../../services/bundles/open';
 import { verifyBundle } from '../../services/bundles/verify';
 import { configDir, trustedKeysDir } from '../../services/paths';
+import { trustStatement } from '../../../shared/bundle/trust';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { printJson, progressPrinter } from '../output';
 
@@ -143,6 +144,7 @@ export function formatReport(r: VerifyReport, source: string): string {
     unsigned: 'unsigned',
   }[sig.status];
   lines.push(`  signature: ${sigText}`);
+  lines.push(`  ${trustStatement(sig).text}`);
   for (const p of r.problems) lines.push(`  ✗ [${p.code}] ${p.message}`);
   for (const w of r.warnings) lines.push(`  ! [${w.code}] ${w.message}`);
   return lines.join('\n') + '\n';

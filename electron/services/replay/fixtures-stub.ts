@@ -30,6 +30,7 @@ import { headerValue, type HarEntry } from '../../../shared/replay/har';
 import { HOP_BY_HOP } from '../../../shared/replay/request';
 import type { SessionPlugin, SessionPluginContext } from '../environments/session-plugin';
 import { FIXTURES_LOG_QUOTA, WriteQuota } from '../environments/write-quota';
+import { HARDENED_HOST_CONFIG } from '../environments/container-spec';
 import { listedHarFiles, loadHarFiles } from './traffic';
 
 export const UNMATCHED_LOG = 'fixtures-unmatched.jsonl';
@@ -214,10 +215,16 @@ export async function startForwarder(
     Image: image,
     Cmd: ['sh', '-c', forwarderScript(ports, ctx.advertisedHost, upstreamPort)],
     Labels: { ...ctx.labels, 'repro.role': 'fixtures-forwarder' },
+    // No route out of the session network: it reaches the stub through the session's gate,
+    // whose name (advertisedHost) resolves on that network.
+    User: '65534:65534',
     HostConfig: {
+      ...HARDENED_HOST_CONFIG,
+      CapAdd: [],
       NetworkMode: ctx.networkName,
       Memory: 32 * 1024 * 1024,
-      ...(isIP(ctx.advertisedHost) ? {} : { ExtraHosts: [`${ctx.advertisedHost}:host-gateway`] }),
+      PidsLimit: 512,
+      ReadonlyRootfs: true,
     },
     NetworkingConfig: { EndpointsConfig: { [ctx.networkName]: { Aliases: hosts } } },
   });
@@ -236,6 +243,8 @@ function matchOptionsFromEnv(env: NodeJS.ProcessEnv): FixtureMatchOptions {
 
 export const fixturesStubPlugin: SessionPlugin = {
   name: 'fixtures',
+  // The forwarder container reaches the stub through the session's gate, which forwards reserved ports only.
+  reservePort: true,
   async start(ctx) {
     const files = listedHarFiles(ctx.manifest, 'fixtures');
     if (files.length === 0) return { stop: async () => {} };
@@ -246,6 +255,7 @@ export const fixturesStubPlugin: SessionPlugin = {
       if (h.https) ctx.log(`cannot serve https://${h.host}:${h.port} (TLS); requests to it will fail`);
       else if (isIP(h.host)) ctx.log(`cannot alias the IP address ${h.host}; requests to it are not served`);
       else if (serviceNames.has(h.host)) ctx.log(`${h.host} is a service of the bundle; its fixtures are not served`);
+      else if (h.host === ctx.advertisedHost) ctx.log(`${h.host} is the session gate's own name; its fixtures are not served`);
       else return true;
       return false;
     });
