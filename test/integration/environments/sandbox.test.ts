@@ -19,6 +19,7 @@ import { downSession, execInService, getSession, upFromPath, type UpReport } fro
 import { KEPT_CAPABILITIES } from '../../../electron/services/environments/container-spec';
 import { homeTag } from '../../../electron/services/environments/labels';
 import { openRecordDb } from '../../../electron/services/record';
+import { generateReport } from '../../../electron/services/record/report';
 import { replaySession } from '../../../electron/services/replay';
 import { labelledCount, removeSessions, sampleBundle, tempHome, uniqueSession } from './helpers';
 import { writeTinyBundle } from './tiny-bundle';
@@ -94,6 +95,9 @@ describe('a sealed session', () => {
     const db = openRecordDb(home.stateDir);
     const up = db.events(db.getSession(session)!.id, { kinds: ['up'] })[0]!;
     expect(up.data).toMatchObject({ sandbox: { egress: 'sealed', verified: true } });
+    const markdown = generateReport(db, session, { generator: 'test' });
+    expect(markdown).toMatch(/Sandbox.*sealed \(checked\)/);
+    expect(markdown).toMatch(/Trust.*Nobody you trust vouches for this bundle/);
   });
 
   it('cannot reach a container on another Docker network, anything out through the gateway, or a port of this machine', async () => {
