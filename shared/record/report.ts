@@ -1,6 +1,6 @@
 import { renderHtml, renderMarkdown, type DocBlock } from './document';
 import type { SignatureStatus } from '../bundle/dsse';
-import { trustStatement } from '../bundle/trust';
+import { trustStatement } from '../bundle/report';
 import { formatDuration } from './stats';
 import type { Mark, RecordEvent, SessionSummary } from './types';
 

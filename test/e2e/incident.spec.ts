@@ -8,6 +8,7 @@ test.describe('incident verification', () => {
     const badge = page.getByTestId('signature-badge');
     await expect(badge).toContainText('Signed · trusted');
     await expect(badge).toContainText('sample.pub.pem');
+    await expect(page.getByTestId('trust-statement')).toHaveText(/which you trust/);
     const rows = page.locator('.file-results tbody tr');
     await expect(rows.first()).toContainText('OK');
     expect(await rows.count()).toBeGreaterThan(3);
@@ -33,9 +34,31 @@ test.describe('incident verification of a tampered copy', () => {
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect(page.getByTestId('verify-status')).toHaveText(/Verification failed/);
     await expect(page.getByTestId('signature-badge')).toContainText('Signature invalid');
+    await expect(page.getByTestId('trust-statement')).toHaveText(/Nobody vouches for this bundle/);
     await expect(page.locator('.file-results tr', { hasText: 'runbook.md' })).toContainText('size differs');
     await page.getByTestId('signature-badge').scrollIntoViewIfNeeded();
     await snap(page, 'incident-verification-tampered');
+    rmSync(tmp, { recursive: true, force: true });
+  });
+});
+
+test.describe('incident verification of an unsigned copy', () => {
+  test('opens it, and says plainly that nobody vouches for it', async ({ workbenchPage: page }) => {
+    const { cpSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('./fixtures');
+    const tmp = mkdtempSync(join(tmpdir(), 'repro-e2e-unsigned-'));
+    const copy = join(tmp, 'bundle');
+    cpSync(join(repoRoot, 'examples', 'incident-checkout'), copy, { recursive: true });
+    rmSync(join(copy, 'attestations'), { recursive: true });
+
+    await page.getByLabel('Bundle path').fill(copy);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByTestId('verify-status')).toHaveText(/Integrity holds/);
+    await expect(page.getByTestId('trust-statement')).toHaveText('Nobody vouches for this bundle: it is not signed. Run it only if you trust where it came from.');
+    await page.getByTestId('signature-badge').scrollIntoViewIfNeeded();
+    await snap(page, 'incident-verification-unsigned');
     rmSync(tmp, { recursive: true, force: true });
   });
 });

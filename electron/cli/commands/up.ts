@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { upFromPath, type UpReport } from '../../services/environments';
 import { createWorkbench } from '../../services/workbench';
-import { trustStatement } from '../../../shared/bundle/trust';
+import { trustStatement } from '../../../shared/bundle/report';
 import type { EnvSandboxInfo } from '../../../shared/api/methods/environment';
 import { UsageError, type CliCommand } from '../command';
 import { printJson, progressPrinter } from '../output';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { trustStatement } from '../../../shared/bundle/report';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleProblem, VerifyReport } from '../../../shared/bundle/problems';
 import { loadKeyFile } from '../../services/bundles/keys';
@@ -7,7 +8,6 @@ import { parseByteSize } from '../../services/bundles/limits';
 import { openBundle } from '../../services/bundles/open';
 import { verifyBundle } from '../../services/bundles/verify';
 import { configDir, trustedKeysDir } from '../../services/paths';
-import { trustStatement } from '../../../shared/bundle/trust';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { printJson, progressPrinter } from '../output';
 

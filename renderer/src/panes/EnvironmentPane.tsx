@@ -5,6 +5,7 @@ import type { DriftItem, EnvSecretNeed, EnvSessionInfo } from '../../../shared/a
 import { api, runOperation } from '../api';
 import { ProgressBar } from '../components/ProgressBar';
 import { useApp } from '../store/app';
+import { EgressChoice, SandboxStatus } from './environment/Sandbox';
 import './EnvironmentPane.css';
 
 const MAX_LOG_LINES = 5000;
@@ -109,6 +110,7 @@ function UpForm(props: { handle: string; incidentId: string; serviceCount: numbe
   const [needs, setNeeds] = useState<EnvSecretNeed[]>([]);
   const [values, setValues] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
+  const [allowEgress, setAllowEgress] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -122,7 +124,12 @@ function UpForm(props: { handle: string; incidentId: string; serviceCount: numbe
     setError(undefined);
     try {
       const secrets = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
-      const report = await runOperation('env.up', { handle: props.handle, ...(name ? { session: name } : {}), ...(Object.keys(secrets).length ? { secrets } : {}) }).result;
+      const report = await runOperation('env.up', {
+        handle: props.handle,
+        ...(name ? { session: name } : {}),
+        ...(Object.keys(secrets).length ? { secrets } : {}),
+        ...(allowEgress ? { allowEgress } : {}),
+      }).result;
       // the values were for this start only
       setValues({});
       props.onDone(report.session, report.drift);
@@ -160,6 +167,7 @@ function UpForm(props: { handle: string; incidentId: string; serviceCount: numbe
           />
         </label>
       ))}
+      <EgressChoice checked={allowEgress} onChange={setAllowEgress} />
       <button className="primary" type="submit" disabled={busy || props.disabled || missing.length > 0} title={missing.length ? `Missing secret: ${missing.map((m) => m.name).join(', ')}` : ''}>
         {busy ? 'Starting…' : `Start ${props.incidentId}`}
       </button>
@@ -204,6 +212,7 @@ function SessionCard(props: { session: EnvSessionInfo; drift?: DriftItem[]; onDr
         <span className={`badge ${s.phase === 'running' ? 'ok' : s.phase === 'failed' ? 'bad' : 'warn'}`}>{s.phase}</span>
         <span className="muted small">{s.bundleId}</span>
         {!s.agent.alive && s.phase === 'running' && <span className="badge warn" title="The session agent (OTLP receiver, fixtures) is not running; repro gc would collect this session">agent gone</span>}
+        <SandboxStatus sandbox={s.sandbox} />
       </header>
       {s.engineError && <p className="error small">{s.engineError.error}</p>}
       {s.error && <p className="error small">{s.error.message}</p>}
