@@ -6,9 +6,9 @@
  * itself, only when that tag is free. It also refuses an archive that holds more than one image.
  * Everything else passes through byte for byte, so a multi-GB archive costs no extra copy.
  */
+import { posix } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Header } from 'tar';
-import { canonicalEntryPath } from '../bundles/unpack';
 
 const BLOCK = 512;
 /** Metadata entries are small; a bigger one is not what it claims to be. */
@@ -20,6 +20,15 @@ const OCI_NAME_ANNOTATIONS = ['io.containerd.image.name', 'org.opencontainers.im
 export class ImageArchiveRefused extends Error {}
 
 const padded = (n: number) => n + ((BLOCK - (n % BLOCK)) % BLOCK);
+
+/**
+ * The name the engine will give an entry: it cleans each path (Go's filepath.Clean) under the
+ * extraction folder, so `x/../manifest.json`, `/manifest.json` and `./manifest.json` all become
+ * manifest.json there, and so they must here.
+ */
+export function engineEntryName(raw: string): string {
+  return posix.normalize(`/${raw}`).slice(1).replace(/\/+$/, '');
+}
 
 /** path= and size= of a pax extended header (records "LEN key=value\n"). */
 function paxFields(data: Buffer): { path?: string; size?: number } {
@@ -144,8 +153,10 @@ export function untaggedImageStream(): Transform {
       collecting = { kind: 'meta', header: block, type, path: '', need: padded(size), size, parts: [], got: 0 };
       return true;
     }
-    const path = canonicalEntryPath(metaPath ?? String(h.path));
+    const path = engineEntryName(metaPath ?? String(h.path));
     const dataSize = metaSize ?? size;
+    // A link named manifest.json would make the engine read another entry's (unrewritten) names.
+    if (REWRITTEN.has(path) && type !== 'File' && type !== 'OldFile') throw new ImageArchiveRefused(`${path} in the image archive is a ${type}, not a file`);
     if ((type === 'File' || type === 'OldFile') && REWRITTEN.has(path)) {
       if (dataSize > MAX_META_BYTES) throw new ImageArchiveRefused(`${path} in the image archive is ${dataSize} bytes; it is metadata`);
       collecting = { kind: 'rewrite', header: block, type, path, need: padded(dataSize), size: dataSize, parts: [], got: 0 };

@@ -72,6 +72,19 @@ describe('untaggedImageStream', () => {
     expect(out.has('ignored-name')).toBe(false);
   });
 
+  it('also under the names the engine cleans to manifest.json, and refuses a link in its place', async () => {
+    const inner = entries(image('victim:1', 'spelled').bytes);
+    const manifest = inner.get('manifest.json')!;
+    const others = [...inner].filter(([p]) => p !== 'manifest.json').map(([path, body]) => ({ path, body }));
+    for (const spelled of ['x/../manifest.json', '/manifest.json', './././manifest.json']) {
+      const out = entries(await through(rawTar([...others, { path: spelled, body: manifest }])));
+      const rewritten = [...out].find(([p]) => p.replace(/^\/|\/$/g, '').endsWith('manifest.json'))!;
+      expect(JSON.parse(String(rewritten[1]))[0].RepoTags, spelled).toBeNull();
+    }
+    await expect(through(rawTar([...others, { path: 'named.json', body: manifest }, { path: 'manifest.json', type: 'SymbolicLink', linkpath: 'named.json' }])))
+      .rejects.toThrow(/manifest.json in the image archive is a SymbolicLink/);
+  });
+
   it('removes OCI name annotations', async () => {
     const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:' + 'a'.repeat(64), size: 1, annotations: { 'io.containerd.image.name': 'docker.io/library/postgres:16', 'org.opencontainers.image.ref.name': '16', other: 'kept' } }] };
     const out = entries(await through(rawTar([{ path: 'index.json', body: JSON.stringify(index) }, { path: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }])));
