@@ -4,9 +4,9 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import { upFromPath, type UpReport } from '../../services/environments';
 import { createWorkbench } from '../../services/workbench';
 import { trustStatement } from '../../../shared/bundle/report';
-import type { EnvSandboxInfo } from '../../../shared/api/methods/environment';
 import { UsageError, type CliCommand } from '../command';
 import { printJson, progressPrinter } from '../output';
+import { sandboxLines } from '../sandbox';
 
 export const command: CliCommand = {
   name: 'up',
@@ -95,12 +95,3 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
   },
 };
 
-/** What the session can reach, said plainly; what could not be enforced or checked, said too. */
-export function sandboxLines(sandbox: EnvSandboxInfo): string[] {
-  const lines =
-    sandbox.egress === 'sealed'
-      ? [`Sandbox: sealed${sandbox.verified ? ' (checked)' : ''}: containers reach each other and the session agent (agent.repro.internal, ports ${sandbox.agentPorts.join(', ') || 'none'}), nothing else.`]
-      : ['Sandbox: OPEN (--allow-egress): containers can reach the internet, the LAN and this machine.'];
-  for (const n of sandbox.notes) if (sandbox.egress === 'sealed') lines.push(`  ! ${n}`);
-  return lines;
-}
