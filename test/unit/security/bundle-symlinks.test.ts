@@ -13,7 +13,7 @@ import { judgeBundle } from '../../../electron/services/canary/judge-bundle';
 import { loadTraffic } from '../../../electron/services/replay/traffic';
 import { createWorkbench } from '../../../electron/services/workbench';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
-import { makeTempDir, removeDir } from '../bundles/builders';
+import { makeTempDir, minimalManifest, removeDir } from '../bundles/builders';
 
 const HOST_SECRET = 'host-secret-7f3a';
 let dir: string;
@@ -22,16 +22,7 @@ let ctx: CallContext;
 let manifest: BundleManifest;
 
 function writeManifest(root: string, extra: Partial<BundleManifest> = {}): BundleManifest {
-  const m = {
-    schema: 'repro.bundle/v1',
-    incident: { id: 'INC-LINKS', title: 'links out of the bundle', severity: 'SEV4', startedAt: '2026-01-01T00:00:00Z' },
-    provenance: { source: { repo: 'r', commit: 'c' } },
-    services: [],
-    files: [],
-    createdAt: '2026-01-01T00:00:00Z',
-    createdBy: 'hostile corpus',
-    ...extra,
-  } as BundleManifest;
+  const m = minimalManifest('INC-LINKS', extra) as unknown as BundleManifest;
   writeFileSync(join(root, 'bundle.json'), JSON.stringify(m));
   return m;
 }

@@ -14,7 +14,7 @@ import { buildImageArchive } from '../../../examples/build/image-archive';
 import { openBundle } from '../../../electron/services/bundles/open';
 import { verifyBundle } from '../../../electron/services/bundles/verify';
 import { untaggedImageStream } from '../../../electron/services/environments/untagged-image-stream';
-import { makeTempDir, rawTar, removeDir, sha256, type RawEntry } from '../bundles/builders';
+import { makeTempDir, minimalManifest, rawTar, removeDir, sha256, type RawEntry } from '../bundles/builders';
 
 const image = (tag: string, text: string) => buildImageArchive({ repoTag: tag, layers: [{ files: [{ path: 'a.txt', mode: 0o644, content: text }] }], config: { Entrypoint: ['/a.txt'] } });
 
@@ -106,15 +106,12 @@ describe('untaggedImageStream', () => {
     const first = image('a:1', 'a');
     writeFileSync(
       join(root, 'bundle.json'),
-      JSON.stringify({
-        schema: 'repro.bundle/v1',
-        incident: { id: 'INC-2IMG', title: 'two images', severity: 'SEV4', startedAt: '2026-01-01T00:00:00Z' },
-        provenance: { source: { repo: 'r', commit: 'c' } },
-        services: [{ name: 'a', image: { ref: 'a:1', id: first.id, archive: 'images/two.tar' } }],
-        files: [{ path: 'images/two.tar', sha256: sha256(tarBytes), size: tarBytes.length }],
-        createdAt: '2026-01-01T00:00:00Z',
-        createdBy: 'hostile corpus',
-      }),
+      JSON.stringify(
+        minimalManifest('INC-2IMG', {
+          services: [{ name: 'a', image: { ref: 'a:1', id: first.id, archive: 'images/two.tar' } }],
+          files: [{ path: 'images/two.tar', sha256: sha256(tarBytes), size: tarBytes.length }],
+        }),
+      ),
     );
     const report = await verifyBundle(await openBundle(root), { trustedKeysDir: null });
     expect(report.problems).toEqual([expect.objectContaining({ code: 'unsafe_archive', path: 'images/two.tar', message: expect.stringMatching(/holds 2 images/) })]);

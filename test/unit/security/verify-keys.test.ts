@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOperationInProcess } from '../../../electron/api/dispatch';
 import { generateSigningKey, loadKeyFile } from '../../../electron/services/bundles/keys';
 import { createWorkbench, type Workbench } from '../../../electron/services/workbench';
-import { makeTempDir, removeDir } from '../bundles/builders';
+import { makeTempDir, minimalManifest, removeDir } from '../bundles/builders';
 
 let dir: string;
 let wb: Workbench;
@@ -20,18 +20,7 @@ beforeAll(async () => {
   dir = await makeTempDir('hostile-keys-');
   const root = join(dir, 'bundle');
   execFileSync('mkdir', [root]);
-  writeFileSync(
-    join(root, 'bundle.json'),
-    JSON.stringify({
-      schema: 'repro.bundle/v1',
-      incident: { id: 'INC-KEYS', title: 'keys', severity: 'SEV4', startedAt: '2026-01-01T00:00:00Z' },
-      provenance: { source: { repo: 'r', commit: 'c' } },
-      services: [],
-      files: [],
-      createdAt: '2026-01-01T00:00:00Z',
-      createdBy: 'hostile corpus',
-    }),
-  );
+  writeFileSync(join(root, 'bundle.json'), JSON.stringify(minimalManifest('INC-KEYS')));
   // A public key followed by 100 KiB of padding: a real key, but not a key file anyone writes.
   writeFileSync(join(dir, 'big.pem'), generateSigningKey().publicPem + '\n'.repeat(100 * 1024));
   execFileSync('mkfifo', [join(dir, 'fifo.pem')]);
