@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
@@ -9,6 +8,8 @@ import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
 import { agentPorts, healthTarget } from './sandbox';
 import { SessionStore, type SessionRecord } from './state-store';
+import { readBundleFileSync } from '../bundles/bundle-path';
+import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
 // The session as the API describes it: one definition, in the contract (shared/api/methods/environment.ts).
 export type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, EnvSandboxInfo as SessionSandboxInfo, ServiceHealth } from '../../../shared/api/methods/environment';
@@ -33,7 +34,7 @@ export async function requireEngine(docker: Docker): Promise<void> {
 
 export function readSessionManifest(record: SessionRecord): BundleManifest | undefined {
   try {
-    return bundleManifestSchema.parse(JSON.parse(readFileSync(join(record.bundleRoot, 'bundle.json'), 'utf8')));
+    return bundleManifestSchema.parse(JSON.parse(readBundleFileSync(record.bundleRoot, 'bundle.json', { maxBytes: MAX_MANIFEST_BYTES })));
   } catch {
     return undefined;
   }

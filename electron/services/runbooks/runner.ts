@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifest';
@@ -8,6 +6,8 @@ import { checkServices, parseRunbook, runSteps, type RunAllResult, type RunbookS
 import { execInService, getSession, type SessionInfo } from '../environments';
 import { ExecStoppedError } from '../environments/docker-streams';
 import type { RecordDb } from '../record/db';
+import { readBundleFileSync } from '../bundles/bundle-path';
+import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
 /** The replay a `replay` step runs (the replay area's runReplay, bound to the session and bundle). */
 export type ReplayRunner = (opts: { session: SessionInfo; mode?: string; concurrency?: number; signal?: AbortSignal }) => Promise<ReplayReportLike>;
@@ -136,7 +136,7 @@ export async function runRunbook(opts: RunRunbookOptions): Promise<RunAllResult>
 
 function readManifest(session: SessionInfo): BundleManifest | undefined {
   try {
-    return JSON.parse(readFileSync(join(session.bundleRoot, 'bundle.json'), 'utf8')) as BundleManifest;
+    return JSON.parse(readBundleFileSync(session.bundleRoot, 'bundle.json', { maxBytes: MAX_MANIFEST_BYTES })) as BundleManifest;
   } catch {
     return undefined;
   }
