@@ -16,8 +16,10 @@ import { tracesMethods } from './methods/traces';
 import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
 import { replayMethods } from './methods/replay';
+import { captureMethods } from './methods/capture';
 import { gamedayMethods } from './methods/gameday';
 import { trafficMethods } from './methods/traffic';
+import { logsMethods } from './methods/logs';
 import { opMethods } from './methods/op';
 
 /** Every area's methods (areas add one line here). */
@@ -30,8 +32,10 @@ const areaMethods = {
   ...canaryMethods,
   ...environmentMethods,
   ...replayMethods,
+  ...captureMethods,
   ...gamedayMethods,
   ...trafficMethods,
+  ...logsMethods,
 } as const satisfies Record<string, MethodDef>;
 type AreaMethods = typeof areaMethods;
 

@@ -1,5 +1,7 @@
 import { describeGameday, gamedayReportBlocks } from '../gameday/report';
 import { renderHtml, renderMarkdown, type DocBlock } from './document';
+import type { SignatureStatus } from '../bundle/dsse';
+import { trustStatement } from '../bundle/report';
 import { formatDuration } from './stats';
 import type { Mark, RecordEvent, SessionSummary } from './types';
 import { formatRate } from '../replay/report';
@@ -111,6 +113,7 @@ export function buildReport(input: ReportInput): DocBlock[] {
       type: 'fields',
       rows: compact([
         ['Signature', verify.signature ? `${verify.signature.status ?? '?'}${verify.signature.keyid ? ` (key ${verify.signature.keyid.slice(0, 16)}…)` : ''}` : undefined],
+        ['Trust', isSignatureStatus(verify.signature?.status) ? trustStatement({ status: verify.signature.status, keyid: verify.signature.keyid }).text : undefined],
         ['Files', verify.files ? `${verify.files.checked ?? 0} checked, ${verify.files.failed ?? 0} failed` : undefined],
       ]),
     });
@@ -121,7 +124,12 @@ export function buildReport(input: ReportInput): DocBlock[] {
 
   b.push({ type: 'heading', level: 2, text: 'Environment and drift' });
   const up = of('up').at(-1);
-  const upData = (up?.data ?? {}) as { services?: Array<{ name?: string; state?: string; health?: string; endpoints?: Array<{ container?: number; url?: string }> }>; drift?: DriftLike[] };
+  const upData = (up?.data ?? {}) as {
+    services?: Array<{ name?: string; state?: string; health?: string; endpoints?: Array<{ container?: number; url?: string }> }>;
+    drift?: DriftLike[];
+    sandbox?: { egress?: string; verified?: boolean; notes?: string[] };
+  };
+  if (upData.sandbox) b.push({ type: 'fields', rows: [['Sandbox', sandboxText(upData.sandbox)]] });
   const images = new Map((ctx.services ?? []).map((s) => [s.name, s]));
   const services = upData.services ?? (ctx.services ?? []).map((s) => ({ name: s.name }));
   if (services.length > 0) {
@@ -215,6 +223,20 @@ export function buildReport(input: ReportInput): DocBlock[] {
     b.push({ type: 'fields', rows: summarize(e.data) });
   }
 
+  const logs = of('logs');
+  if (logs.length > 0) {
+    // The latest comparison says what the reproduction logs now; earlier ones stay in the timeline.
+    const e = logs[logs.length - 1]!;
+    const d = e.data as LogsEvidence;
+    b.push({ type: 'heading', level: 2, text: 'Logs: reproduction vs incident' });
+    b.push({
+      type: 'paragraph',
+      text: `${rel(e.at)}: of the incident's ${d.incident?.errorTemplates ?? 0} error templates, the reproduction logged ${d.reproduced?.length ?? 0} and did not log ${d.missing?.length ?? 0}; it also logged ${d.new?.length ?? 0} template(s) the incident did not.`,
+    });
+    const rows = [...(d.reproduced ?? []).map((r) => ['reproduced', r] as const), ...(d.missing ?? []).map((r) => ['missing', r] as const), ...(d.new ?? []).slice(0, 10).map((r) => ['new', r] as const)];
+    if (rows.length) b.push({ type: 'table', header: ['', 'Template', 'Level', 'Incident lines', 'Reproduction lines'], rows: rows.map(([k, r]) => [k, short(r.template ?? '', 200), String(r.level ?? ''), String(r.incident ?? 0), String(r.repro ?? 0)]) });
+  }
+
   const faults = of('fault');
   if (faults.length > 0) {
     b.push({ type: 'heading', level: 2, text: 'Faults injected' });
@@ -230,6 +252,19 @@ export function buildReport(input: ReportInput): DocBlock[] {
     rows: events.map((e) => [iso(e.at), rel(e.at), describeEvent(e)]),
   });
   return b;
+}
+
+interface LogsEvidence {
+  incident?: { errorTemplates?: number };
+  reproduced?: LoggedTemplate[];
+  missing?: LoggedTemplate[];
+  new?: LoggedTemplate[];
+}
+interface LoggedTemplate {
+  template?: string;
+  level?: string;
+  incident?: number;
+  repro?: number;
 }
 
 interface StepData {
@@ -288,8 +323,10 @@ function latencyCell(r: ReplayLike): string {
 export function describeEvent(e: RecordEvent): string {
   const d = (e.data ?? {}) as Record<string, unknown>;
   switch (e.kind) {
-    case 'up':
-      return `environment up (${Array.isArray(d.services) ? d.services.length : '?'} services${Array.isArray(d.drift) ? `, ${d.drift.length} drift` : ''})`;
+    case 'up': {
+      const egress = (d.sandbox as { egress?: string } | undefined)?.egress;
+      return `environment up (${Array.isArray(d.services) ? d.services.length : '?'} services${Array.isArray(d.drift) ? `, ${d.drift.length} drift` : ''}${egress === 'open' ? ', egress allowed' : egress === 'sealed' ? ', sealed' : ''})`;
+    }
     case 'down':
       return 'environment down';
     case 'drift':
@@ -306,6 +343,10 @@ export function describeEvent(e: RecordEvent): string {
       return `note: ${String(d.text ?? '')}`;
     case 'marked':
       return `marked ${String(d.verdict ?? '')}${d.note ? `: ${String(d.note)}` : ''}`;
+    case 'logs': {
+      const l = d as LogsEvidence;
+      return `logs compared with the incident: ${l.reproduced?.length ?? 0} error template(s) reproduced, ${l.missing?.length ?? 0} missing, ${l.new?.length ?? 0} new`;
+    }
     case 'gameday':
       return describeGameday(d);
     default:
@@ -357,4 +398,18 @@ function clip(output: string): string {
 
 function compact(rows: Array<[string, string | undefined]>): Array<[string, string]> {
   return rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
+}
+
+const SIGNATURE_STATUSES: readonly string[] = ['trusted', 'untrusted', 'invalid', 'unsigned'] satisfies SignatureStatus[];
+function isSignatureStatus(v: unknown): v is SignatureStatus {
+  return typeof v === 'string' && SIGNATURE_STATUSES.includes(v);
+}
+
+/** What the session could reach, as the report says it. */
+function sandboxText(s: { egress?: string; verified?: boolean; notes?: string[] }): string {
+  const head =
+    s.egress === 'open'
+      ? 'egress allowed (--allow-egress): the containers could reach the internet, the LAN and this machine'
+      : `sealed${s.verified ? ' (checked)' : ''}: the containers reached each other and the session agent only`;
+  return [head, ...(s.egress === 'open' ? [] : (s.notes ?? []))].join('; ');
 }

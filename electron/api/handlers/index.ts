@@ -11,8 +11,10 @@ import { tracesHandlers } from './traces';
 import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
 import { replayHandlers } from './replay';
+import { captureHandlers } from './capture';
 import { gamedayHandlers } from './gameday';
 import { trafficHandlers } from './traffic';
+import { logsHandlers } from './logs';
 import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
@@ -25,7 +27,9 @@ export const handlers: HandlerMap<MethodName> = {
   ...canaryHandlers,
   ...environmentHandlers,
   ...replayHandlers,
+  ...captureHandlers,
   ...gamedayHandlers,
   ...trafficHandlers,
+  ...logsHandlers,
   ...opHandlers,
 };

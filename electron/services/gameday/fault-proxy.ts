@@ -3,9 +3,9 @@
  * connection of a session, so network faults need no image, no privileges and no kernel
  * feature, and work on Docker Desktop as on a local engine.
  *
- * Each route listens where a consumer's /etc/hosts sends a dependency's name (the session
- * network's gateway, at the dependency's own port) and forwards every connection to the
- * dependency's current address. With no fault on a route a connection is two sockets and one
+ * Each route listens on an agent port that the session's gate forwards a dependency's own port
+ * to (a consumer's /etc/hosts sends the dependency's name to the gate; proxy-plan.ts) and
+ * forwards every connection back through the gate to the dependency. With no fault on a route a connection is two sockets and one
  * branch per chunk (the cost goal: next to nothing). A fault changes open connections too:
  *   latency    the target's answers (target -> consumer) are held latencyMs ± jitterMs, in order;
  *   bandwidth  the target's answers are paced to kbPerS;
@@ -24,8 +24,10 @@ export type ProxyFault =
 export interface ProxyRoute {
   /** The dependency (a service of the session). */
   service: string;
-  /** Its container port: what consumers connect to, and where connections go. */
+  /** Its container port: what consumers connect to. */
   port: number;
+  /** Where the proxy listens for this route (default: `port`); the gate sends the route's connections there. */
+  listen?: number;
 }
 
 export interface Upstream {
@@ -34,7 +36,7 @@ export interface Upstream {
 }
 
 export interface FaultProxyOptions {
-  /** Address the listeners bind (the session network's gateway, or loopback on Docker Desktop). */
+  /** Address the listeners bind (the agent's: the edge network's gateway, or loopback on Docker Desktop). */
   bindHost: string;
   routes: ProxyRoute[];
   /** Where a route's connections go now. Cached until invalidate() or a failed connect. */
@@ -79,7 +81,7 @@ export class FaultProxy {
         try {
           await new Promise<void>((resolve, reject) => {
             state.server.once('error', reject);
-            state.server.listen({ host: this.opts.bindHost, port: route.port, exclusive: true }, () => {
+            state.server.listen({ host: this.opts.bindHost, port: route.listen ?? route.port, exclusive: true }, () => {
               state.server.removeListener('error', reject);
               resolve();
             });

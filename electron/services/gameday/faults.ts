@@ -181,17 +181,19 @@ export async function revertFault(undo: Undo, ctx: Omit<FaultContext, 'agent'> &
 }
 
 /**
- * A container started again (or reconnected) may publish its ingress on another host port: the
- * session record follows, so replay, runbooks and probes find it.
+ * A container of a session from before the gate, started again (or reconnected), may publish its
+ * ingress on another host port: the session record follows, so replay, runbooks and probes find
+ * it. Through a session's gate the endpoints never move (the gate finds the service by name).
  */
 export async function refreshEndpoints(ctx: Pick<FaultContext, 'docker' | 'record' | 'store'>, service: string, containerId: string): Promise<void> {
+  if (ctx.record.sandbox?.gate) return;
   // nothing published, nothing to follow (and a revert stays one engine call)
   if (!ctx.record.services.find((s) => s.name === service)?.endpoints.length) return;
   const spec = readSessionManifest(ctx.record)?.services.find((s) => s.name === service);
   if (!spec) return;
   const info = await ctx.docker.getContainer(containerId).inspect();
   if (!info.State.Running) return;
-  const endpoints = endpointsOf(spec, info);
+  const endpoints = endpointsOf(spec, info, ctx.record);
   const state = ctx.record.services.find((s) => s.name === service);
   if (state && JSON.stringify(state.endpoints) !== JSON.stringify(endpoints)) {
     state.endpoints = endpoints;

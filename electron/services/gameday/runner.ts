@@ -19,7 +19,7 @@ import { FAULT_CATALOG, probeTimeoutMs, SCENARIO_DEFAULTS, type Probe, type Scen
 import { maxDurationMs, stepWindows, type StepWindow } from '../../../shared/gameday/validate';
 import { sleepUnlessAborted } from '../abort';
 import { waitUntilReady } from '../environments/health';
-import { healthTarget } from '../environments/up';
+import { healthTarget } from '../environments/sandbox';
 import { createReplayAgent, type ReplayAgent } from '../replay/http-client';
 import { AgentControlClient } from './agent-control';
 import { containerOf, prepareFault, revertFault, type FaultContext, type Undo } from './faults';
@@ -354,7 +354,7 @@ class GamedayRun {
       const info = await this.opts.docker.getContainer(id).inspect();
       const bounded = { ...spec, healthcheck: spec.healthcheck ? { ...spec.healthcheck, timeoutMs: Math.min(spec.healthcheck.timeoutMs ?? recoveryMs, recoveryMs) } : undefined };
       if (!bounded.healthcheck) delete bounded.healthcheck;
-      await waitUntilReady(this.opts.docker, id, bounded, healthTarget(info, this.r.record.network?.name ?? ''));
+      await waitUntilReady(this.opts.docker, id, bounded, healthTarget(info, this.r.record, service));
       return true;
     } catch {
       return false;

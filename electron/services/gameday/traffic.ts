@@ -10,6 +10,7 @@ import type { LoadSecond } from '../../../shared/gameday/journal';
 import { probeTimeoutMs, type Probe } from '../../../shared/gameday/scenario';
 import type { HarEntry } from '../../../shared/replay/har';
 import { buildReplayRequest, createTargetMapper } from '../../../shared/replay/request';
+import { gateAddress } from '../environments/sandbox';
 import type { SessionRecord } from '../environments/state-store';
 import { ReplayHttpError, sendRequest, type ReplayAgent } from '../replay/http-client';
 
@@ -32,12 +33,17 @@ export class ServiceAddresses {
   }
 
   published(service: string, port: number): string | undefined {
+    const viaGate = gateAddress(this.record.sandbox, service, port);
+    if (viaGate) return `http://${viaGate.host}:${viaGate.port}`;
     return this.record.services.find((s) => s.name === service)?.endpoints.find((e) => e.container === port)?.url;
   }
 
-  /** Container addresses are only reachable from the host when the engine runs here. */
+  /**
+   * Container addresses are reachable from the host only when the engine runs here and the
+   * session is not sealed behind a gate (which forwards the ingress, healthcheck and proxied ports).
+   */
   private get local(): boolean {
-    return this.record.faultProxy?.upstream === 'container' || this.record.agentPlan?.bindHost !== '127.0.0.1';
+    return !this.record.sandbox?.gate && this.record.agentPlan?.bindHost !== '127.0.0.1';
   }
 
   /** A problem with reaching service:port from the host, or undefined. */
@@ -46,7 +52,7 @@ export class ServiceAddresses {
     const p = this.portOf(service, port);
     if (p === undefined) return `service "${service}" has no ingress port; name one with http.port`;
     if (this.published(service, p)) return undefined;
-    return this.local ? undefined : `port ${p} of ${service} is not published, and this engine's containers are not reachable from here`;
+    return this.local ? undefined : `port ${p} of ${service} is not forwarded by the session's gate${this.record.sandbox?.gate ? ' (it forwards ingress, healthcheck and fault-proxy ports)' : ''}, and its containers are not reachable from here`;
   }
 
   describe(service: string, port?: number): string {

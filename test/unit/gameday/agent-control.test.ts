@@ -10,11 +10,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AgentControlClient, CONTROL_FILE, startControlServer } from '../../../electron/services/gameday/agent-control';
 import { FaultBoard } from '../../../electron/services/gameday/fault-board';
 import { FaultProxy } from '../../../electron/services/gameday/fault-proxy';
-import { planFaultProxy, proxyExtraHosts, proxyPorts, proxyPublishedPorts } from '../../../electron/services/gameday/proxy-plan';
+import { planFaultProxy, proxyExtraHosts, proxyGateRoutes, proxyUpstreams, routePortKey } from '../../../electron/services/gameday/proxy-plan';
+import { agentPorts, gateForwards, gateScript } from '../../../electron/services/environments/sandbox';
+import type { AgentPlan } from '../../../electron/services/environments/host-address';
 import { netemArgs } from '../../../electron/services/gameday/netem';
 import { startFixturesServer } from '../../../electron/services/replay/fixtures-stub';
 import { parseHar } from '../../../shared/replay/har';
-import type { ServiceSpec } from '../../../shared/bundle/manifest';
+import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -122,44 +124,49 @@ describe('agent fault control', () => {
 describe('fault proxy plan', () => {
   const svc = (name: string, ports: Array<{ container: number; protocol?: 'tcp' | 'udp' }>): ServiceSpec => ({ name, image: { ref: name, id: `sha256:${'a'.repeat(64)}` }, ports });
 
-  it('routes each service port once, says why a service is left out, and maps the others by name', async () => {
-    const taken = net.createServer();
-    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => taken.close(() => r())));
-    const takenPort = (taken.address() as AddressInfo).port;
-    const free = async () => {
-      const s = net.createServer();
-      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-      const p = (s.address() as AddressInfo).port;
-      await new Promise<void>((r) => s.close(() => r()));
-      return p;
-    };
-    const [p1, p2, agentPort] = [await free(), await free(), await free()];
-    const plan = await planFaultProxy(
-      [svc('api', [{ container: p1 }]), svc('store', [{ container: p2 }]), svc('twin', [{ container: p2 }]), svc('dns', [{ container: 53, protocol: 'udp' }]), svc('busy', [{ container: takenPort }]), svc('agentish', [{ container: agentPort }]), svc('worker', [])],
-      { bindHost: '127.0.0.1', local: true, gatewayIp: '172.30.0.1', agentPorts: [agentPort] },
+  it('routes each service port once through the gate, reserves an agent port per route, says why a service is left out', async () => {
+    const plan: AgentPlan = { bindHost: '127.0.0.1', advertisedHost: 'agent.repro.internal', ports: { otlp: 4318 } };
+    const proxy = await planFaultProxy(
+      [svc('api', [{ container: 8080 }]), svc('store', [{ container: 5432 }]), svc('twin', [{ container: 5432 }]), svc('dns', [{ container: 53, protocol: 'udp' }]), svc('agentish', [{ container: 4318 }]), svc('web', [{ container: 80 }]), svc('worker', [])],
+      plan,
+      {},
     );
-    expect(plan.routes).toEqual([
-      { service: 'api', port: p1 },
-      { service: 'store', port: p2 },
+    expect(proxy.routes.map(({ service, port }) => ({ service, port }))).toEqual([
+      { service: 'api', port: 8080 },
+      { service: 'store', port: 5432 },
+      { service: 'web', port: 80 },
     ]);
-    expect(Object.fromEntries(plan.skipped.map((s) => [s.service, s.reason]))).toEqual({
-      twin: `port ${p2} is also served by store (one service per port per session)`,
+    // each route's agent port is one of the agent's ports, so the gate forwards it like the plugins'
+    for (const r of proxy.routes) {
+      expect(plan.ports[routePortKey(r)]).toBe(r.agentPort);
+      expect(agentPorts(plan)).toContain(r.agentPort);
+      expect([8080, 5432, 80, 4318]).not.toContain(r.agentPort);
+    }
+    expect(new Set(proxy.routes.map((r) => r.agentPort)).size).toBe(3);
+    expect(Object.fromEntries(proxy.skipped.map((s) => [s.service, s.reason]))).toEqual({
+      twin: 'port 5432 is also served by store (one service per port per session)',
       dns: 'has a UDP port (its name cannot point at a TCP proxy)',
-      busy: expect.stringMatching(new RegExp(`port ${takenPort} cannot be bound: EADDRINUSE`)),
-      agentish: `port ${agentPort} is one of the session agent's own ports`,
+      agentish: "port 4318 is one of the session agent's own ports",
       worker: 'declares no ports',
     });
-    expect(proxyExtraHosts(plan, 'api')).toEqual(['store:172.30.0.1']);
-    expect(proxyExtraHosts(plan, 'worker')).toEqual(['api:172.30.0.1', 'store:172.30.0.1']);
-    expect(proxyPorts(plan).sort()).toEqual([p1, p2].sort());
-    expect(proxyPublishedPorts(plan, 'api')).toEqual([]); // a local engine: the agent reaches containers directly
-    const desktop = await planFaultProxy([svc('api', [{ container: p1 }])], { bindHost: '127.0.0.1', local: false, gatewayIp: '172.30.0.1', agentPorts: [] });
-    expect(desktop).toMatchObject({ hostsAddress: 'host-gateway', upstream: 'published' });
-    expect(proxyPublishedPorts(desktop, 'api')).toEqual([p1]);
-    const off = await planFaultProxy([svc('api', [{ container: p1 }])], { bindHost: '127.0.0.1', local: true, gatewayIp: '172.30.0.1', agentPorts: [], env: { REPRO_FAULT_PROXY: 'off' } });
+    // no /etc/hosts entries until the gate has an address on the session network
+    expect(proxyExtraHosts(proxy, 'api')).toEqual([]);
+    proxy.hostsAddress = '172.30.0.2';
+    expect(proxyExtraHosts(proxy, 'api')).toEqual(['store:172.30.0.2', 'web:172.30.0.2']);
+    expect(proxyExtraHosts(proxy, 'worker')).toEqual(['api:172.30.0.2', 'store:172.30.0.2', 'web:172.30.0.2']);
+    // the gate: a listener on each service port to its agent port, and a forward of each service port back
+    const routes = proxyGateRoutes(proxy);
+    expect(routes).toEqual(proxy.routes.map((r) => ({ listen: r.port, agentPort: r.agentPort })));
+    const forwards = gateForwards({ services: [] } as unknown as BundleManifest, [...agentPorts(plan), ...routes.map((r) => r.listen)], proxyUpstreams(proxy));
+    expect(forwards.map((f) => `${f.service}:${f.port}`)).toEqual(['api:8080', 'store:5432', 'web:80']);
+    const script = gateScript(agentPorts(plan), '172.31.0.1', forwards, routes);
+    const store = proxy.routes.find((r) => r.service === 'store')!;
+    expect(script).toContain(`nc -ll -p 5432 -e /bin/busybox nc 172.31.0.1 ${store.agentPort} &`);
+    expect(script).toContain(`nc -ll -p ${forwards[1]!.listen} -e /bin/busybox nc store 5432 &`);
+    const off = await planFaultProxy([svc('api', [{ container: 8080 }])], { bindHost: '127.0.0.1', advertisedHost: 'x', ports: {} }, { REPRO_FAULT_PROXY: 'off' });
     expect(off).toMatchObject({ enabled: false, routes: [] });
     expect(proxyExtraHosts(off, 'x')).toEqual([]);
+    expect(proxyGateRoutes(off)).toEqual([]);
   });
 
   it('packet faults are tc netem commands on the container interface', () => {
