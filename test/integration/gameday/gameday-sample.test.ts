@@ -12,6 +12,7 @@ import { main } from '../../../electron/cli/main';
 import { createDockerClient } from '../../../electron/services/docker-engine';
 import { downSession, upFromPath } from '../../../electron/services/environments';
 import { sessionsRoot } from '../../../electron/services/environments/session-info';
+import { agentPorts } from '../../../electron/services/environments/sandbox';
 import { SessionStore } from '../../../electron/services/environments/state-store';
 import { AgentControlClient } from '../../../electron/services/gameday/agent-control';
 import { LEDGER_FILE } from '../../../electron/services/gameday/ledger';
@@ -110,6 +111,34 @@ steps:
     expect(await main(['report', session, '--format', 'md'], io)).toBe(0);
     expect(report).toContain('## Game days');
     expect(report).toContain(`(#gameday-${j.id})`);
+  });
+
+  it('the fault proxy fits the sealed sandbox: routes are agent ports the gate forwards, names point at the gate, containers stay hardened', async () => {
+    const record = store().read(session)!;
+    expect(record.sandbox?.egress).toBe('sealed');
+    const proxy = record.faultProxy!;
+    expect(proxy.enabled).toBe(true);
+    const pricingRoutes = proxy.routes.filter((r) => r.service === 'pricing');
+    expect(pricingRoutes.length).toBeGreaterThan(0);
+    for (const r of proxy.routes) expect(agentPorts(record.agentPlan)).toContain(r.agentPort);
+    expect(proxy.hostsAddress).toBe(record.sandbox!.gate!.address);
+    const checkout = await docker.getContainer(containerName('checkout')).inspect();
+    expect(checkout.HostConfig.ExtraHosts).toContain(`pricing:${proxy.hostsAddress}`);
+    expect(checkout.HostConfig.CapDrop).toEqual(['ALL']);
+    expect(checkout.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
+    const pricing = await docker.getContainer(containerName('pricing')).inspect();
+    expect((pricing.HostConfig.ExtraHosts ?? []).some((h: string) => h.startsWith('pricing:'))).toBe(false);
+    // checkout's calls to pricing (the probe's cart) pass through the agent
+    const agent = await AgentControlClient.connect(store().dir(session));
+    try {
+      const accepted = async () => (await agent.status()).routes.filter((r) => r.service === 'pricing').reduce((n, r) => n + r.accepted, 0);
+      const was = await accepted();
+      const origin = record.services.find((x) => x.name === 'checkout')!.endpoints[0]!.url;
+      expect((await fetch(`${origin}/cgi-bin/checkout?cart=small`)).status).toBe(200);
+      expect(await accepted()).toBeGreaterThan(was);
+    } finally {
+      agent.close();
+    }
   });
 
   it('a latency fault raises probe latency by the injected amount while active, and not after', async () => {
