@@ -4,7 +4,7 @@ import { resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { recordEvent } from '../record';
-import { replayOrphanedLedgers, type LedgerReplay } from '../gameday/ledger';
+import type { LedgerReplay } from '../gameday/ledger';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
@@ -79,7 +79,8 @@ export function orphanReason(record: SessionRecord): string | undefined {
 export async function gcSessions(docker: Docker, stateDir: string): Promise<GcReport> {
   await requireEngine(docker);
   // First: a killed game day's faults (a stopped or paused service of a live session) go back.
-  const faultsReverted = await replayOrphanedLedgers(docker, stateDir);
+  // (the game day modules load only here: a down or an up has no business with them)
+  const faultsReverted = await (await import('../gameday/ledger')).replayOrphanedLedgers(docker, stateDir);
   const store = new SessionStore(sessionsRoot(stateDir));
   const myHome = homeTag(stateDir);
   const collected: GcReport['collected'] = [];
