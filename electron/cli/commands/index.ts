@@ -18,6 +18,7 @@ import { command as runbook } from './runbook';
 import { command as report } from './report';
 import { command as record } from './record';
 import { command as judge } from './judge';
+import { command as verdict } from './verdict';
 
 export const commands: CliCommand[] = [
   serve,
@@ -38,4 +39,5 @@ export const commands: CliCommand[] = [
   record,
   report,
   judge,
+  verdict,
 ];
