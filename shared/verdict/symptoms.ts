@@ -140,14 +140,14 @@ export function judgeSymptoms(symptoms: readonly Symptom[] | undefined, observat
   const count = (o: SymptomOutcome) => results.filter((r) => r.outcome === o).length;
   const shownN = count('shown');
   const notShown = results.filter((r) => r.outcome === 'not-shown');
-  const quote = (r: SymptomResult) => `"${r.name}"`;
+  const quote = (r: SymptomResult) => `“${r.name}”`;
   const details = { symptoms: results };
   if (shownN === results.length) {
     const r = results[0]!;
     const explanation =
       results.length === 1
         ? `The incident's symptom ${quote(r)} shows again: ${r.shown} of ${plural(r.requests, 'request')} (${r.example}).`
-        : `All ${results.length} of the incident's symptoms show again (${results.map((x) => `${quote(x)} on ${x.shown} of ${x.requests}`).join('; ')}).`;
+        : `${results.length === 2 ? 'Both' : `All ${results.length}`} of the incident's symptoms show again: ${results.map((x) => `${quote(x)} on ${x.shown} of ${plural(x.requests, 'request')}`).join('; ')}.`;
     return { ...base, verdict: 'reproduced', explanation, details };
   }
   if (notShown.length === results.length) {

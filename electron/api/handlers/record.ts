@@ -30,7 +30,8 @@ export const recordHandlers: HandlerMap<keyof typeof recordMethods> = {
     const db = openRecordDb(wb.stateDir);
     return { sessions: db.history(bundleId ? { bundleId } : {}), stats: db.stats() };
   },
-  'record.report': async ({ session, format }, { wb }) => {
+  'record.report': async ({ session, format }, { wb, emit }) => {
+    await settleVerdictQuietly(wb, session, emit); // the report opens with the verdict as of now
     const text = generateReport(openRecordDb(wb.stateDir), session, { format, generator: `Repro Workbench ${wb.version}` });
     return { filename: `repro-report-${session}.${format}`, mediaType: format === 'html' ? 'text/html' : 'text/markdown', text };
   },
