@@ -7,7 +7,8 @@
  *  3. Else the rest (metrics, traces, logs, runbook): reproduced or not reproduced when those that
  *     say anything agree, inconclusive when they disagree or none says anything.
  * Confidence: high when the deciding evidence (symptoms or replay) is confirmed by another and
- * contradicted by none; medium when nothing confirms or contradicts it, or when rule 3 decides
+ * contradicted by none (symptoms and replay look at the same responses, so neither confirms the
+ * other; a contradiction between them still counts); medium when nothing confirms or contradicts it, or when rule 3 decides
  * with two or more agreeing; low otherwise, and always for inconclusive. Symptoms that could not
  * be told (inconclusive) lower a verdict decided by rules 2 or 3 by one step.
  */
@@ -17,6 +18,8 @@ const OPPOSITE: Record<'reproduced' | 'not-reproduced', 'reproduced' | 'not-repr
 /** Which agreeing evidence is quoted as confirmation, most telling first. */
 const CONFIRMATION_ORDER: EvidenceKind[] = ['metrics', 'traces', 'logs', 'runbook', 'replay', 'symptoms'];
 const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
+/** Symptoms are looked for in the replay's responses: one does not confirm the other. */
+const SAME_RESPONSES = new Set(['symptoms/replay', 'replay/symptoms']);
 
 export function missingKinds(evidence: readonly Evidence[]): EvidenceKind[] {
   return EVIDENCE_KINDS.filter((k) => evidence.some((e) => e.kind === k && e.verdict === 'missing'));
@@ -30,7 +33,7 @@ function listMissing(evidence: readonly Evidence[]): string {
 
 function decided(verdict: 'reproduced' | 'not-reproduced', by: Evidence, evidence: readonly Evidence[], strong: boolean, symptomsUnclear: boolean): VerdictDecision {
   const others = evidence.filter((e) => e !== by);
-  const agree = others.filter((e) => e.verdict === verdict);
+  const agree = others.filter((e) => e.verdict === verdict && !SAME_RESPONSES.has(`${by.kind}/${e.kind}`));
   const oppose = others.filter((e) => e.verdict === OPPOSITE[verdict]);
   let confidence: Confidence;
   if (strong) confidence = oppose.length > 0 ? 'low' : agree.length > 0 ? 'high' : 'medium';

@@ -57,7 +57,7 @@ export function judgeRunbook(steps: readonly StepRunEvent[]): Evidence<RunbookDe
   if (results.length === 0) return { ...base, verdict: 'missing', explanation: "No runbook expect step has run in this session yet (Runbook pane, or repro runbook run <bundle> --session <session>)." };
   const passed = results.filter((r) => r.ok);
   const failed = results.filter((r) => !r.ok);
-  if (failed.length === 0) return { ...base, verdict: 'reproduced', explanation: `All ${plural(results.length, 'expect step')} of the runbook run in this session passed.` };
+  if (failed.length === 0) return { ...base, verdict: 'reproduced', explanation: results.length === 1 ? `The runbook's expect step run in this session (step ${results[0]!.step}) passed.` : `All ${results.length} expect steps of the runbook run in this session passed.` };
   const first = `step ${failed[0]!.step}: ${failed[0]!.failed}`;
   if (passed.length === 0) return { ...base, verdict: 'not-reproduced', explanation: `None of the runbook's ${plural(results.length, 'expect step')} run in this session passed (${first}).` };
   return { ...base, verdict: 'inconclusive', explanation: `${passed.length} of the runbook's ${plural(results.length, 'expect step')} run in this session passed; ${first}.` };

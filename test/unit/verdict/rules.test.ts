@@ -260,9 +260,13 @@ describe('log and runbook evidence', () => {
 });
 
 describe('the one verdict', () => {
-  it('1. symptoms decide first; another evidence agreeing makes it high confidence', () => {
-    const d = decideVerdict([ev('symptoms', 'reproduced'), ev('replay', 'reproduced'), ev('metrics', 'inconclusive'), ev('traces', 'missing')]);
-    expect(d).toEqual({ verdict: 'reproduced', confidence: 'high', decidedBy: 'symptoms', reasons: ['symptoms says reproduced.', 'replay says reproduced.'] });
+  it('1. symptoms decide first; another evidence agreeing makes it high confidence (the replay, from the same responses, does not)', () => {
+    const d = decideVerdict([ev('symptoms', 'reproduced'), ev('replay', 'reproduced'), ev('metrics', 'reproduced'), ev('traces', 'missing')]);
+    expect(d).toEqual({ verdict: 'reproduced', confidence: 'high', decidedBy: 'symptoms', reasons: ['symptoms says reproduced.', 'metrics says reproduced.'] });
+    expect(decideVerdict([ev('symptoms', 'reproduced'), ev('replay', 'reproduced'), ev('metrics', 'inconclusive'), ev('traces', 'missing')])).toMatchObject({
+      confidence: 'medium',
+      reasons: ['symptoms says reproduced.', 'Nothing else confirms it yet (not available: traces).'],
+    });
     const no = decideVerdict([ev('symptoms', 'not-reproduced'), ev('replay', 'reproduced'), ev('metrics', 'missing')]);
     expect(no).toMatchObject({ verdict: 'not-reproduced', confidence: 'low', reasons: ['symptoms says not-reproduced.', 'But the replay says otherwise: replay says reproduced.'] });
   });
