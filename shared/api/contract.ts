@@ -16,6 +16,9 @@ import { tracesMethods } from './methods/traces';
 import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
 import { replayMethods } from './methods/replay';
+import { captureMethods } from './methods/capture';
+import { trafficMethods } from './methods/traffic';
+import { logsMethods } from './methods/logs';
 import { verdictMethods } from './methods/verdict';
 import { opMethods } from './methods/op';
 
@@ -29,6 +32,9 @@ const areaMethods = {
   ...canaryMethods,
   ...environmentMethods,
   ...replayMethods,
+  ...captureMethods,
+  ...trafficMethods,
+  ...logsMethods,
   ...verdictMethods,
 } as const satisfies Record<string, MethodDef>;
 type AreaMethods = typeof areaMethods;

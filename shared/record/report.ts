@@ -2,6 +2,7 @@ import { renderHtml, renderMarkdown, type DocBlock } from './document';
 import { formatDuration } from './stats';
 import { EVIDENCE_LABEL, EVIDENCE_VERDICT_LABEL, VERDICT_LABEL, type RecordedVerdict } from '../verdict/types';
 import type { Mark, RecordEvent, SessionSummary } from './types';
+import { formatRate } from '../replay/report';
 
 /** Everything a postmortem-ready report is built from: the record alone (the bundle may be gone). */
 export interface ReportInput {
@@ -177,7 +178,7 @@ export function buildReport(input: ReportInput): DocBlock[] {
           String(r.matched ?? ''),
           String(r.mismatched ?? ''),
           String(r.errors ?? ''),
-          typeof r.successRate === 'number' ? `${(r.successRate * 100).toFixed(1)}%` : '',
+          formatRate(r.successRate),
           latencyCell(r),
         ];
       }),
@@ -197,6 +198,20 @@ export function buildReport(input: ReportInput): DocBlock[] {
   for (const e of findings) {
     b.push({ type: 'heading', level: 3, text: `${rel(e.at)} ${e.kind === 'canary' ? 'Canary judgement' : 'Traces'}` });
     b.push({ type: 'fields', rows: summarize(e.data) });
+  }
+
+  const logs = of('logs');
+  if (logs.length > 0) {
+    // The latest comparison says what the reproduction logs now; earlier ones stay in the timeline.
+    const e = logs[logs.length - 1]!;
+    const d = e.data as LogsEvidence;
+    b.push({ type: 'heading', level: 2, text: 'Logs: reproduction vs incident' });
+    b.push({
+      type: 'paragraph',
+      text: `${rel(e.at)}: of the incident's ${d.incident?.errorTemplates ?? 0} error templates, the reproduction logged ${d.reproduced?.length ?? 0} and did not log ${d.missing?.length ?? 0}; it also logged ${d.new?.length ?? 0} template(s) the incident did not.`,
+    });
+    const rows = [...(d.reproduced ?? []).map((r) => ['reproduced', r] as const), ...(d.missing ?? []).map((r) => ['missing', r] as const), ...(d.new ?? []).slice(0, 10).map((r) => ['new', r] as const)];
+    if (rows.length) b.push({ type: 'table', header: ['', 'Template', 'Level', 'Incident lines', 'Reproduction lines'], rows: rows.map(([k, r]) => [k, short(r.template ?? '', 200), String(r.level ?? ''), String(r.incident ?? 0), String(r.repro ?? 0)]) });
   }
 
   const faults = of('fault');
@@ -250,6 +265,19 @@ function verdictSection(input: ReportInput): DocBlock[] {
   return b;
 }
 
+interface LogsEvidence {
+  incident?: { errorTemplates?: number };
+  reproduced?: LoggedTemplate[];
+  missing?: LoggedTemplate[];
+  new?: LoggedTemplate[];
+}
+interface LoggedTemplate {
+  template?: string;
+  level?: string;
+  incident?: number;
+  repro?: number;
+}
+
 interface StepData {
   index?: number;
   kind?: string;
@@ -278,7 +306,7 @@ interface ReplayLike {
   matched?: number;
   mismatched?: number;
   errors?: number;
-  successRate?: number;
+  successRate?: number | null;
   latency?: { recorded?: { p99?: number }; replayed?: { p99?: number }; judgement?: { verdict?: string }; recordedP99?: number; replayedP99?: number; verdict?: string };
   results?: ReplayRow[];
   mismatches?: ReplayRow[];
@@ -327,6 +355,10 @@ export function describeEvent(e: RecordEvent): string {
     case 'verdict': {
       const v = d as Partial<RecordedVerdict>;
       return `computed verdict: ${v.verdict ? VERDICT_LABEL[v.verdict].toLowerCase() : '?'} (${String(v.confidence ?? '?')} confidence)${v.reasons?.[0] ? `: ${v.reasons[0]}` : ''}`;
+    }
+    case 'logs': {
+      const l = d as LogsEvidence;
+      return `logs compared with the incident: ${l.reproduced?.length ?? 0} error template(s) reproduced, ${l.missing?.length ?? 0} missing, ${l.new?.length ?? 0} new`;
     }
     default:
       return `${e.kind}: ${summarize(d)

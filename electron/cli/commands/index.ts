@@ -18,14 +18,20 @@ import { command as runbook } from './runbook';
 import { command as report } from './report';
 import { command as record } from './record';
 import { command as judge } from './judge';
+import { command as capture } from './capture';
+import { command as recordTraffic } from './record-traffic';
+import { command as traffic } from './traffic';
 import { command as verdict } from './verdict';
 
 export const commands: CliCommand[] = [
+  capture,
+  recordTraffic,
   serve,
   up,
   status,
   logs,
   replay,
+  traffic,
   down,
   gc,
   traces,

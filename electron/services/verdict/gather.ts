@@ -65,8 +65,9 @@ async function observationsOf(report: ReplayReport, bodies: ReplayBodies[], root
   return report.results.map((r) => {
     const base = { method: r.method, url: r.url, status: r.status, latencyMs: r.latencyMs };
     if (r.outcome === 'matched') {
-      const entry = traffic?.[r.index];
-      if (!entry) return { ...base, bodyKnown: false };
+      const entry = traffic?.entries[r.index];
+      // Matched without a recorded body (compared on status only): its body is not known.
+      if (!entry || r.note) return { ...base, bodyKnown: false };
       const bytes = entry.response.bodyForm === 'text' || entry.response.bodyForm === 'empty' ? entry.response.body : tryUndoContentEncoding(entry.response.body, headerValue(entry.response.headers, 'content-encoding'));
       const j = jsonOf(bytes);
       // A matched response equals its recording except where noise was ignored: those values are not known.

@@ -12,7 +12,7 @@ import { ProgressBar } from './ProgressBar';
 export function EmptyState() {
   const info = useApp((s) => s.info.data);
   const recent = useApp((s) => s.recent);
-  const { opening, openError, openBundle, cancelOpen } = useApp();
+  const { opening, openError, openBundle, cancelOpen, setPane } = useApp();
   const openOp = useOperations((s) => (opening ? s.byId[opening] : undefined));
   const [path, setPath] = useState('');
   const [dragging, setDragging] = useState(false);
@@ -79,6 +79,12 @@ export function EmptyState() {
           </button>
         </p>
       )}
+      <p>
+        <button type="button" onClick={() => setPane('capture')}>
+          Capture from running containers…
+        </button>{' '}
+        <span className="muted small">No bundle yet? Make one from a running compose project or containers.</span>
+      </p>
       {opening && (
         <div className="open-progress" role="status">
           {openOp?.progress ? <ProgressBar progress={{ task: openOp.id, ...openOp.progress }} /> : 'Opening…'}
