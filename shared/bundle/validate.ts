@@ -9,6 +9,7 @@ import { BUNDLE_PATH_RULE, explainUnsafePath, isExemptFromListing } from './path
 import { manifestPointer, type BundleProblem } from './problems';
 import { symptomHasCondition } from './symptoms';
 import { parseJsonPath } from '../runbook/json-path';
+import { appendAll } from '../array';
 
 export type ManifestParseResult =
   | { ok: true; manifest: BundleManifest; problems: [] }
@@ -65,7 +66,7 @@ export function issuesToProblems(issues: readonly Issue[], data: unknown, base: 
       }
       // Report the alternative the author most likely meant: the one with the fewest complaints.
       const best = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
-      out.push(...issuesToProblems(best, data, path));
+      appendAll(out, issuesToProblems(best, data, path));
       continue;
     }
     const pointer = manifestPointer(path);
