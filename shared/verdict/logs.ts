@@ -5,15 +5,11 @@
  *   not-reproduced  none does, though the reproduction logged;
  *   inconclusive    some do, or the incident logged no errors.
  */
+import type { LogComparison } from '../logs/compare';
 import { plural, type Evidence } from './types';
 
-/** The part of a logs comparison the verdict reads (LogComparison satisfies it). */
-export interface LogComparisonInput {
-  incident: { lines: number; errorTemplates: number };
-  repro: { lines: number };
-  reproduced: Array<{ template: string; incident: number; repro: number }>;
-  missing: Array<{ template: string; incident: number; repro: number }>;
-}
+/** The part of a logs comparison (shared/logs/compare.ts, the one implementation) the verdict reads. */
+export type LogComparisonInput = Pick<LogComparison, 'incident' | 'repro' | 'reproduced' | 'missing'>;
 
 export interface LogsDetails {
   incidentLines?: number;

@@ -13,6 +13,7 @@ import type { ReplayBodies, ReplayReport } from '../../../shared/replay/report';
 import { importTraceTexts } from '../../../shared/traces/detect';
 import type { TraceSet } from '../../../shared/traces/model';
 import type { VerdictInputs } from '../../../shared/verdict/compute';
+import type { LogComparisonInput } from '../../../shared/verdict/logs';
 import type { IncidentMetric, ReproMeasurements } from '../../../shared/verdict/metrics';
 import type { Observation } from '../../../shared/verdict/symptoms';
 import { importBundleMetrics } from '../canary/judge-bundle';
@@ -78,6 +79,12 @@ async function observationsOf(report: ReplayReport, bodies: ReplayBodies[], root
     const j = jsonOf(b.replayed);
     return { ...base, bodyKnown: j.known, ...(j.body !== undefined ? { body: j.body } : {}) };
   });
+}
+
+/** A record's `logs` event holds a comparison (older or foreign records may not: then it is not evidence). */
+function isLogComparison(data: unknown): boolean {
+  const d = data as Partial<LogComparisonInput> | null;
+  return !!d && typeof d === 'object' && Array.isArray(d.reproduced) && Array.isArray(d.missing) && typeof d.incident?.lines === 'number' && typeof d.repro?.lines === 'number';
 }
 
 async function folderBytes(dir: string): Promise<number | undefined> {
@@ -178,6 +185,9 @@ export async function gatherVerdictInputs(stateDir: string, db: RecordDb, sessio
   // Events of this life of the session only (a name reused after down starts a new record).
   const steps = events.filter((e) => e.kind === 'step').map((e) => ({ id: e.id, at: e.at, data: e.data }));
 
+  // The latest logs comparison of this life (repro logs --compare, the Logs pane): main's compare, kept in the record.
+  const logsEvent = events.filter((e) => e.kind === 'logs' && isLogComparison(e.data)).at(-1);
+
   const saved = await latestReplay(sessionDir, record.createdAt);
   opts.signal?.throwIfAborted();
   const replayEvent = saved ? events.filter((e) => e.kind === 'replay' && (e.data as { replayId?: string } | null)?.replayId === saved.report.id).at(-1)?.id : undefined;
@@ -205,7 +215,10 @@ export async function gatherVerdictInputs(stateDir: string, db: RecordDb, sessio
       ...(incident.note ? { incidentNote: incident.note } : {}),
       ...(repro.note ? { reproNote: repro.note } : {}),
     },
-    logs: { bundleHasLogs: manifest ? manifest.files.some((f) => f.path.startsWith('logs/')) : undefined },
+    logs: {
+      ...(logsEvent ? { comparison: logsEvent.data as LogComparisonInput, recordEvent: logsEvent.id } : {}),
+      ...(manifest ? { bundleHasLogs: manifest.files.some((f) => f.path.startsWith('logs/')) } : {}),
+    },
     steps,
   };
   return { sessionDir, ...(manifest ? { manifest } : {}), inputs };

@@ -144,6 +144,15 @@ describe('the verdict on the sample incident', () => {
     const legacy = (evidence(v, 'symptoms').details as { symptoms: Array<{ outcome: string; example?: string }> }).symptoms[0]!;
     expect(legacy).toMatchObject({ outcome: 'not-shown', example: 'GET /cgi-bin/checkout?cart=legacy: status 200, no $.error' });
     expect(v.reasons.join(' ')).toMatch(/legacy/);
+
+    // Its logs, compared by the logs area (recorded, then settled as the verdict's logs evidence): none of the incident's errors.
+    const logs = await repro('logs', sampleBundle, '--compare', flagOff, '--json');
+    expect(logs.code, logs.err).toBe(0);
+    const compared = JSON.parse(logs.out) as { recordEvent: number; reproduced: unknown[]; missing: unknown[] };
+    expect(compared.reproduced).toEqual([]);
+    const after = await verdictOf(flagOff);
+    expect(evidence(after, 'logs')).toMatchObject({ verdict: 'not-reproduced', recordEvents: [compared.recordEvent] });
+    expect(after).toMatchObject({ verdict: 'not-reproduced', confidence: 'high' });
   });
 
   it('a bundle with no metrics or traces gets a verdict from what it has and says what is missing', async () => {
@@ -190,6 +199,16 @@ describe('the verdict on the sample incident', () => {
       stopLive();
       conn.close();
     }
+  });
+
+  it('the logs comparison is the logs evidence: the incident\'s error templates logged again', async () => {
+    const logs = await repro('logs', sampleBundle, '--compare', faithful, '--json');
+    expect(logs.code, logs.err).toBe(0);
+    const compared = JSON.parse(logs.out) as { recordEvent: number; reproduced: Array<{ template: string }>; missing: unknown[] };
+    expect(compared.missing).toEqual([]);
+    const v = await verdictOf(faithful);
+    expect(evidence(v, 'logs')).toMatchObject({ verdict: 'reproduced', recordEvents: [compared.recordEvent], explanation: expect.stringMatching(/^The reproduction logged all \d+ error templates? of the incident/) });
+    expect(v).toMatchObject({ verdict: 'reproduced', confidence: 'high', missing: [] });
   });
 
   it("a person's mark keeps the computed verdict it confirms or overrides, and the report opens with both", async () => {

@@ -12,6 +12,8 @@ import { importTraceTexts } from '../../../shared/traces/detect';
 import { computeVerdict, type VerdictInputs } from '../../../shared/verdict/compute';
 import { decideVerdict } from '../../../shared/verdict/decide';
 import { judgeLogs } from '../../../shared/verdict/logs';
+import { compareLogs } from '../../../shared/logs/compare';
+import { Level, levelFromText } from '../../../shared/logs/levels';
 import { judgeMetrics, metricQuantity, quantile, type IncidentMetric, type ReproMeasurements } from '../../../shared/verdict/metrics';
 import { judgeReplay, type ReplayInput } from '../../../shared/verdict/replay';
 import { judgeRunbook } from '../../../shared/verdict/runbook';
@@ -237,13 +239,36 @@ describe('trace evidence', () => {
 });
 
 describe('log and runbook evidence', () => {
-  const t = (template: string, incident: number, repro: number) => ({ template, incident, repro });
+  // The sample incident's own log lines, compared by the logs area's one implementation (shared/logs/compare.ts).
+  const incidentLogs = ['checkout', 'pricing'].flatMap((f) =>
+    readFileSync(join(sample, 'logs', `${f}.jsonl`), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as { msg: string; level: string; service: string })
+      .map((r) => ({ msg: r.msg, level: levelFromText(r.level), service: r.service })),
+  );
+  const errors = incidentLogs.filter((r) => r.level >= Level.error);
+  const info = incidentLogs.filter((r) => r.level < Level.error);
+  const line = (service: string, level: 'info' | 'error', msg: string) => ({ service, level: Level[level], msg });
+
   it('logs: all of the incident error templates, none, some, or nothing to compare', () => {
-    const base = { incident: { lines: 100, errorTemplates: 2 }, repro: { lines: 10 } };
-    expect(judgeLogs({ ...base, reproduced: [t('no price for <*>', 14, 1), t('pricing failed', 14, 1)], missing: [] }).verdict).toBe('reproduced');
-    expect(judgeLogs({ ...base, reproduced: [], missing: [t('no price for <*>', 14, 0)] }).verdict).toBe('not-reproduced');
-    expect(judgeLogs({ ...base, reproduced: [t('a', 1, 1)], missing: [t('b', 1, 0)] }).verdict).toBe('inconclusive');
-    expect(judgeLogs({ ...base, incident: { lines: 5, errorTemplates: 0 }, reproduced: [], missing: [] }).verdict).toBe('inconclusive');
+    const templates = new Set(compareLogs(incidentLogs, []).missing.map((m) => m.template));
+    expect(templates.size).toBeGreaterThanOrEqual(2);
+    // The reproduction logs every kind of error the incident did (other carts, other counts): reproduced.
+    const all = judgeLogs(compareLogs(incidentLogs, [...info.slice(0, 50), ...errors.filter((_, i) => i % 10 === 0)]));
+    expect(all).toMatchObject({ verdict: 'reproduced', details: { errorTemplates: templates.size } });
+    expect(all.explanation).toMatch(new RegExp(`^The reproduction logged all ${templates.size} error templates of the incident, e.g. "`));
+    // Only healthy lines, the flag-off build's: none of the errors, not reproduced.
+    const none = judgeLogs(compareLogs(incidentLogs, [...info.slice(0, 50), line('checkout', 'info', 'priced cart legacy: 14 lines (classic engine)')]));
+    expect(none.verdict).toBe('not-reproduced');
+    expect(none.explanation).toMatch(/^None of the incident's \d+ error templates appears in the reproduction's logs/);
+    // Some of them (checkout's errors, not pricing's): inconclusive.
+    const some = judgeLogs(compareLogs(incidentLogs, errors.filter((r) => r.service === 'checkout')));
+    expect(some.verdict).toBe('inconclusive');
+    expect(some.explanation).toMatch(/^The reproduction logged \d+ of the incident's \d+ error templates; missing: "/);
+    // An incident that logged no errors cannot tell; a reproduction that logged nothing is no evidence yet.
+    expect(judgeLogs(compareLogs(info, info)).verdict).toBe('inconclusive');
+    expect(judgeLogs(compareLogs(incidentLogs, [])).verdict).toBe('missing');
     expect(judgeLogs(undefined, { bundleHasLogs: false })).toMatchObject({ verdict: 'missing', explanation: 'The bundle has no logs to compare the reproduction with.' });
   });
 
