@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EVIDENCE_LABEL, EVIDENCE_VERDICT_LABEL, VERDICT_LABEL, type SessionVerdict } from '../../../shared/verdict/types';
+import { EVIDENCE_LABEL, EVIDENCE_VERDICT_LABEL, REPRO_VERDICTS, VERDICT_LABEL, type SessionVerdict } from '../../../shared/verdict/types';
 import { settleSessionVerdict } from '../../services/verdict';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
@@ -15,7 +15,7 @@ function human(v: SessionVerdict): string {
 export const command: CliCommand = {
   name: 'verdict',
   summary: 'did it reproduce? the verdict from all of a session\'s evidence, each piece explained',
-  usage: `Usage: repro verdict <session> [--json]
+  usage: `Usage: repro verdict <session> [--json] [--expect VERDICT]
 
 Judges each kind of evidence the session has on its own: the symptoms the bundle names, the
 latest replay (did the incident's responses come back?), the metrics it measured against the
@@ -24,18 +24,28 @@ templates it also logged), and the runbook's expect steps. Then one verdict: rep
 not-reproduced or inconclusive, with a confidence and the sentences that decide it (rules:
 docs/verdict.md). The verdict is kept in the session's record when it says something new.
 
-Exit 0 when computed (whatever the verdict); 1 when there is no such session; 2 usage error.
+Exit 0 when computed (whatever the verdict, unless --expect names another); 1 when there is no
+such session, or the verdict is not the one --expect names (it is printed all the same); 2 usage
+error.
 
 Options:
+  --expect V  reproduced, not-reproduced or inconclusive: exit 1 unless the verdict is V (CI: "the
+              bundle still reproduces", "with the fix it no longer does")
   --json   print {"verdict","confidence","reasons","evidence":[{"kind","verdict","explanation",
            "details"}],"missing","session","computedAt","recordEvent"?}`,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, expect: { type: 'string' } }, strict: true, allowPositionals: true });
     if (positionals.length !== 1) throw new UsageError('expected exactly one session name');
+    const expected = values.expect;
+    if (expected !== undefined && !(REPRO_VERDICTS as readonly string[]).includes(expected)) throw new UsageError(`--expect must be one of ${REPRO_VERDICTS.join(', ')}, got "${expected}"`);
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const { verdict } = await settleSessionVerdict(wb.stateDir, positionals[0]!);
     if (values.json) printJson(io, verdict);
     else io.stdout(human(verdict));
+    if (expected !== undefined && verdict.verdict !== expected) {
+      io.stderr(`repro verdict: ${positionals[0]!} is ${verdict.verdict}, not ${expected}\n`);
+      return 1;
+    }
     return 0;
   },
 };

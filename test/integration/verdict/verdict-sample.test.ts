@@ -91,6 +91,17 @@ afterAll(async () => {
 });
 
 describe('the verdict on the sample incident', () => {
+  it('exit codes: 1 with a JSON error for no such session, 2 for usage errors', async () => {
+    const none = await repro('verdict', 'no-such-session-here', '--json');
+    expect(none.code).toBe(1);
+    expect(JSON.parse(none.out)).toMatchObject({ error: { code: 'not_found', message: expect.stringContaining('no-such-session-here') } });
+    for (const args of [[], [faithful, 'extra'], [faithful, '--expect', 'maybe'], [faithful, '--frobnicate']]) {
+      const r = await repro('verdict', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toContain('Usage: repro verdict <session>');
+    }
+  });
+
   it('before any evidence: inconclusive, saying what is missing, and nothing recorded', async () => {
     const v = await verdictOf(faithful);
     expect(v).toMatchObject({ verdict: 'inconclusive', confidence: 'low', missing: ['symptoms', 'replay', 'metrics', 'traces', 'logs', 'runbook'] });
@@ -144,6 +155,12 @@ describe('the verdict on the sample incident', () => {
     const legacy = (evidence(v, 'symptoms').details as { symptoms: Array<{ outcome: string; example?: string }> }).symptoms[0]!;
     expect(legacy).toMatchObject({ outcome: 'not-shown', example: 'GET /cgi-bin/checkout?cart=legacy: status 200, no $.error' });
     expect(v.reasons.join(' ')).toMatch(/legacy/);
+    // For CI: --expect fails (exit 1) when the verdict is another, still printing it; passes when it is the one named.
+    const still = await repro('verdict', flagOff, '--expect', 'reproduced', '--json');
+    expect(still.code).toBe(1);
+    expect(JSON.parse(still.out)).toMatchObject({ session: flagOff, verdict: 'not-reproduced' });
+    expect(still.err).toBe(`repro verdict: ${flagOff} is not-reproduced, not reproduced\n`);
+    expect((await repro('verdict', flagOff, '--expect', 'not-reproduced')).code).toBe(0);
 
     // Its logs, compared by the logs area (recorded, then settled as the verdict's logs evidence): none of the incident's errors.
     const logs = await repro('logs', sampleBundle, '--compare', flagOff, '--json');
