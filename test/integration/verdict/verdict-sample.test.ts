@@ -5,8 +5,8 @@
 //    edited, re-manifested and re-signed with the sample's published test key): not reproduced;
 //  - the sample without metrics or traces (files removed, re-manifested): a verdict from what it
 //    has, saying what is missing.
-// Then traces sent to the session's OTLP receiver, a runbook expect step and a person's mark,
-// through the API and the renderer's verdict store as the UI uses them.
+// Then traces sent to the session's OTLP receiver, a runbook expect step, a logs comparison and a
+// person's mark, through the API as the UI calls it (the UI's verdict store: test/integration/renderer).
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +17,12 @@ import { downSession, getSession, upFromPath } from '../../../electron/services/
 import { openRecordDb } from '../../../electron/services/record';
 import type { RecordChangedEvent } from '../../../shared/api/events';
 import type { SessionVerdict } from '../../../shared/verdict/types';
-import { startLiveData } from '../../../renderer/src/store/live';
-import { useSessionChoice } from '../../../renderer/src/store/session-choice';
-import { useVerdict } from '../../../renderer/src/store/verdict';
-import { installInProcessApi, until } from '../../unit/renderer/in-process-api';
+import { createWorkbench } from '../../../electron/services/workbench';
 import { removeSessions, repoRoot, sampleBundle, uniqueSession } from '../environments/helpers';
 
-const { wb, home, cleanup } = installInProcessApi();
+const home = mkdtempSync(join(tmpdir(), 'repro-verdict-'));
+const wb = createWorkbench({ host: 'cli', env: { ...process.env, REPRO_HOME: home }, appRoot: repoRoot });
+const cleanup = () => rmSync(home, { recursive: true, force: true });
 const env = { ...process.env, REPRO_HOME: home };
 const docker = wb.docker;
 const secrets = { env: { REPRO_SECRET_PAYMENT_KEY: 'sk_test_verdict' } };
@@ -182,38 +181,33 @@ describe('the verdict on the sample incident', () => {
     expect(v.confidence).toBe('medium');
   });
 
-  it('the UI’s verdict store follows the session: traces sent to its receiver, a runbook expect step, each refreshes it', async () => {
+  it('traces sent to its receiver and a runbook expect step each add their evidence; the step run settles the verdict', async () => {
     const changes: RecordChangedEvent[] = [];
     const conn = wb.events.connect('watcher', (event, payload) => {
       if (event === 'recordChanged') changes.push(payload as RecordChangedEvent);
     });
-    const stopLive = startLiveData({ poll: false });
     try {
-      useSessionChoice.getState().setSession(faithful);
-      await useVerdict.getState().load(faithful);
-      expect(useVerdict.getState().current.data).toMatchObject({ session: faithful, verdict: 'reproduced' });
-
       // The services' traces, as an instrumented build would export them (the incident's own shape).
       const info = await getSession(docker, wb.stateDir, faithful);
       const res = await fetch(`${info.agent.endpoints['otlp-receiver.otlpHost']}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: readFileSync(join(sampleBundle, 'traces', 'incident.otlp.json')) });
       expect(res.status).toBe(200);
-      // Traces make no record event: the strip's Recompute (a load) shows them.
-      await useVerdict.getState().load(faithful);
-      const withTraces = useVerdict.getState().current.data!;
+      // Traces make no record event: asking again (the strip's Recompute) shows them.
+      const withTraces = await callInProcess(wb, 'verdict.get', { session: faithful }, 'watcher');
       expect(evidence(withTraces, 'traces')).toMatchObject({ verdict: 'reproduced', explanation: expect.stringMatching(/^The reproduction's traces have the incident's calls and errors: 3 traces that matter/) });
 
-      // A runbook step and its expectation (steps 1 and 2 of the sample's runbook): the run settles
-      // the verdict, the recordChanged events refresh the store through the event table.
+      // A runbook step and its expectation (steps 1 and 2 of the sample's runbook): the run settles the verdict.
       const text = readFileSync(join(sampleBundle, 'runbook.md'), 'utf8');
-      const loads = useVerdict.getState().current.seq;
       const run = await runOperationInProcess(wb, 'runbook.run', { session: faithful, text, from: 0, to: 2 }, 'watcher').end;
       expect(run.state).toBe('done');
-      const refreshed = await until(useVerdict, (s) => s.current.seq > loads && !s.current.loading && evidence(s.current.data!, 'runbook').verdict === 'reproduced');
-      expect(evidence(refreshed.current.data!, 'runbook')).toMatchObject({ explanation: "The runbook's expect step run in this session (step 2) passed." });
-      expect(refreshed.current.data!.missing).toEqual(['logs']);
       expect(changes.some((c) => c.session === faithful && c.kind === 'runbook')).toBe(true);
+      // The step settled the verdict: the record's latest verdict is this one (a new event only when it says something new).
+      const db = openRecordDb(wb.stateDir);
+      const settled = db.events(db.requireSession(faithful).id, { kinds: ['verdict'] }).at(-1)!;
+      const after = await callInProcess(wb, 'verdict.get', { session: faithful }, 'watcher');
+      expect(after.recordEvent).toBe(settled.id);
+      expect(evidence(after, 'runbook')).toMatchObject({ verdict: 'reproduced', explanation: "The runbook's expect step run in this session (step 2) passed." });
+      expect(after.missing).toEqual(['logs']);
     } finally {
-      stopLive();
       conn.close();
     }
   });
