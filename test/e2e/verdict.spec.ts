@@ -1,8 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, repoRoot, snap, test } from './fixtures';
+import { expect, reproCli as repro, repoRoot, snap, test } from './fixtures';
 
 // "Did it reproduce?" in the UI, on one real session of the sample incident (brought up with the
 // CLI in the served workbench's home): the verdict strip says inconclusive before any evidence,
@@ -10,17 +9,6 @@ import { expect, repoRoot, snap, test } from './fixtures';
 // piece of evidence; the Record pane offers the computed verdict to confirm and the other as an
 // override, and keeps both. Keyboard and axe-core (WCAG 2.1 AA) on the strip and the Record pane.
 const session = `e2e-verdict-${Math.random().toString(36).slice(2, 8)}`;
-
-function repro(home: string, args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'repro.js'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, REPRO_HOME: home, REPRO_SECRET_PAYMENT_KEY: 'pk-e2e-not-stored' },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  if (r.status !== 0) throw new Error(`repro ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 async function axeViolations(page: Page, selector: string): Promise<string[]> {
   const r = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
