@@ -20,6 +20,7 @@ import { captureMethods } from './methods/capture';
 import { gamedayMethods } from './methods/gameday';
 import { trafficMethods } from './methods/traffic';
 import { logsMethods } from './methods/logs';
+import { verdictMethods } from './methods/verdict';
 import { opMethods } from './methods/op';
 
 /** Every area's methods (areas add one line here). */
@@ -36,6 +37,7 @@ const areaMethods = {
   ...gamedayMethods,
   ...trafficMethods,
   ...logsMethods,
+  ...verdictMethods,
 } as const satisfies Record<string, MethodDef>;
 type AreaMethods = typeof areaMethods;
 

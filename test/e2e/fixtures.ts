@@ -114,4 +114,16 @@ export async function startSampleSessionFromUi(page: Page, session: string) {
   return card;
 }
 
+/** Runs the real CLI against a served workbench's home (e.g. `up` a session for a pane's test); throws with its stderr when it fails. */
+export function reproCli(home: string, args: string[]): string {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'repro.js'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, REPRO_HOME: home, REPRO_SECRET_PAYMENT_KEY: 'pk-e2e-not-stored' },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  if (r.status !== 0) throw new Error(`repro ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
 export { expect };

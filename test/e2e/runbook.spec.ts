@@ -82,7 +82,7 @@ test.describe('runbook and record panes', () => {
     await page.getByRole('button', { name: 'Add note' }).click();
     await expect(timeline).toContainText('note: legacy cart answers 502 like in prod');
     await page.getByLabel('Verdict note').fill('502 on the legacy cart');
-    await page.getByRole('button', { name: 'Mark reproduced' }).click();
+    await page.getByRole('button', { name: 'Confirm: reproduced' }).click();
     await expect(page.getByTestId('verdict')).toContainText('Reproduced');
     await expect(page.getByTestId('ttr')).toBeVisible();
     await expect(page.getByTestId('repro-rate')).toHaveText('100%');

@@ -15,6 +15,7 @@ import { captureHandlers } from './capture';
 import { gamedayHandlers } from './gameday';
 import { trafficHandlers } from './traffic';
 import { logsHandlers } from './logs';
+import { verdictHandlers } from './verdict';
 import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
@@ -31,5 +32,6 @@ export const handlers: HandlerMap<MethodName> = {
   ...gamedayHandlers,
   ...trafficHandlers,
   ...logsHandlers,
+  ...verdictHandlers,
   ...opHandlers,
 };

@@ -22,6 +22,7 @@ import { command as capture } from './capture';
 import { command as recordTraffic } from './record-traffic';
 import { command as gameday } from './gameday';
 import { command as traffic } from './traffic';
+import { command as verdict } from './verdict';
 
 export const commands: CliCommand[] = [
   capture,
@@ -46,4 +47,5 @@ export const commands: CliCommand[] = [
   report,
   judge,
   gameday,
+  verdict,
 ];

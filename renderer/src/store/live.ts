@@ -13,6 +13,7 @@ import { refreshRecordOf, refreshRecordSessions } from './record';
 import { refreshReplaysOf, refreshReplays } from './replay';
 import { refreshRunbookSessions } from './runbook';
 import { refreshSessions, useSessions } from './sessions';
+import { refreshVerdict, refreshVerdictOf } from './verdict';
 
 type Rule = { [E in EventName]: { on: E; why: string; refresh(payload: WorkbenchEvents[E]): void } }[EventName];
 
@@ -26,13 +27,15 @@ export const REFRESH_ON_EVENT: Rule[] = [
       refreshSessions();
       refreshRecordSessions();
       refreshRunbookSessions();
+      refreshVerdict();
     },
   },
   {
     on: 'recordChanged',
-    why: "something was recorded for a session (a note, a mark, a step, a replay, a game day): its timeline, the history, and after a replay or a game day the session's replays or game days",
+    why: "something was recorded for a session (a note, a mark, a step, a replay, a game day, a new computed verdict): its timeline, the history, its verdict, and after a replay or a game day the session's replays or game days",
     refresh: ({ session, kind }) => {
       refreshRecordOf(session);
+      refreshVerdictOf(session);
       if (kind === 'replay') refreshReplaysOf(session);
       if (kind === 'gameday') refreshGamedaysOf(session);
     },
@@ -48,6 +51,7 @@ export const REFRESH_ON_EVENT: Rule[] = [
       refreshRecordSessions();
       refreshRunbookSessions();
       refreshReplays();
+      refreshVerdict();
     },
   },
 ];
