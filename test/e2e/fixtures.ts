@@ -88,18 +88,6 @@ export async function snap(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** The `repro` CLI against a served workbench's home (sessions brought up for a pane to show). */
-export function reproCli(home: string, args: string[]): string {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'repro.js'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, REPRO_HOME: home, REPRO_SECRET_PAYMENT_KEY: 'pk-e2e-not-stored' },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  if (r.status !== 0) throw new Error(`repro ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
-
 /**
  * Bring a session of the open sample bundle up from the Environment pane (typing the payment
  * secret) and wait until checkout is healthy. Returns the session's card.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, repoRoot, reproCli, snap, test } from './fixtures';
+import { expect, reproCli as repro, repoRoot, snap, test } from './fixtures';
 
 // One real session of the sample incident in the served workbench's home, brought up with the CLI.
 const session = `e2e-rb-${Math.random().toString(36).slice(2, 8)}`;
@@ -8,10 +8,10 @@ const session = `e2e-rb-${Math.random().toString(36).slice(2, 8)}`;
 test.describe('runbook and record panes', () => {
   test.describe.configure({ timeout: 240_000 });
   test.beforeAll(async ({ served }) => {
-    reproCli(served.home, ['up', join(repoRoot, 'examples', 'incident-checkout'), '--session', session]);
+    repro(served.home, ['up', join(repoRoot, 'examples', 'incident-checkout'), '--session', session]);
   });
   test.afterAll(async ({ served }) => {
-    reproCli(served.home, ['down', session]);
+    repro(served.home, ['down', session]);
   });
 
   test('edit a step in Monaco, run it, see its output, mark reproduced, export the report', async ({ workbenchPage: page }) => {
