@@ -97,7 +97,7 @@ function order(r) {
 
 function fmt(v, unit) {
   if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
-  if (unit === 'ms') return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+  if (unit === 'ms') return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`;
   if (unit === 'req/s') return `${(v / 1000).toFixed(1)}k req/s`;
   return `${Math.round(v)} ${unit}`;
 }
@@ -109,7 +109,8 @@ function markdownTable(data) {
   ];
   for (const r of data) {
     const mem = (s) => (s.peakMb ? `, ${s.peakMb} MiB peak` : '');
-    const goal = r.goal == null ? 'reported' : `${r.better === 'lower' ? '≤' : '≥'} ${r.goal}x${r.stretch != null ? ` (stretch ${r.stretch}x)` : ''} ${r.met ? '**met**' : '**not met**'}`;
+    const bound = r.goal != null ? `${r.goal}x${r.stretch != null ? ` (stretch ${r.stretch}x)` : ''}` : r.limit != null ? fmt(r.limit, r.unit) : undefined;
+    const goal = bound === undefined ? 'reported' : `${r.better === 'lower' ? '≤' : '≥'} ${bound} ${r.met ? '**met**' : '**not met**'}`;
     const inProc = r.inProcess ? `${fmt(r.inProcess.value, r.unit)} (${r.inProcess.ratio}x)` : '—';
     lines.push(
       `| ${r.what} | \`${r.ours.command}\`: ${fmt(r.ours.value, r.unit)}${mem(r.ours)} | \`${r.baseline.command}\`: ${fmt(r.baseline.value, r.unit)}${mem(r.baseline)} | ${r.ratio}x | ${goal} | ${inProc} |`,
