@@ -149,12 +149,17 @@ export interface BenchRow {
   extra?: Record<string, unknown>;
 }
 
-export function row(r: Omit<BenchRow, 'ratio' | 'met' | 'inProcess'> & { inProcess?: number | null }): BenchRow {
+/**
+ * A row from measured values. `inProcess`: the same work through main() in a warm process;
+ * its ratio is against `inProcessBaseline` when the baseline was also measured in-process.
+ */
+export function row(r: Omit<BenchRow, 'ratio' | 'met' | 'inProcess'> & { inProcess?: number | null; inProcessBaseline?: number }): BenchRow {
+  const { inProcessBaseline, ...rest } = r;
   const ratio = round(r.ours.value / r.baseline.value, 3);
-  const inProcess = r.inProcess == null ? null : { value: round(r.inProcess, 1), ratio: round(r.inProcess / r.baseline.value, 3) };
+  const inProcess = r.inProcess == null ? null : { value: round(r.inProcess, 1), ratio: round(r.inProcess / (inProcessBaseline ?? r.baseline.value), 3) };
   const within = (v: number, bound: number) => (r.better === 'lower' ? v <= bound : v >= bound);
   const met = r.goal != null ? within(ratio, r.goal) : r.limit != null ? within(r.ours.value, r.limit) : null;
-  return { ...r, ours: { ...r.ours, value: round(r.ours.value, 1) }, baseline: { ...r.baseline, value: round(r.baseline.value, 1) }, inProcess, ratio, met };
+  return { ...rest, ours: { ...r.ours, value: round(r.ours.value, 1) }, baseline: { ...r.baseline, value: round(r.baseline.value, 1) }, inProcess, ratio, met };
 }
 
 /** Prints the rows: `--json` one JSON array on stdout (what scripts/bench.mjs reads), else lines. */

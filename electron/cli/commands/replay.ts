@@ -7,7 +7,7 @@ import { stateDir } from '../../services/paths';
 import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services/replay';
 import { acceptNoise, readAcceptedNoise } from '../../services/replay/store';
 import { UsageError, type CliCommand } from '../command';
-import { printJson, progressPrinter } from '../output';
+import { everyTenthSecond, printJson, progressPrinter } from '../output';
 
 export const command: CliCommand = {
   name: 'replay',
@@ -112,8 +112,10 @@ Options:
         ...(timeoutMs ? { timeoutMs } : {}),
         ...(gapCapMs !== undefined ? { gapCapMs } : {}),
         signal: controller.signal,
-        onProgress: (p) =>
-          progress({ task: 'replay', label: `Replaying (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total }),
+        onProgress: everyTenthSecond(
+          (p) => progress({ task: 'replay', label: `Replaying (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total }),
+          (p) => p.done === p.total,
+        ),
       });
       if (values.json) printJson(io, report);
       else io.stdout(formatReport(report));
