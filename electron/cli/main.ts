@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findAppRoot } from '../services/workbench';
+import { findAppRoot } from '../services/app-root';
 import { UsageError, type CliIo } from './command';
 import { commands } from './commands';
 
@@ -50,11 +50,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout(version() + '\n');
     return 0;
   }
-  const command = commands.find((c) => c.name === first);
-  if (!command) {
+  const entry = commands.find((c) => c.name === first);
+  if (!entry) {
     io.stderr(`repro: unknown command "${first}"\n\n${help()}\n`);
     return 2;
   }
+  const { command } = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage.trimEnd() + '\n');
     return 0;
