@@ -38,7 +38,7 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
   'env.list': async ({ all, probe }, { wb }) => {
     await collectOnce(wb);
     const engine = await engineStatus(wb.docker, 3000, wb.env);
-    const sessions = await listSessions(wb.docker, wb.stateDir, { ...(all ? { all } : {}), probe: Boolean(probe) && engine.reachable });
+    const sessions = await listSessions(wb.docker, wb.stateDir, { ...(all ? { all } : {}), probe: Boolean(probe) && engine.reachable, engine });
     return { engine, sessions };
   },
   'env.get': async ({ session }, { wb }) => getSession(wb.docker, wb.stateDir, session, { probe: true }),

@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, ServiceHealth } from '../../../shared/api/methods/environment';
 import { bundleManifestSchema, type BundleManifest } from '../../../shared/bundle/manifest';
+import type { EngineStatus } from '../../../shared/api/methods/app';
 import { engineStatus } from '../docker-engine';
 import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
@@ -102,14 +103,18 @@ function manifestHasHealthcheck(record: SessionRecord, service: string): boolean
   return Boolean(readSessionManifest(record)?.services.find((s) => s.name === service)?.healthcheck);
 }
 
-/** Sessions not yet down (with `all`, also down and failed ones), engine state included. */
-export async function listSessions(docker: Docker, stateDir: string, opts: { all?: boolean; probe?: boolean } = {}): Promise<SessionInfo[]> {
+/**
+ * Sessions not yet down (with `all`, also down and failed ones), engine state included. A caller
+ * that has just asked for the engine's status passes it (`engine`), saving a round trip.
+ */
+export async function listSessions(docker: Docker, stateDir: string, opts: { all?: boolean; probe?: boolean; engine?: EngineStatus } = {}): Promise<SessionInfo[]> {
   const store = new SessionStore(sessionsRoot(stateDir));
   const records = store.list().filter((r) => opts.all || (r.phase !== 'down' && r.phase !== 'failed'));
   if (records.length === 0) return [];
-  const status = await engineStatus(docker);
+  const status = opts.engine ?? (await engineStatus(docker));
   const engineDown = status.reachable ? undefined : { error: status.error ?? 'engine unreachable', ...(status.hint ? { hint: status.hint } : {}) };
-  return Promise.all(records.map((r) => describeSession(docker, stateDir, r, { ...opts, ...(engineDown ? { engineDown } : {}) })));
+  const describe = { ...(opts.probe !== undefined ? { probe: opts.probe } : {}), ...(engineDown ? { engineDown } : {}) };
+  return Promise.all(records.map((r) => describeSession(docker, stateDir, r, describe)));
 }
 
 export async function getSession(docker: Docker, stateDir: string, name: string, opts: { probe?: boolean } = {}): Promise<SessionInfo> {
