@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -10,12 +10,37 @@ import { basename, dirname, join } from 'node:path';
  * the rename itself is durable.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+  await atomically(path, opts.mode, (handle) => handle.writeFile(data));
+}
+
+/**
+ * The same for a file written piece by piece as `chunks` come (a big report): memory stays
+ * bounded by the buffer, never by the file, and no single giant string is ever built.
+ */
+export async function writeFileAtomicChunks(path: string, chunks: Iterable<string> | AsyncIterable<string>, opts: { mode?: number } = {}): Promise<void> {
+  await atomically(path, opts.mode, async (handle) => {
+    let buffered: string[] = [];
+    let size = 0;
+    for await (const chunk of chunks) {
+      buffered.push(chunk);
+      size += chunk.length;
+      if (size >= 1 << 20) {
+        await handle.writeFile(buffered.join('')); // writes at the current position, every byte
+        buffered = [];
+        size = 0;
+      }
+    }
+    if (buffered.length) await handle.writeFile(buffered.join(''));
+  });
+}
+
+async function atomically(path: string, mode: number | undefined, fill: (handle: FileHandle) => Promise<void>): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, tempName(basename(path)));
-  const handle = await open(tmp, 'wx', opts.mode ?? 0o644);
+  const handle = await open(tmp, 'wx', mode ?? 0o644);
   try {
     try {
-      await handle.writeFile(data);
+      await fill(handle);
       await handle.sync();
     } finally {
       await handle.close();

@@ -3,9 +3,10 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WorkbenchError } from '../../shared/api/errors';
 import type { OpenedBundleInfo, RecentBundle } from '../../shared/api/methods/bundle';
+import { throwIfCancelled } from './abort';
 import { writeFileAtomic } from './atomic-write';
-import { openBundle, type OpenedBundle } from './bundles/open';
-import { areaState, type Workbench } from './workbench';
+import { openBundle, type OpenBundleOptions, type OpenedBundle } from './bundles/open';
+import { areaState, atShutdown, type Workbench } from './workbench';
 
 /**
  * Bundles the UI has open, by handle. Every API method that works on "the current bundle" takes
@@ -15,20 +16,39 @@ interface Registry {
   byHandle: Map<string, { opened: OpenedBundle; info: OpenedBundleInfo }>;
 }
 
-const registry = (wb: Workbench) => areaState<Registry>(wb, 'open-bundles', () => ({ byHandle: new Map() }));
+const registry = (wb: Workbench) =>
+  areaState<Registry>(wb, 'open-bundles', () => {
+    const reg: Registry = { byHandle: new Map() };
+    // On app quit and `repro serve` shutdown every open bundle goes, with its unpacked folder.
+    atShutdown(wb, () => closeAllOpenBundles(wb));
+    return reg;
+  });
 
-export async function openBundleForUi(wb: Workbench, path: string): Promise<OpenedBundleInfo> {
+export async function openBundleForUi(
+  wb: Workbench,
+  path: string,
+  opts: Pick<OpenBundleOptions, 'signal' | 'onUnpackProgress' | 'limits'> = {},
+): Promise<OpenedBundleInfo> {
   const source = resolve(path);
-  const opened = await openBundle(source);
-  const info: OpenedBundleInfo = {
-    handle: randomUUID(),
-    source,
-    root: opened.root,
-    packed: opened.packed,
-    manifest: opened.manifest,
-    contents: await listContents(opened.root),
-  };
-  registry(wb).byHandle.set(info.handle, { opened, info });
+  const reg = registry(wb);
+  const opened = await openBundle(source, { ...opts, settingsDir: wb.configDir });
+  let info: OpenedBundleInfo;
+  try {
+    info = {
+      handle: randomUUID(),
+      source,
+      root: opened.root,
+      packed: opened.packed,
+      manifest: opened.manifest,
+      contents: await listContents(opened.root),
+    };
+    // Cancelled (or superseded by another open) at the last moment: nobody will close this one.
+    throwIfCancelled(opts.signal, 'opening the bundle was cancelled');
+  } catch (err) {
+    await opened.dispose();
+    throw err;
+  }
+  reg.byHandle.set(info.handle, { opened, info });
   await rememberRecent(wb, { path: source, title: opened.manifest.incident.title, incidentId: opened.manifest.incident.id, openedAt: new Date().toISOString() });
   return info;
 }
@@ -45,6 +65,18 @@ export async function closeOpenBundle(wb: Workbench, handle: string): Promise<bo
   registry(wb).byHandle.delete(handle);
   await entry.opened.dispose();
   return true;
+}
+
+/** Close every open bundle (shutdown): unpacked archives are removed. */
+export async function closeAllOpenBundles(wb: Workbench): Promise<void> {
+  const reg = registry(wb);
+  const all = [...reg.byHandle.values()];
+  reg.byHandle.clear();
+  await Promise.all(all.map((e) => e.opened.dispose().catch(() => undefined)));
+}
+
+export function openBundleCount(wb: Workbench): number {
+  return registry(wb).byHandle.size;
 }
 
 async function listContents(root: string): Promise<OpenedBundleInfo['contents']> {

@@ -1,16 +1,23 @@
 /**
- * Event streams of the contract (server -> renderer). Every long arrow reports progress through
- * `progress`; container output through `log`. Areas may add their own streams here.
+ * Event streams of the contract (server -> renderer), one typed payload per event name: no
+ * consumer casts. Two scopes:
+ *   broadcast  every connection gets it: global state changes and operations' progress
+ *              (op, sessionsChanged, recordChanged)
+ *   scoped     only the connection that subscribed gets it, and the subscription ends when that
+ *              connection closes (an Electron window, a WebSocket): log follows (log) and the live
+ *              data of operations it started or watches (opDetail)
+ * `connection` is made by the renderer's api adapter itself (the event connection opened,
+ * dropped or came back), never sent by a host.
  */
-export interface ProgressEvent {
-  /** Id of the task, given by the caller or made by the service (e.g. `verify:<handle>`). */
+import type { OperationDetailEvent, OperationEvent, OperationProgress, ProgressUnit } from './operations';
+
+export type { OperationDetailEvent, OperationEvent, OperationProgress, ProgressUnit };
+
+/** What one progress bar shows (the CLI's stderr lines, the renderer's bars, the trace worker). */
+export interface ProgressEvent extends OperationProgress {
+  /** Id of the bar (an operation id, or `<op id>:<part>`). */
   task: string;
-  /** Human label of the current step, e.g. "Loading image checkout". */
-  label: string;
-  done: number;
-  total?: number;
-  unit?: 'bytes' | 'files' | 'requests' | 'steps' | 'spans';
-  /** Set on the last event of a task. */
+  /** Set on the last event of a bar. */
   finished?: boolean;
   error?: string;
 }
@@ -22,6 +29,8 @@ export interface LogEvent {
   line: string;
   /** ms since epoch */
   ts: number;
+  /** The env.logsFollow subscription it belongs to (absent in env.logs history). */
+  subscription?: string;
 }
 
 export interface SessionsChangedEvent {
@@ -29,13 +38,40 @@ export interface SessionsChangedEvent {
   session?: string;
 }
 
+/** Something was added to a session's record (a replay, a runbook step, a note…). */
+export interface RecordChangedEvent {
+  session: string;
+  kind: string;
+}
+
+export interface ConnectionEvent {
+  /** `open` the first time and after every reconnection; `closed` when it dropped. */
+  state: 'open' | 'closed';
+  /** On `open` after a drop: what was missed has been caught up (op.list). */
+  reconnected?: boolean;
+  /** On `open` after a drop: the backend restarted, so operations and subscriptions it had are gone. */
+  backendRestarted?: boolean;
+}
+
 export interface WorkbenchEvents {
-  progress: ProgressEvent;
+  /** Broadcast: every operation's start, progress and end (see shared/api/operations.ts). */
+  op: OperationEvent;
+  /** Scoped: live data of operations this connection started or watches (op.watch). */
+  opDetail: OperationDetailEvent;
+  /** Scoped: new lines of this connection's env.logsFollow subscriptions. */
   log: LogEvent;
+  /** Broadcast: sessions came, went or changed state. */
   sessionsChanged: SessionsChangedEvent;
-  /** Generic per-area updates (e.g. replay result rows, runbook step output). */
-  update: { topic: string; data: unknown };
+  /** Broadcast: a session's record gained an event. */
+  recordChanged: RecordChangedEvent;
+  /** Local to the renderer's api adapter (never sent by a host). */
+  connection: ConnectionEvent;
 }
 
 export type EventName = keyof WorkbenchEvents;
-export const EVENT_NAMES: readonly EventName[] = ['progress', 'log', 'sessionsChanged', 'update'];
+export const BROADCAST_EVENTS = ['op', 'sessionsChanged', 'recordChanged'] as const satisfies readonly EventName[];
+export const SCOPED_EVENTS = ['opDetail', 'log'] as const satisfies readonly EventName[];
+export type BroadcastEventName = (typeof BROADCAST_EVENTS)[number];
+export type ScopedEventName = (typeof SCOPED_EVENTS)[number];
+export type HostEventName = BroadcastEventName | ScopedEventName;
+export const EVENT_NAMES: readonly EventName[] = [...BROADCAST_EVENTS, ...SCOPED_EVENTS, 'connection'];

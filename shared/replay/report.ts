@@ -83,9 +83,22 @@ export const replayReportSchema = z.object({
       pValue: z.number().optional(),
     }),
   }),
+  /**
+   * Side-by-side bodies saved for the diff view (a separate file): at most a capped number of
+   * mismatches, each body capped. Absent in replays saved before the cap existed.
+   */
+  bodies: z.object({ kept: z.number().int(), omitted: z.number().int() }).optional(),
   results: z.array(replayResultSchema),
 });
 export type ReplayReport = z.infer<typeof replayReportSchema>;
+/** What replay.list returns: a report without its rows. */
+export type ReplaySummary = Omit<ReplayReport, 'results'>;
+export const replaySummarySchema = replayReportSchema.omit({ results: true });
+
+export function summaryOf(report: ReplayReport): ReplaySummary {
+  const { results: _rows, ...summary } = report;
+  return summary;
+}
 
 /** Side-by-side bodies of one mismatched result, kept in the saved report for the diff view. */
 export const replayBodiesSchema = z.object({

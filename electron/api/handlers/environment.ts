@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { environmentMethods } from '../../../shared/api/methods/environment';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { engineStatus } from '../../services/docker-engine';
@@ -16,16 +17,41 @@ import {
   streamLogs,
   upFromPath,
 } from '../../services/environments';
+import type { Connection } from '../../services/event-bus';
 import { getOpenBundle } from '../../services/open-bundles';
+import { trustedKeysDir } from '../../services/paths';
 import { areaState, type Workbench } from '../../services/workbench';
 import type { HandlerMap } from './types';
+
+/** One engine log stream per session (and service), shared by every subscription that follows it. */
+interface SharedFollow {
+  controller: AbortController;
+  subscribers: Map<string, Connection>;
+}
 
 interface EnvArea {
   /** gc runs once per app start, before the first listing: leftovers of a crash go away. */
   collected?: Promise<unknown>;
-  follows: Map<string, AbortController>;
+  follows: Map<string, SharedFollow>;
+  /** subscription id -> which follow it reads, and its remover from the connection's close hooks */
+  subscriptions: Map<string, { key: string; removeCloseHook: () => void }>;
 }
-const area = (wb: Workbench) => areaState<EnvArea>(wb, 'environments', () => ({ follows: new Map() }));
+const area = (wb: Workbench) => areaState<EnvArea>(wb, 'environments', () => ({ follows: new Map(), subscriptions: new Map() }));
+
+function stopFollowing(wb: Workbench, subscription: string): boolean {
+  const a = area(wb);
+  const sub = a.subscriptions.get(subscription);
+  if (!sub) return false;
+  a.subscriptions.delete(subscription);
+  sub.removeCloseHook();
+  const shared = a.follows.get(sub.key);
+  shared?.subscribers.delete(subscription);
+  if (shared && shared.subscribers.size === 0) {
+    shared.controller.abort(); // the last follower left: the engine stream goes too
+    a.follows.delete(sub.key);
+  }
+  return true;
+}
 
 /** Called by each host at start, and before the first listing: leftovers of a crash go away. */
 export async function collectOnce(wb: Workbench): Promise<void> {
@@ -44,34 +70,35 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
   'env.get': async ({ session }, { wb }) => getSession(wb.docker, wb.stateDir, session, { probe: true }),
   'env.secrets': async ({ handle }, { wb }) =>
     secretNeeds(getOpenBundle(wb, handle).manifest).map((n) => ({ ...n, available: wb.env[SECRET_ENV_PREFIX + n.name] !== undefined })),
-  'env.up': async ({ handle, session, secrets }, { wb, emit }) => {
-    const opened = getOpenBundle(wb, handle);
-    let last = 0;
+  'env.up': async ({ handle, path, session, secrets, keys }, { wb, emit, signal, progress }) => {
+    // The session keeps its own copy open (an archive is unpacked under the state folder), so
+    // closing the bundle in the UI does not pull the files from under a running session.
+    const opened = handle ? getOpenBundle(wb, handle) : undefined;
+    const bundlePath = opened ? (opened.packed ? opened.source : opened.root) : resolve(path!);
+    progress({ label: `Bringing up ${opened ? opened.manifest.incident.id : bundlePath}`, done: 0 });
     try {
       const report = await upFromPath({
-        // The session keeps its own copy open (an archive is unpacked under the state folder),
-        // so closing the bundle in the UI does not pull the files from under a running session.
-        bundlePath: opened.packed ? opened.source : opened.root,
+        bundlePath,
         ...(session ? { session } : {}),
         secrets: { env: wb.env, ...(secrets ? { provided: secrets } : {}) },
         docker: wb.docker,
         stateDir: wb.stateDir,
         env: wb.env,
-        onProgress: (p) => {
-          const now = Date.now();
-          if (!p.finished && p.unit === 'bytes' && now - last < 100) return;
-          last = now;
-          emit('progress', p);
-        },
+        ...(keys?.length ? { keys } : {}),
+        trustedKeysDir: trustedKeysDir(wb.env),
+        signal,
+        // each task of the up (an image load, a service start) is a part with its own bar
+        onProgress: (p) => progress({ part: p.task, label: p.label, done: p.done, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.unit ? { unit: p.unit } : {}), ...(p.finished ? { finished: true } : {}) }),
       });
       emit('sessionsChanged', { reason: 'up', session: report.session });
       return report;
     } catch (err) {
-      emit('sessionsChanged', { reason: 'up-failed', ...(session ? { session } : {}) });
+      emit('sessionsChanged', { reason: signal.aborted ? 'up-cancelled' : 'up-failed', ...(session ? { session } : {}) });
       throw err;
     }
   },
-  'env.down': async ({ session }, { wb, emit }) => {
+  'env.down': async ({ session }, { wb, emit, progress }) => {
+    progress({ label: `Removing session ${session}`, done: 0 });
     const report = await downSession(wb.docker, wb.stateDir, session);
     emit('sessionsChanged', { reason: 'down', session });
     return report;
@@ -91,22 +118,42 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
     await streamLogs({ docker: wb.docker, stateDir: wb.stateDir, session, ...(service ? { service } : {}), ...(tail !== undefined ? { tail } : {}), onLine: (e) => lines.push(e) });
     return lines;
   },
-  'env.logsFollow': async ({ session, service }, { wb, emit }) => {
+  'env.logsFollow': async ({ session, service }, { wb, client }) => {
+    // Lines go to the calling connection only, and stop when it closes.
+    const conn = wb.events.connection(client);
+    if (!conn) throw new WorkbenchError('invalid_argument', 'following logs needs an event connection (this client has none open)');
+    readSessionManifestOf(wb.stateDir, session); // not_found before anything starts
+    const a = area(wb);
     const subscription = randomBytes(8).toString('hex');
-    const controller = new AbortController();
-    area(wb).follows.set(subscription, controller);
-    // Only new lines: history comes from env.logs, so nothing is shown twice.
-    void streamLogs({ docker: wb.docker, stateDir: wb.stateDir, session, ...(service ? { service } : {}), follow: true, tail: 0, signal: controller.signal, onLine: (e) => emit('log', e) })
-      .catch(() => undefined)
-      .finally(() => area(wb).follows.delete(subscription));
+    const key = `${session}\u0000${service ?? ''}`;
+    let shared = a.follows.get(key);
+    if (!shared) {
+      const started: SharedFollow = { controller: new AbortController(), subscribers: new Map() };
+      shared = started;
+      a.follows.set(key, started);
+      // Only new lines: history comes from env.logs, so nothing is shown twice.
+      void streamLogs({
+        docker: wb.docker,
+        stateDir: wb.stateDir,
+        session,
+        ...(service ? { service } : {}),
+        follow: true,
+        tail: 0,
+        signal: started.controller.signal,
+        onLine: (e) => {
+          for (const [id, c] of started.subscribers) c.send('log', { ...e, subscription: id });
+        },
+      })
+        .catch(() => undefined)
+        .finally(() => {
+          if (a.follows.get(key) === started) a.follows.delete(key);
+        });
+    }
+    shared.subscribers.set(subscription, conn);
+    a.subscriptions.set(subscription, { key, removeCloseHook: conn.onClose(() => stopFollowing(wb, subscription)) });
     return { subscription };
   },
-  'env.logsStop': async ({ subscription }, { wb }) => {
-    const c = area(wb).follows.get(subscription);
-    c?.abort();
-    area(wb).follows.delete(subscription);
-    return { stopped: Boolean(c) };
-  },
+  'env.logsStop': async ({ subscription }, { wb }) => ({ stopped: stopFollowing(wb, subscription) }),
   'env.restartService': async ({ session, service }, { wb, emit }) => {
     const r = await restartService(wb.docker, wb.stateDir, session, service);
     emit('sessionsChanged', { reason: 'restart', session });

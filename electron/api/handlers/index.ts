@@ -11,6 +11,7 @@ import { tracesHandlers } from './traces';
 import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
 import { replayHandlers } from './replay';
+import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
 export const handlers: HandlerMap<MethodName> = {
@@ -22,4 +23,5 @@ export const handlers: HandlerMap<MethodName> = {
   ...canaryHandlers,
   ...environmentHandlers,
   ...replayHandlers,
+  ...opHandlers,
 };

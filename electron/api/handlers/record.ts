@@ -14,13 +14,13 @@ export const recordHandlers: HandlerMap<keyof typeof recordMethods> = {
   'record.note': async ({ session, text }, { wb, emit }) => {
     const db = openRecordDb(wb.stateDir);
     const event = db.addNote(await resolveSessionRef(wb.docker, wb.stateDir, db, session), text);
-    emit('update', { topic: `record:${session}`, data: { type: 'event', event } });
+    emit('recordChanged', { session, kind: 'note' });
     return event;
   },
   'record.mark': async ({ session, verdict, note, evidence }, { wb, emit }) => {
     const db = openRecordDb(wb.stateDir);
     const mark = db.mark(await resolveSessionRef(wb.docker, wb.stateDir, db, session), verdict, { ...(note ? { note } : {}), ...(evidence ? { evidence } : {}) });
-    emit('update', { topic: `record:${session}`, data: { type: 'mark', mark } });
+    emit('recordChanged', { session, kind: 'mark' });
     return mark;
   },
   'record.history': async ({ bundleId }, { wb }) => {

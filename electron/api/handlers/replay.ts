@@ -1,4 +1,4 @@
-import type { replayMethods, ReplayLiveUpdate } from '../../../shared/api/methods/replay';
+import type { replayMethods, ReplayLiveBatch } from '../../../shared/api/methods/replay';
 import type { ReplayResult } from '../../../shared/replay/report';
 import { getSession } from '../../services/environments';
 import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services/replay';
@@ -8,70 +8,67 @@ import type { Workbench } from '../../services/workbench';
 import { sessionRuns } from './session-runs';
 import type { HandlerMap } from './types';
 
-/** Running replays (and noise suggestions) by session: one at a time per session, stoppable. */
-const runs = sessionRuns('replay', 'a replay');
+/** Replays (and noise suggestions) by session: one at a time per session, across processes, stoppable. */
+const runs = sessionRuns('replay', 'a replay', ['replay.run', 'replay.suggestNoise']);
 
 const sessionDir = async (wb: Workbench, session: string) => (await getSession(wb.docker, wb.stateDir, session)).stateDir;
 
 export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
-  'replay.run': async ({ session, mode, concurrency, timeoutMs, gapCapMs }, { wb, emit }) => {
-    const ctl = runs.claim(wb, session);
-    const topic = `replay:${session}`;
+  'replay.run': async ({ session, mode, concurrency, timeoutMs, gapCapMs }, { wb, emit, op, signal, progress, detail }) => {
+    const lock = runs.claim(wb, session, op);
     let pending: ReplayResult[] = [];
+    let last: Omit<ReplayLiveBatch, 'results'> | undefined;
     let lastEmit = 0;
+    const flush = () => {
+      if (last) detail({ ...last, results: pending });
+      pending = [];
+    };
     try {
+      progress({ label: `Replaying ${session}`, done: 0, unit: 'requests' });
       const report = await replaySession(wb.docker, wb.stateDir, session, {
         mode,
         concurrency,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(gapCapMs !== undefined ? { gapCapMs } : {}),
-        signal: ctl.signal,
+        signal,
         onProgress: (p) => {
           if (p.last) pending.push(p.last);
+          last = { total: p.total, sent: p.sent, done: p.done, matched: p.matched, mismatched: p.mismatched, errors: p.errors };
           const now = Date.now();
-          // At max rate there can be thousands of results a second: batch them, ~10 updates/s.
+          // At max rate there can be thousands of results a second: batch them, ~10 batches/s.
           if (p.done < p.total && now - lastEmit < 100) return;
           lastEmit = now;
-          const update: ReplayLiveUpdate = { type: 'progress', total: p.total, sent: p.sent, done: p.done, matched: p.matched, mismatched: p.mismatched, errors: p.errors, results: pending };
-          pending = [];
-          emit('update', { topic, data: update });
-          emit('progress', { task: topic, label: `Replaying ${session}`, done: p.done, total: p.total, unit: 'requests', ...(p.done === p.total ? { finished: true } : {}) });
+          flush();
+          progress({ label: `Replaying ${session} (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests' });
         },
       });
-      const done: ReplayLiveUpdate = { type: 'done', total: report.total, sent: report.sent, done: report.sent, matched: report.matched, mismatched: report.mismatched, errors: report.errors, reportId: report.id };
-      emit('update', { topic, data: done });
-      emit('update', { topic: `record:${session}`, data: { kind: 'replay' } });
+      if (pending.length) flush(); // rows that completed after the last batch, before the final event
+      emit('recordChanged', { session, kind: 'replay' });
       return report;
-    } catch (err) {
-      const failed: ReplayLiveUpdate = { type: 'failed', total: 0, sent: 0, done: 0, matched: 0, mismatched: 0, errors: 0, error: (err as Error).message };
-      emit('update', { topic, data: failed });
-      throw err;
     } finally {
-      runs.release(wb, session);
+      lock.release();
     }
   },
-  'replay.stop': async ({ session }, { wb }) => {
-    return runs.stop(wb, session);
-  },
+  'replay.stop': async ({ session }, { wb }) => runs.stop(wb, session),
   'replay.list': async ({ session }, { wb }) => listReplays(await sessionDir(wb, session)),
   'replay.get': async ({ session, id }, { wb }) => readReplay(await sessionDir(wb, session), id),
-  'replay.suggestNoise': async ({ session }, { wb, emit }) => {
-    const ctl = runs.claim(wb, session);
+  'replay.suggestNoise': async ({ session }, { wb, op, signal, progress }) => {
+    const lock = runs.claim(wb, session, op);
     try {
       const { session: info, manifest } = await sessionForReplay(wb.docker, wb.stateDir, session);
       let run = 1;
       const result = await suggestNoiseFor({
         session: info,
         bundle: { root: info.bundleRoot, manifest },
-        signal: ctl.signal,
+        signal,
         onProgress: (p) => {
-          if (p.done === p.total || p.done % 25 === 0) emit('progress', { task: `replay-noise:${session}`, label: `Noise: replay ${run} of 2`, done: p.done + (run - 1) * p.total, total: 2 * p.total, unit: 'requests', ...(run === 2 && p.done === p.total ? { finished: true } : {}) });
+          progress({ label: `Noise: replay ${run} of 2`, done: p.done + (run - 1) * p.total, total: 2 * p.total, unit: 'requests' });
           if (p.done === p.total) run = 2;
         },
       });
       return { ...result, accepted: await readAcceptedNoise(info.stateDir) };
     } finally {
-      runs.release(wb, session);
+      lock.release();
     }
   },
   'replay.noise': async ({ session }, { wb }) => ({ accepted: await readAcceptedNoise(await sessionDir(wb, session)) }),

@@ -16,8 +16,8 @@ async function sessionsOf(wb: Workbench, bundleId: string): Promise<RunbookSessi
     .sort((a, b) => Number(b.phase === 'running') - Number(a.phase === 'running') || b.createdAt.localeCompare(a.createdAt));
 }
 
-/** Runbook runs by session: one at a time per session, stoppable (runbook.stop). */
-const runs = sessionRuns('runbook', 'a runbook run');
+/** Runbook runs by session: one at a time per session, across processes, stoppable (runbook.stop). */
+const runs = sessionRuns('runbook', 'a runbook run', ['runbook.run']);
 
 export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
   'runbook.open': async ({ handle }, { wb }) => {
@@ -30,38 +30,37 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
   'runbook.save': async ({ bundleId, text, baseRevision }, { wb }) => saveRunbook(wb.stateDir, bundleId, text, baseRevision !== undefined ? { baseRevision } : {}),
   'runbook.version': async ({ bundleId, id }, { wb }) => ({ text: await readVersion(wb.stateDir, bundleId, id) }),
   'runbook.sessions': async ({ bundleId }, { wb }) => sessionsOf(wb, bundleId),
-  'runbook.run': async ({ session, text, from, to, runId }, { wb, emit }) => {
+  'runbook.run': async ({ session, text, from, to, runId }, { wb, emit, op, signal, progress, detail }) => {
     const id = runId ?? randomBytes(6).toString('hex');
-    const topic = `runbook:${session}`;
-    const send = (data: RunbookUpdate) => emit('update', { topic, data });
-    const task = `runbook:${id}`;
+    const send = (data: RunbookUpdate) => detail(data);
     let done = 0;
-    const ctl = runs.claim(wb, session);
-    const result = await runRunbook({
-      docker: wb.docker,
-      stateDir: wb.stateDir,
-      session,
-      text,
-      record: openRecordDb(wb.stateDir),
-      replay: sessionReplayRunner(wb.stateDir),
-      ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      signal: ctl.signal,
-      onStepStart: (step) => {
-        send({ type: 'start', runId: id, index: step.index });
-        emit('progress', { task, label: `Runbook step ${step.index + 1}`, done, unit: 'steps' });
-      },
-      onOutput: (index, chunk) => send({ type: 'output', runId: id, index, chunk }),
-      onStepDone: (r) => {
-        done++;
-        send({ type: 'done', runId: id, index: r.index, result: r });
-      },
-    }).finally(() => runs.release(wb, session));
-    const label = result.ok ? 'Runbook steps passed' : result.cancelled ? 'Runbook run stopped' : 'Runbook stopped at a failed step';
-    emit('progress', { task, label, done, unit: 'steps', finished: true, ...(result.ok || result.cancelled ? {} : { error: 'a step failed' }) });
-    return { ...result, runId: id };
+    const lock = runs.claim(wb, session, op);
+    try {
+      const result = await runRunbook({
+        docker: wb.docker,
+        stateDir: wb.stateDir,
+        session,
+        text,
+        record: openRecordDb(wb.stateDir),
+        replay: sessionReplayRunner(wb.stateDir),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+        signal,
+        onStepStart: (step) => {
+          send({ type: 'start', runId: id, index: step.index });
+          progress({ label: `Runbook step ${step.index + 1}`, done, unit: 'steps' });
+        },
+        onOutput: (index, chunk) => send({ type: 'output', runId: id, index, chunk }),
+        onStepDone: (r) => {
+          done++;
+          send({ type: 'done', runId: id, index: r.index, result: r });
+          emit('recordChanged', { session, kind: 'runbook' }); // each step run is recorded
+        },
+      });
+      return { ...result, runId: id };
+    } finally {
+      lock.release();
+    }
   },
-  'runbook.stop': async ({ session }, { wb }) => {
-    return runs.stop(wb, session);
-  },
+  'runbook.stop': async ({ session }, { wb }) => runs.stop(wb, session),
 };

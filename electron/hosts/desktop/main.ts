@@ -6,9 +6,10 @@
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dispatch } from '../../api/dispatch';
+import { OP_ID_PATTERN } from '../../../shared/api/operations';
+import { callContext, dispatch } from '../../api/dispatch';
 import { collectOnce } from '../../api/handlers/environment';
-import { createWorkbench } from '../../services/workbench';
+import { createWorkbench, shutdownWorkbench } from '../../services/workbench';
 import { contentSecurityPolicy } from '../csp';
 
 const wb = createWorkbench({ host: 'desktop' });
@@ -20,6 +21,9 @@ const APP_ORIGIN = 'app://workbench';
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let mainWindow: BrowserWindow | undefined;
+/** Aborted when a window's contents go: plain calls it made are cancelled. */
+const windowSignals = new Map<string, AbortSignal>();
+const clientOf = (contents: Electron.WebContents) => `desktop:${contents.id}`;
 
 /** IPC is accepted only from our own top frame, never from an iframe or a navigated-away page. */
 function senderIsTrusted(e: IpcMainInvokeEvent): boolean {
@@ -51,11 +55,20 @@ function createWindow(): void {
     if (/^https?:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  const unsubscribe = wb.events.subscribe((event, payload) => {
-    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('workbench:event', { event, payload });
+  // The window is one client: its subscriptions (log follows, watched operations) end with it.
+  const contents = mainWindow.webContents;
+  const client = clientOf(contents);
+  const conn = wb.events.connect(client, (event, payload) => {
+    if (!contents.isDestroyed()) contents.send('workbench:event', { event, payload });
+  });
+  const gone = new AbortController();
+  windowSignals.set(client, gone.signal);
+  contents.once('destroyed', () => {
+    gone.abort();
+    windowSignals.delete(client);
+    conn.close();
   });
   mainWindow.on('closed', () => {
-    unsubscribe();
     mainWindow = undefined;
   });
   // `npm start` passes --open-sample: the app opens on the shipped sample incident.
@@ -78,10 +91,13 @@ void app.whenReady().then(() => {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  ipcMain.handle('workbench:call', async (e, method: unknown, input: unknown) => {
+  ipcMain.handle('workbench:call', async (e, method: unknown, input: unknown, options: unknown) => {
     if (!senderIsTrusted(e)) return { error: { name: 'WorkbenchError', code: 'forbidden', message: 'IPC from an untrusted frame' } };
     if (typeof method !== 'string') return { error: { name: 'WorkbenchError', code: 'invalid_argument', message: 'method must be a string' } };
-    return dispatch(method, input, { wb, emit: (ev, p) => wb.events.emit(ev, p) });
+    const opId = (options as { opId?: unknown } | undefined)?.opId;
+    if (opId !== undefined && (typeof opId !== 'string' || !OP_ID_PATTERN.test(opId))) return { error: { name: 'WorkbenchError', code: 'invalid_argument', message: 'opId is not an operation id' } };
+    const client = clientOf(e.sender);
+    return dispatch(method, input, callContext(wb, client, windowSignals.get(client)), opId ? { opId } : {});
   });
   ipcMain.handle('workbench:chooseBundle', async (e) => {
     if (!senderIsTrusted(e) || !mainWindow) return null;
@@ -96,6 +112,18 @@ void app.whenReady().then(() => {
   void collectOnce(wb); // sessions orphaned by a crash (kill -9 mid-up) are removed at app start
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+// Quit cleanly: running operations are cancelled and waited for (an up removes what it made),
+// open bundles and their unpacked folders are disposed; then the app really quits.
+let cleanedUp = false;
+app.on('before-quit', (e) => {
+  if (cleanedUp) return;
+  e.preventDefault();
+  void shutdownWorkbench(wb).finally(() => {
+    cleanedUp = true;
+    app.quit();
   });
 });
 

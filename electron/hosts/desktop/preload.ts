@@ -10,7 +10,7 @@ const EVENT = 'workbench:event';
 const CHOOSE = 'workbench:chooseBundle';
 
 contextBridge.exposeInMainWorld('workbench', {
-  call: (method: string, input: unknown) => ipcRenderer.invoke(CALL, method, input),
+  call: (method: string, input: unknown, options?: { opId?: string }) => ipcRenderer.invoke(CALL, method, input, options?.opId ? { opId: options.opId } : undefined),
   on: (event: string, listener: (payload: unknown) => void) => {
     const handler = (_e: unknown, msg: { event: string; payload: unknown }) => {
       if (msg.event === event) listener(msg.payload);

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dispatch } from '../../api/dispatch';
+import { OP_ID_PATTERN } from '../../../shared/api/operations';
+import { callContext, dispatch } from '../../api/dispatch';
 import type { Workbench } from '../../services/workbench';
 import { contentSecurityPolicy } from '../csp';
 
@@ -13,6 +14,12 @@ import { contentSecurityPolicy } from '../csp';
  * Security model: loopback by default; every /api/ request needs the random token printed in the
  * URL (401 without it); a Host header other than the one we serve gets 421, so a DNS-rebinding
  * page cannot talk to us even from the user's own browser.
+ *
+ * Clients: a page names itself with a random client id (the `client` query parameter of its
+ * event socket, the x-repro-client header of its calls), so what it subscribes to through a call
+ * (log follows, watched operations) is sent on its own socket only and ends when that closes.
+ * The socket's first message is `{hello: {client, instance, seq}}`: a page that reconnects
+ * catches up with op.list({since: seq}) and learns from `instance` whether the backend restarted.
  */
 export interface WebHostOptions {
   wb: Workbench;
@@ -31,6 +38,9 @@ export interface WebHost {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Live data waits while a socket has more than this queued (a slow tab paces a trace load). */
+const SOCKET_HIGH_WATER_BYTES = 8 * 1024 * 1024;
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -96,7 +106,16 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         sendJson(res, 400, { error: { name: 'WorkbenchError', code: 'invalid_argument', message: `Request body: ${(err as Error).message}` } });
         return;
       }
-      const reply = await dispatch(m[1]!, input, { wb: opts.wb, emit: (e, p) => opts.wb.events.emit(e, p) });
+      const clientHeader = req.headers['x-repro-client'];
+      const client = typeof clientHeader === 'string' && CLIENT_ID.test(clientHeader) ? `web:${clientHeader}` : `web-anonymous:${randomBytes(8).toString('hex')}`;
+      const opHeader = req.headers['x-repro-op'];
+      const opId = typeof opHeader === 'string' && OP_ID_PATTERN.test(opHeader) ? opHeader : undefined;
+      // A plain call whose caller went away is cancelled (operations live on: op.cancel stops them).
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
+      const reply = await dispatch(m[1]!, input, callContext(opts.wb, client, gone.signal), opId ? { opId } : {});
       // RPC semantics: the transport succeeded, so 200; the reply itself says {result}|{error}.
       // (HTTP statuses are kept for transport failures: 401 token, 421 host, 404 route, 400 body.)
       sendJson(res, 200, reply);
@@ -145,14 +164,30 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return reject(421, 'Misdirected Request');
     if (url.pathname !== '/api/events') return reject(404, 'Not Found');
     if (!tokenOk(requestToken(req, url))) return reject(401, 'Unauthorized');
+    const asked = url.searchParams.get('client');
+    const clientId = asked && CLIENT_ID.test(asked) ? asked : randomBytes(12).toString('base64url');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      const unsubscribe = opts.wb.events.subscribe((event, payload) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
-      });
+      const waiting: (() => void)[] = [];
+      const wake = () => {
+        if (ws.bufferedAmount > SOCKET_HIGH_WATER_BYTES && ws.readyState === ws.OPEN) return;
+        for (const w of waiting.splice(0)) w();
+      };
+      const conn = opts.wb.events.connect(
+        `web:${clientId}`,
+        (event, payload) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }), wake);
+        },
+        {
+          drained: () =>
+            ws.bufferedAmount <= SOCKET_HIGH_WATER_BYTES || ws.readyState !== ws.OPEN ? Promise.resolve() : new Promise<void>((r) => waiting.push(r)),
+        },
+      );
+      ws.send(JSON.stringify({ hello: { client: clientId, instance: opts.wb.ops.instance, seq: opts.wb.ops.lastSeq } }));
       ws.on('close', () => {
-        unsubscribe();
+        conn.close();
         sockets.delete(ws);
+        for (const w of waiting.splice(0)) w();
       });
     });
   });

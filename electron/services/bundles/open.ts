@@ -35,6 +35,8 @@ export interface OpenBundleOptions {
   settingsDir?: string;
   /** Archive bytes read so far (compressed), for a progress bar while a big archive unpacks. */
   onUnpackProgress?: (p: { done: number; total: number }) => void;
+  /** Stops unpacking (the folder is removed and a `cancelled` error thrown). */
+  signal?: AbortSignal;
 }
 
 /** Upper bound for bundle.json itself; a manifest is metadata, not data. */
@@ -82,7 +84,7 @@ export async function openBundle(path: string, opts: OpenBundleOptions = {}): Pr
     await rm(dest, { recursive: true, force: true });
   };
   try {
-    await unpackArchive(abs, path, dest, limits, opts.onUnpackProgress && throttle(opts.onUnpackProgress, st.size));
+    await unpackArchive(abs, path, dest, limits, opts.onUnpackProgress && throttle(opts.onUnpackProgress, st.size), opts.signal);
     const root = await findRoot(dest);
     const { manifest, manifestText } = await readManifest(root, path);
     return { root, manifest, manifestText, source: path, packed: true, dispose };

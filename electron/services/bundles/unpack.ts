@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { explainUnsafePath } from '../../../shared/bundle/paths';
 import type { BundleProblem } from '../../../shared/bundle/problems';
+import { cancelledError, throwIfCancelled } from '../abort';
 import type { UnpackLimits } from './limits';
 
 const ACCEPTED_FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
@@ -54,6 +55,7 @@ export async function unpackArchive(
   dest: string,
   limits: UnpackLimits,
   onBytesRead?: (done: number) => void,
+  signal?: AbortSignal,
 ): Promise<UnpackStats> {
   let refusal: BundleProblem | undefined;
   let entries = 0;
@@ -185,13 +187,21 @@ export async function unpackArchive(
     input.on('error', done);
     parser.on('error', done);
     parser.on('end', () => done());
-    input.pipe(parser as unknown as NodeJS.WritableStream);
+    const onAbort = () => {
+      parser.abort(cancelledError('unpacking cancelled'));
+      done(cancelledError('unpacking cancelled'));
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    void new Promise<void>((r) => input.once('close', r)).then(() => signal?.removeEventListener('abort', onAbort));
+    if (!settled) input.pipe(parser as unknown as NodeJS.WritableStream);
   });
   if (refusal || parseError !== undefined || failure !== undefined) {
     stopped = true;
     for (const w of writers) w.destroy();
   }
   await Promise.all([...pending]);
+  throwIfCancelled(signal, 'unpacking cancelled');
   if (refusal) throw new ArchiveRefused(refusal);
   const err = failure ?? parseError;
   if (err instanceof DuplicateEntry) {

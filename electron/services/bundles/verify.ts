@@ -10,6 +10,7 @@ import { DSSE_ENVELOPE_PATH } from '../../../shared/bundle/dsse';
 import { isExemptFromListing } from '../../../shared/bundle/paths';
 import type { BundleProblem, BundleWarning, VerifyReport } from '../../../shared/bundle/problems';
 import { envValueLooksSecret, scanTextForSecrets, SECRET_SCAN_OVERLAP } from '../../../shared/bundle/secrets';
+import { throwIfCancelled, unlessCancelled } from '../abort';
 import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
 import { HASH_CHUNK_BYTES, sha256File } from './hash';
 import { createHashPool } from './hash-pool';
@@ -40,6 +41,8 @@ export interface VerifyOptions {
   concurrency?: number;
   /** Files at least this big (and not text) are hashed on worker threads; default 64 MiB. */
   workerMinBytes?: number;
+  /** Stops the check (it then throws a `cancelled` error). */
+  signal?: AbortSignal;
 }
 
 /** Files worth scanning for credentials: text by name, or by content (no NUL in the first chunk). */
@@ -58,6 +61,9 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   keys.push(...fromDir.keys);
   for (const s of fromDir.skipped) warnings.push({ code: 'signature_note', message: `trusted key skipped: ${s}` });
 
+  const signal = opts.signal;
+  const cancelled = 'verification cancelled';
+  throwIfCancelled(signal, cancelled);
   const tree = await walkBundle(root);
   problems.push(...tree.unsafe);
   const unsafePaths = new Set(tree.unsafe.map((p) => p.path));
@@ -102,6 +108,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   const worker = async () => {
     const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     for (let next = queue.shift(); next; next = queue.shift()) {
+      throwIfCancelled(signal, cancelled);
       const entry = next;
       const file = join(root, entry.path);
       const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner(TEXT_EXTENSIONS.test(entry.path)) : undefined;
@@ -110,10 +117,11 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
         opts.onProgress?.({ done, total, path: entry.path });
       };
       const { sha256 } = pool && onWorker(entry)
-        ? await pool.hash(file, progressed)
+        ? await unlessCancelled(pool.hash(file, progressed), signal, cancelled)
         : await sha256File(
             file,
             (chunk) => {
+              throwIfCancelled(signal, cancelled);
               scanner?.push(chunk);
               progressed(chunk.length);
             },
@@ -137,6 +145,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   } finally {
     await pool?.close();
   }
+  throwIfCancelled(signal, cancelled);
   secretHits.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''));
   warnings.push(...secretHits);
 

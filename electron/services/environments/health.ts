@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { MANIFEST_DEFAULTS, type ServiceSpec } from '../../../shared/bundle/manifest';
 import { execInContainer, lastLogLines } from './docker-streams';
+import { sleepUnlessAborted, throwIfCancelled } from '../abort';
 
 export interface HealthWaitProgress {
   service: string;
@@ -17,7 +18,7 @@ export interface HealthTarget {
   address(port: number): { host: string; port: number } | undefined;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 
 async function httpProbe(url: string, timeoutMs: number): Promise<string | undefined> {
   try {
@@ -44,6 +45,7 @@ export async function waitUntilReady(
   service: ServiceSpec,
   target: HealthTarget,
   onProgress: (p: HealthWaitProgress) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<void> {
   const hc = service.healthcheck;
   const intervalMs = hc?.intervalMs ?? MANIFEST_DEFAULTS.healthIntervalMs;
@@ -52,6 +54,7 @@ export async function waitUntilReady(
   let attempt = 0;
   let lastError: string | undefined;
   for (;;) {
+    throwIfCancelled(signal);
     attempt++;
     const info = await docker.getContainer(containerId).inspect();
     if (!info.State.Running) {
@@ -70,7 +73,7 @@ export async function waitUntilReady(
         onProgress({ service: service.name, phase: 'healthy', attempt, elapsedMs, timeoutMs });
         return;
       }
-      await sleep(Math.min(200, NO_HEALTHCHECK_SETTLE_MS - elapsedMs));
+      await sleepUnlessAborted(Math.min(200, NO_HEALTHCHECK_SETTLE_MS - elapsedMs), signal);
       continue;
     }
     // one probe may take a while on a busy machine, but never longer than the whole wait
@@ -100,6 +103,6 @@ export async function waitUntilReady(
         { service: service.name, exitCode: null, lastError, logs },
       );
     }
-    await sleep(intervalMs);
+    await sleepUnlessAborted(intervalMs, signal);
   }
 }

@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { ServiceSpec } from '../../../shared/bundle/manifest';
+import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 
 export interface ImageProgress {
   service: string;
@@ -60,8 +61,10 @@ export async function ensureImage(
   service: ServiceSpec,
   bundleRoot: string,
   onProgress: (p: ImageProgress) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<void> {
   const { id, archive, ref } = service.image;
+  throwIfCancelled(signal);
   const base = { service: service.name, imageId: id };
   if (await imageExists(docker, id)) {
     onProgress({ ...base, phase: 'present' });
@@ -85,12 +88,23 @@ export async function ensureImage(
     });
     onProgress({ ...base, phase: 'loading', bytesDone: 0, bytesTotal: total });
     let messages: Array<Record<string, unknown>>;
+    const input = createReadStream(file);
+    // Cancelling stops feeding the engine: the load request fails and nothing is tagged.
+    const onAbort = () => {
+      input.destroy();
+      counter.destroy(cancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = (await docker.loadImage(createReadStream(file).pipe(counter), { quiet: true })) as unknown as NodeJS.ReadableStream;
-      messages = await drainJsonMessages(response);
+      const response = (await unlessCancelled(docker.loadImage(input.pipe(counter), { quiet: true }), signal)) as unknown as NodeJS.ReadableStream;
+      messages = await unlessCancelled(drainJsonMessages(response), signal);
     } catch (err) {
+      throwIfCancelled(signal);
       throw new WorkbenchError('bundle_invalid', `Loading image archive ${archive} for service "${service.name}" failed: ${(err as Error).message}`);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
+    throwIfCancelled(signal);
     if (!(await imageExists(docker, id))) {
       const loaded = messages.map((m) => String(m.stream ?? '').trim()).filter(Boolean).join('; ');
       throw new WorkbenchError(

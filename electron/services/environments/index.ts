@@ -24,11 +24,12 @@ export type { SessionPlugin, SessionPluginContext, SessionPluginHandle } from '.
 export type { DriftItem } from './drift';
 
 /** The verification `up` demands: integrity problems (and an untrusted signature when keys are given) block it. */
-export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; onProgress?: (p: ProgressEvent) => void } = {}) {
+export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}) {
   return async (opened: OpenedBundle): Promise<{ problems: string[]; summary: Record<string, unknown> }> => {
     const report = await verifyBundle(opened, {
       ...(opts.keys?.length ? { keys: opts.keys } : {}),
       ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (p) => opts.onProgress?.({ task: 'up:verify', label: 'Verifying bundle', done: p.done, total: p.total, unit: 'bytes', ...(p.done === p.total ? { finished: true } : {}) }),
     });
     const problems = report.ok ? [] : report.problems.length ? report.problems.map((p) => p.message) : ['bundle did not verify'];
@@ -48,6 +49,8 @@ export interface UpFromPathOptions {
   trustedKeysDir?: string;
   onProgress?: (p: ProgressEvent) => void;
   env?: NodeJS.ProcessEnv;
+  /** Cancels the up (unpacking, verification, creation): nothing is left behind. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -55,11 +58,22 @@ export interface UpFromPathOptions {
  * replay and the agent read it), verify, and bring up.
  */
 export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
-  const opened = await openBundle(opts.bundlePath, { workDir: join(opts.stateDir, 'bundles') });
+  const signal = opts.signal;
+  const opened = await openBundle(opts.bundlePath, {
+    workDir: join(opts.stateDir, 'bundles'),
+    ...(signal ? { signal } : {}),
+    ...(opts.onProgress ? { onUnpackProgress: (p: { done: number; total: number }) => opts.onProgress!({ task: 'up:unpack', label: 'Unpacking the bundle', done: p.done, total: p.total, unit: 'bytes', ...(p.done === p.total ? { finished: true } : {}) }) } : {}),
+  });
   try {
     return await upSession({
       opened,
-      verify: verifyGate({ ...(opts.keys ? { keys: opts.keys } : {}), ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }),
+      verify: verifyGate({
+        ...(opts.keys ? { keys: opts.keys } : {}),
+        ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        ...(signal ? { signal } : {}),
+      }),
+      ...(signal ? { signal } : {}),
       ...(opts.session ? { session: opts.session } : {}),
       secrets: opts.secrets,
       docker: opts.docker,

@@ -48,6 +48,8 @@ export interface SessionRecord {
   /** Env added by session plugins (OTLP endpoint...); not secret. */
   injectedEnv: Record<string, string>;
   error?: { message: string; details?: unknown };
+  /** The up was cancelled by its caller (phase is then 'down': nothing was left). */
+  cancelled?: boolean;
 }
 
 export const SESSION_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,62}$/;

@@ -3,6 +3,7 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
+import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import type { ProgressEvent } from '../../../shared/api/events';
 import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
@@ -13,7 +14,7 @@ import { containerCreateOptions, serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
 import { sessionPlugins } from './plugins';
 import { computeDrift, type DriftItem } from './drift';
-import { waitUntilReady } from './health';
+import { waitUntilReady, type HealthWaitProgress } from './health';
 import { ensureImage } from './images';
 import { homeTag, sessionLabels } from './labels';
 import { currentProcessIdentity, isProcessAlive } from './process-identity';
@@ -44,6 +45,8 @@ export interface UpOptions {
   onProgress?: (p: ProgressEvent) => void;
   /** Env for the agent process (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Cancels the up: what it created is removed and a `cancelled` error thrown. */
+  signal?: AbortSignal;
 }
 
 export function defaultSessionName(manifest: BundleManifest): string {
@@ -70,8 +73,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
 
   // Secrets first: cheap, and the most common reason an up cannot work.
   const secrets = resolveSecrets(manifest, opts.secrets);
+  throwIfCancelled(opts.signal);
   progress({ task: `up:${name}:verify`, label: 'Verifying bundle', done: 0 });
   const { problems, summary: verification } = await opts.verify(opened);
+  throwIfCancelled(opts.signal);
   if (problems.length > 0) {
     throw new WorkbenchError('bundle_invalid', `Bundle ${opened.source} does not verify; not starting: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, { problems });
   }
@@ -108,7 +113,15 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
 
   let agent: AgentReady | undefined;
   let agentStarting: Promise<AgentReady> | undefined;
+  // Work running side by side (image loads, container creation) stops early when one part
+  // fails or the caller cancels, and is always waited for before the cleanup below looks.
+  const inner = new AbortController();
+  const stopInner = () => inner.abort();
+  if (opts.signal?.aborted) stopInner();
+  else opts.signal?.addEventListener('abort', stopInner, { once: true });
+  const signal = inner.signal;
   try {
+    throwIfCancelled(signal);
     // 1. the network first: its gateway is how containers reach the agent, so the agent can
     //    start (slow: a fresh Node process) while the images load
     const networkName = `repro-${name}`;
@@ -146,7 +159,9 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     store.write(record);
 
     // 3. images, all at once (the engine serialises what it must)
-    await Promise.all(
+    throwIfCancelled(signal);
+    await allSettledOrThrow(
+      inner,
       order.map((svc) =>
         ensureImage(docker, svc, opened.root, (p) => {
           const task = `up:${name}:image:${svc.name}`;
@@ -154,27 +169,35 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
           else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });
           else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
           else progress({ task, label: `${p.phase === 'pulling' ? 'Pulling' : 'Pulled'} ${svc.image.ref}`, done: p.phase === 'pulled' ? 1 : 0, total: 1, finished: p.phase === 'pulled' });
-        }),
+        }, signal),
       ),
     );
 
     // 4. create every container (volumes filled from snapshots) at once, then start them in
     //    dependsOn order, each waiting for the previous one's healthcheck
-    const ctx = { name, record, store, labelInput, secrets, extraHosts: record.extraHosts, opened, progress };
-    const created = await Promise.all(order.map((svc) => createService(docker, svc, ctx)));
+    const ctx = { name, record, store, labelInput, secrets, extraHosts: record.extraHosts, opened, progress, signal };
+    throwIfCancelled(signal);
+    // Settled, not Promise.all: a failing creation must not start the cleanup while the others
+    // are still creating containers it would not see.
+    const created = await allSettledOrThrow(
+      inner,
+      order.map((svc) => createService(docker, svc, ctx)),
+    );
     record.services = created.map((c) => c.state);
     store.write(record);
     for (const [i, svc] of order.entries()) {
+      throwIfCancelled(signal);
       created[i]!.state.endpoints = await startService(docker, svc, created[i]!.container, ctx);
       store.write(record);
     }
     progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
-    agent = await agentStarting;
+    agent = await unlessCancelled(agentStarting, signal);
     record.agent = { pid: agent.pid, ...(agent.startTime ? { startTime: agent.startTime } : {}), endpoints: agent.endpoints };
     store.write(record);
     progress({ task: `up:${name}:agent`, label: 'Session agent ready', done: 1, total: 1, finished: true });
 
     // 5. drift: what the engine runs vs what was captured
+    throwIfCancelled(signal);
     const drift = await sessionDrift(docker, manifest, record, secrets);
     record.phase = 'running';
     delete record.upOwner;
@@ -199,7 +222,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
     return report;
   } catch (err) {
-    progress({ task: `up:${name}`, label: 'Up failed; removing what was created', done: 0, error: (err as Error).message, finished: true });
+    const cancelled = opts.signal?.aborted === true;
+    progress({ task: `up:${name}:cleanup`, label: cancelled ? 'Up cancelled; removing what was created' : 'Up failed; removing what was created', done: 0 });
     // Let a still-starting agent finish (its plugins may be creating resources), then stop it,
     // so the removal below sees everything it made.
     if (!agent && agentStarting) agent = await agentStarting.catch(() => undefined);
@@ -207,12 +231,35 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
       // engine gone: the session stays 'failed' with resources listed for gc
     });
-    record.phase = 'failed';
-    record.error = { message: (err as Error).message, ...((err as WorkbenchError).details !== undefined ? { details: (err as WorkbenchError).details } : {}) };
+    progress({ task: `up:${name}:cleanup`, label: 'Removed what the up created', done: 1, total: 1, finished: true });
+    if (cancelled) {
+      // Stopped by the user, not broken: nothing is left, and the record says so.
+      record.phase = 'down';
+      record.cancelled = true;
+      delete record.error;
+    } else {
+      record.phase = 'failed';
+      record.error = { message: (err as Error).message, ...((err as WorkbenchError).details !== undefined ? { details: (err as WorkbenchError).details } : {}) };
+    }
     delete record.upOwner;
     store.write(record);
-    throw err;
+    throw cancelled ? cancelledError('the up was cancelled; what it created was removed') : err;
+  } finally {
+    opts.signal?.removeEventListener('abort', stopInner);
   }
+}
+
+/**
+ * Run `parts` side by side and wait for every one of them to settle; when one fails, ask the
+ * others to stop (`inner`) and throw the first real failure (a part that only stopped because
+ * of it throws `cancelled`, which is not the cause).
+ */
+async function allSettledOrThrow<T>(inner: AbortController, parts: Promise<T>[]): Promise<T[]> {
+  for (const p of parts) p.catch(() => inner.abort());
+  const settled = await Promise.allSettled(parts);
+  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as Error);
+  if (failures.length) throw failures.find((e) => !(e instanceof WorkbenchError && e.code === 'cancelled')) ?? failures[0];
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
 function reportService(s: SessionInfo['services'][number]): UpReport['services'][number] {
@@ -228,18 +275,21 @@ interface StartContext {
   extraHosts: string[];
   opened: OpenedBundle;
   progress: (p: ProgressEvent) => void;
+  signal: AbortSignal;
 }
 
 async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext): Promise<{ state: ServiceState; container: Docker.Container }> {
   const labels = sessionLabels(ctx.labelInput, svc.name);
   const volumeNames: string[] = [];
   for (const [i] of (svc.volumes ?? []).entries()) {
+    throwIfCancelled(ctx.signal);
     const volName = `repro-${ctx.name}-${svc.name}-${i}`;
     await docker.createVolume({ Name: volName, Labels: labels });
     volumeNames.push(volName);
     ctx.record.volumes.push(volName);
   }
   const containerName = containerNameFor(ctx.name, svc.name);
+  throwIfCancelled(ctx.signal);
   const container = await docker.createContainer(
     containerCreateOptions({
       service: svc,
@@ -258,6 +308,7 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
   // container (same image) that mounts the volume writable.
   for (const [i, vol] of (svc.volumes ?? []).entries()) {
     if (!vol.snapshot) continue;
+    throwIfCancelled(ctx.signal);
     const task = `up:${ctx.name}:snapshot:${svc.name}:${i}`;
     ctx.progress({ task, label: `Filling ${vol.target} of ${svc.name} from ${vol.snapshot}`, done: 0, total: 1 });
     const tarStream = () => createReadStream(join(ctx.opened.root, vol.snapshot!));
@@ -287,7 +338,7 @@ async function startService(docker: Docker, svc: ServiceSpec, container: Docker.
   ctx.progress({ task, label: `Starting ${svc.name}`, done: 0, total: 1 });
   await container.start();
   const info = await container.inspect();
-  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record.network!.name), (p) => {
+  const onHealth = (p: HealthWaitProgress) =>
     ctx.progress({
       task,
       label: p.phase === 'healthy' ? `${svc.name} is ready` : `Waiting for ${svc.name} to be healthy (${Math.round(p.elapsedMs / 1000)}s${p.lastError ? `, ${p.lastError}` : ''})`,
@@ -295,7 +346,7 @@ async function startService(docker: Docker, svc: ServiceSpec, container: Docker.
       total: 1,
       ...(p.phase === 'healthy' ? { finished: true } : {}),
     });
-  });
+  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record.network!.name), onHealth, ctx.signal);
   return endpointsOf(svc, info);
 }
 

@@ -50,14 +50,27 @@ export interface ExecuteReplayOptions {
   entries?: HarEntry[];
   /** Keep every decoded replayed response in memory (noise suggestions need them). */
   keepResponses?: boolean;
+  /** Side-by-side bodies kept for the diff view: at most this many mismatches (default 200)… */
+  maxBodies?: number;
+  /** …each side cut at this many characters (default 256 Ki). */
+  maxBodyChars?: number;
   onProgress?: (p: ReplayProgress) => void;
   signal?: AbortSignal;
   now?: () => Date;
 }
 
+export const DEFAULT_MAX_BODIES = 200;
+export const DEFAULT_MAX_BODY_CHARS = 256 * 1024;
+/** A result row's diff is cut here: the full bodies (when kept) are in the diff view. */
+export const MAX_DIFF_CHARS = 16 * 1024;
+
+export function capText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n… (cut: ${text.length - max} more characters)`;
+}
+
 export interface ExecutedReplay {
   report: ReplayReport;
-  /** Side-by-side bodies of mismatched results (for the diff view). */
+  /** Side-by-side bodies of mismatched results (for the diff view), capped (report.bodies says how many were left out). */
   bodies: ReplayBodies[];
   /** Replayed responses, decoded (for noise suggestions). */
   responses: RunResponse[];
@@ -109,6 +122,9 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   const agent = createReplayAgent(concurrency);
   const results: (ReplayResult | undefined)[] = new Array(entries.length);
   const bodies: ReplayBodies[] = [];
+  const maxBodies = opts.maxBodies ?? DEFAULT_MAX_BODIES;
+  const maxBodyChars = opts.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
+  let bodiesOmitted = 0;
   const responses: RunResponse[] = [];
   const progress: ReplayProgress = { total: entries.length, sent: 0, done: 0, matched: 0, mismatched: 0, errors: 0 };
 
@@ -163,15 +179,18 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     if (opts.keepResponses) responses.push({ index, status: res.status, contentType: replayedContentType, body: replayedBody });
     const cmp = compareResponses({ status: entry.response.status, contentType: entry.response.contentType, body: recordedBody }, { status: res.status, contentType: replayedContentType, body: replayedBody }, compiled);
     if (cmp.outcome === 'mismatched') {
-      bodies.push({
-        index,
-        recorded: cmp.recordedText ?? `(${recordedBody.length} bytes of binary)`,
-        replayed: cmp.replayedText ?? `(${replayedBody.length} bytes of binary)`,
-        language: cmp.bodyKind === 'json' ? 'json' : cmp.bodyKind === 'binary' ? 'binary' : 'text',
-      });
+      // Bounded: a replay with a million mismatches keeps a few hundred bodies, not a million.
+      if (bodies.length < maxBodies) {
+        bodies.push({
+          index,
+          recorded: capText(cmp.recordedText ?? `(${recordedBody.length} bytes of binary)`, maxBodyChars),
+          replayed: capText(cmp.replayedText ?? `(${replayedBody.length} bytes of binary)`, maxBodyChars),
+          language: cmp.bodyKind === 'json' ? 'json' : cmp.bodyKind === 'binary' ? 'binary' : 'text',
+        });
+      } else bodiesOmitted++;
     }
     const r = result(entry, index, res.status, cmp.outcome, Math.round(res.latencyMs * 100) / 100);
-    if (cmp.diff) r.diff = cmp.diff + decodeNote;
+    if (cmp.diff) r.diff = capText(cmp.diff + decodeNote, MAX_DIFF_CHARS);
     finish(r);
   };
 
@@ -185,6 +204,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   // kernel, on every write) than the comparison itself.
   const answeredIndex: number[] = [];
   const answers: (SentResponse | ReplayResult)[] = [];
+  // Requests cut off in flight by a stop: not errors (they did not complete), but the replay was cancelled.
+  let stoppedInFlight = 0;
   let judging: NodeJS.Immediate | undefined;
   const judgeAnswered = () => {
     judging = undefined;
@@ -241,7 +262,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
       const where = target.url;
       const onError = (err: Error) => {
         inFlight--;
-        answered(i, failed(entry, i, `${err.message} (sending to ${where})`));
+        if (opts.signal?.aborted) stoppedInFlight++;
+        else answered(i, failed(entry, i, `${err.message} (sending to ${where})`));
         pump();
       };
       try {
@@ -299,7 +321,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    cancelled: done.length < entries.length,
+    // Stopped is not broken: requests cut off in flight are left out, never counted as errors.
+    cancelled: stoppedInFlight > 0 || done.length < entries.length,
     total: entries.length,
     sent: done.length,
     matched,
@@ -313,6 +336,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
       histogram: latencyHistogram(recordedLatencies, replayedLatencies),
       judgement: judgeLatency(recordedLatencies, replayedLatencies),
     },
+    bodies: { kept: bodies.length, omitted: bodiesOmitted },
     results: done,
   };
   bodies.sort((a, b) => a.index - b.index);

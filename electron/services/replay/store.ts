@@ -1,28 +1,51 @@
 /**
  * What replay keeps in the session folder:
- *   replays/<id>.json   each report, with the side-by-side bodies of its mismatches
- *   replay-noise.json   noise paths the user accepted into this session (never written silently)
+ *   replays/<id>.json          each report: summary and result rows (written streaming, atomically)
+ *   replays/<id>.bodies.jsonl  side-by-side bodies of at most a capped number of its mismatches
+ *   replays/<id>.summary.json  the summary alone (written last: its presence marks a complete
+ *                              save; replay.list reads only these)
+ *   replay-noise.json          noise paths the user accepted into this session (never written silently)
+ * Replays saved before the split ({report, bodies} in <id>.json) are still read.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
-import { writeFileAtomic } from '../atomic-write';
+import { writeFileAtomic, writeFileAtomicChunks } from '../atomic-write';
 import { NoiseMatcher } from '../../../shared/replay/jsonpath';
-import { replayReportSchema, type ReplayBodies, type ReplayReport } from '../../../shared/replay/report';
+import { replayBodiesSchema, replayReportSchema, replaySummarySchema, summaryOf, type ReplayBodies, type ReplayReport, type ReplaySummary } from '../../../shared/replay/report';
 
 export interface SavedReplay {
   report: ReplayReport;
   bodies: ReplayBodies[];
 }
 
-
 export const replaysDir = (sessionDir: string) => join(sessionDir, 'replays');
+
+/** The report's JSON, a row at a time: a replay of a million requests is never one string. */
+function* reportChunks(report: ReplayReport): Generator<string> {
+  const head = JSON.stringify({ ...summaryOf(report), results: [] });
+  yield head.slice(0, -2); // everything up to the empty rows array's closing "]}"
+  let first = true;
+  for (const row of report.results) {
+    if (!first) yield ',';
+    first = false;
+    yield JSON.stringify(row);
+  }
+  yield ']}';
+}
+
+function* bodyLines(bodies: ReplayBodies[]): Generator<string> {
+  for (const b of bodies) yield JSON.stringify(b) + '\n';
+}
 
 export async function saveReplay(sessionDir: string, saved: SavedReplay): Promise<string> {
   const dir = replaysDir(sessionDir);
   await mkdir(dir, { recursive: true });
-  const file = join(dir, `${saved.report.id}.json`);
-  await writeFileAtomic(file, JSON.stringify(saved));
+  const id = saved.report.id;
+  const file = join(dir, `${id}.json`);
+  await writeFileAtomicChunks(join(dir, `${id}.bodies.jsonl`), bodyLines(saved.bodies));
+  await writeFileAtomicChunks(file, reportChunks(saved.report));
+  await writeFileAtomic(join(dir, `${id}.summary.json`), JSON.stringify(summaryOf(saved.report)));
   return file;
 }
 
@@ -36,22 +59,46 @@ export async function readReplay(sessionDir: string, id: string): Promise<SavedR
   } catch {
     throw new WorkbenchError('not_found', `no replay "${id}" in this session`);
   }
-  const raw = JSON.parse(text) as { report: unknown; bodies?: ReplayBodies[] };
-  return { report: replayReportSchema.parse(raw.report), bodies: raw.bodies ?? [] };
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  if ('report' in raw) {
+    // saved before reports and bodies were split
+    return { report: replayReportSchema.parse(raw.report), bodies: (raw.bodies as ReplayBodies[] | undefined) ?? [] };
+  }
+  return { report: replayReportSchema.parse(raw), bodies: await readBodies(sessionDir, id) };
 }
 
-/** Reports of the session, newest first (ids start with a sortable timestamp). */
-export async function listReplays(sessionDir: string): Promise<ReplayReport[]> {
+async function readBodies(sessionDir: string, id: string): Promise<ReplayBodies[]> {
+  let text: string;
+  try {
+    text = await readFile(join(replaysDir(sessionDir), `${id}.bodies.jsonl`), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => replayBodiesSchema.parse(JSON.parse(line)));
+}
+
+/** Summaries of the session's replays, newest first (ids start with a sortable timestamp). */
+export async function listReplays(sessionDir: string): Promise<ReplaySummary[]> {
   let names: string[];
   try {
     names = await readdir(replaysDir(sessionDir));
   } catch {
     return [];
   }
-  const out: ReplayReport[] = [];
-  for (const n of names.filter((x) => x.endsWith('.json')).sort().reverse()) {
+  const present = new Set(names);
+  const ids = names.filter((n) => n.endsWith('.json') && !n.endsWith('.summary.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
+  const out: ReplaySummary[] = [];
+  for (const id of ids.sort().reverse()) {
     try {
-      out.push((await readReplay(sessionDir, n.slice(0, -5))).report);
+      if (present.has(`${id}.summary.json`)) {
+        out.push(replaySummarySchema.parse(JSON.parse(await readFile(join(replaysDir(sessionDir), `${id}.summary.json`), 'utf8'))));
+      } else {
+        const { report } = await readReplay(sessionDir, id); // saved before summaries existed
+        out.push(summaryOf(report));
+      }
     } catch {
       // a half-written or foreign file is skipped, not fatal
     }

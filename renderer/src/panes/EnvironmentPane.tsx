@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LogEvent } from '../../../shared/api/events';
 import type { EngineStatus } from '../../../shared/api/methods/app';
 import type { DriftItem, EnvSecretNeed, EnvSessionInfo } from '../../../shared/api/methods/environment';
-import { api } from '../api';
+import { api, runOperation } from '../api';
 import { ProgressBar } from '../components/ProgressBar';
 import { useApp } from '../store/app';
 import './EnvironmentPane.css';
@@ -48,7 +48,7 @@ export default function EnvironmentPane() {
     if (logSession && !sessions.some((s) => s.name === logSession)) setLogSession(sessions[0]?.name);
   }, [sessions, logSession]);
 
-  const upTasks = Object.values(tasks).filter((t) => t.task.startsWith('up:') || t.task === 'up:verify');
+  const upTasks = Object.values(tasks).filter((t) => t.method === 'env.up' && t.part !== undefined);
 
   return (
     <section className="pane env-pane" aria-labelledby="pane-title">
@@ -122,7 +122,7 @@ function UpForm(props: { handle: string; incidentId: string; serviceCount: numbe
     setError(undefined);
     try {
       const secrets = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
-      const report = await api.call('env.up', { handle: props.handle, ...(name ? { session: name } : {}), ...(Object.keys(secrets).length ? { secrets } : {}) });
+      const report = await runOperation('env.up', { handle: props.handle, ...(name ? { session: name } : {}), ...(Object.keys(secrets).length ? { secrets } : {}) }).result;
       // the values were for this start only
       setValues({});
       props.onDone(report.session, report.drift);
@@ -258,7 +258,7 @@ function SessionCard(props: { session: EnvSessionInfo; drift?: DriftItem[]; onDr
         <button disabled={!!busy} onClick={() => void act('drift', async () => props.onDrift(await api.call('env.drift', { session: s.name })))}>
           Check drift
         </button>
-        <button className="danger" disabled={!!busy} onClick={() => void act('down', () => api.call('env.down', { session: s.name }))}>
+        <button className="danger" disabled={!!busy} onClick={() => void act('down', () => runOperation('env.down', { session: s.name }).result)}>
           {busy === 'down' ? 'Stopping…' : 'Stop session'}
         </button>
       </footer>
@@ -298,8 +298,18 @@ function LogView(props: { session?: EnvSessionInfo; sessions: string[]; onSessio
     let subscription: string | undefined;
     let cancelled = false;
     const pending: LogEvent[] = [];
+    const mine = new Set<string>();
     const off = api.on('log', (e) => {
-      if (e.session === name) pending.push(e);
+      if (e.subscription !== undefined && mine.has(e.subscription)) pending.push(e);
+    });
+    const startFollowing = async () => {
+      subscription = (await api.call('env.logsFollow', { session: name })).subscription;
+      mine.add(subscription);
+      if (cancelled) void api.call('env.logsStop', { subscription });
+    };
+    // A follow belongs to the event connection: when it comes back, follow again.
+    const offConnection = api.on('connection', (c) => {
+      if (c.state === 'open' && c.reconnected && follow && !cancelled) void startFollowing().catch(() => undefined);
     });
     // New lines are batched per animation frame so a chatty service cannot freeze the page.
     let frame = 0;
@@ -316,10 +326,7 @@ function LogView(props: { session?: EnvSessionInfo; sessions: string[]; onSessio
         const history = await api.call('env.logs', { session: name, tail: 1000 });
         if (cancelled) return;
         setLines(history.slice(-MAX_LOG_LINES));
-        if (follow) {
-          subscription = (await api.call('env.logsFollow', { session: name })).subscription;
-          if (cancelled) void api.call('env.logsStop', { subscription });
-        }
+        if (follow) await startFollowing();
       } catch (err) {
         setError((err as Error).message);
       }
@@ -327,6 +334,7 @@ function LogView(props: { session?: EnvSessionInfo; sessions: string[]; onSessio
     return () => {
       cancelled = true;
       off();
+      offConnection();
       cancelAnimationFrame(frame);
       if (subscription) void api.call('env.logsStop', { subscription }).catch(() => undefined);
     };

@@ -45,8 +45,8 @@ export default function RecordPane() {
   // Anything recorded for this session elsewhere (a step run, a note from the CLI's window) refreshes the view.
   useEffect(() => {
     if (!session) return;
-    return api.on('update', ({ topic, data }) => {
-      if (topic === `record:${session}` || (topic === `runbook:${session}` && (data as { type?: string }).type === 'done')) void refresh();
+    return api.on('recordChanged', (e) => {
+      if (e.session === session) void refresh();
     });
   }, [session, refresh]);
 

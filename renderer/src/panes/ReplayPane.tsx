@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EnvSessionInfo } from '../../../shared/api/methods/environment';
-import type { NoiseSuggestions, ReplayBodies, ReplayLiveUpdate, ReplayReport, UnmatchedRequest } from '../../../shared/api/methods/replay';
+import type { NoiseSuggestions, ReplayBodies, ReplayReport, ReplaySummary, UnmatchedRequest } from '../../../shared/api/methods/replay';
 import type { ReplayResult } from '../../../shared/replay/report';
-import { api } from '../api';
+import { api, runOperation } from '../api';
 import { Chart } from '../components/Chart';
 import { DiffEditor } from '../components/Editor';
 import { EmptyState } from '../components/EmptyState';
@@ -48,8 +48,9 @@ export default function ReplayPane() {
   const [running, setRunning] = useState(false);
   const [live, setLive] = useState<Live>();
   const [liveResults, setLiveResults] = useState<ReplayResult[]>([]);
-  const [reports, setReports] = useState<ReplayReport[]>([]);
+  const [reports, setReports] = useState<ReplaySummary[]>([]);
   const [reportId, setReportId] = useState<string>();
+  const [full, setFull] = useState<ReplayReport>();
   const [bodies, setBodies] = useState<ReplayBodies[]>([]);
   const [filter, setFilter] = useState<Filter>('all');
   const [selected, setSelected] = useState<number>();
@@ -90,22 +91,22 @@ export default function ReplayPane() {
     void loadReports();
   }, [loadReports]);
 
+  const report = full?.id === reportId ? full : undefined;
   useEffect(() => {
-    if (!session) return;
-    return api.on('update', ({ topic, data }) => {
-      if (topic !== `replay:${session}`) return;
-      const u = data as ReplayLiveUpdate;
-      if (u.type === 'progress') {
-        setLive({ total: u.total, done: u.done, matched: u.matched, mismatched: u.mismatched, errors: u.errors });
-        if (u.results?.length) setLiveResults((rs) => [...rs, ...u.results!]);
-      }
-    });
-  }, [session]);
-
-  const report = reports.find((r) => r.id === reportId);
-  useEffect(() => {
-    if (!session || !reportId) return setBodies([]);
-    void api.call('replay.get', { session, id: reportId }).then((r) => setBodies(r.bodies), (e: Error) => setError(e.message));
+    if (!session || !reportId) {
+      setFull(undefined);
+      return setBodies([]);
+    }
+    let stale = false;
+    void api.call('replay.get', { session, id: reportId }).then(
+      (r) => {
+        if (stale) return;
+        setFull(r.report);
+        setBodies(r.bodies);
+      },
+      (e: Error) => !stale && setError(e.message),
+    );
+    return () => void (stale = true);
   }, [session, reportId]);
 
   const start = async () => {
@@ -116,7 +117,17 @@ export default function ReplayPane() {
     setLiveResults([]);
     setSelected(undefined);
     try {
-      const r = await api.call('replay.run', { session, mode, concurrency });
+      const r = await runOperation(
+        'replay.run',
+        { session, mode, concurrency },
+        {
+          onDetail: (u) => {
+            setLive({ total: u.total, done: u.done, matched: u.matched, mismatched: u.mismatched, errors: u.errors });
+            if (u.results.length) setLiveResults((rs) => [...rs, ...u.results]);
+          },
+        },
+      ).result;
+      setFull(r);
       setReports((list) => [r, ...list.filter((x) => x.id !== r.id)]);
       setReportId(r.id);
       void loadReports();
@@ -344,7 +355,7 @@ function NoisePanel({ session, onChanged }: { session: string; onChanged: () => 
     setBusy(true);
     setError(undefined);
     try {
-      const s = await api.call('replay.suggestNoise', { session });
+      const s = await runOperation('replay.suggestNoise', { session }).result;
       setSuggestions(s);
       setPicked(new Set());
       setAccepted(s.accepted);

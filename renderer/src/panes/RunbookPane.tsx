@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import type { RunbookUpdate, RunbookWorkspaceInfo } from '../../../shared/api/methods/runbook';
 import { checkServices, parseRunbook, type RunbookStep, type StepRunResult } from '../../../shared/runbook';
-import { api } from '../api';
+import { api, runOperation } from '../api';
 import { DiffEditor, Editor } from '../components/Editor';
 import { EmptyState } from '../components/EmptyState';
 import { useApp } from '../store/app';
@@ -152,21 +152,15 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
     return { blocks: p.blocks.map((b) => (b.type === 'step' ? { ...b, step: checked[b.step.index]! } : b)), steps: checked };
   }, [text, serviceNames]);
 
-  // Live output of runs of this session.
-  useEffect(() => {
-    if (!session) return;
-    return api.on('update', ({ topic, data }) => {
-      if (topic !== `runbook:${session}`) return;
-      const u = data as RunbookUpdate;
-      setSteps((prev) => {
-        const cur = prev[u.index];
-        if (u.type === 'start') return { ...prev, [u.index]: { body: cur?.body ?? '', running: true, output: '' } };
-        if (!cur) return prev;
-        if (u.type === 'output') return { ...prev, [u.index]: { ...cur, output: cur.output + u.chunk } };
-        return { ...prev, [u.index]: { ...cur, running: false, result: u.result, output: u.result.output || cur.output } };
-      });
+  // Live output of this pane's run (the operation's live data).
+  const applyUpdate = (u: RunbookUpdate) =>
+    setSteps((prev) => {
+      const cur = prev[u.index];
+      if (u.type === 'start') return { ...prev, [u.index]: { body: cur?.body ?? '', running: true, output: '' } };
+      if (!cur) return prev;
+      if (u.type === 'output') return { ...prev, [u.index]: { ...cur, output: cur.output + u.chunk } };
+      return { ...prev, [u.index]: { ...cur, running: false, result: u.result, output: u.result.output || cur.output } };
     });
-  }, [session]);
 
   const run = async (from: number, to?: number) => {
     if (!session) return;
@@ -181,7 +175,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
     });
     if (to === undefined) setRunningAll(true);
     try {
-      const result = await api.call('runbook.run', { session, text: body, from, ...(to !== undefined ? { to } : {}) });
+      const result = await runOperation('runbook.run', { session, text: body, from, ...(to !== undefined ? { to } : {}) }, { onDetail: applyUpdate }).result;
       // Events may arrive late or not at all (reconnecting socket): the reply is the truth.
       setSteps((prev) => {
         const next = { ...prev };

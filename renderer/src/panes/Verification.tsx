@@ -25,7 +25,7 @@ function bytes(n?: number): string {
 export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
   const entry = useVerify((s) => s.byHandle[bundle.handle]);
   const verify = useVerify((s) => s.verify);
-  const progress = useApp((s) => s.tasks[`verify:${bundle.handle}`]);
+  const progress = useApp((s) => Object.values(s.tasks).find((t) => t.method === 'bundle.verify' && t.handle === bundle.handle && t.part === undefined));
 
   useEffect(() => {
     if (!useVerify.getState().byHandle[bundle.handle]) void verify(bundle);

@@ -1,11 +1,20 @@
 import { create } from 'zustand';
 import type { AppInfo, EngineStatus } from '../../../shared/api/methods/app';
 import type { OpenedBundleInfo, RecentBundle } from '../../../shared/api/methods/bundle';
+import type { OperationName } from '../../../shared/api/contract';
 import type { ProgressEvent } from '../../../shared/api/events';
-import { api } from '../api';
+import { api, runOperation, type RunningOperation } from '../api';
 
 export const PANE_IDS = ['incident', 'environment', 'replay', 'traces', 'metrics', 'runbook', 'record'] as const;
 export type PaneId = (typeof PANE_IDS)[number];
+
+/** One progress bar: an operation's, or one of its parts' (`part`). */
+export interface TaskBar extends ProgressEvent {
+  method: OperationName;
+  session?: string;
+  handle?: string;
+  part?: string;
+}
 
 interface AppState {
   pane: PaneId;
@@ -15,13 +24,16 @@ interface AppState {
   recent: RecentBundle[];
   opening: boolean;
   openError?: string;
-  /** Live long-running tasks by id, fed by the `progress` event stream. */
-  tasks: Record<string, ProgressEvent>;
+  /** Bars of running operations (and their parts) by id, fed by the `op` event stream; an operation's bars all go when it ends. */
+  tasks: Record<string, TaskBar>;
   setPane(pane: PaneId): void;
   refreshEngine(): Promise<void>;
   openBundle(path: string): Promise<void>;
   closeBundle(): Promise<void>;
 }
+
+/** The open in flight: a newer open cancels it, and a reply it still gets is closed, never shown. */
+let opening: RunningOperation<'bundle.open'> | undefined;
 
 export const useApp = create<AppState>((set, get) => ({
   pane: 'incident',
@@ -38,15 +50,24 @@ export const useApp = create<AppState>((set, get) => ({
   },
   openBundle: async (path) => {
     set({ opening: true, openError: undefined });
-    try {
+    void opening?.cancel().catch(() => undefined);
+    const run = runOperation('bundle.open', { path });
+    opening = run;
+    const end = await run.end;
+    const superseded = opening !== run;
+    if (!superseded) opening = undefined;
+    if (end.state === 'done' || (end.state === 'cancelled' && end.result)) {
+      const bundle = end.result!;
+      // A newer open won: this handle is nobody's, so it goes at once (no leak, no stale reply).
+      if (superseded) return void api.call('bundle.close', { handle: bundle.handle }).catch(() => undefined);
       const previous = get().bundle;
-      const bundle = await api.call('bundle.open', { path });
       set({ bundle, opening: false, pane: 'incident' });
       if (previous && previous.handle !== bundle.handle) void api.call('bundle.close', { handle: previous.handle }).catch(() => undefined);
       void api.call('bundle.recent', {}).then((recent) => set({ recent }), () => undefined);
-    } catch (err) {
-      set({ opening: false, openError: (err as Error).message });
+      return;
     }
+    if (superseded) return;
+    set({ opening: false, openError: end.state === 'failed' ? end.error.message : undefined });
   },
   closeBundle: async () => {
     const b = get().bundle;
@@ -67,10 +88,14 @@ export function startAppStore(): void {
   void api.call('bundle.recent', {}).then((recent) => useApp.setState({ recent }), () => undefined);
   void refreshEngine();
   setInterval(() => void useApp.getState().refreshEngine(), 10_000);
-  api.on('progress', (p) =>
+  // Every operation's bars: its overall one and its parts'; all of them close when it ends.
+  api.on('op', ({ type, op }) =>
     useApp.setState((s) => {
-      const tasks = { ...s.tasks, [p.task]: p };
-      if (p.finished) delete tasks[p.task];
+      const tasks = Object.fromEntries(Object.entries(s.tasks).filter(([id]) => id !== op.id && !id.startsWith(`${op.id}:`)));
+      if (type === 'done' || type === 'failed' || type === 'cancelled') return { tasks };
+      const about = { method: op.method, ...(op.session ? { session: op.session } : {}), ...(op.handle ? { handle: op.handle } : {}) };
+      if (op.progress) tasks[op.id] = { task: op.id, ...about, ...op.progress };
+      for (const [part, p] of Object.entries(op.parts ?? {})) tasks[`${op.id}:${part}`] = { task: `${op.id}:${part}`, ...about, part, ...p };
       return { tasks };
     }),
   );

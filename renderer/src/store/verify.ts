@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { BundleVerifyResult, OpenedBundleInfo, SampleBundleInfo } from '../../../shared/api/methods/bundle';
-import { api } from '../api';
+import { api, runOperation } from '../api';
 
 interface VerifyEntry {
   running: boolean;
@@ -32,7 +32,7 @@ export const useVerify = create<VerifyState>((set, get) => ({
       // lets a first-time user see what a trusted signature looks like. Other bundles use the
       // trusted-keys folder.
       const keys = sample?.publicKey && sample.path === bundle.source ? [sample.publicKey] : undefined;
-      const result = await api.call('bundle.verify', { handle, ...(keys ? { keys } : {}) });
+      const result = await runOperation('bundle.verify', { handle, ...(keys ? { keys } : {}) }).result;
       set((s) => ({ byHandle: { ...s.byHandle, [handle]: { running: false, result } } }));
     } catch (err) {
       set((s) => ({ byHandle: { ...s.byHandle, [handle]: { running: false, error: (err as Error).message } } }));

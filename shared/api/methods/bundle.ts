@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BundleManifest } from '../../bundle/manifest';
 import type { VerifyReport } from '../../bundle/problems';
-import { method } from '../define';
+import { method, operation } from '../define';
 
 /** A bundle opened by the backend; the renderer refers to it by `handle` in later calls. */
 export interface OpenedBundleInfo {
@@ -25,8 +25,6 @@ export interface RecentBundle {
 
 /** `repro verify --json`, plus what the UI needs to explain it. */
 export interface BundleVerifyResult extends VerifyReport {
-  /** Progress task id (events on the `progress` stream while it ran). */
-  task: string;
   /** The public keys that were trusted for this check, and where each came from. */
   trustedKeys: { keyid: string; source: string }[];
 }
@@ -39,13 +37,19 @@ export interface SampleBundleInfo {
 }
 
 export const bundleMethods = {
-  'bundle.open': method(z.object({ path: z.string().min(1).max(4096) }).strict()).returns<OpenedBundleInfo>(),
+  /** Open a bundle folder, or unpack an archive (an operation: progress in bytes, cancellable). */
+  'bundle.open': operation(
+    z
+      .object({
+        path: z.string().min(1).max(4096),
+        /** Archive limits for this open (default: settings.json, else the built-in ones). */
+        limits: z.object({ maxEntries: z.int().min(1).optional(), maxUnpackedBytes: z.int().min(1).optional() }).strict().optional(),
+      })
+      .strict(),
+  ).returns<OpenedBundleInfo>(),
   'bundle.close': method(z.object({ handle: z.string().min(1) }).strict()).returns<{ closed: boolean }>(),
   'bundle.recent': method(z.object({}).strict()).returns<RecentBundle[]>(),
-  /** Verify an open bundle: digests, image ids, signature, secrets. Streams `progress` (bytes). */
-  'bundle.verify': method(
-    z.object({ handle: z.string().min(1), keys: z.array(z.string().min(1).max(4096)).max(32).optional() }).strict(),
-    { streamsProgress: true },
-  ).returns<BundleVerifyResult>(),
+  /** Verify an open bundle: digests, image ids, signature, secrets (an operation: progress in bytes). */
+  'bundle.verify': operation(z.object({ handle: z.string().min(1), keys: z.array(z.string().min(1).max(4096)).max(32).optional() }).strict()).returns<BundleVerifyResult>(),
   'bundle.sample': method(z.object({}).strict()).returns<SampleBundleInfo | null>(),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method } from '../define';
+import { method, operation } from '../define';
 import type { LogEvent } from '../events';
 import type { EngineStatus } from './app';
 
@@ -43,6 +43,13 @@ export interface DriftItem {
   actual: unknown;
 }
 
+/** Exactly `repro down --json`. */
+export interface EnvDownReport {
+  session: string;
+  removed: { containers: number; networks: number; volumes: number };
+  agentStopped: boolean;
+}
+
 /** Exactly `repro up --json`. */
 export interface EnvUpReport {
   session: string;
@@ -67,23 +74,33 @@ export const environmentMethods = {
   'env.get': method(z.object({ session: sessionName }).strict()).returns<EnvSessionInfo>(),
   /** The secrets an open bundle's services need, and which the backend already has. */
   'env.secrets': method(z.object({ handle: z.string().min(1) }).strict()).returns<EnvSecretNeed[]>(),
-  /** Bring an open bundle's environment up. Streams `progress`; secrets are used for this call only. */
-  'env.up': method(
+  /**
+   * Bring a bundle's environment up: an open bundle (`handle`) or one on disk (`path`, what
+   * `repro up` runs). An operation; cancelling it removes what it created. Secrets are used for
+   * this call only; `keys` (PEM files) must then sign the bundle.
+   */
+  'env.up': operation(
     z
       .object({
-        handle: z.string().min(1),
+        handle: z.string().min(1).optional(),
+        path: z.string().min(1).max(4096).optional(),
         session: sessionName.optional(),
         secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(65536)).optional(),
+        keys: z.array(z.string().min(1).max(4096)).max(32).optional(),
       })
-      .strict(),
-    { streamsProgress: true },
+      .strict()
+      .refine((x) => (x.handle === undefined) !== (x.path === undefined), { message: 'give exactly one of handle and path' }),
   ).returns<EnvUpReport>(),
-  'env.down': method(z.object({ session: sessionName }).strict()).returns<{ session: string; removed: { containers: number; networks: number; volumes: number }; agentStopped: boolean }>(),
+  'env.down': operation(z.object({ session: sessionName }).strict()).returns<EnvDownReport>(),
   'env.gc': method(z.object({}).strict()).returns<{ collected: Array<{ session: string; reason: string; removed: { containers: number; networks: number; volumes: number } }> }>(),
   'env.drift': method(z.object({ session: sessionName }).strict()).returns<DriftItem[]>(),
   /** Log history, merged across services in time order. */
   'env.logs': method(z.object({ session: sessionName, service: serviceName.optional(), tail: z.int().min(0).max(100_000).optional() }).strict()).returns<LogEvent[]>(),
-  /** Follow new log lines: they arrive on the `log` event stream until env.logsStop. */
+  /**
+   * Follow new log lines: they arrive on this connection's `log` event stream (tagged with the
+   * subscription) until env.logsStop or until the connection closes. Followers of one session
+   * share one engine stream.
+   */
   'env.logsFollow': method(z.object({ session: sessionName, service: serviceName.optional() }).strict()).returns<{ subscription: string }>(),
   'env.logsStop': method(z.object({ subscription: z.string().min(1) }).strict()).returns<{ stopped: boolean }>(),
   'env.restartService': method(z.object({ session: sessionName, service: serviceName }).strict()).returns<{ endpoints: EnvEndpoint[] }>(),

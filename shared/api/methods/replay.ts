@@ -1,34 +1,32 @@
 import { z } from 'zod';
-import { method } from '../define';
+import { method, operation } from '../define';
 import type { UnmatchedRequest } from '../../replay/fixtures';
 import type { NoiseSuggestions } from '../../replay/noise';
-import type { ReplayBodies, ReplayReport } from '../../replay/report';
+import type { ReplayBodies, ReplayReport, ReplayResult, ReplaySummary } from '../../replay/report';
 
-export type { ReplayReport, ReplayBodies, NoiseSuggestions, UnmatchedRequest };
+export type { ReplayReport, ReplaySummary, ReplayBodies, NoiseSuggestions, UnmatchedRequest };
 
 const sessionName = z.string().min(1).max(128);
 const noisePath = z.string().regex(/^\$/, { message: "expected a JSONPath starting with '$'" }).max(500);
 
-/** Live state of a running replay, on the `update` stream with topic `replay:<session>`. */
-export interface ReplayLiveUpdate {
-  type: 'progress' | 'done' | 'failed';
+/** Live data of a running replay (`opDetail` of replay.run): counts, and the rows completed since the last batch (about 10 a second). */
+export interface ReplayLiveBatch {
   total: number;
   sent: number;
   done: number;
   matched: number;
   mismatched: number;
   errors: number;
-  /** Result rows completed since the previous update. */
-  results?: ReplayReport['results'];
-  /** On `done`. */
-  reportId?: string;
-  /** On `failed`. */
-  error?: string;
+  results: ReplayResult[];
 }
 
 export const replayMethods = {
-  /** Run a replay of the session's bundle traffic; resolves with the report when it ends (or is stopped). */
-  'replay.run': method(
+  /**
+   * Replay the session's bundle traffic (an operation; one replay per session, across processes).
+   * Its result is the saved report, also when cancelled (then `cancelled: true`, requests still
+   * in flight not counted).
+   */
+  'replay.run': operation(
     z
       .object({
         session: sessionName,
@@ -38,16 +36,15 @@ export const replayMethods = {
         gapCapMs: z.int().min(0).max(3_600_000).optional(),
       })
       .strict(),
-    { streamsProgress: true },
-  ).returns<ReplayReport>(),
-  /** Stop the session's running replay (the run call then resolves with a cancelled report). */
+  ).returns<ReplayReport, ReplayLiveBatch>(),
+  /** Stop the session's running replay or noise suggestion (op.cancel of it; also one a `repro` CLI runs). */
   'replay.stop': method(z.object({ session: sessionName }).strict()).returns<{ stopped: boolean }>(),
-  /** Past replays of the session, newest first. */
-  'replay.list': method(z.object({ session: sessionName }).strict()).returns<ReplayReport[]>(),
-  /** One saved replay with the side-by-side bodies of its mismatches. */
+  /** Past replays of the session, newest first: summaries (no result rows). */
+  'replay.list': method(z.object({ session: sessionName }).strict()).returns<ReplaySummary[]>(),
+  /** One saved replay with its rows and the side-by-side bodies kept of its mismatches (at most report.bodies.kept). */
   'replay.get': method(z.object({ session: sessionName, id: z.string().regex(/^[0-9A-Za-z._-]+$/) }).strict()).returns<{ report: ReplayReport; bodies: ReplayBodies[] }>(),
   /** Replay twice (nothing saved) and propose noise paths; nothing is accepted by this call. */
-  'replay.suggestNoise': method(z.object({ session: sessionName }).strict(), { streamsProgress: true }).returns<NoiseSuggestions & { noise: string[]; accepted: string[] }>(),
+  'replay.suggestNoise': operation(z.object({ session: sessionName }).strict()).returns<NoiseSuggestions & { noise: string[]; accepted: string[] }>(),
   /** Noise paths the user accepted into the session. */
   'replay.noise': method(z.object({ session: sessionName }).strict()).returns<{ accepted: string[] }>(),
   'replay.acceptNoise': method(z.object({ session: sessionName, paths: z.array(noisePath).min(1).max(100) }).strict()).returns<{ accepted: string[] }>(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunAllResult } from '../../runbook/run-all';
-import { method } from '../define';
+import { method, operation } from '../define';
 
 export interface RunbookVersionInfo {
   id: string;
@@ -27,7 +27,7 @@ export interface RunbookWorkspaceInfo {
   sessions: RunbookSessionChoice[];
 }
 
-/** Streamed on the `update` event with topic `runbook:<session>` while steps run. */
+/** Live data of a runbook run (`opDetail` of runbook.run) while its steps run. */
 export type RunbookUpdate =
   | { type: 'start'; runId: string; index: number }
   | { type: 'output'; runId: string; index: number; chunk: string }
@@ -48,8 +48,8 @@ export const runbookMethods = {
   }>(),
   'runbook.version': method(z.object({ bundleId, id: z.string().regex(/^\d{13}-\d{4}$/) }).strict()).returns<{ text: string }>(),
   'runbook.sessions': method(z.object({ bundleId }).strict()).returns<RunbookSessionChoice[]>(),
-  /** Run steps [from, to) of `text` against the session; each step run is recorded. */
-  'runbook.run': method(
+  /** Run steps [from, to) of `text` against the session (an operation; one run per session); each step run is recorded. */
+  'runbook.run': operation(
     z
       .object({
         session: sessionName,
@@ -59,8 +59,7 @@ export const runbookMethods = {
         runId: z.string().max(100).optional(),
       })
       .strict(),
-    { streamsProgress: true },
-  ).returns<RunAllResult & { runId: string }>(),
-  /** Stop the session's runbook run: the running step is killed with what it started. */
+  ).returns<RunAllResult & { runId: string }, RunbookUpdate>(),
+  /** Stop the session's runbook run (op.cancel of it): the running step is killed with what it started. */
   'runbook.stop': method(z.object({ session: sessionName }).strict()).returns<{ stopped: boolean }>(),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method } from '../define';
+import { method, operation } from '../define';
 
 /**
  * Trace files reach the renderer as text, in chunks, and are parsed there in a Web Worker
@@ -28,10 +28,28 @@ export interface TraceChunk {
   totalBytes: number;
 }
 
+/** Live data of traces.load: one chunk of a file's text (files in order, chunks in order). */
+export interface TraceLoadChunk {
+  file: string;
+  text: string;
+  offset: number;
+  nextOffset: number;
+  eof: boolean;
+  totalBytes: number;
+}
+
 export const MAX_TRACE_CHUNK_BYTES = 16 * 1024 * 1024;
 
 export const tracesMethods = {
   'traces.files': method(z.object({ source: traceSourceSchema }).strict()).returns<{ files: TraceFileInfo[] }>(),
+  /**
+   * Load every trace file of a source (an operation): the chunks arrive as its live data, to the
+   * caller only, at the pace the connection drains them; progress in bytes; cancellable.
+   */
+  'traces.load': operation(z.object({ source: traceSourceSchema, chunkBytes: z.number().int().min(1024).max(MAX_TRACE_CHUNK_BYTES).default(8 * 1024 * 1024) }).strict()).returns<
+    { files: TraceFileInfo[]; bytes: number },
+    TraceLoadChunk
+  >(),
   'traces.read': method(
     z
       .object({

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { callContext } from '../../../electron/api/dispatch';
 import { canaryHandlers, thinSeries, toWire } from '../../../electron/api/handlers/canary';
 import { closeOpenBundle, openBundleForUi } from '../../../electron/services/open-bundles';
 import { createWorkbench } from '../../../electron/services/workbench';
@@ -17,7 +18,7 @@ describe('canary API', () => {
     const opened = await openBundleForUi(wb, sample);
     try {
       const input = methods['canary.judge'].input.parse({ bundle: opened.handle, maxPoints: 20 });
-      const view = await canaryHandlers['canary.judge'](input, { wb, emit: () => undefined });
+      const view = await canaryHandlers['canary.judge'](input, callContext(wb, 'test'));
       expect(view.judgement.verdict).toBe('fail');
       expect(view.series.map((s) => s.name)).toEqual(['http_p99_latency_seconds', 'http_5xx_ratio']);
       const latency = view.series[0]!;
@@ -33,7 +34,7 @@ describe('canary API', () => {
 
   it('refuses an unknown handle', async () => {
     const wb = createWorkbench({ host: 'web', env: { ...process.env, REPRO_HOME: home } });
-    await expect(canaryHandlers['canary.judge']({ bundle: 'nope', maxPoints: 100 }, { wb, emit: () => undefined })).rejects.toThrow(/No open bundle/);
+    await expect(canaryHandlers['canary.judge']({ bundle: 'nope', maxPoints: 100 }, callContext(wb, 'test'))).rejects.toThrow(/No open bundle/);
   });
 
   it('thins a series to its lows and highs per bucket, keeping spikes and gaps', () => {

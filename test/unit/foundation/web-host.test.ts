@@ -87,11 +87,22 @@ describe('repro serve web host', () => {
         ws.on('error', reject);
       }),
     ).rejects.toThrow(/401/);
-    const ws = new WebSocket(`${wsUrl}?token=${host.token}`);
-    await new Promise((r) => ws.on('open', r));
-    const got = new Promise<unknown>((r) => ws.on('message', (m) => r(JSON.parse(String(m)))));
-    wb.events.emit('progress', { task: 't1', label: 'Loading image', done: 3, total: 10, unit: 'bytes' });
-    expect(await got).toEqual({ event: 'progress', payload: { task: 't1', label: 'Loading image', done: 3, total: 10, unit: 'bytes' } });
+    const ws = new WebSocket(`${wsUrl}?token=${host.token}&client=test-client-1`);
+    const messages: unknown[] = [];
+    let arrived: () => void = () => {};
+    ws.on('message', (m) => {
+      messages.push(JSON.parse(String(m)));
+      arrived();
+    });
+    const next = async (n: number) => {
+      while (messages.length < n) await new Promise<void>((r) => (arrived = r));
+      return messages[n - 1];
+    };
+    // The socket says who it is and where the backend's event sequence stands…
+    expect(await next(1)).toEqual({ hello: { client: 'test-client-1', instance: wb.ops.instance, seq: wb.ops.lastSeq } });
+    // …then carries broadcasts.
+    wb.events.broadcast('sessionsChanged', { reason: 'up', session: 's1' });
+    expect(await next(2)).toEqual({ event: 'sessionsChanged', payload: { reason: 'up', session: 's1' } });
     ws.close();
   });
 });

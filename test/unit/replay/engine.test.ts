@@ -238,7 +238,10 @@ describe('runReplay, noise suggestion and the session folder', () => {
     expect(saved.report.id).toBe(first.id);
     expect(saved.bodies).toHaveLength(3);
     expect((await listReplays(dir)).map((r) => r.id)).toEqual([first.id]);
-    expect(JSON.parse(readFileSync(join(dir, 'replays', `${first.id}.json`), 'utf8')).report.successRate).toBe(0);
+    // the report file is the report itself; its summary and bodies sit beside it
+    expect(JSON.parse(readFileSync(join(dir, 'replays', `${first.id}.json`), 'utf8')).successRate).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'replays', `${first.id}.summary.json`), 'utf8'))).not.toHaveProperty('results');
+    expect(readFileSync(join(dir, 'replays', `${first.id}.bodies.jsonl`), 'utf8').trim().split('\n')).toHaveLength(3);
 
     const s = await suggestNoiseFor({ session: sess, bundle: { root: '/x', manifest: manifest() }, entries: list });
     expect(s.suggested.map((x) => x.path).sort()).toEqual(['$.id', '$.items[*].etag', '$.servedAt']);
