@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findAppRoot } from '../services/app-root';
+import { timed, timingTable } from '../services/timing';
 import { UsageError, type CliIo } from './command';
 import { commands } from './commands';
 
@@ -55,13 +56,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stderr(`repro: unknown command "${first}"\n\n${help()}\n`);
     return 2;
   }
-  const { command } = await entry.load();
+  const trace = io.env.REPRO_TRACE_TIMING === '1';
+  // When this process started: what Node and the entry cost before any command code ran.
+  if (trace) performance.measure('start-up (node, repro entry)', { start: 0, end: performance.now() });
+  const { command } = await timed(`load the ${first} command`, () => entry.load());
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage.trimEnd() + '\n');
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await timed(`repro ${first}`, () => command.run(rest, io));
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
       io.stderr(`repro ${command.name}: ${(err as Error).message}\n\n${command.usage.trimEnd()}\n`);
@@ -70,5 +74,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const e = err as Error & { code?: string };
     io.stderr(`repro ${command.name}: ${e.message}${e.code && e.code !== 'internal' ? ` [${e.code}]` : ''}\n`);
     return 1;
+  } finally {
+    if (trace) io.stderr(`\nREPRO_TRACE_TIMING: where the time went\n${timingTable()}`);
   }
 }

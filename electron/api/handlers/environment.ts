@@ -97,9 +97,9 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
       throw err;
     }
   },
-  'env.down': async ({ session }, { wb, emit, progress }) => {
+  'env.down': async ({ session, graceful }, { wb, emit, progress }) => {
     progress({ label: `Removing session ${session}`, done: 0 });
-    const report = await downSession(wb.docker, wb.stateDir, session);
+    const report = await downSession(wb.docker, wb.stateDir, session, { graceful: graceful === true });
     emit('sessionsChanged', { reason: 'down', session });
     return report;
   },

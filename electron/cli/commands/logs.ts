@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { LogEvent } from '../../../shared/api/events';
-import { streamLogs } from '../../services/environments';
+import { streamLogs } from '../../services/environments/logs';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { printJson } from '../output';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { engineStatus } from '../../services/docker-engine';
-import { listSessions } from '../../services/environments';
+import { listSessions } from '../../services/environments/session-info';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { printJson } from '../output';
