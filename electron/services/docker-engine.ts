@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import Module, { createRequire } from 'node:module';
+import { WorkbenchError } from '../../shared/api/errors';
 import type { EngineStatus } from '../../shared/api/methods/app';
 
 /**
@@ -92,4 +93,10 @@ function engineHint(message: string): string {
   if (/ENOENT|ECONNREFUSED/.test(message))
     return 'Start the engine: `sudo systemctl start docker` (Linux), Docker Desktop (macOS/Windows), or run `dockerd` in the background; set DOCKER_HOST if it listens elsewhere.';
   return 'Check that the Docker engine is running and that DOCKER_HOST (if set) points at it.';
+}
+
+/** Fail fast with a message that says how to start the engine, rather than hang on a dead socket. */
+export async function requireEngine(docker: Docker): Promise<void> {
+  const status = await engineStatus(docker);
+  if (!status.reachable) throw new WorkbenchError('unavailable', `${status.error}. ${status.hint ?? ''}`.trim(), status);
 }

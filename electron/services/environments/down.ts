@@ -3,13 +3,13 @@ import { rm } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
-import { recordEvent } from '../record';
+import type { recordEvent as RecordEvent } from '../record';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts } from './resources';
-import { requireEngine, sessionsRoot } from './session-info';
-import { SessionStore, type SessionRecord } from './state-store';
+import { requireEngine } from '../docker-engine';
+import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { timed, timedSince } from '../timing';
 
 export interface DownReport {
@@ -49,6 +49,8 @@ export async function downSession(docker: Docker, stateDir: string, name: string
     await removeUnpackedBundle(stateDir, record);
     timedSince('down: stop the agent', finishing);
     const recording = performance.now();
+    // the record (SQLite) is loaded only now, when there is something to record
+    const recordEvent: typeof RecordEvent = record.phase === 'running' ? (await import('../record')).recordEvent : () => {};
     if (record.phase === 'running') recordEvent({ name, bundleId: record.bundleId, createdAt: record.createdAt }, { kind: 'down', data: { removed } }, { stateDir });
     timedSince('down: the session record', recording);
   }

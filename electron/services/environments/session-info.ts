@@ -8,7 +8,7 @@ import type { EngineStatus } from '../../../shared/api/methods/app';
 import { engineStatus } from '../docker-engine';
 import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
-import { SessionStore, type SessionRecord } from './state-store';
+import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 
 // The session as the API describes it: one definition, in the contract (shared/api/methods/environment.ts).
 export type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, ServiceHealth } from '../../../shared/api/methods/environment';
@@ -21,15 +21,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   );
 }
 
-export function sessionsRoot(stateDir: string): string {
-  return join(stateDir, 'sessions');
-}
-
-/** Fail fast with a message that says how to start the engine, rather than hang on a dead socket. */
-export async function requireEngine(docker: Docker): Promise<void> {
-  const status = await engineStatus(docker);
-  if (!status.reachable) throw new WorkbenchError('unavailable', `${status.error}. ${status.hint ?? ''}`.trim(), status);
-}
+export { sessionsRoot } from './state-store';
+export { requireEngine } from '../docker-engine';
 
 export function readSessionManifest(record: SessionRecord): BundleManifest | undefined {
   try {

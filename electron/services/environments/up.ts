@@ -7,8 +7,6 @@ import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import type { ProgressEvent } from '../../../shared/api/events';
 import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
-import { contextFromManifest, recordEvent } from '../record';
-import { bundleFindings } from '../record/findings';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { containerCreateOptions, serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
@@ -196,6 +194,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     ));
     record.services = created.map((c) => c.state);
     store.write(record);
+    // What only the end of an up needs (the record's SQLite, the canary judge and trace import
+    // for the findings) loads while the services start, not before the first engine call.
+    const recording = Promise.all([import('../record'), import('../record/findings')]);
+    recording.catch(() => {});
     // Each service starts once what it dependsOn is healthy: independent services start side by
     // side (a bounded number at a time), so an up scales with the depth of the graph, not the
     // number of services.
@@ -223,6 +225,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     store.write(record);
     const info = await timed('up: describe the session', () => describeSession(docker, stateDir, record, { probe: false }));
     const report: UpReport = { session: name, services: info.services.map(reportService), drift };
+    const [{ contextFromManifest, recordEvent }, { bundleFindings }] = await recording;
     const ref = {
       name,
       bundleId,
@@ -232,7 +235,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       context: { ...contextFromManifest(manifest), bundleSource: record.bundleSource },
     };
     const secretValues = [...secrets.values()];
-    const recording = performance.now();
+    const recordingStart = performance.now();
     if (verification) recordEvent(ref, { kind: 'verify', data: verification }, { stateDir, secretValues });
     // the incident's own evidence (canary verdict, trace critical path), cited by the report
     const findings = await timed('up: findings (canary judge, traces)', () => bundleFindings(opened.root, manifest, opened.source));
@@ -240,7 +243,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     if (findings.traces) recordEvent(ref, { kind: 'traces', data: findings.traces }, { stateDir, secretValues });
     recordEvent(ref, { kind: 'up', data: { services: report.services.map(({ name: n, state, health, endpoints }) => ({ name: n, state, health, endpoints })) } }, { stateDir, secretValues });
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
-    timedSince('up: findings and the session record', recording);
+    timedSince('up: findings and the session record', recordingStart);
     return report;
   } catch (err) {
     const cancelled = opts.signal?.aborted === true;
