@@ -9,7 +9,7 @@
  * CPU time and peak resident memory.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error plain .mjs helper shared with scripts/ (no types needed for one function)
@@ -84,11 +84,26 @@ export function repro(args: string[], opts: RunOptions = {}): Promise<ProcessSam
   return runProcess([process.execPath, reproBin, ...args], { ...opts, env: { ...(opts.env ?? process.env), REPRO_USE_DIST: '1' } });
 }
 
-/** The benchmarks time the build, as users run it: build first when the sources are newer. */
+/** Newest modification time of the files under `dir`. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * The benchmarks time the build, as users run it: build first when the sources are newer
+ * (`node`: the CLI and the processes it spawns; `all`: the renderer too, for the UI bench).
+ */
 export function ensureBuilt(what: 'node' | 'all' = 'node'): void {
-  const cliMissing = !existsSync(join(root, 'dist', 'electron', 'cli', 'main.mjs'));
-  if (!cliMissing && !buildIsStale(root)) return;
-  log(`building (${cliMissing ? 'no build yet' : 'sources are newer than dist/'}) …`);
+  const cli = join(root, 'dist', 'electron', 'cli', 'main.mjs');
+  const nodeStale = !existsSync(cli) || Math.max(newest(join(root, 'electron')), newest(join(root, 'shared'))) > statSync(cli).mtimeMs;
+  const stale = what === 'all' ? nodeStale || buildIsStale(root) : nodeStale;
+  if (!stale) return;
+  log(`building (${existsSync(cli) ? 'sources are newer than dist/' : 'no build yet'}) …`);
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), ...(what === 'node' ? ['--node-only'] : [])], { cwd: root, stdio: ['ignore', 2, 2] });
   if (r.status !== 0) throw new Error('the build failed');
 }
