@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isErrorCode } from '../../shared/api/errors';
 import { findAppRoot } from '../services/app-root';
 import { timed, timingTable } from '../services/timing';
 import { UsageError, type CliIo } from './command';
 import { commands } from './commands';
+import { EXIT_CANCELLED, printJsonError } from './operation';
 
 function version(): string {
   try {
@@ -27,8 +29,9 @@ function help(): string {
     '  --help, -h     show help (also: repro <command> --help)',
     '  --version, -v  print the version',
     '',
-    'Conventions: --json prints one JSON document on stdout; progress goes to stderr;',
-    'exit 0 success, 1 the work failed, 2 usage error.',
+    'Conventions: --json prints one JSON document on stdout (on failure {"error":{"code","message"}});',
+    'progress goes to stderr; Ctrl-C cancels the running operation (with --json its partial',
+    'result is still printed); exit 0 success, 1 the work failed, 2 usage error, 130 cancelled.',
   ].join('\n');
 }
 
@@ -52,7 +55,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     return 0;
   }
   const entry = commands.find((c) => c.name === first);
+  const json = rest.includes('--json');
   if (!entry) {
+    if (json) printJsonError(io, { code: 'invalid_argument', message: `unknown command "${first}"` });
     io.stderr(`repro: unknown command "${first}"\n\n${help()}\n`);
     return 2;
   }
@@ -67,13 +72,18 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   try {
     return await timed(`repro ${first}`, () => command.run(rest, io));
   } catch (err) {
+    // One error shape for every command: with --json, {"error":{code,message,details?}} is the
+    // document on stdout; the sentence goes to stderr either way.
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+      if (json) printJsonError(io, { code: 'invalid_argument', message: (err as Error).message });
       io.stderr(`repro ${command.name}: ${(err as Error).message}\n\n${command.usage.trimEnd()}\n`);
       return 2;
     }
-    const e = err as Error & { code?: string };
-    io.stderr(`repro ${command.name}: ${e.message}${e.code && e.code !== 'internal' ? ` [${e.code}]` : ''}\n`);
-    return 1;
+    const e = err as Error & { code?: string; details?: unknown };
+    const code = isErrorCode(e.code) ? e.code : 'internal';
+    if (json) printJsonError(io, { code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) });
+    io.stderr(`repro ${command.name}: ${e.message}${code !== 'internal' ? ` [${code}]` : ''}\n`);
+    return code === 'cancelled' ? EXIT_CANCELLED : 1;
   } finally {
     if (trace) io.stderr(`\nREPRO_TRACE_TIMING: where the time went\n${timingTable()}`);
   }

@@ -1,12 +1,15 @@
-import { Suspense, useEffect, useRef, type KeyboardEvent } from 'react';
+import { Suspense, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { api } from './api';
+import { ErrorNote } from './components/ErrorNote';
 import { ProgressBar } from './components/ProgressBar';
 import { PANES } from './panes';
 import { PANE_IDS, useApp } from './store/app';
+import { runningBars, useOperations } from './store/operations';
 
 function StatusBar() {
   const engine = useApp((s) => s.engine);
-  const info = useApp((s) => s.info);
+  const info = useApp((s) => s.info.data);
+  const connected = useApp((s) => s.connected);
   return (
     <footer className="status-bar" role="status" aria-label="Status">
       <span className="status-host" data-testid="host">
@@ -19,6 +22,11 @@ function StatusBar() {
         {engine?.reachable && `Docker ${engine.version} · ${engine.endpoint}`}
         {engine && !engine.reachable && `Docker unreachable — ${engine.hint ?? engine.error}`}
       </span>
+      {!connected && (
+        <span className="status-connection bad" data-testid="connection">
+          Connection to the workbench lost: reconnecting…
+        </span>
+      )}
     </footer>
   );
 }
@@ -69,10 +77,23 @@ function Sidebar() {
   );
 }
 
+function BackgroundErrors() {
+  const errors = useApp((s) => s.backgroundErrors);
+  const dismiss = useApp((s) => s.dismissError);
+  if (errors.length === 0) return null;
+  return (
+    <div className="background-errors">
+      {errors.map((e) => (
+        <ErrorNote key={e.id} error={e.error} prefix={e.what} onDismiss={() => dismiss(e.id)} />
+      ))}
+    </div>
+  );
+}
+
 function TopBar() {
   const { bundle, closeBundle } = useApp();
-  const tasks = useApp((s) => s.tasks);
-  const running = Object.values(tasks);
+  const operations = useOperations((s) => s.byId);
+  const running = useMemo(() => runningBars({ byId: operations }), [operations]);
   return (
     <header className="top-bar">
       <div className="top-title">
@@ -92,6 +113,7 @@ function TopBar() {
           ))}
         </div>
       )}
+      <BackgroundErrors />
       {bundle && (
         <button type="button" onClick={() => void closeBundle()}>
           Close bundle

@@ -186,7 +186,7 @@ export function buildReport(input: ReportInput): DocBlock[] {
         const r = e.data as ReplayLike;
         return [
           rel(e.at),
-          String(r.mode ?? ''),
+          `${String(r.mode ?? '')}${r.cancelled ? ' (cancelled)' : ''}`,
           `${r.sent ?? '?'}/${r.total ?? '?'}`,
           String(r.matched ?? ''),
           String(r.mismatched ?? ''),
@@ -249,6 +249,8 @@ interface DriftLike {
 }
 interface ReplayLike {
   mode?: string;
+  /** Stopped before every request completed: the counts cover what did. */
+  cancelled?: boolean;
   total?: number;
   sent?: number;
   matched?: number;
@@ -291,7 +293,7 @@ export function describeEvent(e: RecordEvent): string {
     case 'verify':
       return `bundle verification: ${d.ok ? 'ok' : 'failed'}`;
     case 'replay':
-      return `replay ${String(d.mode ?? '')}: ${String(d.matched ?? '?')}/${String(d.sent ?? '?')} matched`;
+      return `replay ${String(d.mode ?? '')}: ${String(d.matched ?? '?')}/${String(d.sent ?? '?')} matched${d.cancelled ? ' (cancelled)' : ''}`;
     case 'step': {
       const s = d as StepData;
       return `runbook step ${Number(s.index ?? 0) + 1} (${s.kind ?? '?'}${s.service ? ` on ${s.service}` : ''}): ${s.ok ? 'ok' : 'failed'}${s.exitCode !== undefined ? `, exit ${s.exitCode}` : ''}`;

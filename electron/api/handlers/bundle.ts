@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { bundleMethods } from '../../../shared/api/methods/bundle';
-import { loadKeyFile, loadTrustedKeysDir } from '../../services/bundles/keys';
 import { verifyBundle } from '../../services/bundles/verify';
 import { closeOpenBundle, getOpenBundle, openBundleForUi, recentBundles } from '../../services/open-bundles';
 import { trustedKeysDir } from '../../services/paths';
@@ -22,15 +21,12 @@ export const bundleHandlers: HandlerMap<keyof typeof bundleMethods> = {
   'bundle.verify': async ({ handle, keys = [] }, { wb, signal, progress }) => {
     const opened = getOpenBundle(wb, handle);
     const label = `Verifying ${opened.manifest.incident.id}`;
-    const keysDir = trustedKeysDir(wb.env);
-    const trustedKeys = [
-      ...(await Promise.all(keys.map(async (k) => ({ keyid: (await loadKeyFile(k)).keyid, source: k })))),
-      ...(await loadTrustedKeysDir(keysDir)).keys.map((k) => ({ keyid: k.keyid, source: k.source })),
-    ];
+    let trustedKeys: { keyid: string; source: string }[] = [];
     const report = await verifyBundle(opened, {
       keys,
-      trustedKeysDir: keysDir,
+      trustedKeysDir: trustedKeysDir(wb.env),
       signal,
+      onTrustedKeys: (used) => (trustedKeys = used.map((k) => ({ keyid: k.keyid, source: k.source }))),
       onProgress: (p) => progress({ label, done: p.done, total: p.total, unit: 'bytes' }),
     });
     return { ...report, trustedKeys };

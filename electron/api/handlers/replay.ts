@@ -1,7 +1,7 @@
 import type { replayMethods, ReplayLiveBatch } from '../../../shared/api/methods/replay';
 import type { ReplayResult } from '../../../shared/replay/report';
 import { getSession } from '../../services/environments';
-import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services/replay';
+import { runReplay, sessionForReplay, suggestNoiseFor } from '../../services/replay';
 import { readUnmatched } from '../../services/replay/fixtures-stub';
 import { acceptNoise, listReplays, readAcceptedNoise, readReplay, removeAcceptedNoise } from '../../services/replay/store';
 import type { Workbench } from '../../services/workbench';
@@ -15,6 +15,7 @@ const sessionDir = async (wb: Workbench, session: string) => (await getSession(w
 
 export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
   'replay.run': async ({ session, mode, concurrency, timeoutMs, gapCapMs }, { wb, emit, op, signal, progress, detail }) => {
+    const { session: info, manifest } = await sessionForReplay(wb.docker, wb.stateDir, session);
     const lock = runs.claim(wb, session, op);
     let pending: ReplayResult[] = [];
     let last: Omit<ReplayLiveBatch, 'results'> | undefined;
@@ -25,7 +26,10 @@ export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
     };
     try {
       progress({ label: `Replaying ${session}`, done: 0, unit: 'requests' });
-      const report = await replaySession(wb.docker, wb.stateDir, session, {
+      const report = await runReplay({
+        session: info,
+        bundle: { root: info.bundleRoot, manifest },
+        recordStateDir: wb.stateDir,
         mode,
         concurrency,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -52,14 +56,16 @@ export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
   'replay.stop': async ({ session }, { wb }) => runs.stop(wb, session),
   'replay.list': async ({ session }, { wb }) => listReplays(await sessionDir(wb, session)),
   'replay.get': async ({ session, id }, { wb }) => readReplay(await sessionDir(wb, session), id),
-  'replay.suggestNoise': async ({ session }, { wb, op, signal, progress }) => {
+  'replay.suggestNoise': async ({ session, concurrency, timeoutMs }, { wb, op, signal, progress }) => {
+    const { session: info, manifest } = await sessionForReplay(wb.docker, wb.stateDir, session);
     const lock = runs.claim(wb, session, op);
     try {
-      const { session: info, manifest } = await sessionForReplay(wb.docker, wb.stateDir, session);
       let run = 1;
       const result = await suggestNoiseFor({
         session: info,
         bundle: { root: info.bundleRoot, manifest },
+        ...(concurrency ? { concurrency } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
         signal,
         onProgress: (p) => {
           progress({ label: `Noise: replay ${run} of 2`, done: p.done + (run - 1) * p.total, total: 2 * p.total, unit: 'requests' });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { downSession } from '../../services/environments/down';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
+import { resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 
 export const command: CliCommand = {
@@ -21,7 +21,7 @@ Options:
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, graceful: { type: 'boolean' } }, strict: true, allowPositionals: true });
     if (positionals.length !== 1) throw new UsageError('expected exactly one session name (see repro status)');
     const wb = createWorkbench({ host: 'cli', env: io.env });
-    const report = await downSession(wb.docker, wb.stateDir, positionals[0]!, { graceful: values.graceful === true });
+    const report = resultOrThrow(await runCliOperation(io, wb, 'env.down', { session: positionals[0]!, ...(values.graceful ? { graceful: true } : {}) }, { progress: false }));
     if (values.json) printJson(io, report);
     else {
       const r = report.removed;

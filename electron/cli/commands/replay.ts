@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
-import { WorkbenchError } from '../../../shared/api/errors';
 import { parseReplayMode, type ReplayReport } from '../../../shared/replay/report';
 import type { NoiseSuggestions } from '../../../shared/replay/noise';
-import { createDockerClient } from '../../services/docker-engine';
-import { stateDir } from '../../services/paths';
-import { replaySession, sessionForReplay, suggestNoiseFor } from '../../services/replay';
-import { acceptNoise, readAcceptedNoise } from '../../services/replay/store';
+import { sessionForReplay } from '../../services/replay';
+import { acceptNoise } from '../../services/replay/store';
+import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
-import { everyTenthSecond, printJson, progressPrinter } from '../output';
+import { exitCode, resultOrThrow, runCliOperation } from '../operation';
+import { printJson } from '../output';
 
 export const command: CliCommand = {
   name: 'replay',
@@ -32,6 +31,9 @@ Noise: --suggest-noise replays twice at max rate (nothing saved) and proposes JS
 values differ between the two runs (timestamps, ids). Never a whole object, an array length or
 a status. Nothing is accepted silently: --accept-noise PATH adds a path to the session.
 
+One replay per session at a time, across processes (the workbench UI included).
+Ctrl-C stops the replay: requests in flight are left out (not counted as errors), the report
+is saved with "cancelled": true and printed (with --json, as the one document); exit 130.
 Exit 0 when the replay ran (whatever it found); 1 when it could not run; 2 usage error.
 
 Options:
@@ -72,63 +74,34 @@ Options:
     const concurrency = int('concurrency', values.concurrency, 1, 1024);
     const timeoutMs = int('timeout', values.timeout, 1, 3_600_000);
     const gapCapMs = int('gap-cap', values['gap-cap'], 0, 3_600_000);
-    const docker = createDockerClient(io.env);
-    const state = stateDir(io.env);
+    const wb = createWorkbench({ host: 'cli', env: io.env });
 
     if (values['accept-noise']?.length) {
-      const { session } = await sessionForReplay(docker, state, name);
+      const { session } = await sessionForReplay(wb.docker, wb.stateDir, name);
       const all = await acceptNoise(session.stateDir, values['accept-noise']);
       if (values.json) printJson(io, { session: name, accepted: values['accept-noise'], noise: all });
       else io.stdout(`accepted into session ${name}: ${values['accept-noise'].join(', ')}\nsession noise paths now: ${all.join(', ')}\n`);
       return 0;
     }
 
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    const progress = progressPrinter(io);
-    try {
-      if (values['suggest-noise']) {
-        const { session, manifest } = await sessionForReplay(docker, state, name);
-        let run = 1;
-        const s = await suggestNoiseFor({
-          session,
-          bundle: { root: session.bundleRoot, manifest },
-          ...(concurrency ? { concurrency } : {}),
-          ...(timeoutMs ? { timeoutMs } : {}),
-          signal: controller.signal,
-          onProgress: (p) => {
-            progress({ task: `noise-${run}`, label: `Replay run ${run} of 2`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total });
-            if (p.done === p.total) run = 2;
-          },
-        });
-        if (values.json) printJson(io, { session: name, ...s, accepted: await readAcceptedNoise(session.stateDir) });
-        else io.stdout(formatSuggestions(name, s));
-        return 0;
-      }
-      const report = await replaySession(docker, state, name, {
-        mode,
-        ...(concurrency ? { concurrency } : {}),
-        ...(timeoutMs ? { timeoutMs } : {}),
-        ...(gapCapMs !== undefined ? { gapCapMs } : {}),
-        signal: controller.signal,
-        onProgress: everyTenthSecond(
-          (p) => progress({ task: 'replay', label: `Replaying (${p.matched} matched, ${p.mismatched} mismatched, ${p.errors} errors)`, done: p.done, total: p.total, unit: 'requests', finished: p.done === p.total }),
-          (p) => p.done === p.total,
-        ),
-      });
-      if (values.json) printJson(io, report);
-      else io.stdout(formatReport(report));
-      return 0;
-    } catch (err) {
-      if (err instanceof WorkbenchError && values.json) {
-        io.stderr(`repro replay: ${err.message} [${err.code}]\n`);
-        return 1;
-      }
-      throw err;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
+    if (values['suggest-noise']) {
+      const end = await runCliOperation(io, wb, 'replay.suggestNoise', { session: name, ...(concurrency ? { concurrency } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+      const s = resultOrThrow(end);
+      if (values.json) printJson(io, { session: name, ...s });
+      else io.stdout(formatSuggestions(name, s));
+      return exitCode(end, 0);
     }
+    const end = await runCliOperation(io, wb, 'replay.run', {
+      session: name,
+      mode,
+      ...(concurrency ? { concurrency } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(gapCapMs !== undefined ? { gapCapMs } : {}),
+    });
+    const report = resultOrThrow(end);
+    if (values.json) printJson(io, report);
+    else io.stdout(formatReport(report));
+    return exitCode(end, 0);
   },
 };
 

@@ -4,10 +4,10 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import { checkServices, parseRunbook, type StepRunResult } from '../../../shared/runbook';
 import { openBundle } from '../../services/bundles/open';
 import { getSession } from '../../services/environments';
-import { openRecordDb } from '../../services/record/db';
-import { runbookToRun, runRunbook, sessionReplayRunner } from '../../services/runbooks';
+import { runbookToRun } from '../../services/runbooks';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { EXIT_CANCELLED, resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 
 export const command: CliCommand = {
@@ -33,6 +33,7 @@ Options:
   --json            run: {"steps":[{"index","kind","service"?,"exitCode","output","expectation"?,"ok"}],"ok"}
                     check: {"steps":[{"index","kind","service"?,"line","problem"?}],"ok"}
 
+Ctrl-C stops the run: the running step is killed with what it started (exit 130).
 Exit 0 when every step passed; 1 when a step failed (or check found problems); 2 usage error.`,
   async run(argv, io) {
     const [sub, ...rest] = argv;
@@ -76,29 +77,33 @@ Exit 0 when every step passed; 1 when a step failed (or check found problems); 2
       const runbook = await runbookToRun(wb.stateDir, bundleId, opened.root, { bundleVersion: values['bundle-version'] ?? false });
       if (!runbook) throw new WorkbenchError('not_found', `bundle ${bundleId} has no runbook.md`);
       io.stderr(`Running the ${runbook.source === 'workspace' ? 'edited copy of the runbook' : "bundle's runbook"} against session ${session.name}\n`);
-      // Ctrl-C stops the run: the running step is killed inside its container with what it started.
-      const controller = new AbortController();
-      const onSignal = () => {
-        io.stderr('\nstopping the runbook run…\n');
-        controller.abort();
-      };
-      process.once('SIGINT', onSignal);
-      const result = await runRunbook({
-        docker: wb.docker,
-        signal: controller.signal,
-        stateDir: wb.stateDir,
-        session: session.name,
-        text: runbook.text,
-        record: openRecordDb(wb.stateDir),
-        replay: sessionReplayRunner(wb.stateDir),
-        onStepStart: (step) => io.stderr(`\n▶ step ${step.index + 1} (line ${step.range.startLine}): ${step.kind}${step.kind === 'sh' ? ` on ${step.service}` : ''}\n`),
-        onOutput: (_i, chunk) => io.stderr(chunk),
-        onStepDone: (r) => io.stderr(`${r.output && !r.output.endsWith('\n') && r.kind !== 'expect' ? '\n' : ''}${r.kind === 'expect' ? `${r.output}\n` : ''}${r.ok ? '✓' : '✗'} step ${r.index + 1} ${r.ok ? 'ok' : 'failed'}${r.error ? `: ${r.error}` : ''}\n`),
-      }).finally(() => process.removeListener('SIGINT', onSignal));
+      // The runbook.run operation, as the UI runs it (one run per session, across processes).
+      // Ctrl-C stops it: the running step is killed inside its container with what it started.
+      const steps = parseRunbook(runbook.text).steps;
+      const end = await runCliOperation(
+        io,
+        wb,
+        'runbook.run',
+        { session: session.name, text: runbook.text },
+        {
+          progress: false,
+          onDetail: (u) => {
+            if (u.type === 'start') {
+              const step = steps[u.index];
+              io.stderr(`\n▶ step ${u.index + 1}${step ? ` (line ${step.range.startLine}): ${step.kind}${step.kind === 'sh' ? ` on ${step.service}` : ''}` : ''}\n`);
+            } else if (u.type === 'output') io.stderr(u.chunk);
+            else {
+              const r = u.result;
+              io.stderr(`${r.output && !r.output.endsWith('\n') && r.kind !== 'expect' ? '\n' : ''}${r.kind === 'expect' ? `${r.output}\n` : ''}${r.ok ? '✓' : '✗'} step ${r.index + 1} ${r.ok ? 'ok' : 'failed'}${r.error ? `: ${r.error}` : ''}\n`);
+            }
+          },
+        },
+      );
+      const result = resultOrThrow(end);
       if (values.json) printJson(io, { steps: result.steps.map(jsonStep), ok: result.ok, ...(result.stoppedAt !== undefined ? { stoppedAt: result.stoppedAt } : {}), ...(result.cancelled ? { cancelled: true } : {}) });
       else if (result.cancelled) io.stdout(`Stopped at step ${(result.stoppedAt ?? 0) + 1}: the run was cancelled.\n`);
       else summary(io, result.steps, result.ok);
-      return result.ok ? 0 : 1;
+      return result.cancelled ? EXIT_CANCELLED : result.ok ? 0 : 1;
     } finally {
       await opened.dispose();
     }

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectOnce } from '../../api/handlers/environment';
 import { startWebHost } from '../../hosts/web/server';
-import { createWorkbench } from '../../services/workbench';
+import { createWorkbench, shutdownWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
+import { EXIT_CANCELLED } from '../operation';
 import { printJson } from '../output';
 
 export const command: CliCommand = {
@@ -13,7 +14,9 @@ export const command: CliCommand = {
 
 Serves the built renderer and the workbench API over HTTP + WebSocket and prints one line with
 the URL to open; the URL carries a random token that every /api/ request must present.
-Binds to loopback unless --host says otherwise. Runs until interrupted (Ctrl-C).
+Binds to loopback unless --host says otherwise. Runs until interrupted (Ctrl-C or SIGTERM):
+then running operations are cancelled and waited for, and open bundles (with the folders
+archives were unpacked into) are removed before it exits.
 
 Options:
   --port N     port to listen on (default: any free port)
@@ -37,11 +40,21 @@ Options:
     if (values.json) printJson(io, { url, origin: host.origin, token: host.token });
     else io.stdout(`Repro Workbench is serving at ${url}\n`);
     await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        // a second Ctrl-C while shutting down quits at once
+        process.once('SIGINT', () => process.exit(EXIT_CANCELLED));
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
+    // Clean exit: no new calls, every socket closed (their subscriptions end), running
+    // operations cancelled and waited for, open bundles and their unpacked folders removed.
+    io.stderr('shutting down…\n');
     await host.close();
+    await shutdownWorkbench(wb);
     return 0;
   },
 };

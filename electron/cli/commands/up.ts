@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WorkbenchError } from '../../../shared/api/errors';
-import { upFromPath, type UpReport } from '../../services/environments';
+import { readSecretsFile, SECRET_ENV_PREFIX } from '../../services/environments/secrets';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
-import { printJson, progressPrinter } from '../output';
+import { resultOrThrow, runCliOperation } from '../operation';
+import { printJson } from '../output';
 
 export const command: CliCommand = {
   name: 'up',
@@ -27,6 +27,7 @@ Options:
   --key FILE       trust this public key (PEM) and require a trusted signature; repeatable
   --json           print {session, services:[{name,state,health,containerId,endpoints}], drift}
 
+Ctrl-C cancels the up: what it created so far is removed (exit 130).
 Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind); 2 usage error.`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -37,26 +38,14 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one bundle (folder or .tar/.tar.gz/.tgz)');
     const wb = createWorkbench({ host: 'cli', env: io.env });
-    let report: UpReport;
-    try {
-      report = await upFromPath({
-        bundlePath: resolve(io.cwd, positionals[0]!),
-        ...(values.session ? { session: values.session } : {}),
-        secrets: { env: io.env, ...(values.secrets ? { secretsFile: resolve(io.cwd, values.secrets) } : {}) },
-        docker: wb.docker,
-        stateDir: wb.stateDir,
-        keys: (values.key ?? []).map((k) => resolve(io.cwd, k)),
-        onProgress: progressPrinter(io),
-        env: io.env,
-      });
-    } catch (err) {
-      if (values.json && err instanceof WorkbenchError) {
-        printJson(io, { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
-        io.stderr(`repro up: ${err.message} [${err.code}]\n`);
-        return 1;
-      }
-      throw err;
-    }
+    const secrets = values.secrets ? secretsFromFile(resolve(io.cwd, values.secrets)) : undefined;
+    const end = await runCliOperation(io, wb, 'env.up', {
+      path: resolve(io.cwd, positionals[0]!),
+      ...(values.session ? { session: values.session } : {}),
+      ...(secrets ? { secrets } : {}),
+      ...(values.key?.length ? { keys: values.key.map((k) => resolve(io.cwd, k)) } : {}),
+    });
+    const report = resultOrThrow(end);
     if (values.json) {
       printJson(io, report);
       return 0;
@@ -76,3 +65,12 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
     return 0;
   },
 };
+
+/** The values of a dotenv secrets file by secret name (NAME=… or REPRO_SECRET_NAME=…; a plain NAME wins). */
+function secretsFromFile(file: string): Record<string, string> {
+  const raw = readSecretsFile(file);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (k.startsWith(SECRET_ENV_PREFIX)) out[k.slice(SECRET_ENV_PREFIX.length)] = v;
+  for (const [k, v] of Object.entries(raw)) if (!k.startsWith(SECRET_ENV_PREFIX)) out[k] = v;
+  return out;
+}

@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleProblem, VerifyReport } from '../../../shared/bundle/problems';
+import { callInProcess } from '../../api/dispatch';
 import { loadKeyFile } from '../../services/bundles/keys';
 import { parseByteSize } from '../../services/bundles/limits';
-import { openBundle } from '../../services/bundles/open';
-import { verifyBundle } from '../../services/bundles/verify';
-import { configDir, trustedKeysDir } from '../../services/paths';
+import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { printJson, progressPrinter } from '../output';
+import { resultOrThrow, runCliOperation } from '../operation';
+import { printJson } from '../output';
 
 export const command: CliCommand = {
   name: 'verify',
@@ -84,49 +84,34 @@ Options:
   },
 };
 
+/** bundle.open then bundle.verify, the operations the UI runs, in this process (Ctrl-C cancels either). */
 async function runVerify(
   path: string,
   keys: string[],
   limits: { maxEntries?: number; maxUnpackedBytes?: number },
   io: CliIo,
 ): Promise<VerifyReport> {
-  let opened;
-  const progress = progressPrinter(io);
-  try {
-    opened = await openBundle(path, {
-      limits,
-      settingsDir: configDir(io.env),
-      onUnpackProgress: (p) => progress({ task: 'unpack', label: 'Unpacking', done: p.done, total: p.total, unit: 'bytes', finished: p.done === p.total }),
-    });
-  } catch (err) {
-    const problems = (err as WorkbenchError).details as { problems?: BundleProblem[] } | undefined;
-    if (err instanceof WorkbenchError && err.code === 'bundle_invalid' && problems?.problems) {
+  const wb = createWorkbench({ host: 'cli', env: io.env });
+  const open = await runCliOperation(io, wb, 'bundle.open', { path, ...(limits.maxEntries || limits.maxUnpackedBytes ? { limits } : {}) });
+  if (open.state === 'failed') {
+    const problems = (open.error.details as { problems?: BundleProblem[] } | undefined)?.problems;
+    if (open.error.code === 'bundle_invalid' && problems) {
       return {
         ok: false,
         bundle: { id: null, title: null },
         signature: { status: 'unsigned' },
         files: { checked: 0, failed: 0 },
-        problems: problems.problems,
+        problems,
         warnings: [],
       };
     }
-    throw err;
   }
+  const opened = resultOrThrow(open);
   try {
-    let last = 0;
-    return await verifyBundle(opened, {
-      keys,
-      trustedKeysDir: trustedKeysDir(io.env),
-      onProgress: (p) => {
-        const now = Date.now();
-        const finished = p.done === p.total;
-        if (!finished && now - last < 100) return;
-        last = now;
-        progress({ task: 'verify', label: `Verifying ${opened.manifest.incident.id}`, done: p.done, total: p.total, unit: 'bytes', finished });
-      },
-    });
+    const { trustedKeys: _trusted, ...report } = resultOrThrow(await runCliOperation(io, wb, 'bundle.verify', { handle: opened.handle, ...(keys.length ? { keys } : {}) }));
+    return report;
   } finally {
-    await opened.dispose();
+    await callInProcess(wb, 'bundle.close', { handle: opened.handle }, 'cli');
   }
 }
 

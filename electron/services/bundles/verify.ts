@@ -49,6 +49,8 @@ export interface VerifyOptions {
    * and remember new ones. `files.reused` in the report says how many were reused.
    */
   digestCache?: DigestCache;
+  /** Told which public keys this check trusts (each key file is read once). */
+  onTrustedKeys?: (keys: readonly TrustedKey[]) => void;
 }
 
 /** Files worth scanning for credentials: text by name, or by content (no NUL in the first chunk). */
@@ -66,6 +68,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   const fromDir = opts.trustedKeysDir === null ? { keys: [], skipped: [] } : await loadTrustedKeysDir(opts.trustedKeysDir ?? defaultTrustedKeysDir());
   keys.push(...fromDir.keys);
   for (const s of fromDir.skipped) warnings.push({ code: 'signature_note', message: `trusted key skipped: ${s}` });
+  opts.onTrustedKeys?.(keys);
 
   const signal = opts.signal;
   const cancelled = 'verification cancelled';

@@ -314,18 +314,22 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
   }
   const containerName = containerNameFor(ctx.name, svc.name);
   throwIfCancelled(ctx.signal);
-  const container = await docker.createContainer(
-    containerCreateOptions({
-      service: svc,
-      labels,
-      containerName,
-      networkName: ctx.record.network!.name,
-      volumeNames,
-      injectedEnv: ctx.record.injectedEnv,
-      secrets: ctx.secrets,
-      extraHosts: ctx.extraHosts,
-    }),
-  );
+  const container = await docker
+    .createContainer(
+      containerCreateOptions({
+        service: svc,
+        labels,
+        containerName,
+        networkName: ctx.record.network!.name,
+        volumeNames,
+        injectedEnv: ctx.record.injectedEnv,
+        secrets: ctx.secrets,
+        extraHosts: ctx.extraHosts,
+      }),
+    )
+    .catch((err: Error & { statusCode?: number }) => {
+      throw new WorkbenchError(err.statusCode === 409 ? 'conflict' : 'internal', `Creating the container ${containerName} of service "${svc.name}" failed: ${err.message}`, { service: svc.name });
+    });
   // Snapshots go into the volumes through the (not yet started) service container itself, so
   // no helper image is needed and the data is in place before the service first looks. A
   // read-only mount cannot be written that way: those go through a never-started twin of the

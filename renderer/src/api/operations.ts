@@ -88,7 +88,16 @@ export function createOperationRunner(api: WorkbenchApi) {
         settleEnd(e as OperationEnd<M>);
       },
     });
-    api.call(method, input, { opId }).catch((err: unknown) => pending.get(opId)?.settle({ state: 'failed', error: serializeError(err) }));
+    api.call(method, input, { opId }).catch(async (err: unknown) => {
+      // A reply that is an error: it did not start. A transport failure (the request was cut
+      // off): it may have started anyway, and the backend knows it by our id.
+      if (!(err instanceof WorkbenchError)) {
+        const known = await api.call('op.get', { id: opId }).catch(() => undefined);
+        if (known?.end) return pending.get(opId)?.settle(known.end as OperationEnd);
+        if (known) return void api.call('op.watch', { id: opId }).catch(() => undefined);
+      }
+      pending.get(opId)?.settle({ state: 'failed', error: serializeError(err) });
+    });
     const result = end.then((e) => {
       if (e.state === 'failed') throw deserializeError(e.error);
       if (e.state === 'cancelled' && e.result === undefined) throw new WorkbenchError('cancelled', `${method} was cancelled`);

@@ -23,12 +23,14 @@ const SOCKET_WAIT_MS = 3000;
  * replayed to listeners as `op` events (an ended one with its result, from op.get), then
  * `connection` {state: 'open', reconnected: true} tells subscribers to subscribe again.
  */
-export function createWebApi(): WorkbenchApi {
+export function createWebApi(): WorkbenchApi & { close(): void } {
   const token = takeToken();
   const client = randomId();
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   let socket: WebSocket | undefined;
   let retryMs = 500;
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   let lastSeq = 0;
   let instance: string | undefined;
   let everOpen = false;
@@ -75,6 +77,7 @@ export function createWebApi(): WorkbenchApi {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${proto}//${location.host}/api/events?token=${encodeURIComponent(token)}&client=${client}`);
     socket = ws;
+    ws.onerror = () => undefined; // onclose follows and reconnects
     ws.onmessage = (msg) => {
       const data = JSON.parse(String(msg.data)) as { hello?: Hello; event?: EventName; payload?: unknown };
       if (data.hello) {
@@ -97,20 +100,20 @@ export function createWebApi(): WorkbenchApi {
       deliver(data.event, data.payload as never);
     };
     ws.onclose = () => {
-      if (socket !== ws) return;
+      if (socket !== ws || closed) return;
       if (everOpen && !dropped) {
         dropped = true;
         opened = new Promise<void>((r) => (markOpen = r));
         deliver('connection', { state: 'closed' });
       }
       // the host restarted or the network blipped: reconnect with backoff
-      setTimeout(connect, retryMs);
+      retry = setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 10_000);
     };
   };
 
   const ensureSocket = () => {
-    if (!socket) connect();
+    if (!socket && !closed) connect();
   };
 
   return {
@@ -128,6 +131,12 @@ export function createWebApi(): WorkbenchApi {
       const l = listener as (p: unknown) => void;
       set.add(l);
       return () => set.delete(l);
+    },
+    /** Close the event socket for good (a page never needs this; tests do). */
+    close() {
+      closed = true;
+      clearTimeout(retry);
+      socket?.close();
     },
   };
 }

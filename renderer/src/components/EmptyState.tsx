@@ -1,13 +1,19 @@
 import { useState, type DragEvent } from 'react';
 import { api } from '../api';
 import { useApp } from '../store/app';
+import { useOperations } from '../store/operations';
+import { ErrorNote } from './ErrorNote';
+import { ProgressBar } from './ProgressBar';
 
 /**
  * What a user sees with nothing open: open a bundle by path (web host), by dialog or drop
  * (desktop), from the recent list, or the sample incident that ships with the app.
  */
 export function EmptyState() {
-  const { info, recent, opening, openError, openBundle } = useApp();
+  const info = useApp((s) => s.info.data);
+  const recent = useApp((s) => s.recent);
+  const { opening, openError, openBundle, cancelOpen } = useApp();
+  const openOp = useOperations((s) => (opening ? s.byId[opening] : undefined));
   const [path, setPath] = useState('');
   const [dragging, setDragging] = useState(false);
 
@@ -49,7 +55,7 @@ export function EmptyState() {
           onChange={(e) => setPath(e.target.value)}
           spellCheck={false}
         />
-        <button type="submit" disabled={opening || !path.trim()}>
+        <button type="submit" disabled={Boolean(opening) || !path.trim()}>
           Open
         </button>
         {api.desktop && (
@@ -68,22 +74,26 @@ export function EmptyState() {
       {api.desktop && <p className="muted small">…or drop a bundle folder or archive on this window.</p>}
       {info?.samplePath && (
         <p>
-          <button type="button" className="primary" disabled={opening} onClick={() => void openBundle(info.samplePath!)}>
+          <button type="button" className="primary" disabled={Boolean(opening)} onClick={() => void openBundle(info.samplePath!)}>
             Open the sample incident
           </button>
         </p>
       )}
-      {opening && <p role="status">Opening…</p>}
-      {openError && (
-        <p role="alert" className="error">
-          {openError}
-        </p>
+      {opening && (
+        <div className="open-progress" role="status">
+          {openOp?.progress ? <ProgressBar progress={{ task: openOp.id, ...openOp.progress }} /> : 'Opening…'}
+          <button type="button" onClick={cancelOpen}>
+            Cancel
+          </button>
+        </div>
       )}
-      {recent.length > 0 && (
+      <ErrorNote error={openError} />
+      <ErrorNote error={recent.error} prefix="Recent bundles" onRetry={() => void useApp.getState().refreshRecent()} />
+      {recent.data && recent.data.length > 0 && (
         <div className="recent">
           <h3>Recent bundles</h3>
           <ul>
-            {recent.map((r) => (
+            {recent.data.map((r) => (
               <li key={r.path}>
                 <button type="button" className="link" onClick={() => void openBundle(r.path)} title={r.path}>
                   {r.incidentId} — {r.title}

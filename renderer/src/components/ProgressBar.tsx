@@ -11,7 +11,7 @@ export function ProgressBar({ progress }: { progress: ProgressEvent }) {
   return (
     <div className="progress" role="progressbar" aria-label={progress.label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
       <div className="progress-label">
-        <span>{progress.label}</span>
+        <span title={progress.label}>{progress.label}</span>
         <span className="muted">
           {progress.total !== undefined ? `${amount(progress.done, progress.unit)} / ${amount(progress.total, progress.unit)}` : amount(progress.done, progress.unit)}
         </span>

@@ -2,8 +2,9 @@ import { useEffect, useMemo } from 'react';
 import { formatBytes } from '../../../shared/format/bytes';
 import type { OpenedBundleInfo } from '../../../shared/api/methods/bundle';
 import { explainSignature, fileResults, type FileStatus } from '../../../shared/bundle/report';
+import { ErrorNote } from '../components/ErrorNote';
 import { ProgressBar } from '../components/ProgressBar';
-import { useApp } from '../store/app';
+import { runningOperation, useOperations } from '../store/operations';
 import { useVerify } from '../store/verify';
 import './Verification.css';
 
@@ -25,13 +26,15 @@ function bytes(n?: number): string {
 export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
   const entry = useVerify((s) => s.byHandle[bundle.handle]);
   const verify = useVerify((s) => s.verify);
-  const progress = useApp((s) => Object.values(s.tasks).find((t) => t.method === 'bundle.verify' && t.handle === bundle.handle && t.part === undefined));
+  const op = useOperations((s) => runningOperation(s, 'bundle.verify', { handle: bundle.handle }));
+  const progress = op?.progress ? { task: op.id, ...op.progress } : undefined;
 
   useEffect(() => {
     if (!useVerify.getState().byHandle[bundle.handle]) void verify(bundle);
   }, [bundle, verify]);
 
   const result = entry?.result;
+  const running = Boolean(entry?.opId);
   const rows = useMemo(() => (result ? fileResults(bundle.manifest, result) : []), [bundle.manifest, result]);
   const sig = result ? explainSignature(result.signature, result.trustedKeys.find((k) => k.keyid === result.signature.keyid)?.source) : undefined;
 
@@ -44,13 +47,19 @@ export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
             {result.ok ? '✔ Integrity holds' : '✘ Verification failed'}
           </span>
         )}
-        <button type="button" disabled={entry?.running} onClick={() => void verify(bundle)}>
-          {entry?.running ? 'Verifying…' : result ? 'Verify again' : 'Verify'}
+        <button type="button" disabled={running} onClick={() => void verify(bundle)}>
+          {running ? 'Verifying…' : result ? 'Verify again' : 'Verify'}
         </button>
+        {running && (
+          <button type="button" onClick={() => useVerify.getState().cancel(bundle.handle)}>
+            Cancel
+          </button>
+        )}
       </div>
 
-      {entry?.running && (progress ? <ProgressBar progress={progress} /> : <ProgressBar progress={{ task: 'verify', label: 'Verifying…', done: 0 }} />)}
-      {entry?.error && <p className="verification-error">Could not verify: {entry.error}</p>}
+      {running && <ProgressBar progress={progress ?? { task: 'verify', label: 'Verifying…', done: 0 }} />}
+      <ErrorNote error={entry?.error} prefix="Could not verify" className="verification-error" />
+      {entry?.cancelled && <p className="muted">Verification cancelled: nothing is known about this bundle's integrity.</p>}
 
       {result && sig && (
         <>

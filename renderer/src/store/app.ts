@@ -1,102 +1,118 @@
 import { create } from 'zustand';
 import type { AppInfo, EngineStatus } from '../../../shared/api/methods/app';
 import type { OpenedBundleInfo, RecentBundle } from '../../../shared/api/methods/bundle';
-import type { OperationName } from '../../../shared/api/contract';
-import type { ProgressEvent } from '../../../shared/api/events';
 import { api, runOperation, type RunningOperation } from '../api';
+import { load, remote, toUiError, type Remote, type UiError } from './remote';
 
 export const PANE_IDS = ['incident', 'environment', 'replay', 'traces', 'metrics', 'runbook', 'record'] as const;
 export type PaneId = (typeof PANE_IDS)[number];
 
-/** One progress bar: an operation's, or one of its parts' (`part`). */
-export interface TaskBar extends ProgressEvent {
-  method: OperationName;
-  session?: string;
-  handle?: string;
-  part?: string;
+/** A failure of work nobody is looking at (closing a bundle, a background refresh): shown in the top bar. */
+export interface BackgroundError {
+  id: number;
+  what: string;
+  error: UiError;
 }
 
 interface AppState {
   pane: PaneId;
-  info?: AppInfo;
+  info: Remote<AppInfo>;
   engine?: EngineStatus;
   bundle?: OpenedBundleInfo;
-  recent: RecentBundle[];
-  opening: boolean;
-  openError?: string;
-  /** Bars of running operations (and their parts) by id, fed by the `op` event stream; an operation's bars all go when it ends. */
-  tasks: Record<string, TaskBar>;
+  recent: Remote<RecentBundle[]>;
+  /** An open in flight (unpacking an archive can take a while: its bar is the operation's). */
+  opening?: string;
+  openError?: UiError;
+  backgroundErrors: BackgroundError[];
+  /** False while the event connection is down (the web host's socket reconnects by itself). */
+  connected: boolean;
   setPane(pane: PaneId): void;
   refreshEngine(): Promise<void>;
+  refreshRecent(): Promise<void>;
   openBundle(path: string): Promise<void>;
+  cancelOpen(): void;
   closeBundle(): Promise<void>;
+  dismissError(id: number): void;
 }
 
-/** The open in flight: a newer open cancels it, and a reply it still gets is closed, never shown. */
-let opening: RunningOperation<'bundle.open'> | undefined;
+/** The open in flight: a newer open (or a close) cancels it, and a bundle it still gets is closed, never shown. */
+let openInFlight: RunningOperation<'bundle.open'> | undefined;
+let errorSeq = 0;
+
+/** Report a failure of background work: never swallowed, shown in the top bar until dismissed. */
+export function reportBackgroundError(what: string, err: unknown): void {
+  const entry = { id: ++errorSeq, what, error: toUiError(err) };
+  useApp.setState((s) => ({ backgroundErrors: [...s.backgroundErrors.slice(-2), entry] }));
+}
 
 export const useApp = create<AppState>((set, get) => ({
   pane: 'incident',
-  recent: [],
-  opening: false,
-  tasks: {},
+  info: remote(),
+  recent: remote(),
+  backgroundErrors: [],
+  connected: true,
   setPane: (pane) => set({ pane }),
   refreshEngine: async () => {
     try {
       set({ engine: await api.call('app.engineStatus', {}) });
     } catch (err) {
-      set({ engine: { reachable: false, endpoint: '?', error: (err as Error).message } });
+      set({ engine: { reachable: false, endpoint: '?', error: toUiError(err).message } });
     }
   },
+  refreshRecent: async () => {
+    await load(useApp, 'recent', 'all', () => api.call('bundle.recent', {}));
+  },
   openBundle: async (path) => {
-    set({ opening: true, openError: undefined });
-    void opening?.cancel().catch(() => undefined);
+    set({ openError: undefined });
+    void openInFlight?.cancel().catch((err) => reportBackgroundError('Cancelling the previous open', err));
     const run = runOperation('bundle.open', { path });
-    opening = run;
+    openInFlight = run;
+    set({ opening: run.opId });
     const end = await run.end;
-    const superseded = opening !== run;
-    if (!superseded) opening = undefined;
-    if (end.state === 'done' || (end.state === 'cancelled' && end.result)) {
-      const bundle = end.result!;
-      // A newer open won: this handle is nobody's, so it goes at once (no leak, no stale reply).
-      if (superseded) return void api.call('bundle.close', { handle: bundle.handle }).catch(() => undefined);
-      const previous = get().bundle;
-      set({ bundle, opening: false, pane: 'incident' });
-      if (previous && previous.handle !== bundle.handle) void api.call('bundle.close', { handle: previous.handle }).catch(() => undefined);
-      void api.call('bundle.recent', {}).then((recent) => set({ recent }), () => undefined);
+    const superseded = openInFlight !== run;
+    if (!superseded) {
+      openInFlight = undefined;
+      set({ opening: undefined });
+    }
+    const bundle = end.state === 'done' || end.state === 'cancelled' ? end.result : undefined;
+    if (bundle && superseded) {
+      // A newer open (or a close) won: this handle is nobody's, so it goes at once (no leak, no stale reply).
+      void api.call('bundle.close', { handle: bundle.handle }).catch((err) => reportBackgroundError(`Closing ${bundle.manifest.incident.id}`, err));
       return;
     }
     if (superseded) return;
-    set({ opening: false, openError: end.state === 'failed' ? end.error.message : undefined });
+    if (!bundle) {
+      if (end.state === 'failed') set({ openError: toUiError(end.error) });
+      return;
+    }
+    const previous = get().bundle;
+    set({ bundle, pane: 'incident' });
+    if (previous && previous.handle !== bundle.handle) void api.call('bundle.close', { handle: previous.handle }).catch((err) => reportBackgroundError(`Closing ${previous.manifest.incident.id}`, err));
+    void get().refreshRecent();
+  },
+  cancelOpen: () => {
+    void openInFlight?.cancel().catch((err) => reportBackgroundError('Cancelling the open', err));
   },
   closeBundle: async () => {
     const b = get().bundle;
-    set({ bundle: undefined });
-    if (b) await api.call('bundle.close', { handle: b.handle }).catch(() => undefined);
+    // an open still in flight must not bring a bundle back after this close
+    if (openInFlight) {
+      void openInFlight.cancel().catch((err) => reportBackgroundError('Cancelling the open', err));
+      openInFlight = undefined;
+    }
+    set({ bundle: undefined, opening: undefined });
+    if (b) await api.call('bundle.close', { handle: b.handle }).catch((err) => reportBackgroundError(`Closing ${b.manifest.incident.id}`, err));
   },
+  dismissError: (id) => set((s) => ({ backgroundErrors: s.backgroundErrors.filter((e) => e.id !== id) })),
 }));
 
-/** Wire the event streams and first loads once, at start-up. */
+/** First loads, once at start-up (the event streams and polling are wired in store/live.ts). */
 export function startAppStore(): void {
-  const { refreshEngine } = useApp.getState();
   // `npm start` opens the sample incident: the URL says so with #open=sample (or &open=sample).
   const openSample = /(?:^#|&)open=sample\b/.test(location.hash);
-  void api.call('app.info', {}).then((info) => {
-    useApp.setState({ info });
-    if (openSample && info.samplePath && !useApp.getState().bundle) void useApp.getState().openBundle(info.samplePath);
-  }, () => undefined);
-  void api.call('bundle.recent', {}).then((recent) => useApp.setState({ recent }), () => undefined);
-  void refreshEngine();
-  setInterval(() => void useApp.getState().refreshEngine(), 10_000);
-  // Every operation's bars: its overall one and its parts'; all of them close when it ends.
-  api.on('op', ({ type, op }) =>
-    useApp.setState((s) => {
-      const tasks = Object.fromEntries(Object.entries(s.tasks).filter(([id]) => id !== op.id && !id.startsWith(`${op.id}:`)));
-      if (type === 'done' || type === 'failed' || type === 'cancelled') return { tasks };
-      const about = { method: op.method, ...(op.session ? { session: op.session } : {}), ...(op.handle ? { handle: op.handle } : {}) };
-      if (op.progress) tasks[op.id] = { task: op.id, ...about, ...op.progress };
-      for (const [part, p] of Object.entries(op.parts ?? {})) tasks[`${op.id}:${part}`] = { task: `${op.id}:${part}`, ...about, part, ...p };
-      return { tasks };
-    }),
-  );
+  void load(useApp, 'info', 'app', () => api.call('app.info', {})).then((info) => {
+    if (openSample && info?.samplePath && !useApp.getState().bundle) void useApp.getState().openBundle(info.samplePath);
+  });
+  void useApp.getState().refreshRecent();
+  void useApp.getState().refreshEngine();
 }

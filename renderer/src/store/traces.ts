@@ -8,6 +8,7 @@ import type { TraceSource } from '../../../shared/api/methods/traces';
 import type { TraceSet } from '../../../shared/traces/model';
 import type { TraceSetSummary } from '../../../shared/traces/summary';
 import { TraceWorkerClient } from '../traces/client';
+import { toUiError, type UiError } from './remote';
 
 export interface LoadedSource {
   key: string;
@@ -24,15 +25,19 @@ interface TracesState {
   active?: string;
   trace: number;
   progress?: ProgressEvent;
-  error?: string;
+  error?: UiError;
   loading: boolean;
   load(key: string, label: string, how: { source: TraceSource } | { file: File }): Promise<void>;
+  /** Stop the load in flight (a source's traces.load operation, or a file's parse). */
+  cancelLoad(): void;
   setActive(key: string): void;
   setTrace(index: number): void;
   close(key: string): void;
 }
 
 let spare: TraceWorkerClient | undefined = typeof Worker === 'undefined' ? undefined : new TraceWorkerClient();
+/** The client loading now, so its load can be cancelled. */
+let loadingClient: TraceWorkerClient | undefined;
 
 export const useTraces = create<TracesState>((set, get) => ({
   sources: [],
@@ -45,6 +50,7 @@ export const useTraces = create<TracesState>((set, get) => ({
     // A worker is started ahead of time so opening a file does not wait for one to boot.
     const client = spare ?? new TraceWorkerClient();
     spare = undefined;
+    loadingClient = client;
     client.onProgress = (progress) => set({ progress: progress.finished ? undefined : progress });
     try {
       const loaded = 'file' in how ? await client.loadFile(how.file) : await client.loadSource(how.source);
@@ -64,7 +70,18 @@ export const useTraces = create<TracesState>((set, get) => ({
       }));
     } catch (err) {
       client.dispose();
-      set({ loading: false, progress: undefined, error: (err as Error).message });
+      spare ??= new TraceWorkerClient();
+      const e = toUiError(err);
+      set({ loading: false, progress: undefined, ...(e.code === 'cancelled' ? {} : { error: e }) });
+    } finally {
+      if (loadingClient === client) loadingClient = undefined;
+    }
+  },
+  cancelLoad: () => {
+    // a file is parsed in the worker: stopping it is disposing of it
+    if (loadingClient) {
+      loadingClient.cancelLoad();
+      loadingClient.dispose();
     }
   },
   setActive: (key) => set({ active: key, trace: 0 }),

@@ -8,7 +8,8 @@ import type { ProgressEvent } from '../../../shared/api/events';
 import type { SpanDetail, TraceSet } from '../../../shared/traces/model';
 import type { TraceListItem, TraceQuery, TraceSortKey } from '../../../shared/traces/search';
 import type { TraceSetSummary } from '../../../shared/traces/summary';
-import { api } from '../api';
+import { deserializeError, WorkbenchError } from '../../../shared/api/errors';
+import { runOperation, type RunningOperation } from '../api';
 import type { WorkerIn, WorkerOut } from './protocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -23,6 +24,7 @@ export class TraceWorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private loaded?: { resolve: (v: LoadedTraces) => void; reject: (e: Error) => void };
+  private loading?: RunningOperation<'traces.load'>;
 
   /** Where progress goes; set by whoever uses this client (a spare is made before it has a user). */
   onProgress: (p: ProgressEvent) => void = () => {};
@@ -73,29 +75,34 @@ export class TraceWorkerClient {
     return new Promise((resolve, reject) => (this.loaded = { resolve, reject }));
   }
 
-  /** Streams every trace file of a bundle or session to the worker, chunk by chunk. */
+  /**
+   * Streams every trace file of a bundle or session to the worker, chunk by chunk: the
+   * traces.load operation (progress on the op stream, cancellable with cancelLoad()).
+   */
   async loadSource(source: TraceSource): Promise<LoadedTraces> {
     const done = this.whenLoaded();
-    try {
-      const { files } = await api.call('traces.files', { source });
-      const total = files.reduce((a, f) => a + f.bytes, 0);
-      let read = 0;
-      for (const f of files) {
-        let offset = 0;
-        for (;;) {
-          const chunk = await api.call('traces.read', { source, name: f.name, offset });
-          this.post({ type: 'chunk', file: f.name, text: chunk.text });
-          read += chunk.nextOffset - offset;
-          offset = chunk.nextOffset;
-          this.onProgress({ task: 'traces', label: `Reading ${f.name}`, done: read, total, unit: 'bytes' });
-          if (chunk.eof) break;
-        }
-      }
-      this.post({ type: 'end' });
-    } catch (err) {
-      this.fail(err as Error);
-    }
+    const run = runOperation(
+      'traces.load',
+      { source },
+      {
+        onDetail: (chunk) => this.post({ type: 'chunk', file: chunk.file, text: chunk.text }),
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.op.progress) this.onProgress({ task: 'traces', ...e.op.progress });
+        },
+      },
+    );
+    this.loading = run;
+    const end = await run.end;
+    this.loading = undefined;
+    // every chunk came before the final event
+    if (end.state === 'done') this.post({ type: 'end' });
+    else this.fail(end.state === 'failed' ? deserializeError(end.error) : new WorkbenchError('cancelled', 'Loading the traces was cancelled'));
     return done;
+  }
+
+  /** Stop a loadSource in flight (its promise then rejects). */
+  cancelLoad(): void {
+    void this.loading?.cancel();
   }
 
   /** A file the user picked or dropped; read by the worker itself. */
@@ -123,6 +130,8 @@ export class TraceWorkerClient {
   }
 
   dispose() {
+    this.cancelLoad();
+    if (this.loaded) this.fail(new WorkbenchError('cancelled', 'Loading traces was cancelled'));
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(new Error('closed'));
     this.pending.clear();

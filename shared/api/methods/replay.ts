@@ -44,7 +44,9 @@ export const replayMethods = {
   /** One saved replay with its rows and the side-by-side bodies kept of its mismatches (at most report.bodies.kept). */
   'replay.get': method(z.object({ session: sessionName, id: z.string().regex(/^[0-9A-Za-z._-]+$/) }).strict()).returns<{ report: ReplayReport; bodies: ReplayBodies[] }>(),
   /** Replay twice (nothing saved) and propose noise paths; nothing is accepted by this call. */
-  'replay.suggestNoise': operation(z.object({ session: sessionName }).strict()).returns<NoiseSuggestions & { noise: string[]; accepted: string[] }>(),
+  'replay.suggestNoise': operation(
+    z.object({ session: sessionName, concurrency: z.int().min(1).max(1024).optional(), timeoutMs: z.int().min(1).max(3_600_000).optional() }).strict(),
+  ).returns<NoiseSuggestions & { noise: string[]; accepted: string[] }>(),
   /** Noise paths the user accepted into the session. */
   'replay.noise': method(z.object({ session: sessionName }).strict()).returns<{ accepted: string[] }>(),
   'replay.acceptNoise': method(z.object({ session: sessionName, paths: z.array(noisePath).min(1).max(100) }).strict()).returns<{ accepted: string[] }>(),

@@ -119,21 +119,25 @@ describe('sample incident: up, use, down', () => {
   it('follows new log lines until aborted', async () => {
     const marker = `follow-marker-${Date.now()}`;
     const controller = new AbortController();
-    const seen = new Promise<string>((resolve) => {
-      void streamLogs({
-        docker,
-        stateDir: home.stateDir,
-        session,
-        service: 'checkout',
-        follow: true,
-        tail: 0,
-        signal: controller.signal,
-        onLine: (e) => e.line === marker && resolve(e.service),
-      });
+    let service: string | undefined;
+    void streamLogs({
+      docker,
+      stateDir: home.stateDir,
+      session,
+      service: 'checkout',
+      follow: true,
+      tail: 0,
+      signal: controller.signal,
+      onLine: (e) => {
+        if (e.line === marker) service = e.service;
+      },
     });
-    await new Promise((r) => setTimeout(r, 500));
-    await execInService(docker, home.stateDir, session, 'checkout', ['sh', '-c', `echo ${marker} > /proc/1/fd/1`]);
-    expect(await seen).toBe('checkout');
+    // The stream attaches a moment after the call: write the marker until a line of it arrives.
+    for (let i = 0; service === undefined; i++) {
+      expect(i).toBeLessThan(100);
+      await execInService(docker, home.stateDir, session, 'checkout', ['sh', '-c', `echo ${marker} > /proc/1/fd/1`]);
+    }
+    expect(service).toBe('checkout');
     controller.abort();
   });
 
@@ -153,9 +157,7 @@ describe('sample incident: up, use, down', () => {
   it('gives a clear state, not a hang, when the engine is unreachable', async () => {
     const { default: Docker } = await import('dockerode');
     const gone = new Docker({ socketPath: join(home.home, 'no-engine.sock') });
-    const started = Date.now();
-    const [info] = await listSessions(gone, home.stateDir);
-    expect(Date.now() - started).toBeLessThan(5000);
+    const [info] = await listSessions(gone, home.stateDir); // a hang would be the test's timeout
     expect(info!.name).toBe(session);
     expect(info!.engineError?.error).toContain('not reachable');
     expect(info!.engineError?.hint).toMatch(/start/i);

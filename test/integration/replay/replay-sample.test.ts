@@ -1,7 +1,8 @@
 // Replay on the real engine with the sample incident: a faithful replay fully matches; a copy of
 // the bundle with one env value changed is caught response by response; noise paths work; the
 // payments fixtures are served to a container and an unmatched request is reported.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,11 @@ import { readUnmatched } from '../../../electron/services/replay/fixtures-stub';
 import { listReplays } from '../../../electron/services/replay/store';
 import { openRecordDb } from '../../../electron/services/record';
 import { main } from '../../../electron/cli/main';
-import { removeSessions, sampleBundle, tempHome, uniqueSession } from '../environments/helpers';
+import { callInProcess, runOperationInProcess } from '../../../electron/api/dispatch';
+import { createWorkbench } from '../../../electron/services/workbench';
+import type { LogEvent, OperationEvent } from '../../../shared/api/events';
+import type { ReplayReport } from '../../../shared/replay/report';
+import { removeSessions, repoRoot, sampleBundle, tempHome, uniqueSession } from '../environments/helpers';
 
 const docker = createDockerClient();
 const home = tempHome();
@@ -75,8 +80,104 @@ describe('replay against the sample incident', () => {
     expect(Object.keys(doc.results[0]).sort()).toEqual(expect.arrayContaining(['index', 'method', 'url', 'status', 'recordedStatus', 'outcome', 'latencyMs', 'recordedLatencyMs']));
     out = '';
     expect(await main(['replay', 'no-such-session', '--json'], io)).toBe(1);
-    expect(out).toBe('');
+    // the one --json error shape, on stdout; the sentence on stderr
+    expect(JSON.parse(out)).toEqual({ error: { code: 'not_found', message: expect.stringMatching(/No session named "no-such-session"/) } });
     expect(err).toMatch(/No session named "no-such-session"/);
+  });
+
+  it('replay.run is an operation: stopped with requests in flight it ends cancelled, saved as cancelled, none counted as errors', async () => {
+    const wb = createWorkbench({ host: 'web', env });
+    const events: OperationEvent[] = [];
+    const rows: number[] = [];
+    let id = '';
+    // As recorded the eight requests take about 14 s; stop once the first answer is in (the next is on its way).
+    wb.events.connect('test', (event, payload) => {
+      if (event === 'opDetail') rows.push(...(payload as { data: { results: unknown[] } }).data.results.map(() => 1));
+      if (event !== 'op') return;
+      const e = payload as OperationEvent;
+      events.push(e);
+      if (e.type === 'progress' && (e.op.progress?.done ?? 0) >= 1) wb.ops.cancel(id);
+    });
+    const started = runOperationInProcess(wb, 'replay.run', { session: faithful, mode: 'as-recorded' }, 'test');
+    id = started.id;
+    const end = await started.end;
+    expect(end.state).toBe('cancelled');
+    const report = (end as { result: ReplayReport }).result;
+    expect(report).toMatchObject({ cancelled: true, errors: 0, total: 8 });
+    expect(report.sent).toBeLessThan(8);
+    expect(report.matched).toBe(report.sent);
+    expect(rows.length).toBe(report.sent); // every completed row reached the starter before the end
+    const finals = events.filter((e) => e.type === 'done' || e.type === 'failed' || e.type === 'cancelled');
+    expect(finals).toHaveLength(1);
+    expect(finals[0]).toMatchObject({ type: 'cancelled', op: { id, state: 'cancelled', session: faithful }, result: { id: report.id, cancelled: true } });
+    expect(finals[0]!.op.parts).toBeUndefined(); // every bar closed
+    const session = await getSession(docker, home.stateDir, faithful);
+    expect((await listReplays(session.stateDir)).find((r) => r.id === report.id)).toMatchObject({ cancelled: true, errors: 0 });
+    expect(existsSync(join(session.stateDir, 'replay.lock'))).toBe(false);
+  });
+
+  it('one replay per session across processes; Ctrl-C stops the CLI and --json still prints the cancelled report', async () => {
+    const cli = spawn(process.execPath, [join(repoRoot, 'bin', 'repro.js'), 'replay', faithful, '--mode', 'as-recorded', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    cli.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((r) => cli.on('exit', (code) => r(code)));
+    // Wait for the CLI's first progress line: it holds the session's replay lock by then.
+    await new Promise<void>((resolve, reject) => {
+      cli.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+        if (/Replaying/.test(err)) resolve();
+      });
+      void exited.then((code) => reject(new Error(`the CLI exited (${code}) before replaying: ${err}`)));
+    });
+    const wb = createWorkbench({ host: 'web', env });
+    const other = await runOperationInProcess(wb, 'replay.run', { session: faithful, mode: 'max' }, 'test').end;
+    expect(other).toMatchObject({ state: 'failed', error: { code: 'conflict', message: expect.stringMatching(/already running \(the repro CLI, pid \d+\)/) } });
+    cli.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const doc = JSON.parse(out); // exactly one document
+    expect(doc).toMatchObject({ cancelled: true, errors: 0, total: 8 });
+    expect(doc.sent).toBeLessThan(8);
+    const session = await getSession(docker, home.stateDir, faithful);
+    expect(existsSync(join(session.stateDir, 'replay.lock'))).toBe(false);
+  });
+
+  it('log follows belong to their connection: two viewers get each line once, and the engine stream ends with the last one', async () => {
+    const wb = createWorkbench({ host: 'web', env });
+    const lines: Record<string, LogEvent[]> = { a: [], b: [] };
+    let seen: () => void = () => {};
+    const viewer = (name: 'a' | 'b') =>
+      wb.events.connect(`viewer-${name}`, (event, payload) => {
+        if (event !== 'log') return;
+        lines[name]!.push(payload as LogEvent);
+        seen();
+      });
+    const a = viewer('a');
+    const b = viewer('b');
+    const { subscription: subA } = await callInProcess(wb, 'env.logsFollow', { session: faithful, service: 'pricing' }, 'viewer-a');
+    const { subscription: subB } = await callInProcess(wb, 'env.logsFollow', { session: faithful, service: 'pricing' }, 'viewer-b');
+    const follows = () => (wb.areas.get('environments') as { follows: Map<string, { subscribers: Map<string, unknown> }> }).follows;
+    expect([...follows().values()].map((f) => f.subscribers.size)).toEqual([2]); // one engine stream for both
+    // Write to the service's stdout until a line reaches both (the stream attaches a moment after the call).
+    const marker = `scoped-${faithful}`;
+    const has = (name: 'a' | 'b') => lines[name]!.some((l) => l.line.includes(marker));
+    for (let i = 0; !(has('a') && has('b')); i++) {
+      expect(i).toBeLessThan(100);
+      const arrived = new Promise<void>((r) => (seen = r));
+      await execInService(docker, home.stateDir, faithful, 'pricing', ['sh', '-c', `echo ${marker}-${i} > /proc/1/fd/1`]);
+      await Promise.race([arrived, new Promise((r) => setTimeout(r, 200))]);
+    }
+    // each viewer has each line once, tagged with its own subscription
+    for (const [name, sub] of [['a', subA], ['b', subB]] as const) {
+      const mine = lines[name]!.filter((l) => l.line.includes(marker));
+      expect(new Set(mine.map((l) => l.line)).size).toBe(mine.length);
+      expect(mine.every((l) => l.subscription === sub && l.service === 'pricing')).toBe(true);
+    }
+    a.close(); // a tab closes: its follow ends, the other goes on
+    expect([...follows().values()].map((f) => f.subscribers.size)).toEqual([1]);
+    expect(await callInProcess(wb, 'env.logsStop', { subscription: subA }, 'viewer-b')).toEqual({ stopped: false });
+    b.close();
+    expect(follows().size).toBe(0);
   });
 
   it('catches the drifted copy response by response', async () => {

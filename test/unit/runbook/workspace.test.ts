@@ -68,16 +68,20 @@ describe('runbook workspace', () => {
     const doc = await openRunbookWorkspace(dir, 'INC-1', 'orig');
     expect(doc.text).toBe('v19');
     const order: string[] = [];
-    await Promise.all([
-      withPathLock(join(dir, 'x'), async () => {
-        order.push('a-start');
-        await new Promise((r) => setTimeout(r, 30));
-        order.push('a-end');
-      }),
-      withPathLock(join(dir, 'x'), async () => {
-        order.push('b');
-      }),
-    ]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const a = withPathLock(join(dir, 'x'), async () => {
+      order.push('a-start');
+      await held; // a holds the lock until the test lets go
+      order.push('a-end');
+    });
+    const b = withPathLock(join(dir, 'x'), async () => {
+      order.push('b');
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['a-start']); // b waits
+    release();
+    await Promise.all([a, b]);
     expect(order).toEqual(['a-start', 'a-end', 'b']);
   });
 

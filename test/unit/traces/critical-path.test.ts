@@ -128,7 +128,7 @@ describe('critical path', () => {
     );
   });
 
-  it('runs in linear-ish time on a wide, deep 100k-span trace', () => {
+  it('covers a wide, deep 100k-span trace (50k levels: no recursion limit) end to end', () => {
     const spans: HandSpan[] = [{ id: 'root', start: 0, end: 1_000_000 }];
     for (let k = 0; k < 50_000; k++) spans.push({ id: `w${k}`, parent: 'root', start: k * 20, end: k * 20 + 15 });
     let parent = 'root';
@@ -137,9 +137,7 @@ describe('critical path', () => {
       parent = `d${k}`;
     }
     const t = handTrace(spans).set.traces[0]!;
-    const t0 = performance.now();
-    const secs = criticalPathSections(t);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    const secs = criticalPathSections(t); // how fast is bench/traces.bench.ts's business
     expect(secs.reduce((a, s) => a + s.end - s.start, 0)).toBe(1_000_000);
   });
 });

@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import type { RecordTimeline } from '../../../../shared/api/methods/record';
+import { describeEvent } from '../../../../shared/record/report';
+import { formatDuration } from '../../../../shared/record/stats';
+import type { Verdict } from '../../../../shared/record/types';
+import { ErrorNote } from '../../components/ErrorNote';
+import { useAction } from '../../store/actions';
+import { recordActions, refreshRecordOf } from '../../store/record';
+import { EventDetails, hasDetails, isFailure } from './EventDetails';
+import { NoteForm } from './NoteForm';
+
+function toggled(set: Set<number>, id: number, on: boolean): Set<number> {
+  const next = new Set(set);
+  if (on) next.add(id);
+  else next.delete(id);
+  return next;
+}
+
+/** A browser download of text the backend rendered (the report). */
+function download(filename: string, mediaType: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: `${mediaType};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function SessionRecord({ session, timeline }: { session: string; timeline: RecordTimeline }) {
+  const { summary, events } = timeline;
+  const start = summary.firstEventAt ?? summary.session.createdAt;
+  const [evidence, setEvidence] = useState<Set<number>>(new Set());
+  const [markNote, setMarkNote] = useState('');
+  const [format, setFormat] = useState<'html' | 'md'>('html');
+  const [open, setOpen] = useState<Set<number>>(new Set());
+
+  const mark = useAction(`record.mark:${session}`, (verdict: Verdict) => recordActions.mark(session, verdict, markNote.trim(), [...evidence]), {
+    onDone: () => {
+      setMarkNote('');
+      setEvidence(new Set());
+      refreshRecordOf(session);
+    },
+  });
+  const report = useAction(`record.report:${session}`, () => recordActions.report(session, format), {
+    onDone: (r) => download(r.filename, r.mediaType, r.text),
+  });
+
+  return (
+    <div className="record-session">
+      <div className="record-verdict" data-testid="verdict">
+        {summary.verdict ? (
+          <span className={`badge ${summary.verdict === 'reproduced' ? 'ok' : 'bad'}`}>{summary.verdict === 'reproduced' ? 'Reproduced' : 'Not reproducible'}</span>
+        ) : (
+          <span className="badge">No verdict yet</span>
+        )}
+        {summary.timeToReproduceMs !== undefined && (
+          <span>
+            Time to reproduce: <strong data-testid="ttr">{formatDuration(summary.timeToReproduceMs)}</strong>
+          </span>
+        )}
+        <span className="muted small">
+          {summary.eventCount} actions since {new Date(start).toLocaleString()}
+        </span>
+        <span className="record-export">
+          <select aria-label="Report format" value={format} onChange={(e) => setFormat(e.target.value as 'html' | 'md')}>
+            <option value="html">HTML</option>
+            <option value="md">Markdown</option>
+          </select>
+          <button type="button" disabled={report.busy} onClick={() => void report.run()}>
+            Export report
+          </button>
+        </span>
+      </div>
+      <ErrorNote error={report.error} prefix="Export" />
+      <ol className="record-timeline" aria-label="Timeline">
+        {events.map((e) => (
+          <li key={e.id} className={`ev ev-${e.kind}${isFailure(e) ? ' failed' : ''}`}>
+            <label className="ev-pick" title="Link as evidence when marking">
+              <input type="checkbox" aria-label={`Evidence #${e.id}`} checked={evidence.has(e.id)} onChange={(ev) => setEvidence((s) => toggled(s, e.id, ev.target.checked))} />
+            </label>
+            <time dateTime={new Date(e.at).toISOString()} title={new Date(e.at).toISOString()}>
+              +{formatDuration(e.at - start)}
+            </time>
+            <span className={`badge kind`}>{e.kind}</span>
+            <span className="ev-text">{describeEvent(e)}</span>
+            {hasDetails(e) && (
+              <button type="button" className="link small" aria-expanded={open.has(e.id)} onClick={() => setOpen((s) => toggled(s, e.id, !s.has(e.id)))}>
+                {open.has(e.id) ? 'hide' : 'details'}
+              </button>
+            )}
+            {open.has(e.id) && <EventDetails event={e} />}
+          </li>
+        ))}
+      </ol>
+      <NoteForm session={session} />
+      <div className="record-mark">
+        <input aria-label="Verdict note" placeholder="What shows it (optional)" value={markNote} onChange={(e) => setMarkNote(e.target.value)} />
+        <button type="button" className="primary" disabled={mark.busy} onClick={() => void mark.run('reproduced')}>
+          Mark reproduced
+        </button>
+        <button type="button" disabled={mark.busy} onClick={() => void mark.run('not-reproducible')}>
+          Mark not reproducible
+        </button>
+        <span className="muted small">{evidence.size > 0 ? `${evidence.size} event(s) linked as evidence` : 'Evidence: the latest step run and replay (tick events to choose)'}</span>
+      </div>
+      <ErrorNote error={mark.error} />
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import type { ReplayBodies } from '../../../../shared/api/methods/replay';
+import type { ReplayResult } from '../../../../shared/replay/report';
+import { DiffEditor } from '../../components/Editor';
+
+export function ResultDetail({ chosen, bodies, bodiesOmitted }: { chosen?: ReplayResult; bodies?: ReplayBodies; bodiesOmitted?: boolean }) {
+  return (
+    <div className="replay-panel" aria-live="polite">
+      <h2>{chosen ? `#${chosen.index} ${chosen.method} ${chosen.url}` : 'Pick a result'}</h2>
+      {chosen?.error && <pre className="replay-diff-text">{chosen.error}</pre>}
+      {chosen?.diff && <pre className="replay-diff-text">{chosen.diff}</pre>}
+      {chosen && chosen.outcome === 'matched' && <p className="muted">Matched the recording (status, content-type and body, noise ignored).</p>}
+      {bodies && bodies.language !== 'binary' && (
+        <DiffEditor original={bodies.recorded} modified={bodies.replayed} language={bodies.language === 'json' ? 'json' : 'plaintext'} height={300} originalLabel="recorded" modifiedLabel="replayed" />
+      )}
+      {chosen && chosen.outcome !== 'matched' && !bodies && bodiesOmitted && <p className="muted small">The bodies of this mismatch were not kept (only the first mismatches keep theirs).</p>}
+      {!chosen && <p className="muted">Select a mismatched result to see recorded vs replayed side by side.</p>}
+    </div>
+  );
+}

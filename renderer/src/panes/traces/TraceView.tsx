@@ -1,0 +1,220 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { criticalPathSections } from '../../../../shared/traces/critical-path';
+import type { SpanDetail, Trace, TraceSet } from '../../../../shared/traces/model';
+import { activeAt, ancestry, firstChild, nextError, nextSpan, parentSpan, prevError, prevSpan } from '../../../../shared/traces/navigation';
+import { revealSpan, rowIndex, visibleRows } from '../../../../shared/traces/rows';
+import { serviceMap } from '../../../../shared/traces/service-map';
+import { ErrorNote } from '../../components/ErrorNote';
+import { toUiError, type UiError } from '../../store/remote';
+import { Waterfall, formatUs, type CriticalIndex, type TimeRange } from '../../components/Waterfall';
+import type { LoadedSource } from '../../store/traces';
+import { CompareView } from './CompareView';
+import { ServiceMapView } from './ServiceMapView';
+import { SpanDetailView } from './SpanDetailView';
+
+function criticalIndex(t: Trace): CriticalIndex {
+  const secs = criticalPathSections(t);
+  const offset = new Int32Array(t.spanCount + 1);
+  for (const s of secs) offset[s.span + 1]!++;
+  for (let i = 0; i < t.spanCount; i++) offset[i + 1]! += offset[i]!;
+  const fill = offset.slice(0, t.spanCount);
+  const start = new Float64Array(secs.length);
+  const end = new Float64Array(secs.length);
+  for (const s of secs) {
+    const k = fill[s.span]!++;
+    start[k] = s.start;
+    end[k] = s.end;
+  }
+  return { offset, start, end };
+}
+
+const KEYS_HELP = '↓/j next · ↑/k previous · → child · ← parent · e / E next / previous error · Enter fold · p playhead here · , . move playhead · c critical path · Esc reset zoom';
+
+/** One trace: the canvas waterfall walked by keyboard, its service map, and a comparison. */
+export function TraceView({ source, traceIndex, sources }: { source: LoadedSource; traceIndex: number; sources: LoadedSource[] }) {
+  const set: TraceSet = source.set;
+  const trace = set.traces[traceIndex]!;
+  const [tab, setTab] = useState<'waterfall' | 'map' | 'compare'>('waterfall');
+  const [collapsed, setCollapsed] = useState(() => new Uint8Array(trace.spanCount));
+  const [selected, setSelected] = useState(() => (trace.roots.length ? trace.roots[0]! : 0));
+  const [view, setView] = useState<TimeRange>({ t0: 0, t1: Math.max(trace.durationUs, 1) });
+  const [playhead, setPlayhead] = useState<number | null>(null);
+  const [showCritical, setShowCritical] = useState(true);
+  const [detail, setDetail] = useState<SpanDetail>();
+  const [detailError, setDetailError] = useState<UiError>();
+  const [scrollTo, setScrollTo] = useState(-1);
+  const rows = useMemo(() => visibleRows(trace, collapsed), [trace, collapsed]);
+  const rowOf = useMemo(() => rowIndex(trace, rows), [trace, rows]);
+  // The critical path is computed right after the first paint, so it never delays it.
+  const [critical, setCritical] = useState<CriticalIndex>(() => ({ offset: new Int32Array(trace.spanCount + 1), start: new Float64Array(0), end: new Float64Array(0) }));
+  useEffect(() => {
+    const timer = setTimeout(() => setCritical(criticalIndex(trace)), 0);
+    return () => clearTimeout(timer);
+  }, [trace]);
+  const map = useMemo(() => (tab === 'map' ? serviceMap(set, trace) : undefined), [tab, set, trace]);
+  const focusRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let stale = false;
+    if (selected >= 0 && selected < trace.spanCount) {
+      source.client.detail(traceIndex, selected).then(
+        (d) => {
+          if (stale) return;
+          setDetail(d);
+          setDetailError(undefined);
+        },
+        (err: unknown) => !stale && setDetailError(toUiError(err)),
+      );
+    }
+    return () => {
+      stale = true;
+    };
+  }, [source, traceIndex, selected, trace]);
+
+  const select = (i: number) => {
+    if (i < 0) return;
+    if (revealSpan(trace, collapsed, i)) setCollapsed(collapsed.slice());
+    setSelected(i);
+    // rows may change with the reveal; find the row after render
+    setScrollTo(-1);
+    requestAnimationFrame(() => setScrollTo(i));
+  };
+  const toggle = (i: number) => {
+    const next = collapsed.slice();
+    next[i] = next[i] ? 0 : 1;
+    setCollapsed(next);
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    const step = (view.t1 - view.t0) / 200;
+    const actions: Record<string, () => void> = {
+      ArrowDown: () => select(nextSpan(trace, selected)),
+      j: () => select(nextSpan(trace, selected)),
+      ArrowUp: () => select(prevSpan(trace, selected)),
+      k: () => select(prevSpan(trace, selected)),
+      ArrowRight: () => select(firstChild(trace, selected)),
+      l: () => select(firstChild(trace, selected)),
+      ArrowLeft: () => select(parentSpan(trace, selected)),
+      h: () => select(parentSpan(trace, selected)),
+      e: () => select(nextError(trace, selected)),
+      E: () => select(prevError(trace, selected)),
+      Enter: () => toggle(selected),
+      ' ': () => toggle(selected),
+      p: () => setPlayhead(trace.start[selected]!),
+      '.': () => setPlayhead(Math.min(trace.durationUs, (playhead ?? view.t0) + step)),
+      ',': () => setPlayhead(Math.max(0, (playhead ?? view.t0) - step)),
+      c: () => setShowCritical(!showCritical),
+      Escape: () => setView({ t0: 0, t1: Math.max(trace.durationUs, 1) }),
+    };
+    const act = actions[e.key];
+    if (act) {
+      e.preventDefault();
+      act();
+    }
+  };
+
+  const active = useMemo(() => (playhead === null ? undefined : activeAt(trace, playhead)), [trace, playhead]);
+  const crumbs = useMemo(
+    () => ancestry(trace, selected).map((s) => ({ span: s, label: `${set.services[trace.service[s]!] || '?'}: ${set.names[trace.name[s]!]}` })),
+    [trace, selected, set],
+  );
+  const isZoomed = view.t0 > 0 || view.t1 < trace.durationUs;
+
+  return (
+    <div className="trace-view">
+      <div className="trace-head">
+        <div className="trace-title">
+          <strong>{crumbs[0]?.label}</strong>{' '}
+          <span className="muted small">
+            {formatUs(trace.durationUs)} · {trace.spanCount.toLocaleString()} spans · {trace.errorCount} errors · <code>{trace.traceId}</code>
+          </span>
+        </div>
+        <div role="tablist" aria-label="Trace views" className="tabs">
+          {(['waterfall', 'map', 'compare'] as const).map((t) => (
+            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
+              {t === 'waterfall' ? 'Waterfall' : t === 'map' ? 'Service map' : 'Compare'}
+            </button>
+          ))}
+        </div>
+      </div>
+      {tab === 'waterfall' && (
+        <div className="waterfall-area">
+          <div className="waterfall-tools small">
+            <label>
+              <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.target.checked)} /> critical path
+            </label>
+            <button type="button" onClick={() => select(nextError(trace, selected))} disabled={trace.errorCount === 0}>
+              Next error
+            </button>
+            <button type="button" onClick={() => setCollapsed(new Uint8Array(trace.spanCount))}>
+              Expand all
+            </button>
+            <button type="button" disabled={!isZoomed} onClick={() => setView({ t0: 0, t1: Math.max(trace.durationUs, 1) })}>
+              Reset zoom
+            </button>
+            <label className="playhead">
+              playhead
+              <input
+                type="range"
+                aria-label="Playhead"
+                min={0}
+                max={Math.max(trace.durationUs, 1)}
+                step="any"
+                value={playhead ?? 0}
+                onChange={(e) => setPlayhead(Number(e.target.value))}
+              />
+            </label>
+            <span data-testid="playhead-info" className="muted">
+              {active ? `at +${formatUs(playhead!)}: ${active.count} active span${active.count === 1 ? '' : 's'}` : 'no playhead'}
+            </span>
+          </div>
+          <div
+            ref={focusRef}
+            className="waterfall-focus"
+            tabIndex={0}
+            onKeyDown={onKey}
+            aria-label={`Waterfall. Keys: ${KEYS_HELP}`}
+            data-testid="waterfall"
+            data-selected-span={trace.spanId[selected]}
+            data-selected-row={rowOf[selected]}
+          >
+            <Waterfall
+              set={set}
+              trace={trace}
+              rows={rows}
+              collapsed={collapsed}
+              selected={selected}
+              critical={critical}
+              showCritical={showCritical}
+              view={view}
+              playhead={playhead}
+              onSelect={(i) => {
+                setSelected(i);
+                focusRef.current?.focus();
+              }}
+              onToggle={toggle}
+              onView={setView}
+              scrollToRow={scrollTo >= 0 ? rowOf[scrollTo]! : -1}
+            />
+          </div>
+          <p className="small muted keys-help">{KEYS_HELP}</p>
+          {active && active.count > 0 && (
+            <div className="active-list small" aria-label="Active spans at the playhead">
+              {Array.from(active.spans.slice(0, 12)).map((s) => (
+                <button key={s} type="button" className="link" onClick={() => select(s)}>
+                  {set.services[trace.service[s]!] || '?'}: {set.names[trace.name[s]!]}
+                </button>
+              ))}
+              {active.count > 12 && <span className="muted"> … {active.count - 12} more</span>}
+            </div>
+          )}
+          <ErrorNote error={detailError} prefix="Span details" className="small" />
+          <SpanDetailView detail={detail} ancestry={crumbs} onJump={select} />
+        </div>
+      )}
+      {tab === 'map' && map && <ServiceMapView map={map} />}
+      {tab === 'compare' && <CompareView sources={sources} a={{ source, trace: traceIndex }} />}
+    </div>
+  );
+}
