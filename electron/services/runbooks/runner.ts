@@ -199,8 +199,11 @@ async function sendHttpStep(
   }).catch((err: Error) => {
     const cause = (err as { cause?: { message?: string } }).cause?.message;
     throw new Error(`${req.method} ${url.href} failed: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : (cause ?? err.message)}`);
-  }).finally(() => clearTimeout(clock));
-  const body = scrub(await res.text());
+  }).catch((err: Error) => {
+    clearTimeout(clock);
+    throw err;
+  });
+  const body = scrub(await res.text().finally(() => clearTimeout(clock)));
   onOutput(`HTTP ${res.status} ${res.statusText}\n${body}`);
   return { exitCode: 0, status: res.status, output: body };
 }
