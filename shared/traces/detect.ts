@@ -123,7 +123,7 @@ export function importTraceBytes(files: { name: string; bytes: Uint8Array }[], o
   const b = new TraceSetBuilder();
   files.forEach((f, i) => {
     opts.onProgress?.(i, files.length, f.name);
-    if (scanOtlp(f.bytes, b, f.name, { onProgress: (done, total) => opts.onBytes?.(done, total, f.name) })) return;
+    if (scanOtlp(f.bytes, b, { onProgress: (done, total) => opts.onBytes?.(done, total, f.name) })) return;
     if (f.bytes.length > MAX_TEXT_BYTES) {
       throw new WorkbenchError(
         'invalid_argument',

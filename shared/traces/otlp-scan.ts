@@ -69,10 +69,10 @@ const NAME_SLOTS_MASK = NAME_SLOTS - 1;
  * the bytes are not canonical OTLP/JSON (another format, or a shape only the general path
  * handles); then decode the text and use importTraceDocuments.
  */
-export function scanOtlp(bytes: Uint8Array, b: TraceSetBuilder, where: string, opts: ScanOptions = {}): boolean {
+export function scanOtlp(bytes: Uint8Array, b: TraceSetBuilder, opts: ScanOptions = {}): boolean {
   const cp = b.checkpoint();
   try {
-    if (new Scanner(bytes, b, where, opts).document()) return true;
+    if (new Scanner(bytes, b, opts).document()) return true;
     b.rollback(cp);
     return false;
   } catch (err) {
@@ -108,7 +108,6 @@ class Scanner {
   constructor(
     private readonly buf: Uint8Array,
     private readonly b: TraceSetBuilder,
-    private readonly where: string,
     private readonly opts: ScanOptions,
   ) {
     this.n = buf.length;
@@ -120,11 +119,7 @@ class Scanner {
     this.ws();
     if (this.p >= this.n || buf[this.p] !== 0x7b) return false; // not an object: not OTLP
     let found = false;
-    this.p++;
-    this.ws();
-    if (buf[this.p] === 0x7d) {
-      this.p++;
-    } else {
+    if (!this.enterEmpty(0x7d)) {
       for (;;) {
         this.key();
         if (this.keyIs(K.resourceSpans)) {
@@ -147,27 +142,17 @@ class Scanner {
 
   private resourceSpans(): void {
     const buf = this.buf;
-    this.p++;
-    this.ws();
-    if (buf[this.p] === 0x5d) {
-      this.p++;
-      return;
-    }
-    for (let ri = 0; ; ri++) {
+    if (this.enterEmpty(0x5d)) return;
+    for (;;) {
       if (buf[this.p] !== 0x7b) throw GIVE_UP; // not an object: the general path warns and skips it
-      this.resourceSpan(ri);
+      this.resourceSpan();
       if (this.endOf(0x5d)) return;
     }
   }
 
-  private resourceSpan(ri: number): void {
+  private resourceSpan(): void {
     const buf = this.buf;
-    this.p++;
-    this.ws();
-    if (buf[this.p] === 0x7d) {
-      this.p++;
-      return;
-    }
+    if (this.enterEmpty(0x7d)) return;
     let resource: unknown;
     let seenResource = false;
     let seenScopes = false;
@@ -180,7 +165,7 @@ class Scanner {
       } else if (this.keyIs(K.scopeSpans) || this.keyIs(K.instrumentationLibrarySpans)) {
         if (seenScopes || buf[this.p] !== 0x5b) throw GIVE_UP;
         seenScopes = true;
-        this.scopes(ri, resource);
+        this.scopes(resource);
       } else {
         this.skipValue(0);
       }
@@ -188,33 +173,23 @@ class Scanner {
     }
   }
 
-  private scopes(ri: number, resource: unknown): void {
+  private scopes(resource: unknown): void {
     const buf = this.buf;
-    this.p++;
-    this.ws();
-    if (buf[this.p] === 0x5d) {
-      this.p++;
-      return;
-    }
+    if (this.enterEmpty(0x5d)) return;
     // Interned at the first span, as the general path does (a resource without spans adds no service).
     const service = { name: otlpStringAttr((resource as { attributes?: unknown } | undefined)?.attributes, 'service.name') ?? '', index: -1 };
     for (;;) {
       if (buf[this.p] !== 0x7b) throw GIVE_UP;
-      this.scopeSpans(ri, resource, service);
+      this.scopeSpans(resource, service);
       if (this.endOf(0x5d)) return;
     }
   }
 
-  private scopeSpans(ri: number, resource: unknown, service: { name: string; index: number }): void {
+  private scopeSpans(resource: unknown, service: { name: string; index: number }): void {
     const buf = this.buf;
     const ctx: { format: 'otlp'; resource: unknown; scope: unknown } = { format: 'otlp', resource, scope: undefined };
     const ci = this.b.addContext(ctx);
-    this.p++;
-    this.ws();
-    if (buf[this.p] === 0x7d) {
-      this.p++;
-      return;
-    }
+    if (this.enterEmpty(0x7d)) return;
     let scope: unknown;
     let library: unknown;
     let seenScope = false;
@@ -233,7 +208,7 @@ class Scanner {
       } else if (this.keyIs(K.spans)) {
         if (seenSpans || buf[this.p] !== 0x5b) throw GIVE_UP;
         seenSpans = true;
-        this.spans(ri, ci, service);
+        this.spans(ci, service);
       } else {
         this.skipValue(0);
       }
@@ -242,19 +217,14 @@ class Scanner {
     ctx.scope = scope ?? library;
   }
 
-  private spans(ri: number, ci: number, service: { name: string; index: number }): void {
+  private spans(ci: number, service: { name: string; index: number }): void {
     const buf = this.buf;
-    this.p++;
-    this.ws();
-    if (buf[this.p] === 0x5d) {
-      this.p++;
-      return;
-    }
+    if (this.enterEmpty(0x5d)) return;
     if (this.source < 0) this.source = this.b.addSource(this.buf);
-    for (let si = 0; ; si++) {
+    for (;;) {
       if (buf[this.p] !== 0x7b) throw GIVE_UP;
       this.b.inputSpanObjects++;
-      this.span(ri, si, ci, service);
+      this.span(ci, service);
       if (this.p >= this.nextProgress) {
         this.nextProgress = this.p + PROGRESS_EVERY;
         this.opts.onProgress?.(this.p, this.n);
@@ -263,11 +233,9 @@ class Scanner {
     }
   }
 
-  private span(ri: number, si: number, ci: number, service: { name: string; index: number }): void {
+  private span(ci: number, service: { name: string; index: number }): void {
     const buf = this.buf;
     const start = this.p;
-    this.p++;
-    this.ws();
     let traceId = '';
     let spanId = '';
     let parentId = '';
@@ -280,9 +248,7 @@ class Scanner {
     let endOk = false;
     let endUs = 0;
     let endNs = 0;
-    if (buf[this.p] === 0x7d) {
-      this.p++;
-    } else {
+    if (!this.enterEmpty(0x7d)) {
       for (;;) {
         this.key();
         const len = this.sEnd - this.sStart;
@@ -484,12 +450,7 @@ class Scanner {
       return undefined;
     }
     let code: unknown;
-    this.p++;
-    this.ws();
-    if (buf[this.p] === 0x7d) {
-      this.p++;
-      return undefined;
-    }
+    if (this.enterEmpty(0x7d)) return undefined;
     for (;;) {
       this.key();
       if (this.keyIs(K.code)) code = this.scalarValue();
@@ -538,6 +499,15 @@ class Scanner {
   }
 
   // ---- JSON syntax -------------------------------------------------------------------------
+
+  /** At an opening bracket: step inside. True (and past the closing `close`) when it is empty. */
+  private enterEmpty(close: number): boolean {
+    this.p++;
+    this.ws();
+    if (this.buf[this.p] !== close) return false;
+    this.p++;
+    return true;
+  }
 
   private ws(): void {
     const buf = this.buf;
@@ -631,12 +601,7 @@ class Scanner {
     } else if (c === 0x7b || c === 0x5b) {
       if (depth >= MAX_DEPTH) throw GIVE_UP;
       const close = c === 0x7b ? 0x7d : 0x5d;
-      this.p++;
-      this.ws();
-      if (buf[this.p] === close) {
-        this.p++;
-        return;
-      }
+      if (this.enterEmpty(close)) return;
       for (;;) {
         if (close === 0x7d) this.key();
         this.skipValue(depth + 1);

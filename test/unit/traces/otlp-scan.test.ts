@@ -51,7 +51,7 @@ function both(text: string, name = 'test.json') {
 
 /** Did the scanner take the file itself (rather than handing it to the general path)? */
 function scans(text: string): boolean {
-  return scanOtlp(enc.encode(text), new TraceSetBuilder(), 'x');
+  return scanOtlp(enc.encode(text), new TraceSetBuilder());
 }
 
 const span = (o: Record<string, unknown> = {}) => ({
