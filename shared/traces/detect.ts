@@ -8,6 +8,7 @@ import { importJaeger, jaegerTraces } from './import-jaeger';
 import { importOtlp, isOtlp } from './import-otlp';
 import { importZipkin, zipkinSpans } from './import-zipkin';
 import type { TraceFormat, TraceSet } from './model';
+import { scanOtlp } from './otlp-scan';
 
 export interface TraceDocument {
   /** Where it came from (file name), used in messages. */
@@ -73,21 +74,25 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number, name: string) => void;
 }
 
+function importDocument(b: TraceSetBuilder, { name, doc }: TraceDocument): void {
+  const d = unwrap(doc);
+  if (isOtlp(d)) return importOtlp(d, b, name);
+  const jt = jaegerTraces(d);
+  if (jt) return importJaeger(jt, b, name);
+  const zs = zipkinSpans(d);
+  if (zs) return importZipkin(zs, b, name);
+  throw new WorkbenchError(
+    'invalid_argument',
+    `${name}: not OTLP/JSON (resourceSpans), Jaeger JSON ({"data":[...]} or {"spans":[...]}) or Zipkin v2 JSON (array of spans); found ${describe(doc)}`,
+    { file: name },
+  );
+}
+
 export function importTraceDocuments(docs: TraceDocument[], opts: ImportOptions = {}): ImportResult {
   const b = new TraceSetBuilder();
-  docs.forEach(({ name, doc }, i) => {
-    opts.onProgress?.(i, docs.length, name);
-    const d = unwrap(doc);
-    if (isOtlp(d)) return importOtlp(d, b, name);
-    const jt = jaegerTraces(d);
-    if (jt) return importJaeger(jt, b, name);
-    const zs = zipkinSpans(d);
-    if (zs) return importZipkin(zs, b, name);
-    throw new WorkbenchError(
-      'invalid_argument',
-      `${name}: not OTLP/JSON (resourceSpans), Jaeger JSON ({"data":[...]} or {"spans":[...]}) or Zipkin v2 JSON (array of spans); found ${describe(doc)}`,
-      { file: name },
-    );
+  docs.forEach((doc, i) => {
+    opts.onProgress?.(i, docs.length, doc.name);
+    importDocument(b, doc);
   });
   opts.onProgress?.(docs.length, docs.length, 'indexing');
   return b.build();
@@ -99,3 +104,37 @@ export function importTraceTexts(files: { name: string; text: string }[], opts: 
   for (const f of files) docs.push(...parseTraceText(f.name, f.text));
   return importTraceDocuments(docs, opts);
 }
+
+/** V8 cannot hold one string longer than about 512 MiB (2^29 - 24 UTF-16 units). */
+export const MAX_TEXT_BYTES = 0x1fffffe8;
+
+export interface BytesImportOptions extends ImportOptions {
+  /** Called every few MiB while a file is scanned. */
+  onBytes?: (done: number, total: number, name: string) => void;
+}
+
+/**
+ * Import files given as bytes (UTF-8). OTLP/JSON as exporters write it is scanned straight from
+ * the bytes (otlp-scan.ts: faster than JSON.parse, a fraction of its memory, no size limit
+ * but the buffer's); anything else is decoded and parsed. The bytes of scanned files stay
+ * referenced by the returned raw store, for span details.
+ */
+export function importTraceBytes(files: { name: string; bytes: Uint8Array }[], opts: BytesImportOptions = {}): ImportResult {
+  const b = new TraceSetBuilder();
+  files.forEach((f, i) => {
+    opts.onProgress?.(i, files.length, f.name);
+    if (scanOtlp(f.bytes, b, { onProgress: (done, total) => opts.onBytes?.(done, total, f.name) })) return;
+    if (f.bytes.length > MAX_TEXT_BYTES) {
+      throw new WorkbenchError(
+        'invalid_argument',
+        `${f.name} is ${f.bytes.length} bytes and not OTLP/JSON as exporters write it; other trace files can be at most ${MAX_TEXT_BYTES} bytes (split it)`,
+        { file: f.name },
+      );
+    }
+    for (const doc of parseTraceText(f.name, utf8.decode(f.bytes))) importDocument(b, doc);
+  });
+  opts.onProgress?.(files.length, files.length, 'indexing');
+  return b.build();
+}
+
+const utf8 = new TextDecoder();

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { SessionPlugin } from '../session-plugin';
-import { decodeTraceRequest, encodeEmptyTraceResponse } from './proto';
-import { logsSignal, metricsSignal, type OtlpSignalSpec } from './logs-metrics';
+import type { OtlpSignalSpec } from './logs-metrics';
 
 export const OTLP_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -94,7 +93,9 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
       try {
         if (signal) return await storeSignal(signal, req, res, isProto);
         const body = await readBody(req);
-        const request = isProto ? decodeTraceRequest(body) : (JSON.parse(body.toString('utf8')) as { resourceSpans?: unknown[] });
+        // protobufjs only where protobuf arrives (the up that plans this plugin never loads it)
+        const proto = isProto ? await import('./proto') : undefined;
+        const request = proto ? proto.decodeTraceRequest(body) : (JSON.parse(body.toString('utf8')) as { resourceSpans?: unknown[] });
         if (!request || typeof request !== 'object' || !Array.isArray(request.resourceSpans ?? [])) throw Object.assign(new Error('expected an ExportTraceServiceRequest'), { status: 400 });
         const spans = countSpans(request);
         const name = `${Date.now()}-${process.pid}-${String(seq++).padStart(6, '0')}.json`;
@@ -102,7 +103,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
         writeFileSync(tmp, JSON.stringify(request));
         renameSync(tmp, join(opts.outDir, name));
         opts.onSpans?.(spans, name);
-        if (isProto) reply(res, 200, 'application/x-protobuf', encodeEmptyTraceResponse());
+        if (proto) reply(res, 200, 'application/x-protobuf', proto.encodeEmptyTraceResponse());
         else reply(res, 200, 'application/json', '{}');
       } catch (err) {
         const status = (err as { status?: number }).status ?? 400;
@@ -134,6 +135,8 @@ export const otlpReceiverPlugin: SessionPlugin = {
     };
   },
   async start(ctx) {
+    // the logs and metrics codecs (protobufjs) load where the receiver runs, not in the up that plans it
+    const { logsSignal, metricsSignal } = await import('./logs-metrics');
     const receiver = await startOtlpReceiver({
       host: ctx.bindHost,
       ...(ctx.reservedPort ? { port: ctx.reservedPort } : {}),
