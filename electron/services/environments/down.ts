@@ -122,6 +122,6 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
-  await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
+  await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
   return { collected };
 }
