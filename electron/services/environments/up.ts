@@ -125,8 +125,6 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
 
   let agent: AgentReady | undefined;
   let agentStarting: Promise<AgentReady> | undefined;
-  /** Settles when the gate has (undefined, or its failure). */
-  let gateSettled: Promise<unknown> = Promise.resolve(undefined);
   // Work running side by side (image loads, container creation) stops early when one part
   // fails or the caller cancels, and is always waited for before the cleanup below looks.
   const inner = new AbortController();
@@ -185,8 +183,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     record.agent = spawned.identity;
     store.write(record);
 
-    // 3. images, all at once (the engine serialises what it must), and the gate beside them and
-    //    beside the creation of the containers (nothing waits for the gate before the starts)
+    // 3. images, all at once (the engine serialises what it must), and the gate beside them
     throwIfCancelled(signal);
     progress({ task: `up:${name}:gate`, label: record.sandbox.egress === 'sealed' ? 'Sealing the session network' : 'Opening the session network (egress allowed)', done: 0, total: 1 });
     const gateStart = performance.now();
@@ -200,20 +197,13 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       agentPorts: agentPorts(plan),
       forwards: gateForwards(manifest, agentPorts(plan)),
     }).then((g) => {
-      timedSince('up: session gate (alongside images and creation)', gateStart);
+      timedSince('up: session gate (alongside the images)', gateStart);
       record.sandbox!.gate = g;
       store.write(record);
       progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
     });
-    // A failing gate stops the rest early; the cleanup waits for it to settle (see catch).
-    gateSettled = gate.then(
-      () => undefined,
-      (gateErr: unknown) => {
-        inner.abort();
-        return gateErr;
-      },
-    );
-    await timed('up: images', () => allSettledOrThrow(inner, [
+    await timed('up: images and the gate', () => allSettledOrThrow(inner, [
+      gate,
       ...order.map((svc) =>
         ensureImage(docker, svc, opened.root, (p) => {
           const task = `up:${name}:image:${svc.name}`;
@@ -232,10 +222,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     // Settled, not Promise.all: a failing creation must not start the cleanup while the others
     // are still creating containers it would not see.
     const creating = concurrencyLimit(ENGINE_CONCURRENCY);
-    const creations = order.map((svc) => creating(() => createService(docker, svc, ctx)));
-    // The gate settles with them: health checks go through it, and its failure is the one to report.
-    await timed('up: create volumes and containers, the gate ready', () => allSettledOrThrow<unknown>(inner, [gate, ...creations]));
-    const created = await Promise.all(creations);
+    const created = await timed('up: create volumes and containers', () => allSettledOrThrow(
+      inner,
+      order.map((svc) => creating(() => createService(docker, svc, ctx))),
+    ));
     record.services = created.map((c) => c.state);
     store.write(record);
     // What only the end of an up needs (the record's SQLite, the canary judge and trace import
@@ -294,17 +284,12 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
     timedSince('up: findings and the session record', recordingStart);
     return report;
-  } catch (caught) {
-    let err = caught;
+  } catch (err) {
     const cancelled = opts.signal?.aborted === true;
     progress({ task: `up:${name}:cleanup`, label: cancelled ? 'Up cancelled; removing what was created' : 'Up failed; removing what was created', done: 0 });
     // Let a still-starting agent finish (its plugins may be creating resources), then stop it,
     // so the removal below sees everything it made.
     if (!agent && agentStarting) agent = await agentStarting.catch(() => undefined);
-    // Likewise the gate (it may still be starting when the images failed). When the gate's
-    // failure is what stopped the images, it is the error to report, not their `cancelled`.
-    const gateError = await gateSettled;
-    if (!cancelled && gateError && err instanceof WorkbenchError && err.code === 'cancelled') err = gateError;
     if (agent) signalAgent(agent, isProcessAlive);
     await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
       // engine gone: the session stays 'failed' with resources listed for gc
