@@ -303,7 +303,8 @@ steps:
 async function startDecoy(d: Docker): Promise<{ name: string; container: Docker.Container }> {
   const name = `gd-decoy-${Math.random().toString(36).slice(2, 8)}`;
   const image = (await d.getContainer(containerName('pricing')).inspect()).Image;
-  const container = await d.createContainer({ name, Image: image, Entrypoint: ['/bin/sleep'], Cmd: ['300'], Labels: { 'repro.test': 'gameday-decoy' } });
+  // no network: it needs none, and the engine's default bridge is no business of this test
+  const container = await d.createContainer({ name, Image: image, Entrypoint: ['/bin/sleep'], Cmd: ['300'], Labels: { 'repro.test': 'gameday-decoy' }, HostConfig: { NetworkMode: 'none' } });
   await container.start();
   return { name, container };
 }
