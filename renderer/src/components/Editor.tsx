@@ -17,14 +17,23 @@ export interface EditorProps {
   ariaLabel?: string;
   /** Called once the editor exists (e.g. to add actions or read the selection). */
   onMount?: (editor: Monaco.editor.IStandaloneCodeEditor) => void;
+  /**
+   * Tab and Shift+Tab move focus out of the editor instead of typing (Monaco's tab focus mode).
+   * With `onToggleTabMovesFocus`, Ctrl+M (Cmd+M) in the editor toggles it, in every language:
+   * Monaco's own toggle lives in a contribution our Markdown editor does not load.
+   */
+  tabMovesFocus?: boolean;
+  onToggleTabMovesFocus?: () => void;
 }
 
 /** The one wrapped Monaco code editor of the app. */
-export function Editor({ value, language = 'plaintext', readOnly, onChange, height = 360, ariaLabel, onMount }: EditorProps) {
+export function Editor({ value, language = 'plaintext', readOnly, onChange, height = 360, ariaLabel, onMount, tabMovesFocus, onToggleTabMovesFocus }: EditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  const onToggleRef = useRef(onToggleTabMovesFocus);
+  onToggleRef.current = onToggleTabMovesFocus;
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -42,8 +51,17 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
         scrollBeyondLastLine: false,
         fontSize: 13,
         ariaLabel: ariaLabel ?? 'Editor',
+        tabFocusMode: Boolean(tabMovesFocus),
       });
       editor.onDidChangeModelContent(() => onChangeRef.current?.(editor.getValue()));
+      if (onToggleRef.current) {
+        editor.addAction({
+          id: 'repro.toggleTabMovesFocus',
+          label: 'Toggle Tab Key Moves Focus',
+          keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM],
+          run: () => onToggleRef.current?.(),
+        });
+      }
       editorRef.current = editor;
       onMount?.(editor);
     }, (err: unknown) => setError(String(err)));
@@ -63,6 +81,9 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
   useEffect(() => {
     editorRef.current?.updateOptions({ readOnly });
   }, [readOnly]);
+  useEffect(() => {
+    editorRef.current?.updateOptions({ tabFocusMode: Boolean(tabMovesFocus), ...(ariaLabel ? { ariaLabel } : {}) });
+  }, [tabMovesFocus, ariaLabel]);
 
   if (error) return <p className="error">Editor failed to load: {error}</p>;
   return <div ref={host} className="editor-host" style={{ height, border: '1px solid var(--border)', borderRadius: 6 }} />;
