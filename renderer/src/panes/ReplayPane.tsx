@@ -59,7 +59,8 @@ export default function ReplayPane() {
   // Replay goes to a running session: keep the choice on one.
   useEffect(() => {
     if (!sessionsList.data) return;
-    if (!session || !sessions.some((s) => s.name === session)) setSession(sessions[0]?.name);
+    // (only when it changes: with no running session, setting none again would render forever)
+    if ((!session || !sessions.some((s) => s.name === session)) && sessions[0]?.name !== session) setSession(sessions[0]?.name);
   }, [sessionsList.data, session, sessions, setSession]);
   useEffect(() => {
     if (session) void loadSession(session);
