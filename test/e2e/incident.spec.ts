@@ -8,9 +8,9 @@ test.describe('incident verification', () => {
     const badge = page.getByTestId('signature-badge');
     await expect(badge).toContainText('Signed · trusted');
     await expect(badge).toContainText('sample.pub.pem');
-    const rows = page.locator('.file-results tbody tr');
-    await expect(rows.first()).toContainText('OK');
-    expect(await rows.count()).toBeGreaterThan(3);
+    const rows = page.getByRole('grid', { name: 'Files' }).getByRole('row');
+    await expect(rows.nth(1)).toContainText('OK');
+    expect(await rows.count()).toBeGreaterThan(4);
     await badge.scrollIntoViewIfNeeded();
     await snap(page, 'incident-verification');
   });
@@ -33,7 +33,11 @@ test.describe('incident verification of a tampered copy', () => {
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect(page.getByTestId('verify-status')).toHaveText(/Verification failed/);
     await expect(page.getByTestId('signature-badge')).toContainText('Signature invalid');
-    await expect(page.locator('.file-results tr', { hasText: 'runbook.md' })).toContainText('size differs');
+    const runbookRow = page.getByRole('grid', { name: 'Files' }).getByRole('row', { name: /runbook\.md/ });
+    await expect(runbookRow).toContainText('size differs');
+    // the grid is walked by keyboard; the selected file's problem is spelled out
+    await runbookRow.click();
+    await expect(page.locator('.file-detail')).toContainText('runbook.md:');
     await page.getByTestId('signature-badge').scrollIntoViewIfNeeded();
     await snap(page, 'incident-verification-tampered');
     rmSync(tmp, { recursive: true, force: true });
