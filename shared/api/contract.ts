@@ -16,6 +16,7 @@ import { tracesMethods } from './methods/traces';
 import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
 import { replayMethods } from './methods/replay';
+import { trafficMethods } from './methods/traffic';
 import { opMethods } from './methods/op';
 
 /** Every area's methods (areas add one line here). */
@@ -28,6 +29,7 @@ const areaMethods = {
   ...canaryMethods,
   ...environmentMethods,
   ...replayMethods,
+  ...trafficMethods,
 } as const satisfies Record<string, MethodDef>;
 type AreaMethods = typeof areaMethods;
 

@@ -1,6 +1,7 @@
 import { renderHtml, renderMarkdown, type DocBlock } from './document';
 import { formatDuration } from './stats';
 import type { Mark, RecordEvent, SessionSummary } from './types';
+import { formatRate } from '../replay/report';
 
 /** Everything a postmortem-ready report is built from: the record alone (the bundle may be gone). */
 export interface ReportInput {
@@ -191,7 +192,7 @@ export function buildReport(input: ReportInput): DocBlock[] {
           String(r.matched ?? ''),
           String(r.mismatched ?? ''),
           String(r.errors ?? ''),
-          typeof r.successRate === 'number' ? `${(r.successRate * 100).toFixed(1)}%` : '',
+          formatRate(r.successRate),
           latencyCell(r),
         ];
       }),
@@ -256,7 +257,7 @@ interface ReplayLike {
   matched?: number;
   mismatched?: number;
   errors?: number;
-  successRate?: number;
+  successRate?: number | null;
   latency?: { recorded?: { p99?: number }; replayed?: { p99?: number }; judgement?: { verdict?: string }; recordedP99?: number; replayedP99?: number; verdict?: string };
   results?: ReplayRow[];
   mismatches?: ReplayRow[];

@@ -4,7 +4,8 @@
  * HAR 1.2 says `text` is the body, base64 when `encoding: "base64"`. Real writers depart from it;
  * Polly.JS in particular (see test/fixtures/har/ATTRIBUTION.md):
  *  - binary bodies as a JSON array of hex strings ("hex chunks"), flagged `_isBinary` — or not
- *    flagged at all when the body was compressed (`content-encoding: gzip`);
+ *    flagged at all when the body was compressed (`content-encoding: gzip`); Polly 6 writes
+ *    `encoding: "base64"` and a JSON array of base64 chunks instead;
  *  - binary bodies as one plain hex string with no `encoding` field;
  *  - 204 responses with `size: 10` and no `text`.
  * The rules below only read hex where something says the body is binary, so a JSON body that
@@ -25,6 +26,12 @@ export interface DecodedBody {
   bytes: Uint8Array;
   /** How the HAR held it; only a binary form can still be content-encoded (gzip etc.). */
   form: BodyForm;
+  /**
+   * When hex was read only because the message has a content-encoding: the text taken literally.
+   * Browsers and proxies keep `Content-Encoding: gzip` but store the decoded body, which may look
+   * like hex (`cafe`, `1234`); the caller keeps whichever of the two decodes.
+   */
+  asText?: Uint8Array;
 }
 
 export class BodyDecodeError extends Error {
@@ -37,6 +44,17 @@ const TEXTUAL_MIME = /^(text\/|application\/(json|ld\+json|problem\+json|[\w.+-]
 export function isTextualMime(mimeType: string | undefined | null): boolean {
   if (!mimeType) return true; // unknown: assume text unless something else says binary
   return TEXTUAL_MIME.test(mimeType.trim());
+}
+
+function parseBase64Chunks(text: string): Uint8Array | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((c): c is string => typeof c === 'string')) return undefined;
+  return concatBytes(parsed.map(fromBase64));
 }
 
 function parseHexChunks(text: string): Uint8Array | undefined {
@@ -66,7 +84,9 @@ export function decodeHarBody(content: HarContentLike | undefined | null, hints:
   const encoding = typeof content.encoding === 'string' ? content.encoding.toLowerCase() : undefined;
   if (encoding === 'base64') {
     try {
-      return { bytes: fromBase64(text), form: 'base64' };
+      // Polly.JS 6 keeps a compressed body as a JSON array of base64 chunks, one per chunk read.
+      const chunks = text.startsWith('[') ? parseBase64Chunks(text) : undefined;
+      return { bytes: chunks ?? fromBase64(text), form: 'base64' };
     } catch (e) {
       throw new BodyDecodeError(`${where}.text: encoding is base64 but the text is not (${(e as Error).message})`);
     }
@@ -79,9 +99,10 @@ export function decodeHarBody(content: HarContentLike | undefined | null, hints:
   const compressed = !!hints.contentEncoding && !/^\s*identity\s*$/i.test(hints.contentEncoding);
   const saysBinary = flaggedBinary || compressed || !isTextualMime(mime);
   if (saysBinary) {
+    const onlyTheHeaderSaysBinary = !flaggedBinary && isTextualMime(mime);
     const chunks = parseHexChunks(text);
-    if (chunks) return { bytes: chunks, form: 'hex-chunks' };
-    if (isHex(text)) return { bytes: fromHex(text), form: 'hex' };
+    const hex = chunks ? { bytes: chunks, form: 'hex-chunks' as const } : isHex(text) ? { bytes: fromHex(text), form: 'hex' as const } : undefined;
+    if (hex) return onlyTheHeaderSaysBinary ? { ...hex, asText: utf8(text) } : hex;
     if (flaggedBinary) throw new BodyDecodeError(`${where}.text: marked _isBinary but is neither hex nor hex chunks`);
   }
   return { bytes: utf8(text), form: 'text' };

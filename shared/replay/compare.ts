@@ -14,6 +14,11 @@ export interface ComparableResponse {
   contentType: string | undefined;
   /** Body after content-encoding was undone. */
   body: Uint8Array;
+  /**
+   * The recording holds no body (a browser did not keep it): only status and content-type are
+   * compared, and content-type only when the recording says what it was.
+   */
+  bodyNotRecorded?: boolean;
 }
 
 export interface NoiseRules {
@@ -22,7 +27,7 @@ export interface NoiseRules {
   headers: readonly string[];
 }
 
-export type BodyKind = 'empty' | 'json' | 'text' | 'binary';
+export type BodyKind = 'empty' | 'json' | 'text' | 'binary' | 'not-recorded';
 
 export interface Comparison {
   outcome: 'matched' | 'mismatched';
@@ -112,8 +117,9 @@ export function compareResponses(recorded: ComparableResponse, replayed: Compara
   const statusMatches = recorded.status === replayed.status;
   // 204/304 (and HEAD-like empties) carry no content: their content-type and body say nothing.
   const noContent = recorded.status === 204 || recorded.status === 304;
+  const unknownType = recorded.bodyNotRecorded === true && recorded.contentType === undefined;
   const contentTypeMatches =
-    noContent || ignoredHeaders.has('content-type') || normalizeContentType(recorded.contentType) === normalizeContentType(replayed.contentType);
+    noContent || unknownType || ignoredHeaders.has('content-type') || normalizeContentType(recorded.contentType) === normalizeContentType(replayed.contentType);
 
   let bodyKind: BodyKind;
   let bodyMatches: boolean;
@@ -123,10 +129,15 @@ export function compareResponses(recorded: ComparableResponse, replayed: Compara
   let replayedText: string | undefined;
   let bodyDiff = '';
 
-  const recJson = !noContent && isJsonMime(recorded.contentType) ? parseJson(recorded.body) : { ok: false as const };
+  const recJson = !noContent && !recorded.bodyNotRecorded && isJsonMime(recorded.contentType) ? parseJson(recorded.body) : { ok: false as const };
   if (noContent) {
     bodyKind = 'empty';
     bodyMatches = true;
+  } else if (recorded.bodyNotRecorded) {
+    bodyKind = 'not-recorded';
+    bodyMatches = true;
+    recordedText = '(the recording holds no body for this answer)';
+    replayedText = tryStrictUtf8(replayed.body) ?? `(${replayed.body.length} bytes of binary)`;
   } else if (recJson.ok) {
     bodyKind = 'json';
     // Same bytes, same data: skip parsing. Otherwise the allocation-free equality walk settles

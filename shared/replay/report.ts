@@ -39,6 +39,8 @@ export const replayResultSchema = z.object({
   recordedLatencyMs: z.number().nullable(),
   /** Where in the bundle: `traffic/<file>.har#<entry>`. */
   source: z.string(),
+  /** How the result was reached when it is not the full comparison (e.g. the HAR has no body). */
+  note: z.string().optional(),
 });
 export type ReplayResult = z.infer<typeof replayResultSchema>;
 
@@ -51,6 +53,16 @@ const latencySummarySchema = z.object({
   p99: z.number(),
   max: z.number(),
   mean: z.number(),
+});
+
+/** An entry of the traffic that failed when it was recorded (no answer): skipped, not replayed. */
+export const skippedEntrySchema = z.object({ source: z.string(), method: z.string(), url: z.string(), reason: z.string() });
+
+/** Where the requests recorded for one host went. */
+export const hostRouteSchema = z.object({
+  host: z.string(),
+  service: z.string().nullable(),
+  via: z.enum(['service-name', 'host-map', 'ingress', 'none']),
 });
 
 export const replayReportSchema = z.object({
@@ -68,8 +80,18 @@ export const replayReportSchema = z.object({
   matched: z.number().int(),
   mismatched: z.number().int(),
   errors: z.number().int(),
-  /** matched / sent, 0..1 (0 when nothing was sent). */
-  successRate: z.number(),
+  /** matched / sent, 0..1; null when nothing was sent (shown as "n/a"). */
+  successRate: z.number().nullable(),
+  /** Entries that failed when recorded, left out of `total` (reports before this field: none). */
+  skipped: z.array(skippedEntrySchema).default([]),
+  /** Results whose recorded body was missing, compared on status and content-type only. */
+  bodiesNotRecorded: z.number().int().default(0),
+  /** Each recorded host and the service its requests went to. */
+  routes: z.array(hostRouteSchema).default([]),
+  /** The `--host-map` the replay used (`HOST[:PORT]=SERVICE`). */
+  hostMap: z.array(z.string()).default([]),
+  /** Things a person should know about this replay, each said once (empty traffic, routing, skips). */
+  notices: z.array(z.string()).default([]),
   noise: z.object({ jsonPaths: z.array(z.string()), headers: z.array(z.string()) }),
   latency: z.object({
     recorded: latencySummarySchema,
@@ -109,6 +131,12 @@ export const replayBodiesSchema = z.object({
 });
 export type ReplayBodies = z.infer<typeof replayBodiesSchema>;
 
-export function successRate(matched: number, sent: number): number {
-  return sent === 0 ? 0 : Math.round((matched / sent) * 10_000) / 10_000;
+/** matched / sent, rounded to 4 places; null when nothing was sent (there is no rate). */
+export function successRate(matched: number, sent: number): number | null {
+  return sent === 0 ? null : Math.round((matched / sent) * 10_000) / 10_000;
+}
+
+/** A rate as people read it: "87.5%", or "n/a" when nothing was sent. */
+export function formatRate(rate: number | null | undefined): string {
+  return typeof rate === 'number' ? `${(rate * 100).toFixed(1)}%` : 'n/a';
 }

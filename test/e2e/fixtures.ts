@@ -88,4 +88,18 @@ export async function snap(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * Bring a session of the open sample bundle up from the Environment pane (typing the payment
+ * secret) and wait until checkout is healthy. Returns the session's card.
+ */
+export async function startSampleSessionFromUi(page: Page, session: string) {
+  await page.getByRole('tab', { name: 'Environment' }).click();
+  await page.getByLabel('Session name').fill(session);
+  await page.getByLabel('Secret PAYMENT_KEY').fill('pk-typed-in-the-ui');
+  await page.getByRole('button', { name: 'Start INC-2041' }).click();
+  const card = page.getByRole('article', { name: `Session ${session}` });
+  await expect(card.getByRole('row', { name: /checkout/ })).toContainText('healthy', { timeout: 180_000 });
+  return card;
+}
+
 export { expect };

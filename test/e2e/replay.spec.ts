@@ -1,4 +1,4 @@
-import { expect, snap, test } from './fixtures';
+import { expect, snap, startSampleSessionFromUi, test } from './fixtures';
 
 // The Replay pane against the real engine: bring the sample up from the UI, replay its traffic as
 // recorded while switching panes mid-run (nothing is lost, Start stays disabled), then at max
@@ -11,12 +11,7 @@ test.describe('replay pane', () => {
   test('replays the sample traffic and shows every response matched', async ({ workbenchPage: page }) => {
     await page.getByRole('button', { name: 'Open the sample incident' }).click();
     await expect(page.locator('.top-title')).toContainText('INC-2041');
-    await page.getByRole('tab', { name: 'Environment' }).click();
-    await page.getByLabel('Session name').fill(session);
-    await page.getByLabel('Secret PAYMENT_KEY').fill('pk-typed-in-the-ui');
-    await page.getByRole('button', { name: 'Start INC-2041' }).click();
-    const card = page.getByRole('article', { name: `Session ${session}` });
-    await expect(card.getByRole('row', { name: /checkout/ })).toContainText('healthy', { timeout: 180_000 });
+    const card = await startSampleSessionFromUi(page, session);
 
     await page.getByRole('tab', { name: 'Replay' }).click();
     const pane = page.getByRole('region', { name: 'Replay' });

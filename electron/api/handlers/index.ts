@@ -11,6 +11,7 @@ import { tracesHandlers } from './traces';
 import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
 import { replayHandlers } from './replay';
+import { trafficHandlers } from './traffic';
 import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
@@ -23,5 +24,6 @@ export const handlers: HandlerMap<MethodName> = {
   ...canaryHandlers,
   ...environmentHandlers,
   ...replayHandlers,
+  ...trafficHandlers,
   ...opHandlers,
 };

@@ -14,7 +14,7 @@ const runs = sessionRuns('replay', 'a replay', ['replay.run', 'replay.suggestNoi
 const sessionDir = async (wb: Workbench, session: string) => (await getSession(wb.docker, wb.stateDir, session)).stateDir;
 
 export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
-  'replay.run': async ({ session, mode, concurrency, timeoutMs, gapCapMs }, { wb, emit, op, signal, progress, detail }) => {
+  'replay.run': async ({ session, mode, concurrency, timeoutMs, gapCapMs, hostMap }, { wb, emit, op, signal, progress, detail }) => {
     const { session: info, manifest } = await sessionForReplay(wb.docker, wb.stateDir, session);
     const lock = runs.claim(wb, session, op);
     let pending: ReplayResult[] = [];
@@ -34,6 +34,7 @@ export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
         concurrency,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(gapCapMs !== undefined ? { gapCapMs } : {}),
+        ...(hostMap ? { hostMap } : {}),
         signal,
         onProgress: (p) => {
           if (p.last) pending.push(p.last);

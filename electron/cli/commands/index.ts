@@ -18,6 +18,7 @@ import { command as runbook } from './runbook';
 import { command as report } from './report';
 import { command as record } from './record';
 import { command as judge } from './judge';
+import { command as traffic } from './traffic';
 
 export const commands: CliCommand[] = [
   serve,
@@ -25,6 +26,7 @@ export const commands: CliCommand[] = [
   status,
   logs,
   replay,
+  traffic,
   down,
   gc,
   traces,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { parseReplayMode, type ReplayReport } from '../../../shared/replay/report';
+import { formatRate, parseReplayMode, type ReplayReport } from '../../../shared/replay/report';
+import { formatHostMapping, parseHostMapping } from '../../../shared/replay/request';
 import type { NoiseSuggestions } from '../../../shared/replay/noise';
 import { sessionForReplay } from '../../services/replay';
 import { acceptNoise } from '../../services/replay/store';
@@ -11,15 +12,20 @@ import { printJson } from '../output';
 export const command: CliCommand = {
   name: 'replay',
   summary: "send the bundle's recorded traffic to a running session and compare the answers",
-  usage: `Usage: repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--json]
+  usage: `Usage: repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--host-map HOST[:PORT]=SERVICE]... [--json]
        repro replay <session> --suggest-noise [--json]
        repro replay <session> --accept-noise PATH [--accept-noise PATH]...
 
 Sends every request of the bundle's traffic/*.har (in startedDateTime order) to the session:
-a request goes to the service named by its URL's host, at that service's ingress port. Each
+a request goes to the service named by its URL's host, or, when the host is not a service name
+(127.0.0.1:PORT, a public name: what browsers, proxies and SDKs record), to the bundle's
+ingress service; --host-map overrides either. Always at the service's ingress port. Each
 answer is compared with the recorded one on status, content-type and body (JSON as data, the
 bundle's replay.noise paths and the session's accepted noise paths ignored; other bodies as
 bytes). Results: matched, mismatched (with a diff) or error (refused, timeout, no such service).
+An answer whose body the HAR does not hold is compared on status and content-type only, and
+says so; requests that failed when recorded (status 0 or -1) are skipped and counted.
+Every HAR is checked against bundle.json first: a changed or unlisted file is refused.
 The report is saved in the session folder (replays/<id>.json) and kept in the session record.
 
 Modes:
@@ -34,13 +40,17 @@ a status. Nothing is accepted silently: --accept-noise PATH adds a path to the s
 One replay per session at a time, across processes (the workbench UI included).
 Ctrl-C stops the replay: requests in flight are left out (not counted as errors), the report
 is saved with "cancelled": true and printed (with --json, as the one document); exit 130.
-Exit 0 when the replay ran (whatever it found); 1 when it could not run; 2 usage error.
+Exit 0 when the replay ran (whatever it found, an empty traffic folder included); 1 when it
+could not run; 2 usage error. With --json, stdout holds one JSON document: the report, or
+{"error": {"code", "message"}} when the replay could not run.
 
 Options:
   --mode MODE        as-recorded (default), max or xN
   --concurrency N    requests in flight at most (default 8)
   --timeout MS       per-request limit for a complete answer (default 30000)
   --gap-cap MS       longest wait between two requests in timed modes (default 5000)
+  --host-map H=S     send requests recorded for host H (HOST or HOST:PORT) to service S;
+                     repeatable (bundles with several ingress services)
   --json             print one JSON document`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -53,6 +63,7 @@ Options:
         json: { type: 'boolean' },
         'suggest-noise': { type: 'boolean' },
         'accept-noise': { type: 'string', multiple: true },
+        'host-map': { type: 'string', multiple: true },
       },
       strict: true,
       allowPositionals: true,
@@ -74,6 +85,13 @@ Options:
     const concurrency = int('concurrency', values.concurrency, 1, 1024);
     const timeoutMs = int('timeout', values.timeout, 1, 3_600_000);
     const gapCapMs = int('gap-cap', values['gap-cap'], 0, 3_600_000);
+    const hostMap = (values['host-map'] ?? []).map((m) => {
+      try {
+        return formatHostMapping(parseHostMapping(m));
+      } catch (err) {
+        throw new UsageError(`--host-map: ${(err as Error).message}`);
+      }
+    });
     const wb = createWorkbench({ host: 'cli', env: io.env });
 
     if (values['accept-noise']?.length) {
@@ -97,6 +115,7 @@ Options:
       ...(concurrency ? { concurrency } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
       ...(gapCapMs !== undefined ? { gapCapMs } : {}),
+      ...(hostMap.length ? { hostMap } : {}),
     });
     const report = resultOrThrow(end);
     if (values.json) printJson(io, report);
@@ -105,19 +124,17 @@ Options:
   },
 };
 
-function pct(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
-}
-
 export function formatReport(r: ReplayReport): string {
   const lines = [
     `Replay ${r.id} of session ${r.session} (${r.mode}, concurrency ${r.concurrency})${r.cancelled ? ' — CANCELLED' : ''}`,
-    `  sent ${r.sent}/${r.total}: ${r.matched} matched, ${r.mismatched} mismatched, ${r.errors} errors — success rate ${pct(r.successRate)}`,
-    `  latency p50/p99 recorded ${r.latency.recorded.p50}/${r.latency.recorded.p99} ms, replayed ${r.latency.replayed.p50}/${r.latency.replayed.p99} ms — ${r.latency.judgement.verdict}: ${r.latency.judgement.reason}`,
+    `  sent ${r.sent}/${r.total}: ${r.matched} matched, ${r.mismatched} mismatched, ${r.errors} errors${r.skipped.length ? `, ${r.skipped.length} skipped` : ''} — success rate ${formatRate(r.successRate)}`,
   ];
+  if (r.sent > 0) lines.push(`  latency p50/p99 recorded ${r.latency.recorded.p50}/${r.latency.recorded.p99} ms, replayed ${r.latency.replayed.p50}/${r.latency.replayed.p99} ms — ${r.latency.judgement.verdict}: ${r.latency.judgement.reason}`);
+  for (const n of r.notices) lines.push(`  note: ${n}`);
   for (const res of r.results.filter((x) => x.outcome !== 'matched')) {
     lines.push('', `#${res.index} ${res.method} ${res.url} — ${res.outcome.toUpperCase()} (recorded ${res.recordedStatus}, replayed ${res.status ?? '-'})`);
     if (res.error) lines.push(`  ${res.error}`);
+    if (res.note) lines.push(`  (${res.note})`);
     if (res.diff) lines.push(...res.diff.split('\n').map((l) => `  ${l}`));
   }
   return lines.join('\n') + '\n';

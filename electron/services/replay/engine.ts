@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifest';
 import { compareResponses, compileNoise } from '../../../shared/replay/compare';
-import { headerValue, type HarEntry } from '../../../shared/replay/har';
+import { headerValue, type HarEntry, type SkippedEntry } from '../../../shared/replay/har';
 import { judgeLatency, latencyHistogram, summarizeLatency } from '../../../shared/replay/latency';
 import type { RunResponse } from '../../../shared/replay/noise';
 import { formatReplayMode, parseReplayMode, successRate, type ReplayBodies, type ReplayMode, type ReplayReport, type ReplayResult } from '../../../shared/replay/report';
-import { buildReplayRequest, createTargetMapper, type ReplayTargetService } from '../../../shared/replay/request';
+import { buildReplayRequest, createTargetMapper, formatHostMapping, parseHostMapping, type HostMapping, type HostRoute, type ReplayTargetService } from '../../../shared/replay/request';
 import { sleepUnlessAborted } from '../abort';
-import { tryUndoContentEncoding, undoContentEncoding } from './content-encoding';
+import { undoContentEncoding } from './content-encoding';
 import { createReplayAgent, ReplayHttpError, responseHeader, sendRequest, type SentResponse } from './http-client';
 import { DEFAULT_GAP_CAP_MS, sendOffsets } from './schedule';
 import { loadTraffic } from './traffic';
@@ -49,6 +49,8 @@ export interface ExecuteReplayOptions {
   extraNoise?: readonly string[];
   /** Replay these instead of the bundle's traffic (already ordered). */
   entries?: HarEntry[];
+  /** Requests recorded for these hosts go to these services (`HOST[:PORT]=SERVICE` or parsed). */
+  hostMap?: readonly (HostMapping | string)[];
   /** Keep every decoded replayed response in memory (noise suggestions need them). */
   keepResponses?: boolean;
   /** Side-by-side bodies kept for the diff view: at most this many mismatches (default 200)… */
@@ -80,8 +82,69 @@ export interface ExecutedReplay {
 export function targetServices(session: ReplaySessionLike, manifest: BundleManifest): ReplayTargetService[] {
   return session.services.map((s) => {
     const spec = manifest.services.find((m) => m.name === s.name);
-    return { name: s.name, ingressPort: spec ? ingressPort(spec) : undefined, endpoints: s.endpoints };
+    return { name: s.name, ingressPort: spec ? ingressPort(spec) : undefined, ingress: !!spec?.ports?.some((p) => p.ingress), endpoints: s.endpoints };
   });
+}
+
+/**
+ * The recorded body as comparable bytes, worked out once per entry (not per answer): text forms
+ * are already decoded; binary forms (Polly's hex, base64) are undone from their content-encoding
+ * when they decode, else they were stored decoded (browsers keep the header). A hex reading that
+ * only the header suggested falls back to the literal text.
+ */
+export function comparableRecordedBody(entry: HarEntry): Uint8Array {
+  const res = entry.response;
+  if (res.bodyForm === 'text' || res.bodyForm === 'empty') return res.body;
+  const encoding = headerValue(res.headers, 'content-encoding');
+  if (encoding === undefined) return res.body;
+  try {
+    return undoContentEncoding(res.body, encoding);
+  } catch {
+    return res.bodyAsText ?? res.body;
+  }
+}
+
+function checkHostMap(hostMap: readonly (HostMapping | string)[], services: ReplayTargetService[]): HostMapping[] {
+  return hostMap.map((m) => {
+    let parsed: HostMapping;
+    try {
+      parsed = typeof m === 'string' ? parseHostMapping(m) : m;
+    } catch (err) {
+      throw new WorkbenchError('invalid_argument', (err as Error).message);
+    }
+    if (!services.some((s) => s.name === parsed.service)) {
+      throw new WorkbenchError('invalid_argument', `host map ${formatHostMapping(parsed)}: no service named "${parsed.service}" in the session (services: ${services.map((s) => s.name).join(', ') || 'none'})`);
+    }
+    return parsed;
+  });
+}
+
+/** What a person should be told about a replay, each thing once. */
+export function replayNotices(r: { total: number; files?: string[]; skipped: SkippedEntry[]; routes: HostRoute[]; bodiesNotRecorded: number }): string[] {
+  const notices: string[] = [];
+  if (r.total === 0) {
+    notices.push(
+      r.skipped.length > 0
+        ? `Nothing to replay: all ${r.skipped.length} recorded requests failed when they were recorded (no answer to compare).`
+        : r.files && r.files.length === 0
+          ? 'Nothing to replay: the bundle has no traffic/*.har files. Add one with repro traffic add.'
+          : 'Nothing to replay: the traffic files hold no requests.',
+    );
+  }
+  if (r.skipped.length > 0 && r.total > 0) {
+    const reasons = new Map<string, number>();
+    for (const s of r.skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+    notices.push(`Skipped ${r.skipped.length} request${r.skipped.length === 1 ? '' : 's'} that failed when recorded: ${[...reasons].map(([why, n]) => `${why} (${n})`).join(', ')}.`);
+  }
+  const viaIngress = r.routes.filter((x) => x.via === 'ingress');
+  if (viaIngress.length > 0) {
+    notices.push(`Requests recorded for ${viaIngress.map((x) => x.host).join(', ')} (not service names) were sent to the ingress service ${viaIngress[0]!.service}. Use a host map (--host-map HOST[:PORT]=SERVICE) to send them elsewhere.`);
+  }
+  for (const x of r.routes.filter((y) => y.via === 'host-map')) notices.push(`Requests recorded for ${x.host} were sent to ${x.service} (host map).`);
+  if (r.bodiesNotRecorded > 0) {
+    notices.push(`${r.bodiesNotRecorded} recorded answer${r.bodiesNotRecorded === 1 ? ' has' : 's have'} no body in the HAR (not kept by the browser, or cut off): compared on status and content-type only.`);
+  }
+  return notices;
 }
 
 function newReplayId(at: Date): string {
@@ -113,8 +176,12 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   } catch (err) {
     throw new WorkbenchError('bundle_invalid', `replay.noise.jsonPaths: ${(err as Error).message}`);
   }
-  const entries = opts.entries ?? (await loadTraffic(opts.bundle.root, manifest));
-  const mapTarget = createTargetMapper(targetServices(opts.session, manifest));
+  const services = targetServices(opts.session, manifest);
+  const hostMap = checkHostMap(opts.hostMap ?? [], services);
+  const traffic = opts.entries ? { entries: opts.entries, skipped: [], files: undefined } : await loadTraffic(opts.bundle.root, manifest);
+  const entries = traffic.entries;
+  const mapTarget = createTargetMapper(services, hostMap);
+  const recordedBodies = entries.map(comparableRecordedBody);
   const offsets = sendOffsets(
     entries.map((e) => e.startedAtMs),
     mode,
@@ -155,6 +222,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     latencyMs,
     recordedLatencyMs: entry.timeMs ?? null,
     source: entry.source,
+    note: undefined,
   });
   const sendOptions = { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
 
@@ -181,7 +249,8 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   /** Compare one answer with the recording and count it. */
   const judge = (entry: HarEntry, index: number, res: SentResponse | ReplayResult): void => {
     if (!('body' in res)) return finish(res);
-    const recordedBody = entry.response.bodyForm === 'text' || entry.response.bodyForm === 'empty' ? entry.response.body : tryUndoContentEncoding(entry.response.body, headerValue(entry.response.headers, 'content-encoding'));
+    const recordedBody = recordedBodies[index]!;
+    const notRecorded = entry.response.bodyNotRecorded;
     let replayedBody = res.body;
     let decodeNote = '';
     const encoding = responseHeader(res, 'content-encoding');
@@ -194,7 +263,11 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     }
     const replayedContentType = responseHeader(res, 'content-type');
     if (opts.keepResponses) responses.push({ index, status: res.status, contentType: replayedContentType, body: replayedBody });
-    const cmp = compareResponses({ status: entry.response.status, contentType: entry.response.contentType, body: recordedBody }, { status: res.status, contentType: replayedContentType, body: replayedBody }, compiled);
+    const cmp = compareResponses(
+      notRecorded === undefined ? { status: entry.response.status, contentType: entry.response.contentType, body: recordedBody } : { status: entry.response.status, contentType: entry.response.contentType, body: recordedBody, bodyNotRecorded: true },
+      { status: res.status, contentType: replayedContentType, body: replayedBody },
+      compiled,
+    );
     if (cmp.outcome === 'mismatched') {
       // Bounded: a replay with a million mismatches keeps a few hundred bodies, not a million.
       if (bodies.length < maxBodies) {
@@ -208,6 +281,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     }
     const r = result(entry, index, res.status, cmp.outcome, Math.round(res.latencyMs * 100) / 100);
     if (cmp.diff) r.diff = capText(cmp.diff + decodeNote, MAX_DIFF_CHARS);
+    if (notRecorded !== undefined) r.note = `${notRecorded}: compared status${entry.response.contentType === undefined ? '' : ' and content-type'} only`;
     finish(r);
   };
 
@@ -276,9 +350,11 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   const replayedLatencies: number[] = [];
   let matched = 0;
   let mismatched = 0;
+  let bodiesNotRecorded = 0;
   for (const r of results) {
     if (r === undefined) continue;
     done.push(r);
+    if (r.note !== undefined && r.status !== null) bodiesNotRecorded++;
     if (r.outcome === 'matched') matched++;
     else if (r.outcome === 'mismatched') mismatched++;
     if (r.recordedLatencyMs !== null) recordedLatencies.push(r.recordedLatencyMs);
@@ -301,6 +377,11 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     mismatched,
     errors: done.length - matched - mismatched,
     successRate: successRate(matched, done.length),
+    skipped: traffic.skipped,
+    bodiesNotRecorded,
+    routes: mapTarget.routes(),
+    hostMap: hostMap.map(formatHostMapping),
+    notices: [],
     noise,
     latency: {
       recorded: summarizeLatency(recordedLatencies),
@@ -311,6 +392,7 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     bodies: { kept: bodies.length, omitted: bodiesOmitted },
     results: done,
   };
+  report.notices = replayNotices({ ...report, files: traffic.files });
   bodies.sort((a, b) => a.index - b.index);
   responses.sort((a, b) => a.index - b.index);
   return { report, bodies, responses };

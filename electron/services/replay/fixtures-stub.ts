@@ -29,7 +29,7 @@ import { DEFAULT_FIXTURE_MATCH, FixtureBook, type FixtureMatchOptions, type Unma
 import { headerValue, type HarEntry } from '../../../shared/replay/har';
 import { HOP_BY_HOP } from '../../../shared/replay/request';
 import type { SessionPlugin, SessionPluginContext } from '../environments/session-plugin';
-import { listedHarFiles, loadHarFiles } from './traffic';
+import { listedHarFiles, loadHarFolder } from './traffic';
 
 export const UNMATCHED_LOG = 'fixtures-unmatched.jsonl';
 
@@ -197,7 +197,7 @@ export const fixturesStubPlugin: SessionPlugin = {
   async start(ctx) {
     const files = listedHarFiles(ctx.manifest, 'fixtures');
     if (files.length === 0) return { stop: async () => {} };
-    const entries = (await loadHarFiles(ctx.bundleRoot, files)).flat();
+    const entries = (await loadHarFolder(ctx.bundleRoot, ctx.manifest, 'fixtures')).perFile.flat();
     const book = new FixtureBook(entries);
     const serviceNames = new Set(ctx.manifest.services.map((s) => s.name));
     const usable = book.hosts().filter((h) => {

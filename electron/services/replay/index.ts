@@ -37,6 +37,9 @@ export function recordData(report: ReplayReport) {
     errors: report.errors,
     successRate: report.successRate,
     cancelled: report.cancelled,
+    skipped: report.skipped.length,
+    bodiesNotRecorded: report.bodiesNotRecorded,
+    notices: report.notices,
     latency: { recordedP50: report.latency.recorded.p50, replayedP50: report.latency.replayed.p50, recordedP99: report.latency.recorded.p99, replayedP99: report.latency.replayed.p99, verdict: report.latency.judgement.verdict },
     mismatches: report.results
       .filter((r) => r.outcome !== 'matched')

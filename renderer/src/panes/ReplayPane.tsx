@@ -8,6 +8,11 @@ import { dataFor } from '../store/remote';
 import { REPLAY_MODES, useReplay, type ReplayCounts } from '../store/replay';
 import { runningSessions, useSessions } from '../store/sessions';
 import { useSessionChoice } from '../store/session-choice';
+import { parseHostMapText, useReplayHostMap } from '../store/replay-host-map';
+import { formatRate } from '../../../shared/replay/report';
+import { HostMapField } from './replay/HostMapField';
+import { ReplayNotices } from './replay/ReplayNotices';
+import { TrafficImport } from './replay/TrafficImport';
 import { LatencyPanel } from './replay/LatencyPanel';
 import { NoisePanel } from './replay/NoisePanel';
 import { ResultDetail } from './replay/ResultDetail';
@@ -24,7 +29,7 @@ function Counts({ counts, stoppedEarly }: { counts: ReplayCounts; stoppedEarly: 
     // not a live region: it changes with every batch; the announcer says how the replay ended
     <div className="replay-counts">
       <span className="replay-rate" title="matched / sent (M10)">
-        {rate === undefined ? '—' : pct(rate)}
+        {rate === undefined ? 'n/a' : pct(rate)}
       </span>
       <span>
         sent {counts.done}/{counts.total}
@@ -59,8 +64,10 @@ export default function ReplayPane() {
   // Replay goes to a running session: keep the choice on one.
   useEffect(() => {
     if (!sessionsList.data) return;
-    // (only when it changes: with no running session, setting none again would render forever)
-    if ((!session || !sessions.some((s) => s.name === session)) && sessions[0]?.name !== session) setSession(sessions[0]?.name);
+    // Only when it changes: `sessions` is a new array each render, and setting the same (undefined)
+    // choice again re-rendered the pane forever with a bundle open and no session running.
+    const next = session && sessions.some((s) => s.name === session) ? session : sessions[0]?.name;
+    if (next !== session) setSession(next);
   }, [sessionsList.data, session, sessions, setSession]);
   useEffect(() => {
     if (session) void loadSession(session);
@@ -76,6 +83,7 @@ export default function ReplayPane() {
   const rows = live ? live.rows : shown?.rows;
   const counts = live ? live.counts : shown && { total: shown.report.total, done: shown.report.sent, matched: shown.report.matched, mismatched: shown.report.mismatched, errors: shown.report.errors };
   const chosen = rows?.find(selected);
+  const hostMap = parseHostMapText(useReplayHostMap((s) => s.text));
 
   if (!bundle && sessions.length === 0) {
     return (
@@ -115,12 +123,13 @@ export default function ReplayPane() {
           Concurrency
           <input type="number" aria-label="Concurrency" min={1} max={1024} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))} disabled={running} />
         </label>
+        <HostMapField disabled={running} />
         {running || elsewhere?.method === 'replay.run' ? (
           <button type="button" onClick={() => session && void stop(session)} disabled={run?.stopping}>
             {run?.stopping ? 'Stopping…' : 'Stop'}
           </button>
         ) : (
-          <button type="button" onClick={() => session && void start(session)} disabled={!session || Boolean(busyOp)}>
+          <button type="button" onClick={() => session && void start(session, hostMap.entries)} disabled={!session || Boolean(busyOp) || Boolean(hostMap.error)}>
             Start replay
           </button>
         )}
@@ -130,7 +139,7 @@ export default function ReplayPane() {
             <select aria-label="Past replay" value={reportId ?? ''} onChange={(e) => session && void chooseReport(session, e.target.value)}>
               {past.map((r) => (
                 <option key={r.id} value={r.id}>
-                  {new Date(r.startedAt).toLocaleTimeString()} · {r.mode} · {pct(r.successRate)}
+                  {new Date(r.startedAt).toLocaleTimeString()} · {r.mode} · {formatRate(r.successRate)}
                 </option>
               ))}
             </select>
@@ -141,6 +150,7 @@ export default function ReplayPane() {
       {reports.key === session && <ErrorNote error={reports.error} prefix="Past replays" />}
       {report.key === `${session}/${reportId}` && <ErrorNote error={report.error} prefix="Replay" />}
       <ErrorNote error={run?.error} />
+      {bundle && <TrafficImport bundle={bundle} />}
       {!session && <p className="muted">Bring the environment up first (Environment pane); replay sends the recorded traffic to a running session.</p>}
       {elsewhere && (
         <p className="muted small" role="status">
@@ -149,6 +159,7 @@ export default function ReplayPane() {
       )}
       {progress && (running || elsewhere?.method === 'replay.run') && <ProgressBar progress={{ task: 'replay', ...progress, label: 'Replaying' }} />}
       {counts && <Counts counts={counts} stoppedEarly={!running && Boolean(live ? live.state === 'cancelled' : shown?.report.cancelled)} />}
+      {shown && !running && <ReplayNotices report={shown.report} />}
 
       {rows && rows.all.length > 0 && (
         <div className="replay-main">

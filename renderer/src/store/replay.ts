@@ -108,7 +108,8 @@ interface ReplayState {
   /** Shows a report just produced (the run's result) and loads its kept bodies. */
   showReport(session: string, report: ReplayReport): void;
   chooseReport(session: string, id: string | undefined): Promise<void>;
-  start(session: string): Promise<void>;
+  /** `hostMap`: `HOST[:PORT]=SERVICE` entries (repro replay --host-map). */
+  start(session: string, hostMap?: string[]): Promise<void>;
   stop(session: string): Promise<void>;
   suggestNoise(session: string): Promise<void>;
   acceptNoise(session: string, paths: string[]): Promise<void>;
@@ -188,10 +189,10 @@ export const useReplay: UseBoundStore<StoreApi<ReplayState>> = create<ReplayStat
     void load(useReplay, 'reports', session, () => api.call('replay.list', { session }));
     void load(useReplay, 'unmatched', session, () => api.call('replay.unmatched', { session }));
   },
-  start: async (session) => {
+  start: async (session, hostMap) => {
     if (get().runs[session]?.state === 'running' || runningOperation(useOperations.getState(), ['replay.run', 'replay.suggestNoise'], { session })) return;
     const { mode, concurrency } = get();
-    const run = runOperation('replay.run', { session, mode, concurrency }, { onDetail: (b) => applyReplayBatch(session, b, b.results) });
+    const run = runOperation('replay.run', { session, mode, concurrency, ...(hostMap?.length ? { hostMap } : {}) }, { onDetail: (b) => applyReplayBatch(session, b, b.results) });
     set((s) => ({ selected: undefined, runs: { ...s.runs, [session]: { opId: run.opId, state: 'running', counts: idle(), rows: new ResultRows(), version: 0 } } }));
     const end = await run.end;
     finishReplay(session, run.opId, end);

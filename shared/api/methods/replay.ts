@@ -34,6 +34,8 @@ export const replayMethods = {
         concurrency: z.int().min(1).max(1024).default(8),
         timeoutMs: z.int().min(1).max(3_600_000).optional(),
         gapCapMs: z.int().min(0).max(3_600_000).optional(),
+        /** `HOST[:PORT]=SERVICE` each: requests recorded for HOST go to SERVICE. */
+        hostMap: z.array(z.string().min(3).max(300)).max(64).optional(),
       })
       .strict(),
   ).returns<ReplayReport, ReplayLiveBatch>(),

@@ -70,7 +70,7 @@ describe('replay against the sample incident', () => {
     expect(events.map((e) => (e.data as { successRate: number; mode: string }).successRate)).toEqual([1]);
   });
 
-  it('the CLI prints the report as one JSON document and exits 0; 1 when it cannot run', async () => {
+  it('the CLI prints the report as one JSON document and exits 0; 1 and an error document when it cannot run', async () => {
     let out = '';
     let err = '';
     const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (err += t), env, cwd: process.cwd(), isTTY: false };

@@ -38,6 +38,18 @@ describe('repro CLI conventions', () => {
     expect(u.err.join('')).toContain('--bogus');
   });
 
+  it('with --json every failure is one {"error":{code,message}} document on stdout: usage errors exit 2, failed work 1', async () => {
+    const usage = io();
+    expect(await main(['replay', '--json'], usage.io)).toBe(2);
+    expect(JSON.parse(usage.out.join(''))).toEqual({ error: { code: 'invalid_argument', message: expect.stringContaining('session name') } });
+    const unknown = io();
+    expect(await main(['frobnicate', '--json'], unknown.io)).toBe(2);
+    expect(JSON.parse(unknown.out.join(''))).toMatchObject({ error: { code: 'invalid_argument' } });
+    const work = io();
+    expect(await main(['judge', join(root, 'no-such-bundle'), '--json'], work.io)).toBe(1);
+    expect(JSON.parse(work.out.join(''))).toMatchObject({ error: { code: expect.any(String), message: expect.stringContaining('no-such-bundle') } });
+  });
+
   it('bin/repro.js runs from a checkout (npx --no-install repro)', () => {
     const out = execFileSync(process.execPath, [join(root, 'bin', 'repro.js'), '--version'], { encoding: 'utf8' });
     expect(out.trim()).toBe(pkg.version);

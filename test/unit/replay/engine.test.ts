@@ -172,7 +172,8 @@ describe('executeReplay', () => {
     const { report } = await executeReplay({ session: sess, bundle: { root: '/x', manifest: m }, entries: list, mode: 'max', timeoutMs: 200 });
     expect(report.results.map((r) => r.outcome)).toEqual(['error', 'error', 'error']);
     expect(report.results[0]!.error).toMatch(/connection refused/);
-    expect(report.results[1]!.error).toMatch(/no service named "nowhere"/);
+    // Two services are marked ingress here, so a host that is not a service has nowhere to go.
+    expect(report.results[1]!.error).toMatch(/"nowhere" is not a service of the session \(api, down\) and the bundle has 2 ingress services \(api, down\); say which with --host-map/);
     expect(report.results[2]!.error).toMatch(/timeout/);
     expect(report).toMatchObject({ sent: 3, errors: 3, successRate: 0 });
   });

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../../shared/replay/bytes';
 import { decodeHarBody, isTextualMime } from '../../../shared/replay/body';
-import { HarParseError, headerValue, orderEntries, parseHar } from '../../../shared/replay/har';
+import { gzipSync } from 'node:zlib';
+import { HarParseError, headerValue, orderEntries, parseHar, readHar } from '../../../shared/replay/har';
+import { comparableRecordedBody } from '../../../electron/services/replay/engine';
 import { tryUndoContentEncoding, undoContentEncoding } from '../../../electron/services/replay/content-encoding';
 
 const dir = join(import.meta.dirname, '../../fixtures/har');
@@ -105,6 +107,10 @@ describe('HAR problems and order', () => {
       expect(msg).toContain('traffic/bad.har: log.entries[1].request.url');
       expect(msg).toContain('traffic/bad.har: log.entries[1].response.status');
     }
+    // A missing status is a problem too, unless the producer says the request failed.
+    expect(() => parseHar(har([{ ...entry('2026-01-01T00:00:00Z', 'http://a/'), response: {} }]), 'x.har')).toThrow(/response\.status: expected an HTTP status 100-599, got undefined/);
+    const failed = readHar(har([{ ...entry('2026-01-01T00:00:00Z', 'http://a/'), response: { _failureText: 'net::ERR_FAILED' } }, { ...entry('2026-01-01T00:00:00Z', 'http://a/b'), response: { status: 0 } }]), 'x.har');
+    expect(failed).toEqual({ entries: [], skipped: [expect.objectContaining({ source: 'x.har#0', reason: 'net::ERR_FAILED' }), expect.objectContaining({ source: 'x.har#1', url: 'http://a/b', reason: 'no answer was recorded (status 0)' })] });
   });
 
   it('rejects non-HAR documents clearly', () => {
@@ -131,4 +137,16 @@ describe('HAR problems and order', () => {
     expect(e!.request.method).toBe('POST');
     expect(fromUtf8(e!.request.body!)).toBe('x=y+z');
   });
+
+  it('keeps a decoded body that only looks like hex as its text, whatever content-encoding the header still names', () => {
+    const withEncoding = (text: string, encoding: string, mimeType = 'text/plain') =>
+      parseHar(har([{ ...entry('2026-01-01T00:00:00Z', 'http://a/'), response: { status: 200, headers: [{ name: 'Content-Encoding', value: encoding }], content: { size: text.length, mimeType, text } } }]), 'x.har')[0]!;
+    for (const [text, enc, mime] of [['cafe', 'gzip'], ['1234', 'br', 'application/json'], ['beef', 'deflate'], ['00ff', 'gzip, br']] as const) {
+      expect(new TextDecoder().decode(comparableRecordedBody(withEncoding(text, enc, mime)))).toBe(text);
+    }
+    // Real hex of a gzip body (as older Polly wrote it) is still decoded.
+    const gz = Buffer.from(gzipSync('{"a":1}')).toString('hex');
+    expect(new TextDecoder().decode(comparableRecordedBody(withEncoding(gz, 'gzip', 'application/json')))).toBe('{"a":1}');
+  });
 });
+

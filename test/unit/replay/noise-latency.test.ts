@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../shared/replay/bytes';
 import { suggestNoise, type RunResponse } from '../../../shared/replay/noise';
 import { judgeLatency, latencyHistogram, summarizeLatency } from '../../../shared/replay/latency';
-import { parseReplayMode, successRate } from '../../../shared/replay/report';
+import { formatRate, parseReplayMode, successRate } from '../../../shared/replay/report';
 
 const run = (index: number, body: unknown, status = 200): RunResponse => ({ index, status, contentType: 'application/json', body: utf8(JSON.stringify(body)) });
 
@@ -77,6 +77,8 @@ describe('report helpers', () => {
   });
   it('computes the success rate', () => {
     expect(successRate(2, 3)).toBe(0.6667);
-    expect(successRate(0, 0)).toBe(0);
+    expect(successRate(0, 0)).toBeNull();
+    expect(formatRate(null)).toBe('n/a');
+    expect(formatRate(0.875)).toBe('87.5%');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildReplayRequest, createTargetMapper, mapTarget, pathAndQuery, replayHeaders, type ReplayTargetService } from '../../../shared/replay/request';
+import { buildReplayRequest, createTargetMapper, ingressService, mapTarget, parseHostMapping, pathAndQuery, replayHeaders, type ReplayTargetService } from '../../../shared/replay/request';
 import type { HarEntry } from '../../../shared/replay/har';
 
 const services: ReplayTargetService[] = [
@@ -38,9 +38,50 @@ describe('mapTarget', () => {
   it('explains unknown hosts and services without ingress', () => {
     const a = mapTarget('http://shop.example.com/', services);
     expect(a.ok).toBe(false);
-    expect(!a.ok && a.reason).toMatch(/no service named "shop\.example\.com".*checkout, pricing/);
+    expect(!a.ok && a.reason).toMatch(/"shop\.example\.com" is not a service of the session \(checkout, pricing\) and the bundle marks no ingress port/);
     const b = mapTarget('http://pricing:9000/', services);
     expect(!b.ok && b.reason).toMatch(/no ingress port/);
+  });
+});
+
+describe('routing hosts that are not service names', () => {
+  const marked: ReplayTargetService[] = [
+    { name: 'checkout', ingressPort: 8080, ingress: true, endpoints: [{ container: 8080, url: 'http://127.0.0.1:49153' }] },
+    { name: 'pricing', ingressPort: 9000, endpoints: [{ container: 9000, url: 'http://127.0.0.1:49160' }] },
+    { name: 'admin', ingressPort: 7000, endpoints: [{ container: 7000, url: 'http://127.0.0.1:49170' }] },
+  ];
+  it('sends 127.0.0.1:PORT and public names to the ingress service, service names to themselves, and lists each host once', () => {
+    const map = createTargetMapper(marked);
+    expect(map('http://127.0.0.1:41235/cgi-bin/checkout?cart=small')).toMatchObject({ ok: true, service: 'checkout', url: 'http://127.0.0.1:49153/cgi-bin/checkout?cart=small' });
+    expect(map('https://shop.example.com/a')).toMatchObject({ ok: true, service: 'checkout', url: 'http://127.0.0.1:49153/a' });
+    expect(map('http://pricing:9000/p')).toMatchObject({ ok: true, service: 'pricing', url: 'http://127.0.0.1:49160/p' });
+    map('http://127.0.0.1:41235/again');
+    expect(map.routes()).toEqual([
+      { host: '127.0.0.1:41235', service: 'checkout', via: 'ingress' },
+      { host: 'shop.example.com', service: 'checkout', via: 'ingress' },
+      { host: 'pricing:9000', service: 'pricing', via: 'service-name' },
+    ]);
+  });
+  it('--host-map wins over both, host:port before host, and is parsed strictly', () => {
+    const map = createTargetMapper(marked, [parseHostMapping('127.0.0.1:3001=admin'), parseHostMapping('localhost=pricing'), parseHostMapping('pricing=admin')]);
+    expect(map('http://127.0.0.1:3001/x')).toMatchObject({ service: 'admin' });
+    expect(map('http://127.0.0.1:3002/x')).toMatchObject({ service: 'checkout' });
+    expect(map('http://LOCALHOST:8123/x')).toMatchObject({ service: 'pricing' });
+    expect(map('http://pricing:9000/x')).toMatchObject({ service: 'admin' });
+    expect(map.routes().map((r) => r.via)).toEqual(['host-map', 'ingress', 'host-map', 'host-map']);
+    expect(parseHostMapping('[::1]:8080=checkout')).toEqual({ host: '[::1]', port: 8080, service: 'checkout' });
+    expect(() => parseHostMapping('shop.example.com')).toThrow(/expected HOST\[:PORT\]=SERVICE/);
+    expect(() => parseHostMapping('a:99999=checkout')).toThrow(/port 99999/);
+    expect(() => parseHostMapping('a=Checkout Service')).toThrow(/expected HOST/);
+  });
+  it('with several ingress services and no host map, says so instead of guessing', () => {
+    const two = marked.map((s) => (s.name === 'admin' ? { ...s, ingress: true } : s));
+    expect(ingressService(two)).toEqual({ ok: false, reason: expect.stringMatching(/2 ingress services \(checkout, admin\)/) });
+    const r = createTargetMapper(two)('http://127.0.0.1:1/x');
+    expect(!r.ok && r.reason).toMatch(/--host-map/);
+    expect(createTargetMapper(two, [parseHostMapping('127.0.0.1=admin')])('http://127.0.0.1:1/x')).toMatchObject({ ok: true, service: 'admin' });
+    // A bundle with one service needs no marking.
+    expect(ingressService([marked[0]!].map((s) => ({ ...s, ingress: false })))).toEqual({ ok: true, name: 'checkout' });
   });
 });
 

@@ -89,7 +89,8 @@ describe('repro traces', () => {
     await writeFile(bad, '{"status":"success","data":{"resultType":"matrix","result":[]}}');
     const r = await run(bad, '--json');
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
+    // with --json the failure is the one document on stdout (the shape every command uses)
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'invalid_argument', message: expect.stringMatching(/metrics\.json: not OTLP/) } });
     expect(r.stderr).toMatch(/metrics\.json: not OTLP/);
     expect((await run()).code).toBe(2);
     expect((await run(join(dir, 'nope.json'))).code).toBe(1);

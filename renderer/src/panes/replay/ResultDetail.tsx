@@ -12,7 +12,8 @@ export function ResultDetail({ chosen, bodies, bodiesOmitted }: { chosen?: Repla
       </h2>
       {chosen?.error && <pre className="replay-diff-text">{chosen.error}</pre>}
       {chosen?.diff && <pre className="replay-diff-text">{chosen.diff}</pre>}
-      {chosen && chosen.outcome === 'matched' && <p className="muted">Matched the recording (status, content-type and body, noise ignored).</p>}
+      {chosen?.note && <p className="replay-note">{chosen.note}</p>}
+      {chosen && chosen.outcome === 'matched' && !chosen.note && <p className="muted">Matched the recording (status, content-type and body, noise ignored).</p>}
       {bodies && bodies.language !== 'binary' && (
         <DiffEditor original={bodies.recorded} modified={bodies.replayed} language={bodies.language === 'json' ? 'json' : 'plaintext'} height={300} originalLabel="recorded" modifiedLabel="replayed" />
       )}

@@ -17,7 +17,8 @@ const COLUMNS: GridColumn<ReplayResult>[] = [
   { key: 'request', header: 'Request', width: 'minmax(6rem, 1fr)', cell: (r) => `${r.method} ${shortUrl(r.url)}`, cellClass: () => 'url', cellTitle: (r) => `${r.method} ${r.url}` },
   { key: 'status', header: 'Status', title: 'replayed / recorded', width: '5.5rem', cell: (r) => `${r.status ?? '—'} / ${r.recordedStatus}` },
   { key: 'latency', header: 'Latency', title: 'replayed / recorded, ms', width: '6.5rem', cell: (r) => `${r.latencyMs?.toFixed(0) ?? '—'} / ${r.recordedLatencyMs?.toFixed(0) ?? '—'}` },
-  { key: 'outcome', header: 'Outcome', width: '6.5rem', cell: (r) => r.outcome, cellClass: (r) => `outcome-${r.outcome}` },
+  // `*`: the recording held no body, so status and content-type were compared (the note says why).
+  { key: 'outcome', header: 'Outcome', width: '6.5rem', cell: (r) => (r.note ? `${r.outcome} *` : r.outcome), cellClass: (r) => `outcome-${r.outcome}`, cellTitle: (r) => r.note ?? r.outcome },
 ];
 
 const FILTERS: ReplayFilter[] = ['all', 'matched', 'mismatched', 'error'];
@@ -48,7 +49,7 @@ export function ResultsPanel({ rows, version }: { rows: ResultRows; version: num
           onSelect={select}
           // Enter: the details (the recorded vs replayed diff) take focus
           onOpen={() => requestAnimationFrame(() => document.getElementById('replay-detail-title')?.focus())}
-          caption="Status and latency: replayed / recorded. Arrows select, Enter opens the details."
+          caption="Status and latency: replayed / recorded. * no body in the recording: status and content-type compared. Arrows select, Enter opens the details."
         />
       </div>
     </div>
