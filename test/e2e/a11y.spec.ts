@@ -182,7 +182,7 @@ test.describe('accessibility', () => {
       await expect(page.getByLabel('Session', { exact: true })).toHaveValue(session);
       const toggle = page.getByRole('button', { name: /Tab moves focus/ });
       await expect(toggle).toHaveAttribute('aria-pressed', 'true');
-      const editorInput = page.locator('.runbook-editor textarea');
+      const editorInput = page.getByRole('textbox', { name: /^Runbook editor/ });
       await tabTo(page, editorInput);
       await page.keyboard.press('Control+End');
       await page.keyboard.press('Enter');

@@ -355,7 +355,14 @@ export function Waterfall(props: WaterfallProps) {
     return () => clearTimeout(timer);
   }, [schedule, drawHeader, trace, rows, collapsed, selected, critical, showCritical, view, playhead, size]);
 
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      // a frame cancelled here must not look pending: schedule() would never draw again (StrictMode remounts)
+      frame.current = 0;
+    },
+    [],
+  );
   // The theme follows the OS: colours are read again when it changes.
   useEffect(() => {
     const mq = window.matchMedia?.('(prefers-color-scheme: dark)');

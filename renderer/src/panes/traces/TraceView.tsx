@@ -30,6 +30,8 @@ function criticalIndex(t: Trace): CriticalIndex {
 
 const KEYS_HELP = '↓/j next · ↑/k previous · → child · ← parent · e / E next / previous error · Enter fold · p playhead here · , . move playhead · c critical path · z zoom to span · Esc reset zoom';
 
+const TRACE_TABS = ['waterfall', 'map', 'compare'] as const;
+
 /** What a screen reader hears when the selection moves (the polite summary of the selected span). */
 function spanSummary(set: TraceSet, t: Trace, i: number, row: number | undefined, rows: number): string {
   const service = set.services[t.service[i]!] || 'unknown service';
@@ -144,14 +146,38 @@ export function TraceView({ source, traceIndex, sources }: { source: LoadedSourc
             {formatUs(trace.durationUs)} · {trace.spanCount.toLocaleString()} spans · {trace.errorCount} errors · <code>{trace.traceId}</code>
           </span>
         </div>
-        <div role="tablist" aria-label="Trace views" className="tabs">
-          {(['waterfall', 'map', 'compare'] as const).map((t) => (
-            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
+        <div
+          role="tablist"
+          aria-label="Trace views"
+          className="tabs"
+          onKeyDown={(e) => {
+            // one tab stop; ← → move between the views (WAI-ARIA tabs)
+            const i = TRACE_TABS.indexOf(tab);
+            const j = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : -9;
+            if (j === -9) return;
+            e.preventDefault();
+            const next = TRACE_TABS[(j + TRACE_TABS.length) % TRACE_TABS.length]!;
+            setTab(next);
+            requestAnimationFrame(() => document.getElementById(`trace-tab-${next}`)?.focus());
+          }}
+        >
+          {TRACE_TABS.map((t) => (
+            <button
+              key={t}
+              id={`trace-tab-${t}`}
+              role="tab"
+              aria-selected={tab === t}
+              aria-controls="trace-tabpanel"
+              tabIndex={tab === t ? 0 : -1}
+              className={tab === t ? 'active' : ''}
+              onClick={() => setTab(t)}
+            >
               {t === 'waterfall' ? 'Waterfall' : t === 'map' ? 'Service map' : 'Compare'}
             </button>
           ))}
         </div>
       </div>
+      <div id="trace-tabpanel" role="tabpanel" aria-labelledby={`trace-tab-${tab}`} className="trace-tabpanel">
       {tab === 'waterfall' && (
         <div className="waterfall-area">
           <div className="waterfall-tools small">
@@ -240,6 +266,7 @@ export function TraceView({ source, traceIndex, sources }: { source: LoadedSourc
       )}
       {tab === 'map' && map && <ServiceMapView map={map} />}
       {tab === 'compare' && <CompareView sources={sources} a={{ source, trace: traceIndex }} />}
+      </div>
     </div>
   );
 }
