@@ -115,6 +115,9 @@ export function DiffEditor({ original, modified, language = 'plaintext', height 
         minimap: { enabled: false },
         scrollBeyondLastLine: false,
         fontSize: 12,
+        // each side's input is named (axe: aria-input-field-name)
+        originalAriaLabel: `${originalLabel ?? 'Original'} (read only)`,
+        modifiedAriaLabel: `${modifiedLabel ?? 'Modified'} (read only)`,
       });
       state.current = { editor, monaco };
       editor.setModel({ original: monaco.editor.createModel(original, language), modified: monaco.editor.createModel(modified, language) });

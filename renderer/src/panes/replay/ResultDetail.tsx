@@ -10,8 +10,17 @@ export function ResultDetail({ chosen, bodies, bodiesOmitted }: { chosen?: Repla
         {chosen ? `#${chosen.index} ${chosen.method} ${chosen.url}` : 'Pick a result'}
         {chosen && <span className="sr-only">: {chosen.outcome}</span>}
       </h2>
-      {chosen?.error && <pre className="replay-diff-text">{chosen.error}</pre>}
-      {chosen?.diff && <pre className="replay-diff-text">{chosen.diff}</pre>}
+      {/* focusable: a long diff scrolls inside itself, by keyboard too */}
+      {chosen?.error && (
+        <pre className="replay-diff-text" tabIndex={0}>
+          {chosen.error}
+        </pre>
+      )}
+      {chosen?.diff && (
+        <pre className="replay-diff-text" tabIndex={0}>
+          {chosen.diff}
+        </pre>
+      )}
       {chosen?.note && <p className="replay-note">{chosen.note}</p>}
       {chosen && chosen.outcome === 'matched' && !chosen.note && <p className="muted">Matched the recording (status, content-type and body, noise ignored).</p>}
       {bodies && bodies.language !== 'binary' && (
