@@ -6,7 +6,9 @@ import type { EngineStatus } from '../../shared/api/methods/app';
  * Honors DOCKER_HOST (unix://, tcp://, npipe://) like the docker CLI; default is the local socket.
  */
 export function createDockerClient(env: NodeJS.ProcessEnv = process.env): Docker {
-  // dockerode reads DOCKER_HOST itself when given no options; keep that behaviour explicit.
+  // A unix socket from the given env (which may not be process.env); anything else (tcp with
+  // its TLS variables, npipe) dockerode reads from the process environment itself.
+  if (env.DOCKER_HOST?.startsWith('unix://')) return new Docker({ socketPath: env.DOCKER_HOST.slice('unix://'.length) });
   return env.DOCKER_HOST ? new Docker() : new Docker({ socketPath: defaultSocketPath() });
 }
 

@@ -90,6 +90,7 @@ async function listContents(root: string): Promise<OpenedBundleInfo['contents']>
   const exists = async (p: string) => readFile(join(root, p)).then(() => true, () => false);
   return {
     traces: await list('traces', '.json'),
+    logs: await list('logs', '.jsonl'),
     metrics: await list('metrics', '.json'),
     traffic: await list('traffic', '.har'),
     fixtures: await list('fixtures', '.har'),

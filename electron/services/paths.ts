@@ -24,3 +24,9 @@ export function trustedKeysDir(env: NodeJS.ProcessEnv = process.env): string {
 export function sessionsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'sessions');
 }
+
+/** Where the UI suggests writing captured bundles: $REPRO_HOME/captures, else ~/repro-bundles. */
+export function capturesDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REPRO_HOME) return join(env.REPRO_HOME, 'captures');
+  return join(homedir(), 'repro-bundles');
+}

@@ -21,6 +21,7 @@ import { sampleKeys } from './sample-sign';
 import { startSampleEnvironment } from './sample-docker';
 import { INCIDENT, readCatalogue, SAMPLE_SOURCE_DIR, TRAFFIC_START_MS } from './sample-story';
 import { incidentTraces } from './sample-traces';
+import { incidentLogs } from './sample-logs';
 import { recordCheckoutTraffic, type HarEntry } from './sample-traffic';
 
 const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -136,6 +137,9 @@ export async function buildSample(opts: { outDir?: string; record?: boolean; log
   await write(TRAFFIC_FILE, traffic);
   const har = JSON.parse(traffic.toString('utf8')) as { log: { entries: HarEntry[] } };
   await write('traces/incident.otlp.json', json(incidentTraces(har)));
+  const logs = incidentLogs(har);
+  await write('logs/checkout.jsonl', logs.checkout);
+  await write('logs/pricing.jsonl', logs.pricing);
   await write('metrics/latency.json', json(latencyMetrics()));
   await write('metrics/errors.json', json(errorMetrics()));
 

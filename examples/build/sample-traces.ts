@@ -37,9 +37,13 @@ const BASELINE: Track = { version: '2.13.4', track: 'baseline', tiered: false };
 
 interface Request { seed: string; startMs: number; status: number; cart: CartFacts; track: Track }
 
+/** The ids a request's trace uses: the logs of the same request carry them (sample-logs.ts). */
+export function traceIdsOf(seed: string): { traceId: string; spanId(name: string): string } {
+  return { traceId: hexId(`INC-2041/${seed}`, 32), spanId: (name) => hexId(`INC-2041/${seed}/${name}`, 16) };
+}
+
 function traceOf(req: Request, rand: () => number): { checkout: OtlpSpan[]; pricing: OtlpSpan[] } {
-  const traceId = hexId(`INC-2041/${req.seed}`, 32);
-  const id = (name: string) => hexId(`INC-2041/${req.seed}/${name}`, 16);
+  const { traceId, spanId: id } = traceIdsOf(req.seed);
   const span = (name: string, kind: number, startMs: number, endMs: number, parent: string | undefined, attributes: KeyValue[], status: OtlpSpan['status'] = {}): OtlpSpan => ({
     traceId,
     spanId: id(name),

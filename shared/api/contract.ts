@@ -16,7 +16,9 @@ import { tracesMethods } from './methods/traces';
 import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
 import { replayMethods } from './methods/replay';
+import { captureMethods } from './methods/capture';
 import { trafficMethods } from './methods/traffic';
+import { logsMethods } from './methods/logs';
 import { opMethods } from './methods/op';
 
 /** Every area's methods (areas add one line here). */
@@ -29,7 +31,9 @@ const areaMethods = {
   ...canaryMethods,
   ...environmentMethods,
   ...replayMethods,
+  ...captureMethods,
   ...trafficMethods,
+  ...logsMethods,
 } as const satisfies Record<string, MethodDef>;
 type AreaMethods = typeof areaMethods;
 

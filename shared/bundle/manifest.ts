@@ -77,6 +77,11 @@ export const imageSchema = z.strictObject({
   ref: nonEmpty,
   id: z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: 'expected the image config digest, sha256:<64 hex>' }),
   archive: bundlePathSchema.optional(),
+  /** `os/arch[/variant]` the image was built for, as the engine reported it at capture (e.g. linux/amd64). */
+  platform: z
+    .string()
+    .regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, { message: 'expected a platform such as linux/amd64 or linux/arm64/v8' })
+    .optional(),
 });
 
 export const secretRefSchema = z.strictObject({

@@ -52,7 +52,8 @@ export function envValueLooksSecret(name: string, value: string): string | undef
   return shannonBits(value) >= 3.5 ? 'high-entropy value under a secret-like name' : undefined;
 }
 
-function shannonBits(s: string): number {
+/** Shannon entropy of a string, bits per character. */
+export function shannonBits(s: string): number {
   const counts = new Map<string, number>();
   for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
   let h = 0;

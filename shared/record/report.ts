@@ -214,6 +214,20 @@ export function buildReport(input: ReportInput): DocBlock[] {
     b.push({ type: 'fields', rows: summarize(e.data) });
   }
 
+  const logs = of('logs');
+  if (logs.length > 0) {
+    // The latest comparison says what the reproduction logs now; earlier ones stay in the timeline.
+    const e = logs[logs.length - 1]!;
+    const d = e.data as LogsEvidence;
+    b.push({ type: 'heading', level: 2, text: 'Logs: reproduction vs incident' });
+    b.push({
+      type: 'paragraph',
+      text: `${rel(e.at)}: of the incident's ${d.incident?.errorTemplates ?? 0} error templates, the reproduction logged ${d.reproduced?.length ?? 0} and did not log ${d.missing?.length ?? 0}; it also logged ${d.new?.length ?? 0} template(s) the incident did not.`,
+    });
+    const rows = [...(d.reproduced ?? []).map((r) => ['reproduced', r] as const), ...(d.missing ?? []).map((r) => ['missing', r] as const), ...(d.new ?? []).slice(0, 10).map((r) => ['new', r] as const)];
+    if (rows.length) b.push({ type: 'table', header: ['', 'Template', 'Level', 'Incident lines', 'Reproduction lines'], rows: rows.map(([k, r]) => [k, short(r.template ?? '', 200), String(r.level ?? ''), String(r.incident ?? 0), String(r.repro ?? 0)]) });
+  }
+
   const faults = of('fault');
   if (faults.length > 0) {
     b.push({ type: 'heading', level: 2, text: 'Faults injected' });
@@ -227,6 +241,19 @@ export function buildReport(input: ReportInput): DocBlock[] {
     rows: events.map((e) => [iso(e.at), rel(e.at), describeEvent(e)]),
   });
   return b;
+}
+
+interface LogsEvidence {
+  incident?: { errorTemplates?: number };
+  reproduced?: LoggedTemplate[];
+  missing?: LoggedTemplate[];
+  new?: LoggedTemplate[];
+}
+interface LoggedTemplate {
+  template?: string;
+  level?: string;
+  incident?: number;
+  repro?: number;
 }
 
 interface StepData {
@@ -303,6 +330,10 @@ export function describeEvent(e: RecordEvent): string {
       return `note: ${String(d.text ?? '')}`;
     case 'marked':
       return `marked ${String(d.verdict ?? '')}${d.note ? `: ${String(d.note)}` : ''}`;
+    case 'logs': {
+      const l = d as LogsEvidence;
+      return `logs compared with the incident: ${l.reproduced?.length ?? 0} error template(s) reproduced, ${l.missing?.length ?? 0} missing, ${l.new?.length ?? 0} new`;
+    }
     default:
       return `${e.kind}: ${summarize(d)
         .map(([k, v]) => `${k} ${v}`)

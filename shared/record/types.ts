@@ -1,5 +1,5 @@
 /** The session record: every action of a reproduction session with its time, for postmortems. */
-export const RECORD_EVENT_KINDS = ['up', 'drift', 'verify', 'replay', 'step', 'note', 'marked', 'fault', 'traces', 'canary', 'down'] as const;
+export const RECORD_EVENT_KINDS = ['up', 'drift', 'verify', 'replay', 'step', 'note', 'marked', 'fault', 'traces', 'canary', 'down', 'logs'] as const;
 export type RecordEventKind = (typeof RECORD_EVENT_KINDS)[number];
 
 export const VERDICTS = ['reproduced', 'not-reproducible'] as const;

@@ -2,6 +2,7 @@ import { Lexer, type Token, type Tokens } from 'marked';
 import { parseInfoString } from './info-string';
 import { parseHttpRequest, type HttpStepRequest } from './http-request';
 import { parseExpectations, type Assertion } from './expect';
+import { parseDuration } from '../format/duration';
 
 export type StepKind = 'sh' | 'http' | 'replay' | 'expect';
 
@@ -176,13 +177,9 @@ function buildStep(kind: StepKind, index: number, info: string, body: string, ra
   }
 }
 
+/** A step timeout: `500ms`, `30s`, `2m` (bare numbers are seconds), at most an hour. */
 export function parseDurationMs(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000;
-  return ms > 0 && ms <= 3_600_000 ? Math.round(ms) : undefined;
+  return parseDuration(value, { maxMs: 3_600_000 });
 }
 
 /** Steps naming services the bundle does not have get a problem; returns new step objects. */

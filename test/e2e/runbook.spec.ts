@@ -115,6 +115,8 @@ test.describe('runbook and record panes', () => {
   });
   test('Stop kills a running step inside its container and shows it was cancelled', async ({ workbenchPage: page }) => {
     await page.getByRole('button', { name: 'Open the sample incident' }).click();
+    // the open shows the Incident pane when it ends: wait for it, or it takes the pane back from the click below
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('INC-2041');
     await page.getByRole('tab', { name: 'Runbook' }).click();
     await expect(page.getByLabel('Session')).toHaveValue(session);
     const editor = page.locator('.runbook-editor .monaco-editor');

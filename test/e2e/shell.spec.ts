@@ -25,7 +25,7 @@ test.describe('app shell over repro serve', () => {
     await page.keyboard.press('End');
     await page.getByRole('tab', { name: 'Traces' }).focus();
     await page.keyboard.press('End');
-    await expect(page.getByRole('tab', { name: 'Record' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('tab', { name: 'Capture' })).toHaveAttribute('aria-selected', 'true');
   });
 
   test('opening a path that is not a bundle says why', async ({ workbenchPage: page }) => {

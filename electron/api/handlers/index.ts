@@ -11,7 +11,9 @@ import { tracesHandlers } from './traces';
 import { canaryHandlers } from './canary';
 import { environmentHandlers } from './environment';
 import { replayHandlers } from './replay';
+import { captureHandlers } from './capture';
 import { trafficHandlers } from './traffic';
+import { logsHandlers } from './logs';
 import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
@@ -24,6 +26,8 @@ export const handlers: HandlerMap<MethodName> = {
   ...canaryHandlers,
   ...environmentHandlers,
   ...replayHandlers,
+  ...captureHandlers,
   ...trafficHandlers,
+  ...logsHandlers,
   ...opHandlers,
 };

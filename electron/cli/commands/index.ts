@@ -18,9 +18,13 @@ import { command as runbook } from './runbook';
 import { command as report } from './report';
 import { command as record } from './record';
 import { command as judge } from './judge';
+import { command as capture } from './capture';
+import { command as recordTraffic } from './record-traffic';
 import { command as traffic } from './traffic';
 
 export const commands: CliCommand[] = [
+  capture,
+  recordTraffic,
   serve,
   up,
   status,

@@ -3,16 +3,19 @@ import { importTraceTexts } from '../../../shared/traces/detect';
 import { summarize } from '../../../shared/traces/summary';
 import { searchTraces } from '../../../shared/traces/search';
 import { readTraceFiles } from '../../services/traces/files';
+import { sessionTraceFolder } from '../../services/traces/source';
+import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { formatAmount, printJson, progressPrinter } from '../output';
 
 export const command: CliCommand = {
   name: 'traces',
   summary: 'summarize the traces of a bundle, a folder or a trace file (OTLP, Jaeger, Zipkin)',
-  usage: `Usage: repro traces <bundle-folder|bundle.tgz|folder|file.json> [--json]
+  usage: `Usage: repro traces <bundle-folder|bundle.tgz|folder|file.json|session> [--json]
 
 Reads every trace file (a bundle's traces/*.json, every *.json of a folder such as a session's
-OTLP receiver output, or one file), detects its format from content (OTLP/JSON, Jaeger JSON,
+OTLP receiver output, or one file; a name that is no path is a session, whose OTLP receiver
+output is read), detects its format from content (OTLP/JSON, Jaeger JSON,
 Zipkin v2 JSON) and prints a summary: trace and span counts, services, error spans, and the
 longest trace with its critical path (Jaeger's algorithm: the chain of last-finishing children).
 
@@ -29,7 +32,8 @@ Options:
     if (positionals.length !== 1) throw new UsageError('give exactly one bundle, folder or trace file');
     const progress = progressPrinter(io);
     const task = 'traces';
-    const found = await readTraceFiles(positionals[0]!, {
+    const target = await sessionTraceFolder(createWorkbench({ host: 'cli', env: io.env }), positionals[0]!);
+    const found = await readTraceFiles(target, {
       onFile: (done, total, name, bytes) =>
         progress({ task, label: `Read ${name} (${formatAmount(bytes, 'bytes')})`, done, total, unit: 'files' }),
     });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DSSE_ENVELOPE_PATH } from '../../../shared/bundle/dsse';
 import { isExemptFromListing } from '../../../shared/bundle/paths';
 import type { BundleProblem, BundleWarning, VerifyReport } from '../../../shared/bundle/problems';
-import { envValueLooksSecret, scanTextForSecrets, SECRET_SCAN_OVERLAP } from '../../../shared/bundle/secrets';
+import { envValueLooksSecret } from '../../../shared/bundle/secrets';
 import { throwIfCancelled, unlessCancelled } from '../abort';
 import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
 import { HASH_CHUNK_BYTES, sha256File } from './hash';
@@ -17,6 +17,7 @@ import { createHashPool } from './hash-pool';
 import { readImageArchive } from './image-id';
 import { loadKeyFile, loadTrustedKeysDir, type TrustedKey } from './keys';
 import type { OpenedBundle } from './open';
+import { SecretScanner, TEXT_EXTENSIONS } from './secret-scan';
 import { checkSignature, signatureWarnings } from './signature';
 import { walkBundle } from './walk';
 
@@ -41,14 +42,17 @@ export interface VerifyOptions {
   concurrency?: number;
   /** Files at least this big (and not text) are hashed on worker threads; default 64 MiB. */
   workerMinBytes?: number;
+  /**
+   * Hash worker threads (default: one core is left to this thread, at most 4). A caller that only
+   * waits for the result (capture's final check) may give every core to the workers.
+   */
+  hashWorkers?: number;
   /** Stops the check (it then throws a `cancelled` error). */
   signal?: AbortSignal;
   /** Told which public keys this check trusts (each key file is read once). */
   onTrustedKeys?: (keys: readonly TrustedKey[]) => void;
 }
 
-/** Files worth scanning for credentials: text by name, or by content (no NUL in the first chunk). */
-const TEXT_EXTENSIONS = /\.(json|jsonl|ndjson|har|md|txt|ya?ml|env|pem|key|log|csv|xml|html?|conf|ini|properties|toml|sh)$/i;
 const MAX_SCAN_BYTES = 256 * 1024 * 1024;
 const WORKER_MIN_BYTES = 64 * 1024 * 1024;
 
@@ -107,14 +111,14 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   // Big binary files (images, snapshots) go to worker threads; text stays here to be scanned.
   const workerMin = opts.workerMinBytes ?? WORKER_MIN_BYTES;
   const onWorker = (e: { path: string; size: number }) => e.size >= workerMin && !TEXT_EXTENSIONS.test(e.path);
-  const pool = queue.some(onWorker) ? createHashPool(Math.min(queue.filter(onWorker).length, Math.max(1, Math.min(4, availableParallelism() - 1)))) : undefined;
+  const pool = queue.some(onWorker) ? createHashPool(Math.min(queue.filter(onWorker).length, Math.max(1, opts.hashWorkers ?? Math.min(4, availableParallelism() - 1)))) : undefined;
   const worker = async () => {
     const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     for (let next = queue.shift(); next; next = queue.shift()) {
       throwIfCancelled(signal, cancelled);
       const entry = next;
       const file = join(root, entry.path);
-      const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner(TEXT_EXTENSIONS.test(entry.path)) : undefined;
+      const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner({ textByName: TEXT_EXTENSIONS.test(entry.path) }) : undefined;
       const progressed = (n: number) => {
         done += n;
         opts.onProgress?.({ done, total, path: entry.path });
@@ -210,38 +214,4 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     problems,
     warnings,
   };
-}
-
-/** Scans a file chunk by chunk, keeping an overlap so a match split across chunks is found. */
-class SecretScanner {
-  private carry = '';
-  private linesBefore = 0;
-  private decided: boolean;
-  private isText: boolean;
-  private found = new Map<string, { kind: string; line?: number }>();
-
-  constructor(textByName: boolean) {
-    this.isText = textByName;
-    this.decided = textByName;
-  }
-
-  push(chunk: Buffer): void {
-    if (!this.decided) {
-      this.decided = true;
-      this.isText = !chunk.subarray(0, 8192).includes(0);
-    }
-    if (!this.isText) return;
-    const window = this.carry + chunk.toString('latin1');
-    for (const f of scanTextForSecrets(window)) {
-      if (!this.found.has(f.kind)) this.found.set(f.kind, { kind: f.kind, line: f.line !== undefined ? this.linesBefore + f.line : undefined });
-    }
-    const keep = Math.min(SECRET_SCAN_OVERLAP, window.length);
-    const consumed = window.slice(0, window.length - keep);
-    for (let i = consumed.indexOf('\n'); i !== -1; i = consumed.indexOf('\n', i + 1)) this.linesBefore++;
-    this.carry = window.slice(window.length - keep);
-  }
-
-  finish(): { kind: string; line?: number }[] {
-    return [...this.found.values()];
-  }
 }

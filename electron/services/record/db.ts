@@ -294,6 +294,7 @@ function evidenceLabel(kind: RecordEventKind, data: unknown): string {
   if (kind === 'step') return `step ${Number(d.index) + 1} (${String(d.kind ?? '')}${d.service ? ` on ${String(d.service)}` : ''}) ${d.ok ? 'ok' : 'failed'}`;
   if (kind === 'replay') return `replay ${String((d.summary as Record<string, unknown> | undefined)?.total ?? '')}`.trim();
   if (kind === 'note') return `note: ${String(d.text ?? '').slice(0, 60)}`;
+  if (kind === 'logs') return `logs: ${Array.isArray(d.reproduced) ? d.reproduced.length : 0} incident error template(s) reproduced, ${Array.isArray(d.missing) ? d.missing.length : 0} missing`;
   return kind;
 }
 

@@ -7,6 +7,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { isArchiveName, openBundle } from '../bundles/open';
+import { statUserPath } from '../user-files';
 
 export interface TraceFile {
   /** Path relative to what the user gave (e.g. traces/checkout.json), for messages. */
@@ -62,12 +63,7 @@ async function isDir(p: string): Promise<boolean> {
 }
 
 export async function readTraceFiles(path: string, opts: ReadOptions = {}): Promise<TraceFiles> {
-  let st;
-  try {
-    st = await lstat(path);
-  } catch {
-    throw new WorkbenchError('not_found', `no file or folder at ${path}`);
-  }
+  const st = await statUserPath(path);
   const none = async () => {};
   if (st.isDirectory()) {
     if (await isDir(join(path, 'traces'))) {

@@ -2,35 +2,37 @@
  * Serves trace files to the UI in chunks: lists a source's *.json files and reads byte ranges,
  * cutting each chunk at a UTF-8 character boundary so every chunk decodes on its own.
  */
-import { lstat, open, readdir } from 'node:fs/promises';
+import { lstat, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { TraceChunk, TraceFileInfo, TraceSource } from '../../../shared/api/methods/traces';
 import { getOpenBundle } from '../open-bundles';
 import { sessionsRoot } from '../environments/session-info';
-import { sessionDirOf } from '../environments/state-store';
+import { SESSION_NAME_PATTERN, SessionStore, sessionDirOf } from '../environments/state-store';
 import type { Workbench } from '../workbench';
+import { listRegularFiles } from '../user-files';
 
 export function traceFolder(wb: Workbench, source: TraceSource): string {
   if (source.kind === 'bundle') return join(getOpenBundle(wb, source.handle).root, 'traces');
   return join(sessionDirOf(sessionsRoot(wb.stateDir), source.name), 'otlp');
 }
 
+/**
+ * What `repro traces X` reads: X itself when it is a path, else the OTLP folder of the session
+ * named X (an error that says both when it is neither).
+ */
+export async function sessionTraceFolder(wb: Workbench, target: string): Promise<string> {
+  if (await lstat(target).then(() => true, () => false)) return target;
+  if (!SESSION_NAME_PATTERN.test(target) || !new SessionStore(sessionsRoot(wb.stateDir)).read(target)) {
+    throw new WorkbenchError('not_found', `no file or folder at ${target}, and no session named "${target}" (see repro status)`);
+  }
+  const dir = traceFolder(wb, { kind: 'session', name: target });
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
 export async function listTraceFiles(wb: Workbench, source: TraceSource): Promise<TraceFileInfo[]> {
-  const dir = traceFolder(wb, source);
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const out: TraceFileInfo[] = [];
-  for (const e of entries) {
-    if (!e.isFile() || !/\.(json|jsonl)$/i.test(e.name)) continue;
-    out.push({ name: e.name, bytes: (await lstat(join(dir, e.name))).size });
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return listRegularFiles(traceFolder(wb, source), /\.(json|jsonl)$/i);
 }
 
 /** Length of buf[0..n) cut back so it does not end inside a UTF-8 sequence. */

@@ -13,7 +13,7 @@ import { ProgressBar } from './ProgressBar';
 export function EmptyState() {
   const info = useApp((s) => s.info.data);
   const recent = useApp((s) => s.recent);
-  const { opening, openError, openBundle: open, cancelOpen } = useApp();
+  const { opening, openError, openBundle: open, cancelOpen, setPane } = useApp();
   // This view (and the control that opened) goes when the bundle opens: its pane's heading takes focus.
   const openBundle = async (path: string) => {
     await open(path);
@@ -85,6 +85,12 @@ export function EmptyState() {
           </button>
         </p>
       )}
+      <p>
+        <button type="button" onClick={() => setPane('capture')}>
+          Capture from running containers…
+        </button>{' '}
+        <span className="muted small">No bundle yet? Make one from a running compose project or containers.</span>
+      </p>
       {opening && (
         <div className="open-progress" role="status">
           {openOp?.progress ? <ProgressBar progress={{ task: openOp.id, ...openOp.progress }} /> : 'Opening…'}

@@ -1,20 +1,34 @@
+import { useEffect } from 'react';
+import type { LogMoments } from '../../../shared/api/methods/logs';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { EmptyState } from '../components/EmptyState';
 import { useApp } from '../store/app';
+import { useLogs } from '../store/logs';
 import { Verification } from './Verification';
 
 function when(iso?: string): string {
   return iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:00Z$/, 'Z') : '—';
 }
 
-/** Points close together alternate above and below the axis so their labels never overlap. */
-function Timeline({ m }: { m: BundleManifest }) {
-  const points = [
+/**
+ * The incident's moments on one axis; labels go to the first of four lanes (below, above, then
+ * further below and above) where they do not run into the previous label, so close points stay
+ * readable. The logs add the first error and the minute with the most errors (in red).
+ */
+function Timeline({ m, logs }: { m: BundleManifest; logs?: LogMoments }) {
+  const iso = (t: number | null | undefined) => (t === null || t === undefined ? undefined : new Date(t).toISOString());
+  type Point = { label: string; at?: string; note?: string; error?: boolean };
+  const all: Point[] = [
     { label: 'Deploy', at: m.provenance.deploy?.at },
     { label: 'Started', at: m.incident.startedAt },
+    { label: 'First error', at: iso(logs?.firstError), error: true },
+    { label: 'Error peak', at: iso(logs?.peak?.from), note: logs?.peak ? `${logs.peak.count}/min` : '', error: true },
     { label: 'Detected', at: m.incident.detectedAt },
     { label: 'Resolved', at: m.incident.resolvedAt },
-  ].filter((p): p is { label: string; at: string } => Boolean(p.at));
+  ];
+  const points = all
+    .filter((p): p is Point & { at: string } => Boolean(p.at))
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const times = points.map((p) => Date.parse(p.at));
   const min = Math.min(...times);
   const span = Math.max(1, Math.max(...times) - min);
@@ -23,26 +37,29 @@ function Timeline({ m }: { m: BundleManifest }) {
     const t = when(iso);
     return t.slice(0, 10) === day ? t.slice(11) : t;
   };
-  let above = false;
-  let lastPct = -100;
+  // Label widths in % of an axis about 1000 px wide (7 px a character), centred on their point.
+  const laneEnd = [-Infinity, -Infinity, -Infinity, -Infinity];
+  const lanes = points.map((p, i) => {
+    const pct = (100 * (times[i]! - min)) / span;
+    const half = ((p.label.length + clock(p.at).length + (p.note ? p.note.length + 3 : 0) + 1) * 0.7) / 2;
+    let lane = laneEnd.findIndex((end) => end < pct - half);
+    if (lane < 0) lane = laneEnd.indexOf(Math.min(...laneEnd));
+    laneEnd[lane] = pct + half + 1;
+    return { pct, lane };
+  });
   return (
     <figure className="timeline-figure">
       <figcaption className="muted small">Timeline, {day} (UTC)</figcaption>
       <div className="timeline" aria-label="Incident timeline">
         <div className="timeline-axis" />
-        {points.map((p, i) => {
-          const pct = (100 * (times[i]! - min)) / span;
-          above = pct - lastPct < 18 ? !above : false;
-          lastPct = pct;
-          return (
-            <div key={p.label} className={`timeline-point${above ? ' above' : ''}`} style={{ left: `${pct}%` }}>
-              <span className="dot" />
-              <span className="timeline-label">
-                <strong>{p.label}</strong> <span className="muted small">{clock(p.at)}</span>
-              </span>
-            </div>
-          );
-        })}
+        {points.map((p, i) => (
+          <div key={p.label} className={`timeline-point lane-${lanes[i]!.lane}${p.error ? ' error' : ''}`} style={{ left: `${lanes[i]!.pct}%` }}>
+            <span className="dot" />
+            <span className="timeline-label">
+              <strong>{p.label}</strong> <span className="muted small">{clock(p.at)}{p.note ? ` · ${p.note}` : ''}</span>
+            </span>
+          </div>
+        ))}
       </div>
     </figure>
   );
@@ -50,6 +67,11 @@ function Timeline({ m }: { m: BundleManifest }) {
 
 export default function IncidentPane() {
   const bundle = useApp((s) => s.bundle);
+  const moments = useLogs((s) => (bundle ? s.moments[bundle.handle] : undefined));
+  const loadMoments = useLogs((s) => s.loadMoments);
+  useEffect(() => {
+    if (bundle && (bundle.contents.logs?.length ?? 0) > 0) loadMoments(bundle.handle);
+  }, [bundle?.handle]);
   if (!bundle) {
     return (
       <section className="pane" aria-labelledby="pane-title">
@@ -69,7 +91,7 @@ export default function IncidentPane() {
         </h1>
       </header>
       {m.incident.summary && <p className="summary">{m.incident.summary}</p>}
-      <Timeline m={m} />
+      <Timeline m={m} {...(moments ? { logs: moments } : {})} />
       <h2>Services</h2>
       {m.services.length === 0 ? (
         <p className="muted">This bundle has no services (a traces- or metrics-only bundle).</p>
@@ -106,7 +128,7 @@ export default function IncidentPane() {
                       .map(([k, v]) => `${k}=${v}`)
                       .join(', ') || '—'}
                   </td>
-                  <td>{(s.secrets ?? []).map((x) => `${x.name}${x.required ? '' : ' (optional)'}`).join(', ') || '—'}</td>
+                  <td>{(s.secrets ?? []).map((x) => `${x.name}${x.required === false ? ' (optional)' : ''}`).join(', ') || '—'}</td>
                 </tr>
               ))}
             </tbody>

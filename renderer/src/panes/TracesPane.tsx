@@ -3,7 +3,7 @@
  * the searchable list; walk it on the canvas waterfall by keyboard like a debugger walks a
  * stack; see its service map; compare it with any other loaded trace. Views in panes/traces/.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp } from '../store/app';
 import { useTraces } from '../store/traces';
 import { SourceBar } from './traces/SourceBar';
@@ -13,8 +13,19 @@ import './traces/traces.css';
 
 export default function TracesPane() {
   const bundle = useApp((s) => s.bundle);
-  const { sources, active, trace, setTrace, load, loading } = useTraces();
+  const { sources, active, trace, setTrace, load, loading, focus } = useTraces();
   const source = sources.find((s) => s.key === active);
+  // A trace asked for from elsewhere (a log line): shown once its source is loaded.
+  const [focusSpan, setFocusSpan] = useState<string>();
+  const [focusMissing, setFocusMissing] = useState<string>();
+  useEffect(() => {
+    if (!focus || loading || !source) return;
+    const i = source.set.traces.findIndex((t) => t.traceId === focus.traceId);
+    if (i >= 0) setTrace(i);
+    setFocusSpan(i >= 0 ? focus.spanId : undefined);
+    setFocusMissing(i >= 0 ? undefined : focus.traceId);
+    useTraces.setState({ focus: undefined });
+  }, [focus, loading, source]);
   // Open the bundle's traces on first visit.
   useEffect(() => {
     if (bundle && bundle.contents.traces.length > 0 && !loading && !sources.some((s) => s.key === `bundle:${bundle.handle}`)) {
@@ -26,6 +37,11 @@ export default function TracesPane() {
     <section className="pane traces-pane" aria-labelledby="pane-title">
       <h1 id="pane-title">Traces</h1>
       <SourceBar />
+      {focusMissing && (
+        <p role="alert" className="small error">
+          Trace <code>{focusMissing}</code> is not among the loaded traces.
+        </p>
+      )}
       {source ? (
         <div className="traces-layout">
           <TraceList
@@ -39,7 +55,7 @@ export default function TracesPane() {
             }}
           />
           {source.set.traces[trace] ? (
-            <TraceView key={`${source.key}#${trace}`} source={source} traceIndex={trace} sources={sources} />
+            <TraceView key={`${source.key}#${trace}#${focusSpan ?? ''}`} source={source} traceIndex={trace} sources={sources} {...(focusSpan ? { spanId: focusSpan } : {})} />
           ) : (
             <p className="muted pad">This source holds no traces.</p>
           )}

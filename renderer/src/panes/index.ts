@@ -15,7 +15,9 @@ export const PANES: PaneDef[] = [
   { id: 'environment', label: 'Environment', glyph: '▣', component: lazy(() => import('./EnvironmentPane')) },
   { id: 'replay', label: 'Replay', glyph: '⟲', component: lazy(() => import('./ReplayPane')) },
   { id: 'traces', label: 'Traces', glyph: '≡', component: lazy(() => import('./TracesPane')) },
+  { id: 'logs', label: 'Logs', glyph: '☰', component: lazy(() => import('./LogsPane')) },
   { id: 'metrics', label: 'Metrics', glyph: '∿', component: lazy(() => import('./MetricsPane')) },
   { id: 'runbook', label: 'Runbook', glyph: '▶', component: lazy(() => import('./RunbookPane')) },
   { id: 'record', label: 'Record', glyph: '✎', component: lazy(() => import('./RecordPane')) },
+  { id: 'capture', label: 'Capture', glyph: '⤓', component: lazy(() => import('./CapturePane')) },
 ];

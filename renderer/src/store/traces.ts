@@ -27,6 +27,9 @@ interface TracesState {
   progress?: ProgressEvent;
   error?: UiError;
   loading: boolean;
+  /** A trace (and span) someone asked to see from elsewhere (a log line); the pane shows it once loaded. */
+  focus?: { traceId: string; spanId?: string };
+  focusTrace(traceId: string, spanId?: string): void;
   load(key: string, label: string, how: { source: TraceSource } | { file: File }): Promise<void>;
   /** Stop the load in flight (a source's traces.load operation, or a file's parse). */
   cancelLoad(): void;
@@ -84,6 +87,7 @@ export const useTraces = create<TracesState>((set, get) => ({
       loadingClient.dispose();
     }
   },
+  focusTrace: (traceId, spanId) => set({ focus: { traceId, ...(spanId ? { spanId } : {}) } }),
   setActive: (key) => set({ active: key, trace: 0 }),
   setTrace: (trace) => set({ trace }),
   close: (key) => {

@@ -13,7 +13,7 @@ export interface OpenedBundleInfo {
   packed: boolean;
   manifest: BundleManifest;
   /** Which optional parts are present, so panes can show their empty states without guessing. */
-  contents: { traces: string[]; metrics: string[]; traffic: string[]; fixtures: string[]; runbook: boolean; signed: boolean };
+  contents: { traces: string[]; logs?: string[]; metrics: string[]; traffic: string[]; fixtures: string[]; runbook: boolean; signed: boolean };
 }
 
 export interface RecentBundle {

@@ -53,7 +53,7 @@ describe('sample bundle build', () => {
     expect(Object.keys(da).sort()).toEqual(
       [
         'attestations/bundle.dsse.json', 'bundle.json', 'fixtures/payments.har', 'images/checkout.tar', 'images/pricing.tar',
-        'metrics/errors.json', 'metrics/latency.json', 'runbook.md', 'snapshots/pricing-data.tar', 'traces/incident.otlp.json', 'traffic/checkout.har',
+        'logs/checkout.jsonl', 'logs/pricing.jsonl', 'metrics/errors.json', 'metrics/latency.json', 'runbook.md', 'snapshots/pricing-data.tar', 'traces/incident.otlp.json', 'traffic/checkout.har',
       ].sort(),
     );
     expect(await digests(b)).toEqual(da);

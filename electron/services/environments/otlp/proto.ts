@@ -5,10 +5,8 @@ import protobuf from 'protobufjs';
  * ExportTraceServiceRequest. Field numbers are the wire contract and must match upstream:
  * opentelemetry/proto/{common,resource,trace}/v1/*.proto and collector/trace/v1/trace_service.proto.
  */
-const OTLP_TRACE_PROTO = `
-syntax = "proto3";
-package otlp;
-
+/** The messages every signal shares (common/v1, resource/v1), in package otlp. */
+export const OTLP_COMMON_PROTO = `
 message AnyValue {
   oneof value {
     string string_value = 1;
@@ -33,6 +31,12 @@ message Resource {
   repeated KeyValue attributes = 1;
   uint32 dropped_attributes_count = 2;
 }
+`;
+
+const OTLP_TRACE_PROTO = `
+syntax = "proto3";
+package otlp;
+${OTLP_COMMON_PROTO}
 message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
 message ResourceSpans {
   Resource resource = 1;
@@ -92,7 +96,7 @@ export const ExportTraceServiceResponse = root.lookupType('otlp.ExportTraceServi
 const ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
 
 /** OTLP/JSON writes trace and span ids as hex, not base64 as proto3's JSON mapping would. */
-function idsToHex(value: unknown): unknown {
+export function idsToHex(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(idsToHex);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -5,6 +5,7 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { SessionPlugin } from '../session-plugin';
 import { decodeTraceRequest, encodeEmptyTraceResponse } from './proto';
+import { logsSignal, metricsSignal, type OtlpSignalSpec } from './logs-metrics';
 
 export const OTLP_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -14,6 +15,9 @@ export interface OtlpReceiverOptions {
   /** Folder the received requests are written to, one OTLP/JSON file each. */
   outDir: string;
   onSpans?: (count: number, file: string) => void;
+  /** Signals beside traces (logs, metrics: otlp/logs-metrics.ts), each into its own folder. */
+  extraSignals?: OtlpSignalSpec[];
+  onStored?: (path: string, file: string) => void;
 }
 
 export interface OtlpReceiver {
@@ -53,15 +57,34 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
  */
 export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<OtlpReceiver> {
   mkdirSync(opts.outDir, { recursive: true });
+  const extra = new Map((opts.extraSignals ?? []).map((s) => [s.path, s]));
+  for (const s of extra.values()) mkdirSync(s.outDir, { recursive: true });
   let seq = 0;
   const reply = (res: ServerResponse, status: number, type: string, body: string | Uint8Array) => {
     res.writeHead(status, { 'content-type': type });
     res.end(body);
   };
+  /** A logs or metrics export: checked to be one, kept as OTLP/JSON on one line in its folder. */
+  const storeSignal = async (signal: OtlpSignalSpec, req: IncomingMessage, res: ServerResponse, isProto: boolean) => {
+    const body = await readBody(req);
+    const request = (isProto ? signal.decodeProtobuf(body) : JSON.parse(body.toString('utf8'))) as Record<string, unknown> | null;
+    if (!request || typeof request !== 'object' || !Array.isArray(request[signal.items] ?? [])) throw Object.assign(new Error(`expected an export request with "${signal.items}"`), { status: 400 });
+    if (((request[signal.items] as unknown[] | undefined) ?? []).length > 0) {
+      const name = `${Date.now()}-${process.pid}-${String(seq++).padStart(6, '0')}.json`;
+      const tmp = join(signal.outDir, `.${name}.tmp`);
+      writeFileSync(tmp, JSON.stringify(request) + '\n');
+      renameSync(tmp, join(signal.outDir, name));
+      opts.onStored?.(signal.path, name);
+    }
+    if (isProto) reply(res, 200, 'application/x-protobuf', signal.encodeProtobufResponse());
+    else reply(res, 200, 'application/json', '{}');
+  };
+
   const server = createServer((req, res) => {
     void (async () => {
-      const path = (req.url ?? '').split('?')[0];
-      if (path !== '/v1/traces') return reply(res, 404, 'application/json', JSON.stringify({ message: 'only /v1/traces is served here' }));
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const signal = extra.get(path);
+      if (path !== '/v1/traces' && !signal) return reply(res, 404, 'application/json', JSON.stringify({ message: `only ${['/v1/traces', ...extra.keys()].join(', ')} ${extra.size ? 'are' : 'is'} served here` }));
       if (req.method !== 'POST') return reply(res, 405, 'application/json', JSON.stringify({ message: 'use POST' }));
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const isProto = type === 'application/x-protobuf' || type === 'application/protobuf';
@@ -69,6 +92,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
         return reply(res, 415, 'application/json', JSON.stringify({ message: 'content-type must be application/json or application/x-protobuf' }));
       }
       try {
+        if (signal) return await storeSignal(signal, req, res, isProto);
         const body = await readBody(req);
         const request = isProto ? decodeTraceRequest(body) : (JSON.parse(body.toString('utf8')) as { resourceSpans?: unknown[] });
         if (!request || typeof request !== 'object' || !Array.isArray(request.resourceSpans ?? [])) throw Object.assign(new Error('expected an ExportTraceServiceRequest'), { status: 400 });
@@ -115,6 +139,9 @@ export const otlpReceiverPlugin: SessionPlugin = {
       ...(ctx.reservedPort ? { port: ctx.reservedPort } : {}),
       outDir: join(ctx.sessionDir, 'otlp'),
       onSpans: (n, file) => ctx.log(`otlp: ${n} spans -> ${file}`),
+      // Logs go where `repro logs <session>` reads them; metrics are kept for the Metrics pane.
+      extraSignals: [logsSignal(join(ctx.sessionDir, 'otlp-logs')), metricsSignal(join(ctx.sessionDir, 'otlp-metrics'))],
+      onStored: (path, file) => ctx.log(`otlp: ${path} -> ${file}`),
     });
     return {
       endpoints: { otlp: `http://${ctx.advertisedHost}:${receiver.port}`, otlpHost: `http://${ctx.bindHost}:${receiver.port}` },

@@ -1,6 +1,8 @@
 import type { Attribute, SpanDetail } from '../../../../shared/traces/model';
 import { attrToString } from '../../../../shared/traces/model';
 import { Duration } from '../../components/Waterfall';
+import { useApp } from '../../store/app';
+import { useLogs } from '../../store/logs';
 
 function Attrs({ title, attrs }: { title: string; attrs: Attribute[] }) {
   if (!attrs.length) return null;
@@ -24,7 +26,25 @@ function Attrs({ title, attrs }: { title: string; attrs: Attribute[] }) {
 }
 
 /** Everything about the selected span: status, attributes, events, links, resource, scope. */
-export function SpanDetailView({ detail, ancestry, onJump }: { detail?: SpanDetail; ancestry: { span: number; label: string }[]; onJump(span: number): void }) {
+/** From a span to the incident's log lines of it (the Logs pane, filtered to the trace and span). */
+function SpanLogsLink({ traceId, spanId }: { traceId: string; spanId: string }) {
+  const bundle = useApp((s) => s.bundle);
+  const setPane = useApp((s) => s.setPane);
+  if (!bundle || !(bundle.contents.logs?.length ?? 0)) return null;
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        void useLogs.getState().showTrace(bundle.handle, traceId, spanId);
+        setPane('logs');
+      }}
+    >
+      Log lines of this span
+    </button>
+  );
+}
+
+export function SpanDetailView({ detail, ancestry, onJump, traceId }: { detail?: SpanDetail; ancestry: { span: number; label: string }[]; onJump(span: number): void; traceId?: string }) {
   if (!detail) return <div className="span-detail muted pad">Select a span.</div>;
   return (
     <div className="span-detail" aria-label="Span detail" role="region" id="span-detail">
@@ -56,6 +76,7 @@ export function SpanDetailView({ detail, ancestry, onJump }: { detail?: SpanDeta
         <span>
           span <code>{detail.spanId}</code>
         </span>
+        {traceId && <SpanLogsLink traceId={traceId} spanId={detail.spanId} />}
         {detail.parentSpanId && (
           <span>
             parent <code>{detail.parentSpanId}</code>

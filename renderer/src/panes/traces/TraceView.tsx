@@ -40,12 +40,15 @@ function spanSummary(set: TraceSet, t: Trace, i: number, row: number | undefined
 }
 
 /** One trace: the canvas waterfall walked by keyboard, its service map, and a comparison. */
-export function TraceView({ source, traceIndex, sources }: { source: LoadedSource; traceIndex: number; sources: LoadedSource[] }) {
+export function TraceView({ source, traceIndex, sources, spanId }: { source: LoadedSource; traceIndex: number; sources: LoadedSource[]; spanId?: string }) {
   const set: TraceSet = source.set;
   const trace = set.traces[traceIndex]!;
   const [tab, setTab] = useState<'waterfall' | 'map' | 'compare'>('waterfall');
   const [collapsed, setCollapsed] = useState(() => new Uint8Array(trace.spanCount));
-  const [selected, setSelected] = useState(() => (trace.roots.length ? trace.roots[0]! : 0));
+  const [selected, setSelected] = useState(() => {
+    const asked = spanId ? trace.spanId.indexOf(spanId) : -1;
+    return asked >= 0 ? asked : trace.roots.length ? trace.roots[0]! : 0;
+  });
   const [view, setView] = useState<TimeRange>({ t0: 0, t1: Math.max(trace.durationUs, 1) });
   const [playhead, setPlayhead] = useState<number | null>(null);
   const [showCritical, setShowCritical] = useState(true);
@@ -261,7 +264,7 @@ export function TraceView({ source, traceIndex, sources }: { source: LoadedSourc
             </div>
           )}
           <ErrorNote error={detailError} prefix="Span details" className="small" />
-          <SpanDetailView detail={detail} ancestry={crumbs} onJump={select} />
+          <SpanDetailView detail={detail} ancestry={crumbs} onJump={select} traceId={trace.traceId} />
         </div>
       )}
       {tab === 'map' && map && <ServiceMapView map={map} />}

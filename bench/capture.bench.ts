@@ -1,0 +1,149 @@
+/**
+ * `repro capture` of a compose project (images already present) vs the same copies done by hand
+ * with the docker CLI, measured side by side in the same run. Goal: at most 1.3x.
+ *
+ * The environment: the capture tests' two-service compose project (test/integration/capture/
+ * compose-app.ts) with web's image padded to --image-mib of incompressible bytes and its volume
+ * holding --volume-mib more, so the copies, not the start-up, are what is timed.
+ * Baseline: `docker save <id> -o file` of each image id and `docker cp <container>:<path>/. - > file`
+ * of each volume, one after the other, each a fresh docker process (what an engineer would type).
+ * Measured: `repro capture --project P -o DIR` as a cold separate process, the way the README runs
+ * it (`node bin/repro.js`, TypeScript through tsx in a checkout); second column: the built CLI
+ * (`REPRO_USE_DIST=1`, what an install runs); third: the same command in-process through the
+ * CLI's main (no process start). The capture does more than the copies: describe, digests and
+ * the credential scan of every byte on the way to disk, manifest, and a full verification.
+ * Rounds alternate; medians are compared.
+ *
+ *   npx tsx bench/capture.bench.ts [--image-mib 256] [--volume-mib 128] [--rounds 3] [--json]
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { main } from '../electron/cli/main';
+import { sh, startComposeApp } from '../test/integration/capture/compose-app';
+
+const { values } = parseArgs({
+  options: { 'image-mib': { type: 'string', default: '256' }, 'volume-mib': { type: 'string', default: '128' }, rounds: { type: 'string', default: '3' }, json: { type: 'boolean' } },
+});
+const imageMib = Number(values['image-mib']);
+const volumeMib = Number(values['volume-mib']);
+const rounds = Number(values.rounds);
+const log = (s: string) => process.stderr.write(s + '\n');
+const root = join(import.meta.dirname, '..');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; stdoutFile?: string } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', opts.stdoutFile ? 'pipe' : 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const out = opts.stdoutFile ? createWriteStream(opts.stdoutFile) : undefined;
+    if (out) child.stdout!.pipe(out);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const done = () => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.slice(0, 2).join(' ')} exited ${code}: ${err.slice(-2000)}`)));
+      if (out) out.close(done);
+      else done();
+    });
+  });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'repro-bench-capture-'));
+const home = join(work, 'home');
+log(`starting a compose project with a ${imageMib} MiB image and ${volumeMib} MiB in a volume …`);
+const app = await startComposeApp({ webPaddingBytes: imageMib * 1024 * 1024, volumePaddingBytes: volumeMib * 1024 * 1024 });
+try {
+  const containers = { web: app.webContainer, pricing: `${app.project}_pricing_1` };
+  const volumes = [
+    { container: containers.web, path: '/data' },
+    { container: containers.pricing, path: '/cache' },
+  ];
+  let n = 0;
+
+  const baseline = async (): Promise<number> => {
+    const dir = join(work, `plain-${n++}`);
+    await sh('mkdir', ['-p', dir]);
+    const t0 = performance.now();
+    for (const [i, id] of app.imageIds.entries()) await run('docker', ['save', id, '-o', join(dir, `image-${i}.tar`)]);
+    for (const [i, v] of volumes.entries()) await run('docker', ['cp', `${v.container}:${v.path}/.`, '-'], { stdoutFile: join(dir, `volume-${i}.tar`) });
+    const ms = performance.now() - t0;
+    rmSync(dir, { recursive: true, force: true });
+    return ms;
+  };
+
+  const cold = async (dist: boolean): Promise<number> => {
+    const out = join(work, `bundle-${n++}`);
+    const t0 = performance.now();
+    await run(process.execPath, [join(root, 'bin', 'repro.js'), 'capture', '--project', app.project, '-o', out, '--json'], {
+      env: { ...process.env, REPRO_HOME: home, ...(dist ? { REPRO_USE_DIST: '1' } : {}) },
+    });
+    const ms = performance.now() - t0;
+    rmSync(out, { recursive: true, force: true });
+    return ms;
+  };
+
+  const inProcess = async (): Promise<number> => {
+    const out = join(work, `bundle-${n++}`);
+    let text = '';
+    const t0 = performance.now();
+    const code = await main(['capture', '--project', app.project, '-o', out, '--json'], {
+      stdout: (t) => void (text += t),
+      stderr: () => {},
+      env: { ...process.env, REPRO_HOME: home },
+      cwd: work,
+      isTTY: false,
+    });
+    const ms = performance.now() - t0;
+    if (code !== 0) throw new Error(`repro capture failed: ${text}`);
+    rmSync(out, { recursive: true, force: true });
+    return ms;
+  };
+
+  // One unmeasured round of each warms the page cache and the engine's layer store.
+  await baseline();
+  await inProcess();
+  await cold(false);
+  const distBuilt = await cold(true).then(
+    () => true,
+    () => false,
+  );
+  const base: number[] = [];
+  const cli: number[] = [];
+  const dist: number[] = [];
+  const inproc: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    base.push(await baseline());
+    cli.push(await cold(false));
+    if (distBuilt) dist.push(await cold(true));
+    inproc.push(await inProcess());
+    log(`round ${i + 1}: docker save + cp ${base.at(-1)!.toFixed(0)} ms · repro capture (cold, tsx) ${cli.at(-1)!.toFixed(0)} ms${distBuilt ? ` · built CLI ${dist.at(-1)!.toFixed(0)} ms` : ''} · in-process ${inproc.at(-1)!.toFixed(0)} ms`);
+  }
+  const baselineMs = median(base);
+  const ms = median(cli);
+  const result = {
+    name: 'capture-vs-docker-save-and-cp',
+    ratio: ms / baselineMs,
+    ms,
+    baselineMs,
+    ...(distBuilt ? { distMs: median(dist), distRatio: median(dist) / baselineMs } : {}),
+    inProcessMs: median(inproc),
+    inProcessRatio: median(inproc) / baselineMs,
+    goal: 1.3,
+    /** The machine's 1-minute load average when the bench ended (other work skews both sides, ours more). */
+    loadavg: Math.round(loadavg()[0]! * 10) / 10,
+    imageMib,
+    volumeMib,
+  };
+  if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
+  else
+    log(
+      `repro capture ${ms.toFixed(0)} ms (cold, as the README runs it) vs docker save + cp ${baselineMs.toFixed(0)} ms: ratio ${result.ratio.toFixed(2)} (goal <= 1.3)` +
+        `${distBuilt ? `; built CLI ${result.distRatio!.toFixed(2)}x` : ''}; in-process ${result.inProcessRatio.toFixed(2)}x`,
+    );
+} finally {
+  await app.down();
+  await app.removeImages();
+  rmSync(work, { recursive: true, force: true });
+}
