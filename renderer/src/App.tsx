@@ -76,15 +76,15 @@ function Sidebar() {
             tabIndex={pane === p.id ? 0 : -1}
             className={pane === p.id ? 'active' : ''}
             onClick={() => setPane(p.id)}
-            title={`${p.label} (Alt+${i + 1})`}
-            aria-keyshortcuts={`Alt+${i + 1}`}
+            title={`${p.label} (Alt+${(i + 1) % 10})`}
+            aria-keyshortcuts={`Alt+${(i + 1) % 10}`}
           >
             <span className="glyph" aria-hidden>
               {p.glyph}
             </span>
             <span className="tab-label">{p.label}</span>
             <span className="tab-key" aria-hidden>
-              Alt+{i + 1}
+              Alt+{(i + 1) % 10}
             </span>
           </button>
         ))}
@@ -162,12 +162,13 @@ export function App() {
   useDocumentTitle();
   useEffect(() => startFocusKeeper(), []);
   useEffect(() => {
-    // Alt+1..N switches panes from anywhere (Monaco keeps its own Ctrl shortcuts); focus goes to
+    // Alt+1..9 and Alt+0 switch panes from anywhere (Monaco keeps its own Ctrl shortcuts); focus goes to
     // the new pane's heading, unless it was on the sidebar (which keeps it, on the new tab).
     const onKey = (e: globalThis.KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       // e.code: Alt+digit types another character on some layouts (macOS)
-      const n = /^Digit\d$/.test(e.code) ? Number(e.code.slice(5)) : Number(e.key);
+      const digit = /^Digit\d$/.test(e.code) ? Number(e.code.slice(5)) : Number(e.key);
+      const n = digit === 0 ? 10 : digit; // Alt+0 is the tenth pane
       if (n >= 1 && n <= PANE_IDS.length) {
         e.preventDefault();
         const onSidebar = document.activeElement?.closest('.sidebar');

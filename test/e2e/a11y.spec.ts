@@ -25,9 +25,11 @@ async function paneLabels(page: Page): Promise<string[]> {
   return page.locator('.sidebar [role=tab] .tab-label').allTextContents();
 }
 
-/** Alt+N to pane n (1-based), as a keyboard user does; its heading takes focus. */
-async function goToPane(page: Page, n: number, label: string): Promise<void> {
-  await page.keyboard.press(`Alt+${n}`);
+/** Alt+N to the pane named `label` (N: its place in the sidebar), as a keyboard user does; its heading takes focus. */
+async function goToPane(page: Page, label: string): Promise<void> {
+  const n = (await paneLabels(page)).indexOf(label) + 1;
+  expect(n, `a pane named ${label}`).toBeGreaterThan(0);
+  await page.keyboard.press(`Alt+${n % 10}`);
   await expect(page.getByRole('tab', { name: label })).toHaveAttribute('aria-selected', 'true');
   await expect(page.locator('#pane h1').first()).toBeVisible();
   await expect(page.locator('#pane').getByText('Loading…', { exact: true })).toHaveCount(0);
@@ -59,9 +61,9 @@ test.describe('accessibility', () => {
     await expect(page.getByTestId('announcer')).toContainText(/Opened INC-2041|Verification: integrity holds/);
 
     const labels = await paneLabels(page);
-    expect(labels.slice(0, 7)).toEqual(['Incident', 'Environment', 'Replay', 'Traces', 'Metrics', 'Runbook', 'Record']);
-    for (const [i, label] of labels.entries()) {
-      await goToPane(page, i + 1, label);
+    for (const pane of ['Incident', 'Environment', 'Replay', 'Traces', 'Logs', 'Metrics', 'Runbook', 'Record', 'Capture']) expect(labels).toContain(pane);
+    for (const label of labels) {
+      await goToPane(page, label);
       await expectPaneHeadingFocused(page);
       await expect(page).toHaveTitle(`${label} · INC-2041 — Repro Workbench`);
       if (label === 'Metrics') {
@@ -83,7 +85,7 @@ test.describe('accessibility', () => {
       }
     }
     await page.emulateMedia({ colorScheme: 'dark' });
-    await goToPane(page, 1, 'Incident');
+    await goToPane(page, 'Incident');
     await snap(page, 'a11y-incident-1280-dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
@@ -105,8 +107,8 @@ test.describe('accessibility', () => {
     await expectNoSidewaysScroll(z, 'empty state');
     await z.getByRole('button', { name: 'Open the sample incident' }).click();
     await expect(z.getByRole('heading', { level: 1 })).toContainText('INC-2041');
-    for (const [i, label] of labels.entries()) {
-      await goToPane(z, i + 1, label);
+    for (const label of labels) {
+      await goToPane(z, label);
       // the sidebar is icons only, each tab still named
       await expect(z.getByRole('tab', { name: label })).toBeVisible();
       await expectNoSidewaysScroll(z, label);
@@ -139,7 +141,7 @@ test.describe('accessibility', () => {
       await expectPaneHeadingFocused(page);
 
       // Start: name the session, type the secret, Enter starts it; the announcer says it is up.
-      await goToPane(page, 2, 'Environment');
+      await goToPane(page, 'Environment');
       await tabTo(page, page.getByLabel('Session name'));
       await page.keyboard.type(session);
       await tabTo(page, page.getByLabel('Secret PAYMENT_KEY'));
@@ -151,7 +153,7 @@ test.describe('accessibility', () => {
       problems.push(...(await audit(page, 'Environment with a session')));
 
       // Pick an error trace and step through it.
-      await goToPane(page, 4, 'Traces');
+      await goToPane(page, 'Traces');
       await tabTo(page, page.getByRole('checkbox', { name: 'errors only' }));
       await page.keyboard.press('Space');
       const list = page.getByRole('listbox', { name: 'Traces' });
@@ -178,7 +180,7 @@ test.describe('accessibility', () => {
       await snap(page, 'a11y-keyboard-error-trace');
 
       // Edit the runbook: Tab leaves the editor (no tab typed), the step cards come next.
-      await goToPane(page, 6, 'Runbook');
+      await goToPane(page, 'Runbook');
       await expect(page.getByLabel('Session', { exact: true })).toHaveValue(session);
       const toggle = page.getByRole('button', { name: /Tab moves focus/ });
       await expect(toggle).toHaveAttribute('aria-pressed', 'true');
@@ -209,11 +211,11 @@ test.describe('accessibility', () => {
       await snap(page, 'a11y-keyboard-runbook');
 
       // Replay with pricing stopped, so answers differ; open a mismatch's diff with Enter.
-      await goToPane(page, 2, 'Environment');
+      await goToPane(page, 'Environment');
       await tabTo(page, card.getByRole('button', { name: 'Stop pricing' }));
       await page.keyboard.press('Enter');
       await expect(card.getByRole('row', { name: /pricing/ })).not.toContainText('healthy', { timeout: 60_000 });
-      await goToPane(page, 3, 'Replay');
+      await goToPane(page, 'Replay');
       const pane = page.getByRole('region', { name: 'Replay' });
       await tabTo(page, pane.getByLabel('Mode'));
       await page.keyboard.press('End');
@@ -233,7 +235,7 @@ test.describe('accessibility', () => {
       await snap(page, 'a11y-keyboard-replay-diff');
 
       // Mark reproduced.
-      await goToPane(page, 7, 'Record');
+      await goToPane(page, 'Record');
       await tabTo(page, page.getByLabel('Verdict note'));
       await page.keyboard.type('pricing down: the legacy cart answers 502');
       await tabTo(page, page.getByRole('button', { name: 'Mark reproduced' }));
@@ -243,7 +245,7 @@ test.describe('accessibility', () => {
       await snap(page, 'a11y-keyboard-record');
 
       // Stop the session from the keyboard.
-      await goToPane(page, 2, 'Environment');
+      await goToPane(page, 'Environment');
       await tabTo(page, card.getByRole('button', { name: 'Stop session' }));
       await page.keyboard.press('Enter');
       await expect(announcer).toContainText(`Session ${session} stopped`, { timeout: 60_000 });
