@@ -115,10 +115,20 @@ export function DiffEditor({ original, modified, language = 'plaintext', height 
         minimap: { enabled: false },
         scrollBeyondLastLine: false,
         fontSize: 12,
-        // each side's input is named (axe: aria-input-field-name)
-        originalAriaLabel: `${originalLabel ?? 'Original'} (read only)`,
-        modifiedAriaLabel: `${modifiedLabel ?? 'Modified'} (read only)`,
       });
+      // Each side's input is named (axe: aria-input-field-name). Monaco's originalAriaLabel and
+      // modifiedAriaLabel are lost on its next options update (it recomputes the label from the
+      // changed options only, e.g. when the view goes inline on a narrow window), so each side
+      // takes its name back whenever its options change.
+      const name = (side: Monaco.editor.ICodeEditor, label: string) => {
+        const apply = () => {
+          if (side.getOption(monaco.editor.EditorOption.ariaLabel) !== label) side.updateOptions({ ariaLabel: label });
+        };
+        apply();
+        side.onDidChangeConfiguration(apply);
+      };
+      name(editor.getOriginalEditor(), `${originalLabel ?? 'Original'} (read only)`);
+      name(editor.getModifiedEditor(), `${modifiedLabel ?? 'Modified'} (read only)`);
       state.current = { editor, monaco };
       editor.setModel({ original: monaco.editor.createModel(original, language), modified: monaco.editor.createModel(modified, language) });
     });
