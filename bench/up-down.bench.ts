@@ -5,10 +5,12 @@
  * Measured side: the real commands, in-process through the CLI's main (verify, secrets check,
  * session network, agent process with its plugins, volume filled from the snapshot, containers,
  * dependsOn start with healthchecks, drift, then down).
- * Baseline: what an engineer would type for the same manifest — docker network create, volume
- * create, create (same env, limits, loopback ingress, alias), a throwaway container + docker cp
- * for the read-only snapshot, start in order polling each HTTP healthcheck at its interval, then
- * rm -f / network rm / volume rm. Rounds alternate; medians of wall time are compared.
+ * Baseline: what an engineer would type for the same sealed topology — an internal session
+ * network without a host address and an edge network, a busybox gate container on both that
+ * publishes the ingress and health ports on loopback, volume create, create (same env, limits,
+ * hardening, alias), a throwaway container + docker cp for the read-only snapshot, start in order
+ * polling each HTTP healthcheck through the gate at its interval, then rm -f / network rm /
+ * volume rm. Rounds alternate; medians of wall time are compared.
  *
  *   npx tsx bench/up-down.bench.ts [--rounds 3] [--json]
  */
@@ -27,6 +29,8 @@ const rounds = Number(values.rounds);
 const log = (s: string) => process.stderr.write(s + '\n');
 const run = promisify(execFile);
 const docker = async (...args: string[]) => (await run('docker', args, { maxBuffer: 16 << 20 })).stdout.trim();
+/** The busybox image the workbench's gate runs (loaded once by the warm-up's up). */
+const gateImage = 'repro-workbench/fixtures-forwarder:1';
 
 const bundle = join(import.meta.dirname, '..', 'examples', 'incident-checkout');
 const manifest = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8')) as BundleManifest;
@@ -68,18 +72,31 @@ async function baseline(i: number): Promise<number> {
   const tag = `bench-plain-${process.pid}-${i}`;
   const label = ['--label', `repro.bench=${tag}`];
   const t0 = performance.now();
-  await docker('network', 'create', ...label, tag);
+  await docker('network', 'create', ...label, '--internal', '-o', 'com.docker.network.bridge.inhibit_ipv4=true', tag);
+  await docker('network', 'create', ...label, '-o', 'com.docker.network.bridge.enable_icc=false', `${tag}-edge`);
   const containers: string[] = [];
   const volumes: string[] = [];
   try {
+    // the gate: one loopback port per ingress/health port, forwarding by service name
+    const forwards = startOrder(manifest.services).flatMap((svc) => {
+      const ports = new Set<number>();
+      const ingress = ingressPort(svc);
+      if (ingress) ports.add(ingress);
+      if (svc.healthcheck && 'http' in svc.healthcheck) ports.add(svc.healthcheck.http.port);
+      return [...ports].map((port) => ({ service: svc.name, port }));
+    });
+    const script = forwards.map((f, n) => `/bin/busybox nc -ll -p ${20000 + n} -e /bin/busybox nc ${f.service} ${f.port} &`).join('\n') + '\nwait';
+    const gate = await docker('create', ...label, '--network', `${tag}-edge`, '--cap-drop', 'ALL', '--read-only', '--security-opt', 'no-new-privileges', ...forwards.flatMap((_, n) => ['-p', `127.0.0.1::${20000 + n}`]), gateImage, 'sh', '-c', script);
+    containers.push(gate);
+    await docker('network', 'connect', '--alias', 'agent.repro.internal', tag, gate);
+    await docker('start', gate);
     for (const svc of startOrder(manifest.services)) {
-      const args = ['create', ...label, '--name', `${tag}-${svc.name}`, '--network', tag, '--network-alias', svc.name, '--hostname', svc.name];
+      const args = ['create', ...label, '--name', `${tag}-${svc.name}`, '--network', tag, '--network-alias', svc.name, '--hostname', svc.name, '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pids-limit', '4096'];
+      for (const cap of ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'NET_BIND_SERVICE', 'SETGID', 'SETUID']) args.push('--cap-add', cap);
       for (const [k, v] of Object.entries(svc.env ?? {})) args.push('-e', `${k}=${v}`);
       for (const s of svc.secrets ?? []) args.push('-e', `${s.name}=bench`);
       if (svc.resources?.memoryMb) args.push('--memory', `${svc.resources.memoryMb}m`);
       if (svc.resources?.cpus) args.push('--cpus', String(svc.resources.cpus));
-      const ingress = ingressPort(svc);
-      if (ingress) args.push('-p', `127.0.0.1::${ingress}`);
       for (const [n, v] of (svc.volumes ?? []).entries()) {
         const vol = `${tag}-${svc.name}-${n}`;
         await docker('volume', 'create', ...label, vol);
@@ -100,16 +117,17 @@ async function baseline(i: number): Promise<number> {
       containers.push(await docker(...args));
     }
     for (const [n, svc] of startOrder(manifest.services).entries()) {
-      await docker('start', containers[n]!);
+      await docker('start', containers[n + 1]!);
       const hc = svc.healthcheck;
       if (hc && 'http' in hc) {
-        const port = (await docker('port', containers[n]!, `${hc.http.port}/tcp`)).split('\n')[0]!.split(':').pop();
+        const via = 20000 + forwards.findIndex((f) => f.service === svc.name && f.port === hc.http.port);
+        const port = (await docker('port', containers[0]!, `${via}/tcp`)).split('\n')[0]!.split(':').pop();
         await waitHttp(`http://127.0.0.1:${port}${hc.http.path}`, hc.intervalMs ?? 1000, hc.timeoutMs ?? 60000);
       }
     }
   } finally {
     if (containers.length) await docker('rm', '-f', ...containers);
-    await docker('network', 'rm', tag);
+    await docker('network', 'rm', tag, `${tag}-edge`);
     if (volumes.length) await docker('volume', 'rm', ...volumes);
   }
   return performance.now() - t0;

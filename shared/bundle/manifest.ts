@@ -122,6 +122,8 @@ export const volumeSchema = z.strictObject({
 export const resourcesSchema = z.strictObject({
   memoryMb: z.int().min(4).max(1_048_576).optional(),
   cpus: z.number().gt(0).max(1024).optional(),
+  /** Most processes and threads the container may have (default 4096). */
+  pids: z.int().min(16).max(1_048_576).optional(),
 });
 
 export const serviceSpecSchema = z.strictObject({

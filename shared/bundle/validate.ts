@@ -7,6 +7,7 @@ import { locateJsonSyntaxError } from './json-syntax';
 import { bundleManifestSchema, UNSAFE_PATH_MESSAGE, type BundleManifest } from './manifest';
 import { BUNDLE_PATH_RULE, explainUnsafePath, isExemptFromListing } from './paths';
 import { manifestPointer, type BundleProblem } from './problems';
+import { appendAll } from '../array';
 
 export type ManifestParseResult =
   | { ok: true; manifest: BundleManifest; problems: [] }
@@ -63,7 +64,7 @@ export function issuesToProblems(issues: readonly Issue[], data: unknown, base: 
       }
       // Report the alternative the author most likely meant: the one with the fewest complaints.
       const best = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
-      out.push(...issuesToProblems(best, data, path));
+      appendAll(out, issuesToProblems(best, data, path));
       continue;
     }
     const pointer = manifestPointer(path);

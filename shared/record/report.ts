@@ -1,4 +1,6 @@
 import { renderHtml, renderMarkdown, type DocBlock } from './document';
+import type { SignatureStatus } from '../bundle/dsse';
+import { trustStatement } from '../bundle/report';
 import { formatDuration } from './stats';
 import type { Mark, RecordEvent, SessionSummary } from './types';
 import { formatRate } from '../replay/report';
@@ -110,6 +112,7 @@ export function buildReport(input: ReportInput): DocBlock[] {
       type: 'fields',
       rows: compact([
         ['Signature', verify.signature ? `${verify.signature.status ?? '?'}${verify.signature.keyid ? ` (key ${verify.signature.keyid.slice(0, 16)}…)` : ''}` : undefined],
+        ['Trust', isSignatureStatus(verify.signature?.status) ? trustStatement({ status: verify.signature.status, keyid: verify.signature.keyid }).text : undefined],
         ['Files', verify.files ? `${verify.files.checked ?? 0} checked, ${verify.files.failed ?? 0} failed` : undefined],
       ]),
     });
@@ -120,7 +123,12 @@ export function buildReport(input: ReportInput): DocBlock[] {
 
   b.push({ type: 'heading', level: 2, text: 'Environment and drift' });
   const up = of('up').at(-1);
-  const upData = (up?.data ?? {}) as { services?: Array<{ name?: string; state?: string; health?: string; endpoints?: Array<{ container?: number; url?: string }> }>; drift?: DriftLike[] };
+  const upData = (up?.data ?? {}) as {
+    services?: Array<{ name?: string; state?: string; health?: string; endpoints?: Array<{ container?: number; url?: string }> }>;
+    drift?: DriftLike[];
+    sandbox?: { egress?: string; verified?: boolean; notes?: string[] };
+  };
+  if (upData.sandbox) b.push({ type: 'fields', rows: [['Sandbox', sandboxText(upData.sandbox)]] });
   const images = new Map((ctx.services ?? []).map((s) => [s.name, s]));
   const services = upData.services ?? (ctx.services ?? []).map((s) => ({ name: s.name }));
   if (services.length > 0) {
@@ -312,8 +320,10 @@ function latencyCell(r: ReplayLike): string {
 export function describeEvent(e: RecordEvent): string {
   const d = (e.data ?? {}) as Record<string, unknown>;
   switch (e.kind) {
-    case 'up':
-      return `environment up (${Array.isArray(d.services) ? d.services.length : '?'} services${Array.isArray(d.drift) ? `, ${d.drift.length} drift` : ''})`;
+    case 'up': {
+      const egress = (d.sandbox as { egress?: string } | undefined)?.egress;
+      return `environment up (${Array.isArray(d.services) ? d.services.length : '?'} services${Array.isArray(d.drift) ? `, ${d.drift.length} drift` : ''}${egress === 'open' ? ', egress allowed' : egress === 'sealed' ? ', sealed' : ''})`;
+    }
     case 'down':
       return 'environment down';
     case 'drift':
@@ -383,4 +393,18 @@ function clip(output: string): string {
 
 function compact(rows: Array<[string, string | undefined]>): Array<[string, string]> {
   return rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
+}
+
+const SIGNATURE_STATUSES: readonly string[] = ['trusted', 'untrusted', 'invalid', 'unsigned'] satisfies SignatureStatus[];
+function isSignatureStatus(v: unknown): v is SignatureStatus {
+  return typeof v === 'string' && SIGNATURE_STATUSES.includes(v);
+}
+
+/** What the session could reach, as the report says it. */
+function sandboxText(s: { egress?: string; verified?: boolean; notes?: string[] }): string {
+  const head =
+    s.egress === 'open'
+      ? 'egress allowed (--allow-egress): the containers could reach the internet, the LAN and this machine'
+      : `sealed${s.verified ? ' (checked)' : ''}: the containers reached each other and the session agent only`;
+  return [head, ...(s.egress === 'open' ? [] : (s.notes ?? []))].join('; ');
 }

@@ -21,6 +21,7 @@
  * into its end-sorted children, so wide spans cost O(children) rather than O(children^2).
  */
 import { SpanFlag, type Trace } from './model';
+import { appendAll } from '../array';
 
 export interface CriticalSection {
   span: number;
@@ -112,7 +113,7 @@ export function criticalPathSections(t: Trace): CriticalSection[] {
       cur = t.parent[cur]!;
     }
     sections.reverse();
-    out.push(...sections);
+    appendAll(out, sections);
   }
   return out;
 }

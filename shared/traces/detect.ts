@@ -8,6 +8,7 @@ import { importJaeger, jaegerTraces } from './import-jaeger';
 import { importOtlp, isOtlp } from './import-otlp';
 import { importZipkin, zipkinSpans } from './import-zipkin';
 import type { TraceFormat, TraceSet } from './model';
+import { appendAll } from '../array';
 
 export interface TraceDocument {
   /** Where it came from (file name), used in messages. */
@@ -71,31 +72,70 @@ function describe(doc: unknown): string {
 export interface ImportOptions {
   /** Called between documents (parsing of one document cannot be interrupted). */
   onProgress?: (done: number, total: number, name: string) => void;
+  /** Files that could not be parsed (parseTraceFiles' failures), reported like unreadable documents. */
+  failures?: WorkbenchError[];
 }
 
+/**
+ * Parse several files' texts. A file that is not JSON is a failure of that file only: the
+ * others still load (a session's OTLP folder may hold one broken file among thousands).
+ */
+export function parseTraceFiles(files: Iterable<{ name: string; text: string }>): { docs: TraceDocument[]; failures: WorkbenchError[] } {
+  const docs: TraceDocument[] = [];
+  const failures: WorkbenchError[] = [];
+  for (const f of files) {
+    try {
+      appendAll(docs, parseTraceText(f.name, f.text));
+    } catch (err) {
+      if (!(err instanceof WorkbenchError)) throw err;
+      failures.push(err);
+    }
+  }
+  return { docs, failures };
+}
+
+/**
+ * Import documents into one TraceSet. A document in no known format is skipped with a warning
+ * (so are the files in `failures`); only when nothing at all could be read is the first of those
+ * problems thrown, so a single bad file still gets a clear error.
+ */
 export function importTraceDocuments(docs: TraceDocument[], opts: ImportOptions = {}): ImportResult {
   const b = new TraceSetBuilder();
+  const failures = [...(opts.failures ?? [])];
+  let imported = 0;
   docs.forEach(({ name, doc }, i) => {
     opts.onProgress?.(i, docs.length, name);
     const d = unwrap(doc);
-    if (isOtlp(d)) return importOtlp(d, b, name);
-    const jt = jaegerTraces(d);
-    if (jt) return importJaeger(jt, b, name);
-    const zs = zipkinSpans(d);
-    if (zs) return importZipkin(zs, b, name);
-    throw new WorkbenchError(
-      'invalid_argument',
-      `${name}: not OTLP/JSON (resourceSpans), Jaeger JSON ({"data":[...]} or {"spans":[...]}) or Zipkin v2 JSON (array of spans); found ${describe(doc)}`,
-      { file: name },
-    );
+    const jt = isOtlp(d) ? undefined : jaegerTraces(d);
+    const zs = isOtlp(d) || jt ? undefined : zipkinSpans(d);
+    if (isOtlp(d)) importOtlp(d, b, name);
+    else if (jt) importJaeger(jt, b, name);
+    else if (zs) importZipkin(zs, b, name);
+    else {
+      failures.push(
+        new WorkbenchError(
+          'invalid_argument',
+          `${name}: not OTLP/JSON (resourceSpans), Jaeger JSON ({"data":[...]} or {"spans":[...]}) or Zipkin v2 JSON (array of spans); found ${describe(doc)}`,
+          { file: name },
+        ),
+      );
+      return;
+    }
+    imported++;
   });
+  if (failures.length > 0 && imported === 0) throw failures[0]!;
+  // Skipped files first: they are what the engineer most needs to see among the warnings.
+  b.warnings.unshift(...failures.slice(0, MAX_SKIP_WARNINGS).map((f) => `${f.message}; skipped`));
+  if (failures.length > MAX_SKIP_WARNINGS) b.warnings.splice(MAX_SKIP_WARNINGS, 0, `… and ${failures.length - MAX_SKIP_WARNINGS} more unreadable documents skipped`);
   opts.onProgress?.(docs.length, docs.length, 'indexing');
   return b.build();
 }
 
-/** Parse and import several files' texts into one TraceSet. */
+/** Skipped documents named one by one in the warnings; beyond, a count. */
+const MAX_SKIP_WARNINGS = 100;
+
+/** Parse and import several files' texts into one TraceSet (bad files skipped, see above). */
 export function importTraceTexts(files: { name: string; text: string }[], opts: ImportOptions = {}): ImportResult {
-  const docs: TraceDocument[] = [];
-  for (const f of files) docs.push(...parseTraceText(f.name, f.text));
-  return importTraceDocuments(docs, opts);
+  const { docs, failures } = parseTraceFiles(files);
+  return importTraceDocuments(docs, { ...opts, failures: [...(opts.failures ?? []), ...failures] });
 }

@@ -7,6 +7,7 @@ import { sessionTraceFolder } from '../../services/traces/source';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { formatAmount, printJson, progressPrinter } from '../output';
+import { maxOf } from '../../../shared/array';
 
 export const command: CliCommand = {
   name: 'traces',
@@ -69,7 +70,7 @@ Options:
       const lt = summary.longestTrace;
       if (lt) {
         lines.push('', `Critical path of ${lt.traceId} (${lt.durationMs} ms):`);
-        const w = Math.max(...lt.criticalPath.map((e) => e.service.length), 7);
+        const w = maxOf(lt.criticalPath.map((e) => e.service.length), 7);
         for (const e of lt.criticalPath) lines.push(`  ${e.selfMs.toFixed(3).padStart(12)} ms  ${(e.service || '(unknown)').padEnd(w)}  ${e.name}`);
       }
       io.stdout(lines.join('\n') + '\n');

@@ -2,14 +2,16 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSecretsFile, SECRET_ENV_PREFIX } from '../../services/environments/secrets';
 import { createWorkbench } from '../../services/workbench';
+import { trustStatement } from '../../../shared/bundle/report';
 import { UsageError, type CliCommand } from '../command';
 import { resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
+import { sandboxLines } from '../sandbox';
 
 export const command: CliCommand = {
   name: 'up',
   summary: "bring a verified bundle's environment up in the local Docker engine",
-  usage: `Usage: repro up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--json]
+  usage: `Usage: repro up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress] [--json]
 
 Verifies the bundle (nothing starts unless it verifies), checks its required secrets, loads its
 images (skipped when the engine already has the image id), creates a session network, volumes
@@ -17,21 +19,36 @@ filled from snapshots and one container per service exactly as the manifest says
 dependsOn order waiting on each healthcheck, then reports drift (engine vs manifest).
 The session lives on after this command returns; see repro status / logs / down.
 
+The session is sealed: its containers reach each other, the fixtures stub and the session's
+OTLP receiver (at agent.repro.internal), and nothing else: not other Docker networks, not the
+LAN, not the internet, not this machine. Ingress ports are reachable from this machine on
+127.0.0.1 only. --allow-egress opens it for bundles that need the outside (the record says so).
+
 Secrets: values come from REPRO_SECRET_<NAME> environment variables or --secrets FILE (dotenv
 lines NAME=value); they go into the containers' environment only and are never stored.
 
 Options:
   --session NAME   session name (default: <incident id>-<random>)
   --secrets FILE   dotenv file with secret values
-  --key FILE       trust this public key (PEM) and require a trusted signature; repeatable
-  --json           print {session, services:[{name,state,health,containerId,endpoints}], drift}
+  --key FILE             trust this public key (PEM) and require a trusted signature; repeatable
+  --require-signature    refuse a bundle no trusted key signed (setting: bundles.requireSignature)
+  --allow-egress         let the containers reach the internet, the LAN and this machine
+  --json                 print {session, services:[{name,state,health,containerId,endpoints}],
+                         drift, sandbox:{egress,verified,notes,agentPorts}, signature:{status,keyid}}
 
 Ctrl-C cancels the up: what it created so far is removed (exit 130).
 Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind); 2 usage error.`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { session: { type: 'string' }, secrets: { type: 'string' }, key: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+      options: {
+        session: { type: 'string' },
+        secrets: { type: 'string' },
+        key: { type: 'string', multiple: true },
+        'require-signature': { type: 'boolean' },
+        'allow-egress': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: true,
     });
@@ -43,13 +60,15 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
       ...(values.session ? { session: values.session } : {}),
       ...(secrets ? { secrets } : {}),
       ...(values.key?.length ? { keys: values.key.map((k) => resolve(io.cwd, k)) } : {}),
+      ...(values['require-signature'] ? { requireSignature: true } : {}),
+      ...(values['allow-egress'] ? { allowEgress: true } : {}),
     });
     const report = resultOrThrow(end);
     if (values.json) {
       printJson(io, report);
       return 0;
     }
-    const lines = [`Session ${report.session} is up.`, ''];
+    const lines = [`Session ${report.session} is up.`, '', ...sandboxLines(report.sandbox), `Trust: ${trustStatement(report.signature).text}`, ''];
     for (const s of report.services) {
       lines.push(`  ${s.name.padEnd(16)} ${s.state.padEnd(8)} ${s.health.padEnd(9)} ${s.endpoints.map((e) => `${e.container} -> ${e.url}`).join(', ')}`);
     }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { trustStatement } from '../../../shared/bundle/report';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleProblem, VerifyReport } from '../../../shared/bundle/problems';
 import { callInProcess } from '../../api/dispatch';
@@ -128,6 +129,7 @@ export function formatReport(r: VerifyReport, source: string): string {
     unsigned: 'unsigned',
   }[sig.status];
   lines.push(`  signature: ${sigText}`);
+  lines.push(`  ${trustStatement(sig).text}`);
   for (const p of r.problems) lines.push(`  ✗ [${p.code}] ${p.message}`);
   for (const w of r.warnings) lines.push(`  ! [${w.code}] ${w.message}`);
   return lines.join('\n') + '\n';

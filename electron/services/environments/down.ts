@@ -8,6 +8,7 @@ import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, type RemovalCounts } from './resources';
+import { removeUnusedEdgeNetworks } from './sandbox';
 import { requireEngine, sessionsRoot } from './session-info';
 import { SessionStore, type SessionRecord } from './state-store';
 
@@ -27,6 +28,8 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   const record = store.read(name);
   await requireEngine(docker);
   const removed = await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir)));
+  // The home's edge network goes with its last session's gate.
+  await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
   if (!record && removed.containers + removed.networks + removed.volumes === 0) {
     throw new WorkbenchError('not_found', `No session named "${name}" (see repro status)`);
   }
@@ -96,5 +99,6 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
+  await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
   return { collected };
 }

@@ -1,17 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import type { ProgressEvent } from '../../../shared/api/events';
+import type { SignatureStatus } from '../../../shared/bundle/dsse';
 import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
+import { bundleFileStream } from '../bundles/bundle-path';
 import type { OpenedBundle } from '../bundles/open';
 import { contextFromManifest, recordEvent } from '../record';
 import { bundleFindings } from '../record/findings';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { containerCreateOptions, serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
+import { agentPorts, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateEndpoints, gateForwards, healthTarget, removeUnusedEdgeNetworks, sessionNetworkSpec, startGate } from './sandbox';
 import { sessionPlugins } from './plugins';
 import { computeDrift, type DriftItem } from './drift';
 import { waitUntilReady, type HealthWaitProgress } from './health';
@@ -22,12 +25,17 @@ import { removeLabelled, sessionLabelFilter } from './resources';
 import { resolveSecrets, type SecretSources } from './secrets';
 import { startOrder } from './start-order';
 import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
-import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type ServiceHealth } from './session-info';
+import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
+import { appendAll } from '../../../shared/array';
 
 export interface UpReport {
   session: string;
   services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: Array<{ container: number; url: string }> }>;
   drift: DriftItem[];
+  /** Whether the session is sealed, whether that was checked, and what could not be enforced. */
+  sandbox: SessionSandboxInfo;
+  /** The bundle's signature as verify found it (with `up`, "unsigned" means nobody vouches for what runs). */
+  signature: { status: SignatureStatus; keyid?: string };
 }
 
 export interface UpOptions {
@@ -47,6 +55,8 @@ export interface UpOptions {
   env?: NodeJS.ProcessEnv;
   /** Cancels the up: what it created is removed and a `cancelled` error thrown. */
   signal?: AbortSignal;
+  /** Let the containers reach the internet, the LAN and this machine (the session is sealed otherwise). */
+  allowEgress?: boolean;
 }
 
 export function defaultSessionName(manifest: BundleManifest): string {
@@ -122,22 +132,30 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   const signal = inner.signal;
   try {
     throwIfCancelled(signal);
-    // 1. the network first: its gateway is how containers reach the agent, so the agent can
-    //    start (slow: a fresh Node process) while the images load
+    // 1. the networks first: the session's own (sealed: internal, no address of this machine on
+    //    it, unless egress is allowed) and the home's edge network, where the agent listens for
+    //    the session's gate (sandbox.ts). The agent can then start (slow: a fresh Node process)
+    //    while the images load.
+    const allowEgress = opts.allowEgress ?? false;
     const networkName = `repro-${name}`;
-    const network = await docker.createNetwork({ Name: networkName, Driver: 'bridge', CheckDuplicate: true, Labels: sessionLabels(labelInput) });
+    const network = await docker.createNetwork(sessionNetworkSpec(networkName, sessionLabels(labelInput), allowEgress));
     const netInfo = (await network.inspect()) as Docker.NetworkInspectInfo;
     const gatewayIp = netInfo.IPAM?.Config?.[0]?.Gateway;
     if (!gatewayIp) throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
     record.network = { name: networkName, id: netInfo.Id, gatewayIp };
+    const edge = await ensureEdgeNetwork(docker, stateDir);
+    const edgeGateway = edge.IPAM?.Config?.[0]?.Gateway;
+    if (!edgeGateway) throw new WorkbenchError('internal', `The engine gave network ${edge.Name} no gateway address`);
+    // The agent listens on the edge network's gateway when the engine runs on this machine; else
+    // on loopback, which Docker Desktop's host.docker.internal reaches.
+    const local = await canBind(edgeGateway);
+    record.sandbox = { ...(await checkSeal(netInfo, { allowEgress, local })), edgeNetwork: { name: edge.Name, id: edge.Id, gatewayIp: edgeGateway } };
     store.write(record);
 
     // 2. the agent (OTLP receiver, fixtures stub) starts in its own process, slow to boot, so
     //    everything below overlaps with it: the up reserves the plugins' ports and computes
-    //    their container env itself. Containers reach the agent on the gateway when the engine
-    //    runs on this machine, else through host.docker.internal.
-    const local = await canBind(gatewayIp);
-    const plan: AgentPlan = { bindHost: local ? gatewayIp : '127.0.0.1', advertisedHost: local ? gatewayIp : 'host.docker.internal', ports: {} };
+    //    their container env itself. Containers reach every agent port at the gate's name.
+    const plan: AgentPlan = { bindHost: local ? edgeGateway : '127.0.0.1', advertisedHost: GATE_ALIAS, ports: {} };
     const pluginEnv: Record<string, string> = {};
     for (const plugin of sessionPlugins) {
       if (plugin.reservePort) plan.ports[plugin.name] = await freePort(plan.bindHost);
@@ -146,7 +164,6 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     }
     const featureFlags = manifest.provenance.featureFlags;
     record.agentPlan = plan;
-    record.extraHosts = local ? [] : ['host.docker.internal:host-gateway'];
     record.injectedEnv = { ...pluginEnv, ...(featureFlags ? { REPRO_FEATURE_FLAGS: JSON.stringify(featureFlags) } : {}) };
     store.write(record);
     progress({ task: `up:${name}:agent`, label: 'Starting session agent', done: 0 });
@@ -158,24 +175,39 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     record.agent = spawned.identity;
     store.write(record);
 
-    // 3. images, all at once (the engine serialises what it must)
+    // 3. images, all at once (the engine serialises what it must), and the gate beside them
     throwIfCancelled(signal);
-    await allSettledOrThrow(
-      inner,
-      order.map((svc) =>
+    progress({ task: `up:${name}:gate`, label: record.sandbox.egress === 'sealed' ? 'Sealing the session network' : 'Opening the session network (egress allowed)', done: 0, total: 1 });
+    const gate = startGate(docker, {
+      session: name,
+      labels: sessionLabels(labelInput),
+      sessionNetwork: networkName,
+      stateDir,
+      edgeNetworkId: edge.Id,
+      agentHost: local ? edgeGateway : 'host.docker.internal',
+      agentPorts: agentPorts(plan),
+      forwards: gateForwards(manifest, agentPorts(plan)),
+    }).then((g) => {
+      record.sandbox!.gate = g;
+      store.write(record);
+      progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
+    });
+    await allSettledOrThrow(inner, [
+      gate,
+      ...order.map((svc) =>
         ensureImage(docker, svc, opened.root, (p) => {
           const task = `up:${name}:image:${svc.name}`;
           if (p.phase === 'present') progress({ task, label: `Image of ${svc.name} already present`, done: 1, total: 1, finished: true });
           else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });
-          else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
+          else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}${p.note ? `; ${p.note}` : ''}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
           else progress({ task, label: `${p.phase === 'pulling' ? 'Pulling' : 'Pulled'} ${svc.image.ref}`, done: p.phase === 'pulled' ? 1 : 0, total: 1, finished: p.phase === 'pulled' });
         }, signal),
       ),
-    );
+    ]);
 
     // 4. create every container (volumes filled from snapshots) at once, then start them in
     //    dependsOn order, each waiting for the previous one's healthcheck
-    const ctx = { name, record, store, labelInput, secrets, extraHosts: record.extraHosts, opened, progress, signal };
+    const ctx = { name, record, store, labelInput, secrets, opened, progress, signal };
     throwIfCancelled(signal);
     // Settled, not Promise.all: a failing creation must not start the cleanup while the others
     // are still creating containers it would not see.
@@ -203,7 +235,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     delete record.upOwner;
     store.write(record);
     const info = await describeSession(docker, stateDir, record, { probe: false });
-    const report: UpReport = { session: name, services: info.services.map(reportService), drift };
+    const signature = (verification?.signature as UpReport['signature'] | undefined) ?? { status: 'unsigned' as const };
+    const report: UpReport = { session: name, services: info.services.map(reportService), drift, sandbox: info.sandbox!, signature };
     const ref = {
       name,
       bundleId,
@@ -218,7 +251,11 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const findings = await bundleFindings(opened.root, manifest, opened.source);
     if (findings.canary) recordEvent(ref, { kind: 'canary', data: findings.canary }, { stateDir, secretValues });
     if (findings.traces) recordEvent(ref, { kind: 'traces', data: findings.traces }, { stateDir, secretValues });
-    recordEvent(ref, { kind: 'up', data: { services: report.services.map(({ name: n, state, health, endpoints }) => ({ name: n, state, health, endpoints })) } }, { stateDir, secretValues });
+    recordEvent(
+      ref,
+      { kind: 'up', data: { services: report.services.map(({ name: n, state, health, endpoints }) => ({ name: n, state, health, endpoints })), sandbox: report.sandbox } },
+      { stateDir, secretValues },
+    );
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
     return report;
   } catch (err) {
@@ -243,6 +280,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     }
     delete record.upOwner;
     store.write(record);
+    // the home's edge network goes too when no other session uses it (after the write: a starting up keeps it)
+    await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
     throw cancelled ? cancelledError('the up was cancelled; what it created was removed') : err;
   } finally {
     opts.signal?.removeEventListener('abort', stopInner);
@@ -272,7 +311,6 @@ interface StartContext {
   store: SessionStore;
   labelInput: { session: string; bundleId: string; stateDir: string };
   secrets: Map<string, string>;
-  extraHosts: string[];
   opened: OpenedBundle;
   progress: (p: ProgressEvent) => void;
   signal: AbortSignal;
@@ -300,7 +338,6 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
         volumeNames,
         injectedEnv: ctx.record.injectedEnv,
         secrets: ctx.secrets,
-        extraHosts: ctx.extraHosts,
       }),
     )
     .catch((err: Error & { statusCode?: number }) => {
@@ -315,9 +352,9 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
     throwIfCancelled(ctx.signal);
     const task = `up:${ctx.name}:snapshot:${svc.name}:${i}`;
     ctx.progress({ task, label: `Filling ${vol.target} of ${svc.name} from ${vol.snapshot}`, done: 0, total: 1 });
-    const tarStream = () => createReadStream(join(ctx.opened.root, vol.snapshot!));
+    const tarStream = async () => (await bundleFileStream(ctx.opened.root, vol.snapshot!)).stream;
     if (!vol.readOnly) {
-      await container.putArchive(tarStream(), { path: vol.target });
+      await container.putArchive(await tarStream(), { path: vol.target });
     } else {
       const filler = await docker.createContainer({
         Image: svc.image.id,
@@ -327,7 +364,7 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
         HostConfig: { Mounts: [{ Type: 'volume', Source: volumeNames[i]!, Target: vol.target, ReadOnly: false }], NetworkMode: 'none' },
       });
       try {
-        await filler.putArchive(tarStream(), { path: vol.target });
+        await filler.putArchive(await tarStream(), { path: vol.target });
       } finally {
         await filler.remove({ force: true });
       }
@@ -350,11 +387,13 @@ async function startService(docker: Docker, svc: ServiceSpec, container: Docker.
       total: 1,
       ...(p.phase === 'healthy' ? { finished: true } : {}),
     });
-  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record.network!.name), onHealth, ctx.signal);
-  return endpointsOf(svc, info);
+  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record, svc.name), onHealth, ctx.signal);
+  return endpointsOf(svc, info, ctx.record);
 }
 
-export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo): Array<{ container: number; url: string }> {
+/** A service's endpoints: its ingress through the session's gate (sessions from before the gate: what the container published). */
+export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo, record: SessionRecord): Array<{ container: number; url: string }> {
+  if (record.sandbox?.gate) return gateEndpoints(record.sandbox, svc);
   const out: Array<{ container: number; url: string }> = [];
   for (const [key, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
     const [port, proto] = key.split('/');
@@ -363,18 +402,6 @@ export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo)
     out.push({ container: Number(port), url: `http://127.0.0.1:${b.HostPort}` });
   }
   return out;
-}
-
-/** Published loopback port when there is one, else the container's address on the session network. */
-export function healthTarget(info: Docker.ContainerInspectInfo, networkName: string) {
-  return {
-    address(port: number) {
-      const published = (info.NetworkSettings?.Ports?.[`${port}/tcp`] ?? [])?.find((b: { HostIp: string }) => b.HostIp === '127.0.0.1');
-      if (published) return { host: '127.0.0.1', port: Number(published.HostPort) };
-      const ip = info.NetworkSettings?.Networks?.[networkName]?.IPAddress;
-      return ip ? { host: ip, port } : undefined;
-    },
-  };
 }
 
 export async function sessionDrift(docker: Docker, manifest: BundleManifest, record: SessionRecord, secrets?: Map<string, string>): Promise<DriftItem[]> {
@@ -394,7 +421,7 @@ export async function sessionDrift(docker: Docker, manifest: BundleManifest, rec
     const secretNames = new Set((svc.secrets ?? []).map((s) => s.name).filter((n) => record.secretNames.includes(n)));
     const env = serviceEnv(svc, record.injectedEnv, secrets ?? new Map());
     const drift = computeDrift(svc, env, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4]);
-    out.push(...(secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null))));
+    appendAll(out, secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null)));
   }
   return out;
 }

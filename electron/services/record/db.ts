@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { redact, type RedactionRules } from '../../../shared/record/redact';
@@ -17,6 +17,8 @@ import {
   type SessionSummary,
   type Verdict,
 } from '../../../shared/record/types';
+import { readBundleFileSync } from '../bundles/bundle-path';
+import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
 /**
  * The record database (better-sqlite3, one file in the state folder). WAL with synchronous=FULL:
@@ -266,7 +268,7 @@ function contextFor(ref: Exclude<SessionRef, string>): SessionContext {
   if (ref.context) return ref.context;
   if (!ref.bundleRoot) return ref.bundleSource ? { bundleSource: ref.bundleSource } : {};
   try {
-    const manifest = JSON.parse(readFileSync(join(ref.bundleRoot, 'bundle.json'), 'utf8')) as unknown;
+    const manifest = JSON.parse(readBundleFileSync(ref.bundleRoot, 'bundle.json', { maxBytes: MAX_MANIFEST_BYTES })) as unknown;
     return { ...contextFromManifest(manifest), ...(ref.bundleSource ? { bundleSource: ref.bundleSource } : {}) };
   } catch {
     return ref.bundleSource ? { bundleSource: ref.bundleSource } : {};

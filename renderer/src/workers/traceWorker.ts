@@ -4,7 +4,7 @@
  * (for span details and attribute search) and posts the columnar TraceSet to the page once,
  * transferring its typed arrays instead of copying them.
  */
-import { importTraceDocuments, parseTraceText, type TraceDocument } from '../../../shared/traces/detect';
+import { importTraceDocuments, parseTraceFiles } from '../../../shared/traces/detect';
 import type { RawStore } from '../../../shared/traces/builder';
 import { spanDetail } from '../../../shared/traces/detail';
 import type { TraceSet } from '../../../shared/traces/model';
@@ -40,16 +40,21 @@ function finish() {
     phases[name] = Math.round(now - t0);
     t0 = now;
   };
-  const docs: TraceDocument[] = [];
   const names = [...files.keys()];
-  names.forEach((name, i) => {
-    post({ type: 'progress', label: `Parsing ${name}`, done: i, total: names.length, unit: 'files' });
-    const text = files.get(name)!.join('');
-    files.delete(name);
-    docs.push(...parseTraceText(name, text));
-  });
+  // One file's text at a time: each is dropped once parsed.
+  const parsed = parseTraceFiles(
+    (function* () {
+      for (const [i, name] of names.entries()) {
+        post({ type: 'progress', label: `Parsing ${name}`, done: i, total: names.length, unit: 'files' });
+        const text = files.get(name)!.join('');
+        files.delete(name);
+        yield { name, text };
+      }
+    })(),
+  );
   lap('parse');
-  const result = importTraceDocuments(docs, {
+  const result = importTraceDocuments(parsed.docs, {
+    failures: parsed.failures,
     onProgress: (done, total, name) => post({ type: 'progress', label: done < total ? `Importing ${name}` : 'Indexing spans', done, total, unit: 'files' }),
   });
   set = result.set;
