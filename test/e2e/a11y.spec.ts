@@ -76,6 +76,18 @@ test.describe('accessibility', () => {
       }
       problems.push(...(await audit(page, label)));
       await snap(page, `a11y-${label.toLowerCase().replace(/\W+/g, '-')}-1280`);
+      if (label === 'Environment') {
+        // the sandbox choice: ticked from the keyboard, its warning is audited too, then unticked
+        const egress = page.getByRole('checkbox', { name: 'Allow egress' });
+        await tabTo(page, egress);
+        await page.keyboard.press('Space');
+        await expect(egress).toBeChecked();
+        await expect(page.getByRole('alert').filter({ hasText: 'will reach the internet' })).toBeVisible();
+        problems.push(...(await audit(page, 'Environment / egress allowed')));
+        await snap(page, 'a11y-environment-egress-1280');
+        await page.keyboard.press('Space');
+        await expect(egress).not.toBeChecked();
+      }
       if (label === 'Traces') {
         for (const view of ['Service map', 'Compare']) {
           await page.getByRole('tab', { name: view }).click();

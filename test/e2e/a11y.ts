@@ -7,17 +7,26 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 export type Scheme = 'light' | 'dark';
 
+export interface AuditOptions {
+  schemes?: Scheme[];
+  /** Audit only this part of the page (a pane's own spec). */
+  include?: string;
+  /** 'all' also fails on moderate and minor violations (a pane's own, stricter spec). */
+  impacts?: 'serious' | 'all';
+}
+
 /**
  * axe-core on the page as it is now, in both themes: returns one line per serious or critical
  * violation ("where [theme] rule: target — help"), so a test can list them all before failing.
  */
-export async function audit(page: Page, where: string, schemes: Scheme[] = ['light', 'dark']): Promise<string[]> {
+export async function audit(page: Page, where: string, opts: AuditOptions = {}): Promise<string[]> {
   const found: string[] = [];
-  for (const scheme of schemes) {
+  for (const scheme of opts.schemes ?? ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
-    const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+    const builder = new AxeBuilder({ page }).withTags(WCAG);
+    const result = await (opts.include ? builder.include(opts.include) : builder).analyze();
     for (const v of result.violations) {
-      if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+      if (opts.impacts !== 'all' && v.impact !== 'serious' && v.impact !== 'critical') continue;
       for (const node of v.nodes) found.push(`${where} [${scheme}] ${v.id}: ${node.target.join(' ')} — ${node.failureSummary?.split('\n').slice(0, 2).join(' ') ?? v.help}`);
     }
   }

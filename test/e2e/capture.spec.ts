@@ -1,17 +1,11 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { startComposeApp, type ComposeApp } from '../integration/capture/compose-app';
+import { audit } from './a11y';
 import { expect, snap, test } from './fixtures';
 
 // The Capture flow against the real engine and a real compose project: from the empty state,
 // tick the project, review (env vars taken for secrets with their reason, one flipped by hand),
 // capture with progress, and the new bundle opens verified.
 
-/** axe-core (WCAG 2.0/2.1 A and AA) on the Capture pane. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).include('.capture-pane').analyze();
-  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 let app: ComposeApp;
 
@@ -54,7 +48,7 @@ test.describe('capture pane', () => {
     await page.getByLabel('Incident id').fill('INC-E2E-CAP');
     await expect(page.getByLabel('Bundle folder')).toHaveValue(/captures\/repro-cap-/);
     await snap(page, 'capture-review');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await audit(page, 'Capture', { include: '.capture-pane', impacts: 'all' })).toEqual([]);
 
     await page.getByRole('button', { name: 'Capture', exact: true }).click();
     // The bundle opens by itself when the capture is done, and verifies.
@@ -73,6 +67,6 @@ test.describe('capture pane', () => {
     await expect(progress.getByRole('progressbar', { name: /Saved image of web/ })).toBeVisible();
     await expect(progress.getByRole('progressbar', { name: /Copied \/data of web/ })).toBeVisible();
     await snap(page, 'capture-done');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await audit(page, 'Capture', { include: '.capture-pane', impacts: 'all' })).toEqual([]);
   });
 });

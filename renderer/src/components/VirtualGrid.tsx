@@ -33,6 +33,8 @@ interface RovingProps<T> {
 export interface VirtualGridProps<T> extends RovingProps<T> {
   columns: GridColumn<T>[];
   rowClass?(row: T, index: number): string;
+  /** A click opens as Enter does (where opening is the row's one action, e.g. a filter). */
+  clickOpens?: boolean;
 }
 
 const PAGE = 10;
@@ -109,7 +111,7 @@ function useRovingVirtual<T>({ rows, rowKey, selected, onSelect, onOpen, rowHeig
 
 /** A long table as an ARIA grid (one row per line; see useRovingVirtual for the keys). */
 function VirtualGridImpl<T>(props: VirtualGridProps<T>) {
-  const { label, rows, columns, rowKey, selected, onSelect, rowHeight = 26, caption, rowClass } = props;
+  const { label, rows, columns, rowKey, selected, onSelect, onOpen, rowHeight = 26, caption, rowClass, clickOpens } = props;
   const id = useId();
   const { scroller, virtualizer, activeIndex, onKeyDown } = useRovingVirtual({ ...props, rowHeight });
   const template = columns.map((c) => c.width).join(' ');
@@ -138,7 +140,10 @@ function VirtualGridImpl<T>(props: VirtualGridProps<T>) {
                 aria-rowindex={v.index + 2}
                 aria-selected={key === selected}
                 tabIndex={v.index === activeIndex ? 0 : -1}
-                onClick={() => onSelect(key)}
+                onClick={() => {
+                  onSelect(key);
+                  if (clickOpens) onOpen?.(key);
+                }}
                 style={{ gridTemplateColumns: template, height: v.size, transform: `translateY(${v.start}px)` }}
               >
                 {columns.map((c) => (
