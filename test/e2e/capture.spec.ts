@@ -1,11 +1,10 @@
 import { startComposeApp, type ComposeApp } from '../integration/capture/compose-app';
-import { audit } from './a11y';
+import { audit, tabTo } from './a11y';
 import { expect, snap, test } from './fixtures';
 
-// The Capture flow against the real engine and a real compose project: from the empty state,
-// tick the project, review (env vars taken for secrets with their reason, one flipped by hand),
-// capture with progress, and the new bundle opens verified.
-
+// The Capture flow against the real engine and a real compose project, driven from the keyboard:
+// from the empty state, tick the project, review (env vars taken for secrets with their reason,
+// one flipped by hand), capture with progress, and the new bundle opens verified.
 
 let app: ComposeApp;
 
@@ -24,9 +23,13 @@ test.describe('capture pane', () => {
     await expect(page.getByRole('tab', { name: 'Capture' })).toHaveAttribute('aria-selected', 'true');
     const project = page.getByRole('checkbox', { name: app.project, exact: true });
     await expect(project).toBeVisible();
-    await project.check();
+    // from the keyboard: tick the project, review
+    await tabTo(page, project, { max: 80 });
+    await page.keyboard.press('Space');
+    await expect(project).toBeChecked();
     await snap(page, 'capture-sources');
-    await page.getByRole('button', { name: 'Review what will be captured' }).click();
+    await tabTo(page, page.getByRole('button', { name: 'Review what will be captured' }), { max: 80 });
+    await page.keyboard.press('Enter');
 
     const web = page.getByRole('article', { name: 'Service web' });
     await expect(web).toBeVisible();
@@ -40,7 +43,8 @@ test.describe('capture pane', () => {
     await expect(row('LOG_LEVEL')).toContainText('info');
     await expect(web.getByRole('checkbox', { name: 'Treat LOG_LEVEL as a secret' })).not.toBeChecked();
     // Flip one by hand: the backend says why it is a secret now.
-    await web.getByRole('checkbox', { name: 'Treat LOG_LEVEL as a secret' }).check();
+    await tabTo(page, web.getByRole('checkbox', { name: 'Treat LOG_LEVEL as a secret' }), { max: 80 });
+    await page.keyboard.press('Space');
     await expect(row('LOG_LEVEL')).toContainText('marked secret by hand');
     await expect(web.getByRole('checkbox', { name: 'Treat LOG_LEVEL as a secret' })).toBeChecked();
     await expect(web).toContainText('/data');
@@ -50,7 +54,8 @@ test.describe('capture pane', () => {
     await snap(page, 'capture-review');
     expect(await audit(page, 'Capture', { include: '.capture-pane', impacts: 'all' })).toEqual([]);
 
-    await page.getByRole('button', { name: 'Capture', exact: true }).click();
+    await tabTo(page, page.getByRole('button', { name: 'Capture', exact: true }), { max: 80 });
+    await page.keyboard.press('Enter');
     // The bundle opens by itself when the capture is done, and verifies.
     await expect(page.locator('.top-title')).toContainText('INC-E2E-CAP', { timeout: 120_000 });
     await expect(page.getByRole('tab', { name: 'Incident' })).toHaveAttribute('aria-selected', 'true');
