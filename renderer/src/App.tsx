@@ -3,6 +3,7 @@ import { focusPaneHeading, startFocusKeeper } from './a11y/focus';
 import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { ProgressBar } from './components/ProgressBar';
+import { VerdictStrip } from './components/VerdictStrip';
 import { PANES } from './panes';
 import { PANE_IDS, useApp } from './store/app';
 import { useAnnouncer } from './store/announcer';
@@ -186,6 +187,7 @@ export function App() {
       <Sidebar />
       <div className="main">
         <TopBar />
+        <VerdictStrip />
         <main id="pane" role="tabpanel" aria-labelledby={`tab-${pane}`} className="pane-host">
           <Suspense fallback={<p className="muted pad">Loading…</p>}>
             <Active />
