@@ -248,7 +248,10 @@ test.describe('accessibility', () => {
 
       // Mark reproduced (or confirm it, when the workbench computed that verdict already).
       await goToPane(page, 'Record');
-      await tabTo(page, page.getByLabel('Verdict note'));
+      // past the timeline (two stops an event) with its skip button
+      await tabTo(page, page.getByRole('button', { name: 'Skip the timeline to the verdict' }));
+      await page.keyboard.press('Enter');
+      await expect(page.getByLabel('Verdict note')).toBeFocused();
       await page.keyboard.type('pricing down: the legacy cart answers 502');
       await tabTo(page, page.getByRole('button', { name: /^(Mark|Confirm:) reproduced$/ }));
       await page.keyboard.press('Enter');
