@@ -3,14 +3,14 @@ import { rm } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
-import { recordEvent } from '../record';
+import type { recordEvent as RecordEvent } from '../record';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
-import { labelledSessions, removeLabelled, sessionLabelFilter, type RemovalCounts } from './resources';
-import { removeUnusedEdgeNetworks } from './sandbox';
-import { requireEngine, sessionsRoot } from './session-info';
-import { SessionStore, type SessionRecord } from './state-store';
+import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts } from './resources';
+import { requireEngine } from '../docker-engine';
+import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { timed, timedSince } from '../timing';
 
 export interface DownReport {
   session: string;
@@ -18,28 +18,51 @@ export interface DownReport {
   agentStopped: boolean;
 }
 
+export interface DownOptions {
+  /**
+   * Stop each container first (SIGTERM, then SIGKILL after its stop timeout) so services can
+   * shut down cleanly. Default: they are killed and removed at once (a repro environment holds
+   * nothing worth a clean shutdown, and nobody should wait for one they did not ask for).
+   */
+  graceful?: boolean;
+}
+
 /**
  * Remove every container, network and volume labelled with the session (whatever the state
  * file says: the labels are the truth), stop its agent, and mark it down. The session folder
  * stays: received spans, replays and the record belong to the incident's history.
  */
-export async function downSession(docker: Docker, stateDir: string, name: string): Promise<DownReport> {
+export async function downSession(docker: Docker, stateDir: string, name: string, opts: DownOptions = {}): Promise<DownReport> {
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(name);
-  await requireEngine(docker);
-  const removed = await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir)));
-  // The home's edge network goes with its last session's gate.
-  await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
+  await timed('down: engine check', () => requireEngine(docker));
+  if (opts.graceful) await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
+  const removed = await timed('down: remove containers, network, volumes', () => removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
+  // The home's edge network goes with its last session's gate, alongside the rest of the down
+  // (sandbox.ts loads only now: the gate's image builder is no business of a down before this).
+  const edgeStart = performance.now();
+  const edgeCleanup = import('./sandbox')
+    .then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir))
+    .catch(() => 0)
+    .finally(() => timedSince('down: remove an unused edge network (alongside)', edgeStart));
   if (!record && removed.containers + removed.networks + removed.volumes === 0) {
+    await edgeCleanup;
     throw new WorkbenchError('not_found', `No session named "${name}" (see repro status)`);
   }
   let agentStopped = false;
   if (record) {
+    const finishing = performance.now();
     store.write({ ...record, phase: 'down', upOwner: undefined } as SessionRecord);
     agentStopped = signalAgent(record.agent, isProcessAlive);
     await removeUnpackedBundle(stateDir, record);
+    timedSince('down: stop the agent', finishing);
+    const recording = performance.now();
+    // the record (SQLite) is loaded only now, when there is something to record
+    const recordEvent: typeof RecordEvent = record.phase === 'running' ? (await import('../record')).recordEvent : () => {};
     if (record.phase === 'running') recordEvent({ name, bundleId: record.bundleId, createdAt: record.createdAt }, { kind: 'down', data: { removed } }, { stateDir });
+    timedSince('down: the session record', recording);
   }
+  await edgeCleanup;
   return { session: name, removed, agentStopped };
 }
 
@@ -99,6 +122,6 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
-  await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
+  await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
   return { collected };
 }

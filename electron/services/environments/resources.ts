@@ -31,15 +31,33 @@ export interface RemovalCounts {
 }
 
 /**
- * Remove containers, then networks and volumes (they are in use until the containers are gone).
- * Idempotent: resources that vanished meanwhile are fine.
+ * Remove containers (killed: force), then networks and volumes together (they are in use until
+ * the containers are gone). Idempotent: resources that vanished meanwhile are fine.
  */
 export async function removeLabelled(docker: Docker, labels: string[]): Promise<RemovalCounts> {
   const found = await listLabelled(docker, labels);
   await Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)));
-  await Promise.all(found.networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreGone)));
-  await Promise.all(found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)));
+  await Promise.all([
+    ...found.networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreGone)),
+    ...found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)),
+  ]);
   return { containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
+}
+
+/** Stop the running containers carrying the labels (SIGTERM, SIGKILL after each one's stop timeout), side by side. */
+export async function stopLabelled(docker: Docker, labels: string[]): Promise<void> {
+  const running = await docker.listContainers({ filters: JSON.stringify({ label: labels, status: ['running'] }) });
+  await Promise.all(
+    running.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .stop()
+        .catch((err: unknown) => {
+          if ((err as { statusCode?: number }).statusCode === 304) return; // already stopped
+          return ignoreGone(err);
+        }),
+    ),
+  );
 }
 
 export function sessionLabelFilter(session: string, homeTag: string): string[] {
