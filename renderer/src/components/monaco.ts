@@ -23,7 +23,9 @@ self.MonacoEnvironment = {
  * Monaco's own diff colours fail WCAG AA under its token colours (axe: #a31515 on #ffa3a3 is
  * 4.1:1, a JSON number #098658 on it 2.4:1). Our themes lay a lighter wash on changed lines and
  * characters (two layers of 10-12%), and darken the light theme's numbers, so every JSON token
- * keeps 4.5:1 on a changed line in both themes (docs/accessibility.md, Contrast).
+ * keeps 4.5:1 on a changed line in both themes (docs/accessibility.md, Contrast). The number of a
+ * text's final empty line is drawn "dimmed" (1.8:1 by default): ours is the ordinary line
+ * number's colour.
  */
 monaco.editor.defineTheme('repro-light', {
   base: 'vs',
@@ -34,6 +36,7 @@ monaco.editor.defineTheme('repro-light', {
     'diffEditor.removedLineBackground': '#ff00001a',
     'diffEditor.insertedTextBackground': '#9bb9551a',
     'diffEditor.insertedLineBackground': '#9bb9551a',
+    'editorLineNumber.dimmedForeground': '#237893',
   },
 });
 monaco.editor.defineTheme('repro-dark', {
@@ -45,6 +48,7 @@ monaco.editor.defineTheme('repro-dark', {
     'diffEditor.removedLineBackground': '#ff00001a',
     'diffEditor.insertedTextBackground': '#0080001f',
     'diffEditor.insertedLineBackground': '#0080001f',
+    'editorLineNumber.dimmedForeground': '#858585',
   },
 });
 
