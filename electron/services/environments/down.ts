@@ -9,7 +9,7 @@ import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts } from './resources';
 import { requireEngine } from '../docker-engine';
-import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { timed, timedSince } from '../timing';
 
 export interface DownReport {
@@ -71,15 +71,6 @@ async function removeUnpackedBundle(stateDir: string, record: SessionRecord): Pr
 
 export interface GcReport {
   collected: Array<{ session: string; reason: string; removed: RemovalCounts }>;
-}
-
-/** Why a session is an orphan, or undefined when its owner is still alive. */
-export function orphanReason(record: SessionRecord): string | undefined {
-  if (record.phase === 'starting' || record.phase === 'stopping') {
-    return isProcessAlive(record.upOwner) ? undefined : `its ${record.phase === 'starting' ? 'up' : 'down'} process is gone`;
-  }
-  if (record.phase === 'running') return isProcessAlive(record.agent) ? undefined : 'its agent process is gone';
-  return undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { EngineStatus } from '../../../shared/api/methods/app';
 import { engineStatus } from '../docker-engine';
 import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
-import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 
 // The session as the API describes it: one definition, in the contract (shared/api/methods/environment.ts).
 export type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, ServiceHealth } from '../../../shared/api/methods/environment';
@@ -33,11 +33,14 @@ export function readSessionManifest(record: SessionRecord): BundleManifest | und
 }
 
 /**
- * A session as the engine sees it now. With `probe`, each running service's healthcheck is
+ * A session as the engine sees it now. A session whose owner process is gone (its agent killed,
+ * an up interrupted) is reported as failed, saying so, even before gc collects it: what it ran
+ * (the OTLP receiver, the fixtures stub) no longer runs. With `probe`, each running service's healthcheck is
  * run once (short timeout) so the health shown is current, not what it was at up.
  */
 export async function describeSession(docker: Docker, stateDir: string, record: SessionRecord, opts: { probe?: boolean; engineDown?: { error: string; hint?: string } } = {}): Promise<SessionInfo> {
   const store = new SessionStore(sessionsRoot(stateDir));
+  const orphaned = orphanReason(record);
   const manifest = opts.probe ? readSessionManifest(record) : undefined;
   const services: ServiceInfo[] = [];
   for (const s of record.services) {
@@ -81,14 +84,14 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     bundleRoot: record.bundleRoot,
     bundleSource: record.bundleSource,
     createdAt: record.createdAt,
-    phase: record.phase,
+    phase: orphaned ? 'failed' : record.phase,
     services,
     network: { name: record.network?.name ?? '', gatewayIp: record.network?.gatewayIp ?? '' },
     stateDir: store.dir(record.name),
     agent: { alive: isProcessAlive(record.agent), ...(record.agent ? { pid: record.agent.pid } : {}), endpoints: record.agent?.endpoints ?? {} },
     injectedEnv: record.injectedEnv,
     ...(opts.engineDown ? { engineError: opts.engineDown } : {}),
-    ...(record.error ? { error: record.error } : {}),
+    ...(orphaned ? { error: { message: `orphaned: ${orphaned} (agent not running); repro down ${record.name} removes its containers, repro gc every orphaned session's` } } : record.error ? { error: record.error } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { writeFileAtomicSync } from '../atomic-write';
 import type { AgentPlan } from './host-address';
-import type { ProcessIdentity } from './process-identity';
+import { isProcessAlive, type ProcessIdentity } from './process-identity';
 
 export type SessionPhase = 'starting' | 'running' | 'failed' | 'stopping' | 'down';
 
@@ -140,4 +140,13 @@ export class SessionStore {
 /** Where a workbench home keeps its sessions' folders. */
 export function sessionsRoot(stateDir: string): string {
   return join(stateDir, 'sessions');
+}
+
+/** Why a session is an orphan (its owner process is gone), or undefined when its owner is alive. */
+export function orphanReason(record: SessionRecord): string | undefined {
+  if (record.phase === 'starting' || record.phase === 'stopping') {
+    return isProcessAlive(record.upOwner) ? undefined : `its ${record.phase === 'starting' ? 'up' : 'down'} process is gone`;
+  }
+  if (record.phase === 'running') return isProcessAlive(record.agent) ? undefined : 'its agent process is gone';
+  return undefined;
 }
