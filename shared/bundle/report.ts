@@ -69,6 +69,12 @@ export function explainSignature(sig: VerifyReport['signature'], keySource?: str
         label: 'Signature invalid',
         detail: 'attestations/bundle.dsse.json does not match this bundle: either bundle.json changed after signing or the signature does not verify. Do not trust this bundle until you know why.',
       };
+    case 'not_checked':
+      return {
+        tone: 'bad',
+        label: 'Signature not checked',
+        detail: 'The bundle was refused before its signature could be checked (see the problems above).',
+      };
     case 'unsigned':
       return {
         tone: 'warn',

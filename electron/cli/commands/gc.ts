@@ -1,23 +1,22 @@
-import { parseArgs } from 'node:util';
 import { gcSessions } from '../../services/environments/down';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand } from '../command';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'gc',
-  summary: 'remove the Docker resources of sessions whose owner process is gone',
-  usage: `Usage: repro gc [--json]
-
-Finds sessions whose owner is gone (an up that was killed, an agent that died) and labelled
+export const command = defineCommand(
+  {
+    name: 'gc',
+    summary: 'remove the Docker resources of sessions whose owner process is gone',
+    usage: ['gc [--json]'],
+    description: `Finds sessions whose owner is gone (an up that was killed, an agent that died) and labelled
 containers, networks and volumes no live session claims, and removes them. Live sessions are
-never touched. The app runs this at start.
-
-Options:
-  --json   print {collected:[{session, reason, removed:{containers,networks,volumes}}]}`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: true });
-    if (positionals.length) throw new UsageError('gc takes no arguments');
+never touched. Resources of another REPRO_HOME are collected only when that home's folder no
+longer exists (see docs/state.md). The app and repro serve run this at start.`,
+    positionals: false,
+    options: [{ name: 'json', help: 'print {collected:[{session, reason, removed:{containers,networks,volumes}}]}' }],
+    exits: { 0: 'done (nothing to collect included)', 1: 'the engine did not answer or refused a removal' },
+  },
+  async ({ values }, io) => {
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const report = await gcSessions(wb.docker, wb.stateDir);
     if (values.json) printJson(io, report);
@@ -29,4 +28,4 @@ Options:
     }
     return 0;
   },
-};
+);

@@ -1,8 +1,7 @@
 // The sample incident's runbook, run step by step against the sample brought up in the real
 // engine: outputs land in the record and in the report; secrets never do.
 import { readFileSync } from 'node:fs';
-import { command as reportCommand } from '../../../electron/cli/commands/report';
-import { command as runbookCommand } from '../../../electron/cli/commands/runbook';
+import { main } from '../../../electron/cli/main';
 import type { CliIo } from '../../../electron/cli/command';
 import { saveRunbook, openRunbookWorkspace } from '../../../electron/services/runbooks';
 import { join } from 'node:path';
@@ -128,7 +127,7 @@ describe('the sample runbook against a real session', () => {
     await openRunbookWorkspace(home.stateDir, 'INC-2041', runbook);
     await saveRunbook(home.stateDir, 'INC-2041', '```sh {service=pricing}\necho edited copy\n```\n\n```expect\ncontains "bundle copy"\n```\n');
     const failing = io();
-    expect(await runbookCommand.run(['run', sampleBundle, '--session', session, '--json'], failing)).toBe(1);
+    expect(await main(['runbook', 'run', sampleBundle, '--session', session, '--json'], failing)).toBe(1);
     const doc = JSON.parse(failing.out) as { ok: boolean; steps: Array<{ index: number; kind: string; service?: string; exitCode: number; output: string; ok: boolean; expectation?: { ok: boolean } }> };
     expect(doc.ok).toBe(false);
     expect(doc.steps).toEqual([
@@ -138,12 +137,12 @@ describe('the sample runbook against a real session', () => {
     expect(failing.err).toContain('edited copy of the runbook');
 
     const passing = io();
-    expect(await runbookCommand.run(['run', sampleBundle, '--session', session, '--json', '--bundle-version'], passing)).toBe(0);
+    expect(await main(['runbook', 'run', sampleBundle, '--session', session, '--json', '--bundle-version'], passing)).toBe(0);
     expect(JSON.parse(passing.out)).toMatchObject({ ok: true, steps: expect.arrayContaining([expect.objectContaining({ index: 11, kind: 'expect', ok: true })]) });
 
     const rep = io();
     const file = join(home.home, 'report.html');
-    expect(await reportCommand.run([session, '-o', file, '--json'], rep)).toBe(0);
+    expect(await main(['report', session, '-o', file, '--json'], rep)).toBe(0);
     expect(JSON.parse(rep.out)).toMatchObject({ file, format: 'html' });
     expect(readFileSync(file, 'utf8')).toContain('edited copy');
   });
