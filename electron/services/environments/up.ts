@@ -19,6 +19,7 @@ import { currentProcessIdentity, isProcessAlive } from './process-identity';
 import { removeLabelled, sessionLabelFilter } from './resources';
 import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
+import { noteLoadedImage } from '../prune/image-ledger';
 import { timed, timedSince } from '../timing';
 import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type ServiceHealth } from './session-info';
@@ -172,6 +173,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       inner,
       order.map((svc) =>
         ensureImage(docker, svc, opened.root, (p) => {
+          if (p.phase === 'loaded' || p.phase === 'pulled') noteLoadedImage(stateDir, svc.image.id, svc.image.ref); // what repro prune --images may remove
           const task = `up:${name}:image:${svc.name}`;
           if (p.phase === 'present') progress({ task, label: `Image of ${svc.name} already present`, done: 1, total: 1, finished: true });
           else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });
