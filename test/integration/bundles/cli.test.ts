@@ -116,6 +116,12 @@ describe('repro verify / keygen / sign / manifest / pack', () => {
     // refused before its signature could be looked at: not "unsigned" (issue 21)
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, signature: { status: 'not_checked' }, problems: [{ code: 'unsafe_archive', path: 'x' }] });
     expect((await repro('verify', 'evil.tgz')).stdout).toContain('signature: not checked');
+    // a truncated download says so, not what the stream library said when it stopped (issue 21)
+    const whole = gzip(rawTar(entries));
+    await writeFile(join(dir, 'cut.tgz'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const cut = await repro('verify', 'cut.tgz', '--json');
+    expect(cut.code).toBe(1);
+    expect(JSON.parse(cut.stdout).problems).toEqual([expect.objectContaining({ code: 'corrupt_archive', message: expect.stringContaining('archive is truncated') })]);
     const limited = await repro('verify', 'evil.tgz', '--json', '--max-entries', '2');
     expect(JSON.parse(limited.stdout).problems[0].code).toBe('archive_limit');
   });
