@@ -36,8 +36,8 @@ must not be invalid), so a packed bundle is never broken on arrival.`,
     if (!values.force) {
       const report = await verifyBundle(opened, { requireTrusted: false, trustedKeysDir: null });
       if (!report.ok) {
-        io.stderr(`repro pack: the bundle does not verify, not packing (use --force to pack anyway):\n${report.problems.map((p) => `  [${p.code}] ${p.message}`).join('\n')}\n`);
-        return 1;
+        // with --json too, the refusal is the one {error} document (its details list the problems)
+        throw new WorkbenchError('bundle_invalid', `the bundle does not verify, not packing (use --force to pack anyway):\n${report.problems.map((p) => `  [${p.code}] ${p.message}`).join('\n')}`, { problems: report.problems });
       }
     }
     const r = await packBundle(folder, out);

@@ -36,8 +36,7 @@ changing files), so a signature never vouches for a broken bundle. Replaces an e
     const report = await verifyBundle(opened, { requireTrusted: false, trustedKeysDir: null });
     const integrity = report.problems.filter((p) => !p.code.startsWith('signature_'));
     if (integrity.length > 0) {
-      io.stderr(`repro sign: the bundle does not verify, not signing:\n${integrity.map((p) => `  [${p.code}] ${p.message}`).join('\n')}\n`);
-      return 1;
+      throw new WorkbenchError('bundle_invalid', `the bundle does not verify, not signing:\n${integrity.map((p) => `  [${p.code}] ${p.message}`).join('\n')}`, { problems: integrity });
     }
     const pem = await readFile(keyFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
       throw new WorkbenchError('not_found', `cannot read --key ${keyFile}: ${err.code ?? err.message}`);

@@ -138,6 +138,18 @@ describe('repro verify / keygen / sign / manifest / pack', () => {
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toContain('not-a-key.pem');
     expect((await repro('verify', 'bundle', '--key', 'missing.pem')).code).toBe(1);
-    for (const cmd of ['traces', 'judge', 'manifest']) expect((await repro(cmd, 'no-such-bundle')).code, cmd).toBe(1);
+    // the same fault, the same code, and with --json the one {error} document, in every command that reads a path
+    const nothing = 'no-such-bundle';
+    for (const argv of [['traces', nothing], ['judge', nothing], ['manifest', nothing], ['sign', nothing, '--key', 'alice.key.pem'], ['pack', nothing, '-o', 'x.tgz'], ['runbook', 'check', nothing], ['traffic', 'add', nothing, 'x.har']]) {
+      const r = await repro(...argv, '--json');
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(JSON.parse(r.stdout), argv.join(' ')).toMatchObject({ error: { code: expect.stringMatching(/^(not_found|invalid_argument)$/) } });
+    }
+    // a folder that does not verify: pack and sign refuse with the problems as the error's details
+    const listed = (JSON.parse(await readFile(join(dir, 'bundle', 'bundle.json'), 'utf8')) as { files: Array<{ path: string }> }).files[0]!.path;
+    await appendFile(join(dir, 'bundle', listed), 'changed after the manifest');
+    const refused = await repro('pack', 'bundle', '-o', 'y.tgz', '--json');
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'bundle_invalid', details: { problems: expect.any(Array) } } });
   });
 });
