@@ -3,18 +3,22 @@
  * done with the docker CLI, in the same run, rounds alternating.
  *
  * 1. The sample incident (two services, images present): up + down. Goal: at most 1.3x the
- *    docker CLI (stretch 1.0x). Ours: verify, secrets, session network, agent process, volume
- *    filled from the snapshot, containers, dependsOn start with healthchecks, drift, then down.
- *    Baseline: what an engineer would type for the same manifest — network create, volume
- *    create, create (same env, limits, loopback ingress, alias), a throwaway container + docker
- *    cp for the read-only snapshot, start in order polling each HTTP healthcheck at its
- *    interval, then rm -f / network rm / volume rm. The in-process column runs both commands
- *    through the CLI's main() in this process.
+ *    docker CLI (stretch 1.0x). Ours: verify, secrets, the sealed session network and the edge
+ *    network, agent process, gate, volume filled from the snapshot, containers, dependsOn start
+ *    with healthchecks, drift, then down.
+ *    Baseline: what an engineer would type for the same sealed topology — an internal session
+ *    network without a host address and an edge network, a busybox gate container on both that
+ *    publishes the ingress and health ports on loopback, volume create, create (same env, limits,
+ *    hardening, alias), a throwaway container + docker cp for the read-only snapshot, start in
+ *    order polling each HTTP healthcheck through the gate at its interval, then rm -f / network
+ *    rm / volume rm. The in-process column runs both commands through the CLI's main() in this
+ *    process.
  * 2. N independent services (2, 10, 30; busybox httpd each, its /www volume filled from a
  *    snapshot, healthcheck over HTTP): up, then down. Baseline: the docker CLI doing the same
- *    work 8 services at a time (volume, throwaway filler + docker cp, create, start, poll the
- *    health URL), then removing everything. Goals: 30 services up faster than the docker CLI
- *    (ratio below 1); stretch: up of 30 within 2x up of 2; down of 30 within 1.5x down of 2.
+ *    work (networks and gate as above) 8 services at a time (volume, throwaway filler + docker
+ *    cp, create, start, poll the health URL through the gate), then removing everything. Goals:
+ *    30 services up faster than the docker CLI (ratio below 1); stretch: up of 30 within 2x up
+ *    of 2; down of 30 within 1.5x down of 2.
  *
  *   npx tsx bench/up-down.bench.ts [--rounds 3] [--scale 2,10,30] [--json]
  */
@@ -36,6 +40,8 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3'
 const rounds = Number(values.rounds);
 const scales = values.scale.split(',').map(Number);
 const run = promisify(execFile);
+/** The busybox image the workbench's gate runs (loaded once by the warm-up's up). */
+const gateImage = 'repro-workbench/fixtures-forwarder:1';
 
 ensureBuilt();
 const work = mkdtempSync(join(tmpdir(), 'repro-bench-updown-'));
@@ -60,15 +66,14 @@ async function waitHttp(url: string, intervalMs: number, timeoutMs: number): Pro
   }
 }
 
-/** Up one service with the docker CLI: volumes (filled from snapshots), create, start, health. */
-async function cliService(bundle: string, tag: string, svc: ServiceSpec, label: string[], volumes: string[]): Promise<string> {
-  const args = ['create', ...label, '--name', `${tag}-${svc.name}`, '--network', tag, '--network-alias', svc.name, '--hostname', svc.name];
+/** Up one service with the docker CLI: volumes (filled from snapshots), create (hardened, as ours), start, health through the gate. */
+async function cliService(bundle: string, tag: string, svc: ServiceSpec, label: string[], volumes: string[], gatePort: (service: string, port: number) => Promise<string | undefined>): Promise<string> {
+  const args = ['create', ...label, '--name', `${tag}-${svc.name}`, '--network', tag, '--network-alias', svc.name, '--hostname', svc.name, '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pids-limit', '4096'];
+  for (const cap of ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'NET_BIND_SERVICE', 'SETGID', 'SETUID']) args.push('--cap-add', cap);
   for (const [k, v] of Object.entries(svc.env ?? {})) args.push('-e', `${k}=${v}`);
   for (const s of svc.secrets ?? []) args.push('-e', `${s.name}=bench`);
   if (svc.resources?.memoryMb) args.push('--memory', `${svc.resources.memoryMb}m`);
   if (svc.resources?.cpus) args.push('--cpus', String(svc.resources.cpus));
-  const ingress = ingressPort(svc);
-  if (ingress) args.push('-p', `127.0.0.1::${ingress}`);
   for (const [n, v] of (svc.volumes ?? []).entries()) {
     const vol = `${tag}-${svc.name}-${n}`;
     await docker('volume', 'create', ...label, vol);
@@ -90,15 +95,16 @@ async function cliService(bundle: string, tag: string, svc: ServiceSpec, label: 
   await docker('start', id);
   const hc = svc.healthcheck;
   if (hc && 'http' in hc) {
-    const port = (await docker('port', id, `${hc.http.port}/tcp`)).split('\n')[0]!.split(':').pop();
+    const port = await gatePort(svc.name, hc.http.port);
     await waitHttp(`http://127.0.0.1:${port}${hc.http.path}`, hc.intervalMs ?? 1000, hc.timeoutMs ?? 60000);
   }
   return id;
 }
 
 /**
- * The docker CLI: network, then services `parallel` at a time, each after what it dependsOn;
- * returns the time to up and the time to remove everything.
+ * The docker CLI: the sealed session network, the edge network and the gate, then services
+ * `parallel` at a time, each after what it dependsOn; returns the time to up and the time to
+ * remove everything.
  */
 async function dockerCli(bundle: string, i: number, parallel: number): Promise<{ upMs: number; downMs: number }> {
   const manifest = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8')) as BundleManifest;
@@ -107,10 +113,28 @@ async function dockerCli(bundle: string, i: number, parallel: number): Promise<{
   const containers: string[] = [];
   const volumes: string[] = [];
   const t0 = performance.now();
-  await docker('network', 'create', ...label, tag);
+  await docker('network', 'create', ...label, '--internal', '-o', 'com.docker.network.bridge.inhibit_ipv4=true', tag);
+  await docker('network', 'create', ...label, '-o', 'com.docker.network.bridge.enable_icc=false', `${tag}-edge`);
   let upMs: number;
   let downMs: number;
   try {
+    // the gate: one loopback port per ingress/health port, forwarding by service name
+    const forwards = startOrder(manifest.services).flatMap((svc) => {
+      const ports = new Set<number>();
+      const ingress = ingressPort(svc);
+      if (ingress) ports.add(ingress);
+      if (svc.healthcheck && 'http' in svc.healthcheck) ports.add(svc.healthcheck.http.port);
+      return [...ports].map((port) => ({ service: svc.name, port }));
+    });
+    const script = forwards.map((f, n) => `/bin/busybox nc -ll -p ${20000 + n} -e /bin/busybox nc ${f.service} ${f.port} &`).join('\n') + '\nwait';
+    const gate = await docker('create', ...label, '--network', `${tag}-edge`, '--cap-drop', 'ALL', '--read-only', '--security-opt', 'no-new-privileges', ...forwards.flatMap((_, n) => ['-p', `127.0.0.1::${20000 + n}`]), gateImage, 'sh', '-c', script);
+    containers.push(gate);
+    await docker('network', 'connect', '--alias', 'agent.repro.internal', tag, gate);
+    await docker('start', gate);
+    const gatePort = async (service: string, port: number) => {
+      const via = 20000 + forwards.findIndex((f) => f.service === service && f.port === port);
+      return (await docker('port', gate, `${via}/tcp`)).split('\n')[0]!.split(':').pop();
+    };
     const done = new Map<string, Promise<void>>();
     let active = 0;
     const waiting: (() => void)[] = [];
@@ -122,7 +146,7 @@ async function dockerCli(bundle: string, i: number, parallel: number): Promise<{
           if (active >= parallel) await new Promise<void>((r) => waiting.push(r));
           active++;
           try {
-            containers.push(await cliService(bundle, tag, svc, label, volumes));
+            containers.push(await cliService(bundle, tag, svc, label, volumes, gatePort));
           } finally {
             active--;
             waiting.shift()?.();
@@ -135,7 +159,7 @@ async function dockerCli(bundle: string, i: number, parallel: number): Promise<{
   } finally {
     const t1 = performance.now();
     if (containers.length) await docker('rm', '-f', ...containers);
-    await docker('network', 'rm', tag);
+    await docker('network', 'rm', tag, `${tag}-edge`);
     if (volumes.length) await docker('volume', 'rm', ...volumes);
     downMs = performance.now() - t1;
   }

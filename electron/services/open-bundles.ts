@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WorkbenchError } from '../../shared/api/errors';
 import type { OpenedBundleInfo, RecentBundle } from '../../shared/api/methods/bundle';
 import { throwIfCancelled } from './abort';
 import { writeFileAtomic } from './atomic-write';
+import { bundleFileExists, listBundleFolder } from './bundles/bundle-path';
 import { openBundle, type OpenBundleOptions, type OpenedBundle } from './bundles/open';
 import { areaState, atShutdown, type Workbench } from './workbench';
 
@@ -79,15 +80,14 @@ export function openBundleCount(wb: Workbench): number {
   return registry(wb).byHandle.size;
 }
 
+/** What the bundle holds, for the UI; a linked or odd entry counts as absent here (verify reports it). */
 async function listContents(root: string): Promise<OpenedBundleInfo['contents']> {
-  const list = async (dir: string, ext: string) => {
-    try {
-      return (await readdir(join(root, dir))).filter((f) => f.endsWith(ext)).sort().map((f) => `${dir}/${f}`);
-    } catch {
-      return [];
-    }
-  };
-  const exists = async (p: string) => readFile(join(root, p)).then(() => true, () => false);
+  const list = async (dir: string, ext: string) =>
+    listBundleFolder(root, dir).then(
+      (files) => files.filter((f) => f.name.endsWith(ext)).map((f) => `${dir}/${f.name}`),
+      () => [],
+    );
+  const exists = async (p: string) => bundleFileExists(root, p).catch(() => false);
   return {
     traces: await list('traces', '.json'),
     logs: await list('logs', '.jsonl'),

@@ -2,6 +2,7 @@
  * Turning a VerifyReport into what the verification view shows: one row per file and a
  * signature badge that explains itself. Pure, so the wording is tested once.
  */
+import type { SignatureStatus } from './dsse';
 import type { BundleManifest } from './manifest';
 import type { BundleProblem, ProblemCode, VerifyReport } from './problems';
 
@@ -81,5 +82,32 @@ export function explainSignature(sig: VerifyReport['signature'], keySource?: str
         label: 'Unsigned',
         detail: 'The bundle carries no signature (attestations/bundle.dsse.json), so nothing says who made it. The file digests still show whether it is complete and consistent.',
       };
+  }
+}
+
+/**
+ * What a bundle's signature means to the person about to run it, in one plain sentence for the
+ * CLI, the UI and the report. An unsigned or untrusted bundle still opens and runs (unless the
+ * signature policy says otherwise), but nobody vouches for it, and we say so.
+ */
+export interface TrustStatement {
+  /** True only when a key the user trusts signed exactly this bundle.json. */
+  vouched: boolean;
+  text: string;
+}
+
+export function trustStatement(signature: { status: SignatureStatus; keyid?: string | undefined }): TrustStatement {
+  const key = signature.keyid ? `key ${signature.keyid.slice(0, 16)}…` : 'a key';
+  switch (signature.status) {
+    case 'trusted':
+      return { vouched: true, text: `Signed by ${key}, which you trust: its owner vouches for every file of this bundle.` };
+    case 'untrusted':
+      return { vouched: false, text: `Nobody you trust vouches for this bundle: it is signed by ${key}, which is not among your trusted keys.` };
+    case 'invalid':
+      return { vouched: false, text: 'Nobody vouches for this bundle: its signature does not verify (it was changed after signing, or the signature is forged).' };
+    case 'unsigned':
+      return { vouched: false, text: 'Nobody vouches for this bundle: it is not signed. Run it only if you trust where it came from.' };
+    case 'not_checked':
+      return { vouched: false, text: 'Nobody vouches for this bundle: it was refused before its signature could be checked.' };
   }
 }

@@ -4,6 +4,7 @@
  * decides what more than one match means.
  */
 import { parseJsonPath as parsePath, type JsonPathSegment } from '../replay/jsonpath';
+import { appendAll } from '../array';
 
 export type PathSegment = Exclude<JsonPathSegment, { kind: 'descendant' }>;
 
@@ -26,8 +27,8 @@ export function queryJsonPath(root: unknown, path: string | PathSegment[]): unkn
           const idx = seg.index < 0 ? value.length + seg.index : seg.index;
           if (idx >= 0 && idx < value.length) next.push(value[idx]);
         }
-      } else if (Array.isArray(value)) next.push(...value);
-      else if (value !== null && typeof value === 'object') next.push(...Object.values(value));
+      } else if (Array.isArray(value)) appendAll(next, value);
+      else if (value !== null && typeof value === 'object') appendAll(next, Object.values(value));
     }
     current = next;
   }

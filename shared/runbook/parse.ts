@@ -3,6 +3,7 @@ import { parseInfoString } from './info-string';
 import { parseHttpRequest, type HttpStepRequest } from './http-request';
 import { parseExpectations, type Assertion } from './expect';
 import { parseDuration } from '../format/duration';
+import { appendAll } from '../array';
 
 export type StepKind = 'sh' | 'http' | 'replay' | 'expect';
 
@@ -103,8 +104,8 @@ export function parseRunbook(markdown: string): ParsedRunbook {
       return;
     }
     const children: Token[] = [];
-    if ('items' in token && Array.isArray(token.items)) children.push(...(token.items as Token[]));
-    if ('tokens' in token && Array.isArray(token.tokens)) children.push(...(token.tokens as Token[]));
+    if ('items' in token && Array.isArray(token.items)) appendAll(children, token.items as Token[]);
+    if ('tokens' in token && Array.isArray(token.tokens)) appendAll(children, token.tokens as Token[]);
     let cursor = start;
     for (const child of children) {
       collectFences(child, cursor, end);

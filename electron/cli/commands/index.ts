@@ -30,4 +30,5 @@ export const commands: CommandEntry[] = [
   { name: 'record', summary: "show a session's record, add notes, mark the incident reproduced, see the rates", load: () => import('./record') },
   { name: 'report', summary: "write a postmortem-ready report of a session's record (Markdown or HTML)", load: () => import('./report') },
   { name: 'judge', summary: 'judge the bundle\'s canary metrics against its baseline (Kayenta-compatible) and say why', load: () => import('./judge') },
+  { name: 'verdict', summary: 'did it reproduce? the verdict from all of a session\'s evidence, each piece explained', load: () => import('./verdict') },
 ];

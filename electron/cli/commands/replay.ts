@@ -8,6 +8,7 @@ import { createWorkbench } from '../../services/workbench';
 import { defineCommand, UsageError } from '../command';
 import { exitCode, resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
+import { appendAll } from '../../../shared/array';
 
 export const command = defineCommand(
   {
@@ -132,7 +133,7 @@ export function formatReport(r: ReplayReport): string {
     lines.push('', `#${res.index} ${res.method} ${res.url} — ${res.outcome.toUpperCase()} (recorded ${res.recordedStatus}, replayed ${res.status ?? '-'})`);
     if (res.error) lines.push(`  ${res.error}`);
     if (res.note) lines.push(`  (${res.note})`);
-    if (res.diff) lines.push(...res.diff.split('\n').map((l) => `  ${l}`));
+    if (res.diff) appendAll(lines, res.diff.split('\n').map((l) => `  ${l}`));
   }
   return lines.join('\n') + '\n';
 }

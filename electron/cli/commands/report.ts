@@ -2,6 +2,7 @@ import { extname, resolve } from 'node:path';
 import { openRecordDb } from '../../services/record/db';
 import { generateReport } from '../../services/record/report';
 import { writeFileAtomic } from '../../services/atomic-write';
+import { settleSessionVerdict } from '../../services/verdict';
 import { createWorkbench } from '../../services/workbench';
 import { defineCommand, UsageError } from '../command';
 import { printJson } from '../output';
@@ -28,6 +29,8 @@ is down (the record keeps everything the report needs).`,
     const format = values.format ?? (out && /^\.html?$/i.test(extname(out)) ? 'html' : 'md');
     if (format !== 'md' && format !== 'html') throw new UsageError(`--format must be md or html, got "${format}"`);
     const wb = createWorkbench({ host: 'cli', env: io.env });
+    // The report opens with the verdict as of now (a session whose state is gone keeps the last one recorded).
+    await settleSessionVerdict(wb.stateDir, positionals[0]!).catch(() => undefined);
     const text = generateReport(openRecordDb(wb.stateDir), positionals[0]!, { format, generator: `repro ${wb.version}` });
     if (!out) {
       if (values.json) printJson(io, { format, bytes: Buffer.byteLength(text), report: text });

@@ -3,6 +3,7 @@ import { listSessions } from '../../services/environments/session-info';
 import { createWorkbench } from '../../services/workbench';
 import { defineCommand } from '../command';
 import { printJson } from '../output';
+import { sandboxLines } from '../sandbox';
 
 export const command = defineCommand(
   {
@@ -34,6 +35,7 @@ removes its containers.`,
     for (const s of sessions) {
       lines.push('', `${s.name}  (${s.phase}, bundle ${s.bundleId}, since ${s.createdAt}${s.agent.alive ? '' : ', agent not running'})`);
       if (s.error) lines.push(`  error: ${s.error.message}`);
+      if (s.sandbox) for (const l of sandboxLines(s.sandbox)) lines.push(`  ${l}`);
       for (const svc of s.services) {
         lines.push(`  ${svc.name.padEnd(16)} ${svc.state.padEnd(8)} ${svc.health.padEnd(9)} ${svc.endpoints.map((e) => `${e.container} -> ${e.url}`).join(', ')}`);
       }

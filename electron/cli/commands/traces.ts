@@ -6,6 +6,7 @@ import { sessionTraceFolder } from '../../services/traces/source';
 import { createWorkbench } from '../../services/workbench';
 import { defineCommand, UsageError } from '../command';
 import { formatAmount, printJson, progressPrinter } from '../output';
+import { maxOf } from '../../../shared/array';
 
 export const command = defineCommand(
   {
@@ -68,7 +69,7 @@ twice (the same trace and span id, e.g. an exporter's retry) counts once.`,
       const lt = summary.longestTrace;
       if (lt) {
         lines.push('', `Critical path of ${lt.traceId} (${lt.durationMs} ms):`);
-        const w = Math.max(...lt.criticalPath.map((e) => e.service.length), 7);
+        const w = maxOf(lt.criticalPath.map((e) => e.service.length), 7);
         for (const e of lt.criticalPath) lines.push(`  ${e.selfMs.toFixed(3).padStart(12)} ms  ${(e.service || '(unknown)').padEnd(w)}  ${e.name}`);
       }
       io.stdout(lines.join('\n') + '\n');

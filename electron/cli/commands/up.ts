@@ -1,21 +1,28 @@
 import { resolve } from 'node:path';
 import { readSecretsFile, SECRET_ENV_PREFIX } from '../../services/environments/secrets';
 import { createWorkbench } from '../../services/workbench';
+import { trustStatement } from '../../../shared/bundle/report';
 import { defineCommand, UsageError } from '../command';
 import { resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
+import { sandboxLines } from '../sandbox';
 
 export const command = defineCommand(
   {
     name: 'up',
     summary: "bring a verified bundle's environment up in the local Docker engine",
-    usage: ['up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--json]'],
+    usage: ['up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress] [--json]'],
     description: `Verifies the bundle (nothing starts unless it verifies), checks its required secrets, loads its
 images (skipped when the engine already has the image id), creates a session network, volumes
 filled from snapshots and one container per service exactly as the manifest says, starts each once
 what it dependsOn is healthy (independent services side by side) and waits on its healthcheck,
 then reports drift (engine vs manifest). REPRO_TRACE_TIMING=1 prints where the time went.
 The session lives on after this command returns; see repro status / logs / down.
+
+The session is sealed: its containers reach each other, the fixtures stub and the session's
+OTLP receiver (at agent.repro.internal), and nothing else: not other Docker networks, not the
+LAN, not the internet, not this machine. Ingress ports are reachable from this machine on
+127.0.0.1 only. --allow-egress opens it for bundles that need the outside (the record says so).
 
 Secrets: the bundle names the secrets its services need (never their values). Give each value
 as an environment variable REPRO_SECRET_<NAME> (e.g. REPRO_SECRET_PAYMENT_KEY=...) or as a line
@@ -25,7 +32,9 @@ read. Values go into the containers' environment only and are never stored.`,
       { name: 'session', value: 'NAME', help: 'session name: 1-63 of a-z 0-9 _ . - (default: the incident id lower-cased,\nother characters as -, then - and 6 random hex digits: inc-2041-3f9a1c)' },
       { name: 'secrets', value: 'FILE', help: 'dotenv file of secret values (NAME=value or REPRO_SECRET_NAME=value)' },
       { name: 'key', value: 'FILE', multiple: true, help: 'trust this public key (PEM) and require a trusted signature' },
-      { name: 'json', help: 'print {session, services:[{name,state,health,containerId,endpoints}], drift}' },
+      { name: 'require-signature', help: 'refuse a bundle no trusted key signed (setting: bundles.requireSignature)' },
+      { name: 'allow-egress', help: 'let the containers reach the internet, the LAN and this machine' },
+      { name: 'json', help: 'print {session, services:[{name,state,health,containerId,endpoints}], drift,\nsandbox:{egress,verified,notes,agentPorts}, signature:{status,keyid}}' },
     ],
     exits: {
       0: 'every service is up and healthy',
@@ -42,13 +51,15 @@ read. Values go into the containers' environment only and are never stored.`,
       ...(values.session ? { session: values.session } : {}),
       ...(secrets ? { secrets } : {}),
       ...(values.key?.length ? { keys: values.key.map((k) => resolve(io.cwd, k)) } : {}),
+      ...(values['require-signature'] ? { requireSignature: true } : {}),
+      ...(values['allow-egress'] ? { allowEgress: true } : {}),
     });
     const report = resultOrThrow(end);
     if (values.json) {
       printJson(io, report);
       return 0;
     }
-    const lines = [`Session ${report.session} is up.`, ''];
+    const lines = [`Session ${report.session} is up.`, '', ...sandboxLines(report.sandbox), `Trust: ${trustStatement(report.signature).text}`, ''];
     for (const s of report.services) {
       lines.push(`  ${s.name.padEnd(16)} ${s.state.padEnd(8)} ${s.health.padEnd(9)} ${s.endpoints.map((e) => `${e.container} -> ${e.url}`).join(', ')}`);
     }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { trustStatement } from '../../../shared/bundle/report';
 import type { BundleProblem, VerifyReport } from '../../../shared/bundle/problems';
 import { callInProcess } from '../../api/dispatch';
 import { loadKeyFile } from '../../services/bundles/keys';
@@ -106,6 +107,7 @@ export function formatReport(r: VerifyReport, source: string): string {
     not_checked: 'not checked (the bundle was refused before its signature could be)',
   }[sig.status];
   lines.push(`  signature: ${sigText}`);
+  lines.push(`  ${trustStatement(sig).text}`);
   for (const p of r.problems) lines.push(`  ✗ [${p.code}] ${p.message}`);
   for (const w of r.warnings) lines.push(`  ! [${w.code}] ${w.message}`);
   return lines.join('\n') + '\n';

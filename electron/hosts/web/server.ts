@@ -12,9 +12,12 @@ import { contentSecurityPolicy } from '../csp';
 
 /**
  * `repro serve`: the renderer and the API contract over HTTP + WebSocket for a browser.
- * Security model: loopback by default; every /api/ request needs the random token printed in the
- * URL (401 without it); a Host header other than the one we serve gets 421, so a DNS-rebinding
- * page cannot talk to us even from the user's own browser.
+ * Security model (docs/security.md): loopback by default; every /api/ request needs the random
+ * token printed in the URL (401 without it), as a header on calls and in `?token=` only on the
+ * event socket (browsers cannot set headers there); a Host header other than the one we serve
+ * gets 421, so a DNS-rebinding page cannot talk to us even from the user's own browser; an Origin
+ * other than ours gets 403 on calls and on the socket (defence in depth should the token leak);
+ * bodies larger than any input the contract accepts get 413.
  *
  * Clients: a page names itself with a random client id (the `client` query parameter of its
  * event socket, the x-repro-client header of its calls), so what it subscribes to through a call
@@ -38,7 +41,13 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest input field of the contract is a runbook's text (5,000,000 UTF-16 units, at most
+ * 15 MB as UTF-8); a body beyond 16 MiB cannot be a valid call.
+ */
+export const MAX_API_BODY_BYTES = 16 * 1024 * 1024;
+/** How much of a refused body is read and dropped so the client gets the 413; beyond, the socket closes. */
+const MAX_DRAINED_BYTES = 128 * 1024 * 1024;
 /** Live data waits while a socket has more than this queued (a slow tab paces a trace load). */
 const SOCKET_HIGH_WATER_BYTES = 8 * 1024 * 1024;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -63,6 +72,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('hex');
   const rendererDir = resolve(opts.rendererDir);
   let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
 
   const tokenOk = (candidate: string | undefined | null): boolean => {
     if (!candidate) return false;
@@ -70,12 +80,20 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const b = Buffer.from(token);
     return a.length === b.length && timingSafeEqual(a, b);
   };
-  const requestToken = (req: IncomingMessage, url: URL): string | undefined => {
+  const requestToken = (req: IncomingMessage, url: URL, opts: { query?: boolean } = {}): string | undefined => {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) return auth.slice(7);
     const header = req.headers['x-repro-token'];
     if (typeof header === 'string') return header;
-    return url.searchParams.get('token') ?? undefined; // WebSocket: browsers cannot set headers
+    // Only the WebSocket (browsers cannot set its headers) takes the token from the URL, where it
+    // could end up in logs and history; calls must send it as a header.
+    return opts.query ? (url.searchParams.get('token') ?? undefined) : undefined;
+  };
+  /** No Origin (CLI clients, curl) or exactly one we serve; a page elsewhere gets 403. */
+  const originOk = (req: IncomingMessage): boolean => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    return allowedOrigins.has(origin.toLowerCase());
   };
 
   const server = createServer((req, res) => {
@@ -96,6 +114,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         sendJson(res, 401, { error: { name: 'WorkbenchError', code: 'unauthorized', message: 'Missing or invalid token' } });
         return;
       }
+      if (!originOk(req)) {
+        sendJson(res, 403, { error: { name: 'WorkbenchError', code: 'forbidden', message: `Origin "${req.headers.origin}" may not call this API` } });
+        return;
+      }
       const m = /^\/api\/call\/([A-Za-z0-9_.-]+)$/.exec(url.pathname);
       if (!m || req.method !== 'POST') {
         sendJson(res, 404, { error: { name: 'WorkbenchError', code: 'not_found', message: `No API route ${req.method} ${url.pathname}` } });
@@ -104,6 +126,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       let input: unknown;
       try {
         const body = await readBody(req);
+        if (body === 'too_large') {
+          res.setHeader('connection', 'close');
+          sendJson(res, 413, { error: { name: 'WorkbenchError', code: 'invalid_argument', message: `Request body larger than ${MAX_API_BODY_BYTES} bytes; no API input is that large` } });
+          return;
+        }
         input = body.length ? JSON.parse(body.toString('utf8')) : {};
       } catch (err) {
         sendJson(res, 400, { error: { name: 'WorkbenchError', code: 'invalid_argument', message: `Request body: ${(err as Error).message}` } });
@@ -166,7 +193,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     };
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return reject(421, 'Misdirected Request');
     if (url.pathname !== '/api/events') return reject(404, 'Not Found');
-    if (!tokenOk(requestToken(req, url))) return reject(401, 'Unauthorized');
+    if (!tokenOk(requestToken(req, url, { query: true }))) return reject(401, 'Unauthorized');
+    if (!originOk(req)) return reject(403, 'Forbidden');
     const asked = url.searchParams.get('client');
     const clientId = asked && CLIENT_ID.test(asked) ? asked : randomBytes(12).toString('base64url');
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -208,6 +236,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     allowedHosts.add(`[::1]:${port}`);
   }
   const origin = `http://${urlHost}:${port}`;
+  allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
   return {
     url: `${origin}/#token=${token}`,
     origin,
@@ -235,20 +264,34 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The body, or 'too_large' as soon as it (or its Content-Length) passes the limit. The rest of a
+ * refused body is read and dropped (up to MAX_DRAINED_BYTES) so the client, still sending, gets
+ * to read the 413 instead of a reset connection.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   return new Promise((resolveBody, rejectBody) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = false;
+    const refuse = () => {
+      refused = true;
+      chunks.length = 0;
+      resolveBody('too_large');
+    };
+    if (Number(req.headers['content-length'] ?? 0) > MAX_API_BODY_BYTES) refuse();
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        rejectBody(new Error(`larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+      if (refused) {
+        if (size > MAX_DRAINED_BYTES) req.destroy();
         return;
       }
+      if (size > MAX_API_BODY_BYTES) return refuse();
       chunks.push(c);
     });
-    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (!refused) resolveBody(Buffer.concat(chunks));
+    });
     req.on('error', rejectBody);
   });
 }

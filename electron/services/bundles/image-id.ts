@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Parser, type ReadEntry } from 'tar';
 import { canonicalEntryPath } from './unpack';
+import { appendAll } from '../../../shared/array';
 
 export interface ImageInArchive {
   /** sha256:<hex> of the config blob. */
@@ -84,7 +85,7 @@ function ociConfigs(entries: Map<string, Buffer>, indexDoc: unknown, depth = 0):
   for (const m of manifests as { mediaType?: string; digest?: string; annotations?: Record<string, string> }[]) {
     const body = JSON.parse(blob(entries, m.digest).toString('utf8')) as { mediaType?: string; manifests?: unknown; config?: { digest?: string } };
     if (INDEX_TYPES.has(m.mediaType ?? '') || INDEX_TYPES.has(body.mediaType ?? '') || Array.isArray(body.manifests)) {
-      out.push(...ociConfigs(entries, body, depth + 1));
+      appendAll(out, ociConfigs(entries, body, depth + 1));
       continue;
     }
     const configDigest = body.config?.digest;

@@ -3,7 +3,8 @@
  * same public key has the same id wherever it is stored.
  */
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 
@@ -32,12 +33,31 @@ export function publicKeyFromPem(pem: string, source: string): TrustedKey {
   return { keyid: keyIdOf(key), key, source };
 }
 
+/** A PEM Ed25519 public key is about 113 bytes; anything near this is not a key file. */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+/**
+ * A key path may come from the API (bundle.verify's `keys`): it must be a regular file of at
+ * most 64 KiB. Opened non-blocking (a FIFO does not hang the open) and checked on the opened
+ * descriptor before a byte is read, so /dev/zero or a named pipe is refused, not read.
+ */
 export async function loadKeyFile(file: string): Promise<TrustedKey> {
-  let pem: string;
+  let handle;
   try {
-    pem = await readFile(file, 'utf8');
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     throw new WorkbenchError('not_found', `cannot read key ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let pem: string;
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${file} is not a regular file; a key is a PEM file`);
+    if (st.size > MAX_KEY_FILE_BYTES) throw new WorkbenchError('invalid_argument', `${file} is ${st.size} bytes; a key file is at most ${MAX_KEY_FILE_BYTES}`);
+    const buf = Buffer.alloc(st.size);
+    const { bytesRead } = await handle.read(buf, 0, st.size, 0);
+    pem = buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
   }
   return publicKeyFromPem(pem, file);
 }

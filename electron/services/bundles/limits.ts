@@ -16,18 +16,14 @@ export const DEFAULT_LIMITS: UnpackLimits = {
   maxUnpackedBytes: 20 * 1024 ** 3,
 };
 
-/**
- * settings.json may hold `{ "bundles": { "maxEntries": n, "maxUnpackedBytes": n } }`.
- * A missing file means defaults; a malformed one is an error, because silently ignoring a
- * limit the user wrote down would surprise them.
- */
-export async function limitsFromSettings(dir: string = configDir()): Promise<Partial<UnpackLimits>> {
+/** The `bundles` section of <configDir>/settings.json (undefined without one), and the file's path for messages. */
+async function bundleSettings(dir: string): Promise<{ file: string; bundles?: Record<string, unknown> }> {
   const file = join(dir, 'settings.json');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file };
     throw err;
   }
   let data: unknown;
@@ -37,6 +33,16 @@ export async function limitsFromSettings(dir: string = configDir()): Promise<Par
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   const bundles = (data as { bundles?: Record<string, unknown> } | null)?.bundles;
+  return bundles === undefined ? { file } : { file, bundles };
+}
+
+/**
+ * settings.json may hold `{ "bundles": { "maxEntries": n, "maxUnpackedBytes": n } }`.
+ * A missing file means defaults; a malformed one is an error, because silently ignoring a
+ * limit the user wrote down would surprise them.
+ */
+export async function limitsFromSettings(dir: string = configDir()): Promise<Partial<UnpackLimits>> {
+  const { file, bundles } = await bundleSettings(dir);
   if (bundles === undefined) return {};
   const out: Partial<UnpackLimits> = {};
   for (const key of ['maxEntries', 'maxUnpackedBytes'] as const) {
@@ -48,6 +54,18 @@ export async function limitsFromSettings(dir: string = configDir()): Promise<Par
     out[key] = v;
   }
   return out;
+}
+
+/**
+ * The signature policy: `{ "bundles": { "requireSignature": true } }` makes `up` refuse a
+ * bundle no trusted key signed (as `repro up --require-signature` does for one run).
+ */
+export async function requireSignatureFromSettings(dir: string = configDir()): Promise<boolean> {
+  const { file, bundles } = await bundleSettings(dir);
+  const v = bundles?.requireSignature;
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new Error(`${file}: bundles.requireSignature must be true or false, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 export async function resolveLimits(explicit: Partial<UnpackLimits> = {}, settingsDir?: string): Promise<UnpackLimits> {

@@ -3,7 +3,7 @@
  * Since `files` pins every other file's digest, one signature covers the whole bundle.
  */
 import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
-import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import {
@@ -18,6 +18,7 @@ import {
   type SignatureStatus,
 } from '../../../shared/bundle/dsse';
 import type { BundleProblem, BundleWarning } from '../../../shared/bundle/problems';
+import { BundlePathError, readBundleFile } from './bundle-path';
 import { keyIdOf, type TrustedKey } from './keys';
 
 export interface SignatureCheck {
@@ -31,25 +32,24 @@ export interface SignatureCheck {
 const MAX_ENVELOPE_BYTES = 64 * 1024 * 1024;
 
 export async function checkSignature(root: string, manifestBytes: Uint8Array, keys: TrustedKey[]): Promise<SignatureCheck> {
-  const file = join(root, DSSE_ENVELOPE_PATH);
   const invalid = (message: string, keyid?: string): SignatureCheck => ({
     status: 'invalid',
     ...(keyid ? { keyid } : {}),
     problems: [{ code: 'signature_invalid', path: DSSE_ENVELOPE_PATH, message }],
     notes: [],
   });
-  let st;
+  let text: string;
   try {
-    st = await lstat(file);
-  } catch {
-    return { status: 'unsigned', problems: [], notes: [] };
+    text = await readBundleFile(root, DSSE_ENVELOPE_PATH, { encoding: 'utf8', maxBytes: MAX_ENVELOPE_BYTES });
+  } catch (err) {
+    if (err instanceof BundlePathError && err.reason === 'missing') return { status: 'unsigned', problems: [], notes: [] };
+    if (err instanceof BundlePathError) return invalid(err.message);
+    throw err;
   }
-  if (!st.isFile()) return invalid(`${DSSE_ENVELOPE_PATH} is not a regular file`);
-  if (st.size > MAX_ENVELOPE_BYTES) return invalid(`${DSSE_ENVELOPE_PATH} is larger than ${MAX_ENVELOPE_BYTES} bytes`);
 
   let envelope: DsseEnvelope;
   try {
-    const parsed = dsseEnvelopeSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const parsed = dsseEnvelopeSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return invalid(`${DSSE_ENVELOPE_PATH} is not a DSSE envelope: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
     envelope = parsed.data;
   } catch (err) {

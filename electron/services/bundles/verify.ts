@@ -12,6 +12,7 @@ import type { BundleProblem, BundleWarning, VerifyReport } from '../../../shared
 import { envValueLooksSecret } from '../../../shared/bundle/secrets';
 import { throwIfCancelled, unlessCancelled } from '../abort';
 import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
+import { resolveBundlePath } from './bundle-path';
 import { HASH_CHUNK_BYTES, sha256File } from './hash';
 import type { DigestCache } from './digest-cache';
 import { createHashPool } from './hash-pool';
@@ -21,6 +22,7 @@ import type { OpenedBundle } from './open';
 import { SecretScanner, TEXT_EXTENSIONS } from './secret-scan';
 import { checkSignature, signatureWarnings } from './signature';
 import { walkBundle } from './walk';
+import { appendAll } from '../../../shared/array';
 
 export interface VerifyProgress {
   /** Bytes hashed so far. */
@@ -70,7 +72,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   const keys: TrustedKey[] = [];
   for (const f of opts.keys ?? []) keys.push(await loadKeyFile(f));
   const fromDir = opts.trustedKeysDir === null ? { keys: [], skipped: [] } : await loadTrustedKeysDir(opts.trustedKeysDir ?? defaultTrustedKeysDir());
-  keys.push(...fromDir.keys);
+  appendAll(keys, fromDir.keys);
   for (const s of fromDir.skipped) warnings.push({ code: 'signature_note', message: `trusted key skipped: ${s}` });
   opts.onTrustedKeys?.(keys);
 
@@ -78,7 +80,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   const cancelled = 'verification cancelled';
   throwIfCancelled(signal, cancelled);
   const tree = await walkBundle(root);
-  problems.push(...tree.unsafe);
+  appendAll(problems, tree.unsafe);
   const unsafePaths = new Set(tree.unsafe.map((p) => p.path));
   const failed = new Set<string>();
 
@@ -123,6 +125,8 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     for (let next = queue.shift(); next; next = queue.shift()) {
       throwIfCancelled(signal, cancelled);
       const entry = next;
+      // tree.files holds only regular files reached through real folders (walkBundle never
+      // follows a link), so the path under root is the checked one.
       const file = join(root, entry.path);
       const progressed = (n: number) => {
         done += n;
@@ -172,14 +176,19 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   await opts.digestCache?.save();
   throwIfCancelled(signal, cancelled);
   secretHits.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''));
-  warnings.push(...secretHits);
+  appendAll(warnings, secretHits);
 
   // Images: the config digest read from each archive must equal image.id.
   for (const [i, s] of manifest.services.entries()) {
     const archive = s.image.archive;
     if (!archive || failed.has(archive) || !tree.files.has(archive)) continue;
     try {
-      const images = await readImageArchive(join(root, archive));
+      const images = await readImageArchive(await resolveBundlePath(root, archive));
+      if (images.length > 1) {
+        // `up` would refuse it too: loading it would bring (and could name) images nobody asked for.
+        problems.push({ code: 'unsafe_archive', path: archive, message: `services[${i}] "${s.name}": ${archive} holds ${images.length} images; a service's archive must hold exactly its one image` });
+        continue;
+      }
       const tagged = images.filter((img) => img.repoTags.includes(s.image.ref));
       const candidates = tagged.length > 0 ? tagged : images;
       if (!candidates.some((img) => img.configDigest === s.image.id)) {
@@ -210,8 +219,8 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   // Signature over the exact bytes of bundle.json as opened.
   const manifestBytes = Buffer.from(opened.manifestText, 'utf8');
   const sig = await checkSignature(root, manifestBytes, keys);
-  problems.push(...sig.problems);
-  warnings.push(...signatureWarnings(sig));
+  appendAll(problems, sig.problems);
+  appendAll(warnings, signatureWarnings(sig));
   const requireTrusted = opts.requireTrusted ?? (opts.keys?.length ?? 0) > 0;
   if (requireTrusted && (sig.status === 'untrusted' || sig.status === 'unsigned')) {
     problems.push({

@@ -3,9 +3,8 @@
  * inside the bundle folder and hands the text to the pure judge in shared/canary.
  * Bundles may be hostile: only regular files (no links) inside the root are read, with a size cap.
  */
-import { lstatSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
+import { BundlePathError, readBundleFileSync } from '../bundles/bundle-path';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { importCanaryMetrics, judgeMetricData, DEFAULT_THRESHOLDS, type CanaryJudgement, type MetricData } from '../../../shared/canary/judge';
 
@@ -18,19 +17,15 @@ export class MetricsFileError extends Error {
 
 /** Text of a bundle file, or undefined when absent; throws on links, non-files and oversize. */
 export function readBundleText(root: string, path: string): string | undefined {
-  const absRoot = resolve(root);
-  const file = resolve(join(absRoot, path));
-  const rel = relative(absRoot, file);
-  if (rel === '' || rel.startsWith('..') || rel.split(sep).includes('..')) throw new MetricsFileError(`${path} points outside the bundle`);
-  let st;
   try {
-    st = lstatSync(file);
-  } catch {
-    return undefined;
+    return readBundleFileSync(root, path, { maxBytes: MAX_METRICS_FILE_BYTES });
+  } catch (err) {
+    if (err instanceof BundlePathError) {
+      if (err.reason === 'missing') return undefined;
+      throw new MetricsFileError(err.message);
+    }
+    throw err;
   }
-  if (!st.isFile()) throw new MetricsFileError(`${path} is not a regular file (links are refused)`);
-  if (st.size > MAX_METRICS_FILE_BYTES) throw new MetricsFileError(`${path} is ${st.size} bytes; at most ${MAX_METRICS_FILE_BYTES} expected`);
-  return readFileSync(file, 'utf8');
 }
 
 function requireCanary(manifest: BundleManifest, source: string) {

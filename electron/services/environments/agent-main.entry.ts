@@ -4,7 +4,6 @@
  * if the `up` that started it dies before finishing, it removes what that up had created.
  * Started by spawnAgent(): `<node> agent-main.entry --state-dir DIR --session NAME`.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleManifestSchema } from '../../../shared/bundle/manifest';
@@ -15,6 +14,8 @@ import { removeLabelled, sessionLabelFilter } from './resources';
 import { sessionPlugins } from './plugins';
 import type { SessionPluginHandle } from './session-plugin';
 import { SessionStore } from './state-store';
+import { readBundleFileSync } from '../bundles/bundle-path';
+import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string' }, session: { type: 'string' } }, strict: true });
 const stateDir = values['state-dir'];
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const record = store.read(session!);
   if (!record) throw new Error(`no session state for ${session} in ${stateDir}`);
   if (!record.network?.gatewayIp) throw new Error('session has no network gateway yet');
-  const manifest = bundleManifestSchema.parse(JSON.parse(readFileSync(join(record.bundleRoot, 'bundle.json'), 'utf8')));
+  const manifest = bundleManifestSchema.parse(JSON.parse(readBundleFileSync(record.bundleRoot, 'bundle.json', { maxBytes: MAX_MANIFEST_BYTES })));
   const plan = record.agentPlan;
   if (!plan) throw new Error('session has no agent plan (bind address, reserved ports)');
   const ctxBase = {

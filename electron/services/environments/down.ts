@@ -38,7 +38,15 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   await timed('down: engine check', () => requireEngine(docker));
   if (opts.graceful) await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
   const removed = await timed('down: remove containers, network, volumes', () => removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
+  // The home's edge network goes with its last session's gate, alongside the rest of the down
+  // (sandbox.ts loads only now: the gate's image builder is no business of a down before this).
+  const edgeStart = performance.now();
+  const edgeCleanup = import('./sandbox')
+    .then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir))
+    .catch(() => 0)
+    .finally(() => timedSince('down: remove an unused edge network (alongside)', edgeStart));
   if (!record && removed.containers + removed.networks + removed.volumes === 0) {
+    await edgeCleanup;
     throw new WorkbenchError('not_found', `No session named "${name}" (see repro status)`);
   }
   let agentStopped = false;
@@ -54,6 +62,7 @@ export async function downSession(docker: Docker, stateDir: string, name: string
     if (record.phase === 'running') recordEvent({ name, bundleId: record.bundleId, createdAt: record.createdAt }, { kind: 'down', data: { removed } }, { stateDir });
     timedSince('down: the session record', recording);
   }
+  await edgeCleanup;
   return { session: name, removed, agentStopped };
 }
 
@@ -104,5 +113,6 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
+  await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
   return { collected };
 }

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ServiceSpec } from '../../../shared/bundle/manifest';
-import { memoryBytes, nanoCpus, portKey, publishedPorts } from './container-spec';
+import { memoryBytes, nanoCpus, pidsLimit, portKey } from './container-spec';
 
 export interface DriftItem {
   service: string;
@@ -68,13 +68,15 @@ export function computeDrift(
 
   add('resources.memoryBytes', memoryBytes(service), container.HostConfig.Memory ?? 0);
   add('resources.nanoCpus', nanoCpus(service), container.HostConfig.NanoCpus ?? 0);
+  add('resources.pids', pidsLimit(service), container.HostConfig.PidsLimit ?? 0);
 
   const expectedExposed = (service.ports ?? []).map(portKey).sort();
   const exposedActual = Object.keys(container.Config.ExposedPorts ?? {}).sort();
   const missingExposed = expectedExposed.filter((p) => !exposedActual.includes(p));
   if (missingExposed.length) add('ports.exposed', expectedExposed, exposedActual);
 
-  const published = publishedPorts(service).map((p) => `${p}@127.0.0.1`).sort();
+  // A service publishes nothing itself: its ingress reaches this machine through the session's gate.
+  const published: string[] = [];
   const bindings = container.NetworkSettings?.Ports ?? {};
   const actualPublished = Object.entries(bindings)
     .flatMap(([key, list]) => (list ?? []).map((b: { HostIp: string }) => `${key}@${b.HostIp}`))

@@ -1,10 +1,10 @@
-import { createReadStream, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { ServiceSpec } from '../../../shared/bundle/manifest';
 import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
+import { bundleFileStream } from '../bundles/bundle-path';
+import { untaggedImageStream } from './untagged-image-stream';
 
 export interface ImageProgress {
   service: string;
@@ -12,6 +12,8 @@ export interface ImageProgress {
   phase: 'present' | 'loading' | 'loaded' | 'pulling' | 'pulled';
   bytesDone?: number;
   bytesTotal?: number;
+  /** Something the engineer should know (e.g. the ref's tag was left on another image). */
+  note?: string;
 }
 
 export async function imageExists(docker: Docker, id: string): Promise<boolean> {
@@ -51,10 +53,36 @@ function parseMessage(line: string): Record<string, unknown> {
   }
 }
 
+/** `repo:tag` of a ref, or undefined when it is pinned by digest (nothing to tag then). */
+export function splitRef(ref: string): { repo: string; tag: string } | undefined {
+  if (ref.includes('@')) return undefined;
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
+}
+
+/**
+ * Give the loaded image the manifest's ref as a name, but only when that name is free (or is
+ * already this image): a tag the machine uses for something else is never moved. Containers run
+ * by image id, so the session works either way. Returns a note when the tag was left alone.
+ */
+async function tagIfFree(docker: Docker, id: string, ref: string): Promise<string | undefined> {
+  const name = splitRef(ref);
+  if (!name) return undefined;
+  const current = await docker.getImage(ref).inspect().then((i) => i.Id, (err: { statusCode?: number }) => (err.statusCode === 404 ? undefined : Promise.reject(err)));
+  if (current === id) return undefined;
+  if (current) return `${ref} already names another image (${current.slice(0, 19)}…) on this machine; it was left as it is and the session runs ${id.slice(0, 19)}… by id`;
+  await docker.getImage(id).tag(name);
+  return undefined;
+}
+
 /**
  * Make sure the engine has the service's image with exactly the manifest's id: already present
- * (by id) -> nothing to do; archive -> docker load with byte progress; else pull the ref (and
- * still demand the id). A loaded image with another id is an error, never silently used.
+ * (by id) -> nothing to do; archive -> docker load with byte progress, applying none of the
+ * archive's own names (they could move a tag the machine uses) and refusing an archive of more
+ * than one image; else pull the ref (and still demand the id), but never over an existing tag.
+ * A loaded image with another id is an error, never silently used. The ref is tagged only when
+ * the tag is free.
  */
 export async function ensureImage(
   docker: Docker,
@@ -71,8 +99,7 @@ export async function ensureImage(
     return;
   }
   if (archive) {
-    const file = join(bundleRoot, archive);
-    const total = statSync(file).size;
+    const { stream: input, size: total } = await bundleFileStream(bundleRoot, archive);
     let done = 0;
     let lastReport = 0;
     const counter = new Transform({
@@ -88,7 +115,8 @@ export async function ensureImage(
     });
     onProgress({ ...base, phase: 'loading', bytesDone: 0, bytesTotal: total });
     let messages: Array<Record<string, unknown>>;
-    const input = createReadStream(file);
+    let refused: Error | undefined;
+    const untagged = untaggedImageStream().on('error', (err) => (refused = err));
     // Cancelling stops feeding the engine: the load request fails and nothing is tagged.
     const onAbort = () => {
       input.destroy();
@@ -96,15 +124,17 @@ export async function ensureImage(
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = (await unlessCancelled(docker.loadImage(input.pipe(counter), { quiet: true }), signal)) as unknown as NodeJS.ReadableStream;
+      const response = (await unlessCancelled(docker.loadImage(input.pipe(counter).pipe(untagged), { quiet: true }), signal)) as unknown as NodeJS.ReadableStream;
       messages = await unlessCancelled(drainJsonMessages(response), signal);
     } catch (err) {
       throwIfCancelled(signal);
-      throw new WorkbenchError('bundle_invalid', `Loading image archive ${archive} for service "${service.name}" failed: ${(err as Error).message}`);
+      throw new WorkbenchError('bundle_invalid', `Loading image archive ${archive} for service "${service.name}" failed: ${(refused ?? (err as Error)).message}`);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      input.destroy();
     }
     throwIfCancelled(signal);
+    if (refused) throw new WorkbenchError('bundle_invalid', `Image archive ${archive} of service "${service.name}" refused: ${refused.message}`);
     if (!(await imageExists(docker, id))) {
       const loaded = messages.map((m) => String(m.stream ?? '').trim()).filter(Boolean).join('; ');
       throw new WorkbenchError(
@@ -113,8 +143,18 @@ export async function ensureImage(
         { service: service.name, expected: id, loaded },
       );
     }
-    onProgress({ ...base, phase: 'loaded', bytesDone: total, bytesTotal: total });
+    const note = await tagIfFree(docker, id, ref);
+    onProgress({ ...base, phase: 'loaded', bytesDone: total, bytesTotal: total, ...(note ? { note } : {}) });
     return;
+  }
+  // Pulling a tag moves it: when the machine has the tag for another image, say so instead.
+  const existing = await docker.getImage(ref).inspect().then((i) => i.Id, () => undefined);
+  if (existing) {
+    throw new WorkbenchError(
+      'unavailable',
+      `Service "${service.name}" has no image archive in the bundle, and ${ref} already names another image (${existing.slice(0, 19)}…) on this machine; pulling it would move that tag. Load the image with id ${id} yourself (docker load), or add the archive to the bundle.`,
+      { service: service.name, ref, id, existing },
+    );
   }
   onProgress({ ...base, phase: 'pulling' });
   try {
@@ -129,6 +169,8 @@ export async function ensureImage(
   }
   if (!(await imageExists(docker, id))) {
     const got = await docker.getImage(ref).inspect().then((i) => i.Id, () => 'nothing');
+    // The tag was free before the pull: the name this pull created goes again.
+    await docker.getImage(ref).remove({ noprune: false }).catch(() => {});
     throw new WorkbenchError('bundle_invalid', `Pulled ${ref} for service "${service.name}" but its id is ${got}, not the captured ${id}; the tag moved since the incident`, {
       service: service.name,
       expected: id,

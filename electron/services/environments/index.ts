@@ -8,7 +8,9 @@ import type Docker from 'dockerode';
 import type { ProgressEvent } from '../../../shared/api/events';
 import { openBundle, type OpenedBundle } from '../bundles/open';
 import { DigestCache } from '../bundles/digest-cache';
+import { requireSignatureFromSettings } from '../bundles/limits';
 import { verifyBundle } from '../bundles/verify';
+import { configDir } from '../paths';
 import type { SecretSources } from './secrets';
 import { upSession, type UpReport } from './up';
 import { WorkbenchError } from '../../../shared/api/errors';
@@ -27,11 +29,13 @@ export type { SessionPlugin, SessionPluginContext, SessionPluginHandle } from '.
 export type { DriftItem } from './drift';
 
 /** The verification `up` demands: integrity problems (and an untrusted signature when keys are given) block it. */
-export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal; digestCache?: DigestCache } = {}) {
+export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; requireSignature?: boolean; onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal; digestCache?: DigestCache } = {}) {
   return async (opened: OpenedBundle): Promise<{ problems: string[]; summary: Record<string, unknown>; note?: string }> => {
     const report = await verifyBundle(opened, {
       ...(opts.digestCache ? { digestCache: opts.digestCache } : {}),
       ...(opts.keys?.length ? { keys: opts.keys } : {}),
+      // the signature policy: without a trusted signature the up does not start
+      ...(opts.requireSignature ? { requireTrusted: true } : {}),
       ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (p) => opts.onProgress?.({ task: 'up:verify', label: 'Verifying bundle', done: p.done, total: p.total, unit: 'bytes', ...(p.done === p.total ? { finished: true } : {}) }),
@@ -59,6 +63,12 @@ export interface UpFromPathOptions {
   env?: NodeJS.ProcessEnv;
   /** Cancels the up (unpacking, verification, creation): nothing is left behind. */
   signal?: AbortSignal;
+  /** Let the containers reach the internet, the LAN and this machine (sealed otherwise). */
+  allowEgress?: boolean;
+  /** Refuse a bundle no trusted key signed; also on when settings.json says bundles.requireSignature. */
+  requireSignature?: boolean;
+  /** Folder of settings.json (the signature policy); default the config folder of `env`. */
+  settingsDir?: string;
 }
 
 /**
@@ -67,6 +77,7 @@ export interface UpFromPathOptions {
  */
 export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
   const signal = opts.signal;
+  const requireSignature = opts.requireSignature || (await requireSignatureFromSettings(opts.settingsDir ?? configDir(opts.env ?? process.env)));
   const opened = await timed('up: open the bundle', () => openBundle(opts.bundlePath, {
     workDir: join(opts.stateDir, 'bundles'),
     ...(signal ? { signal } : {}),
@@ -80,9 +91,11 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
         digestCache: new DigestCache(join(opts.stateDir, 'verified-digests.json')),
         ...(opts.keys ? { keys: opts.keys } : {}),
         ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}),
+        ...(requireSignature ? { requireSignature } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(signal ? { signal } : {}),
       }),
+      ...(opts.allowEgress ? { allowEgress: true } : {}),
       ...(signal ? { signal } : {}),
       ...(opts.session ? { session: opts.session } : {}),
       secrets: opts.secrets,

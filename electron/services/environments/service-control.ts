@@ -4,7 +4,8 @@ import { execInContainer, type ExecResult } from './docker-streams';
 import { waitUntilReady } from './health';
 import { readSessionManifest, sessionsRoot } from './session-info';
 import { SessionStore } from './state-store';
-import { healthTarget, endpointsOf } from './up';
+import { healthTarget } from './sandbox';
+import { endpointsOf } from './up';
 
 function locate(stateDir: string, session: string, service: string) {
   const store = new SessionStore(sessionsRoot(stateDir));
@@ -45,8 +46,8 @@ export async function restartService(docker: Docker, stateDir: string, session: 
   await container.restart({ t: 5 });
   const info = await container.inspect();
   const spec = readSessionManifest(record)?.services.find((s) => s.name === service);
-  if (spec) await waitUntilReady(docker, containerId, spec, healthTarget(info, record.network?.name ?? ''));
-  const endpoints = spec ? endpointsOf(spec, info) : [];
+  if (spec) await waitUntilReady(docker, containerId, spec, healthTarget(info, record, service));
+  const endpoints = spec ? endpointsOf(spec, info, record) : [];
   store.update(session, (r) => ({ ...r, services: r.services.map((s) => (s.name === service ? { ...s, endpoints } : s)) }));
   return { endpoints };
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, ServiceHealth } from '../../../shared/api/methods/environment';
@@ -8,10 +6,13 @@ import type { EngineStatus } from '../../../shared/api/methods/app';
 import { engineStatus } from '../docker-engine';
 import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
+import { agentPorts, healthTarget } from './sandbox';
 import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { readBundleFileSync } from '../bundles/bundle-path';
+import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
 // The session as the API describes it: one definition, in the contract (shared/api/methods/environment.ts).
-export type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, ServiceHealth } from '../../../shared/api/methods/environment';
+export type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, EnvSandboxInfo as SessionSandboxInfo, ServiceHealth } from '../../../shared/api/methods/environment';
 
 /** An engine that accepts but never answers must give "unknown", not a hang. */
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -26,7 +27,7 @@ export { requireEngine } from '../docker-engine';
 
 export function readSessionManifest(record: SessionRecord): BundleManifest | undefined {
   try {
-    return bundleManifestSchema.parse(JSON.parse(readFileSync(join(record.bundleRoot, 'bundle.json'), 'utf8')));
+    return bundleManifestSchema.parse(JSON.parse(readBundleFileSync(record.bundleRoot, 'bundle.json', { maxBytes: MAX_MANIFEST_BYTES })));
   } catch {
     return undefined;
   }
@@ -64,14 +65,7 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     else if (spec && !spec.healthcheck) health = 'none';
     else if (spec?.healthcheck) {
       const quick = { ...spec, healthcheck: { ...spec.healthcheck, timeoutMs: 2000, intervalMs: 2000 } };
-      health = await waitUntilReady(docker, s.containerId, quick, {
-        address(port) {
-          const b = (info.NetworkSettings?.Ports?.[`${port}/tcp`] ?? [])?.find((x: { HostIp: string }) => x.HostIp === '127.0.0.1');
-          if (b) return { host: '127.0.0.1', port: Number(b.HostPort) };
-          const ip = record.network ? info.NetworkSettings?.Networks?.[record.network.name]?.IPAddress : undefined;
-          return ip ? { host: ip, port } : undefined;
-        },
-      }).then(
+      health = await waitUntilReady(docker, s.containerId, quick, healthTarget(info, record, s.name)).then(
         () => 'healthy' as const,
         () => 'unhealthy' as const,
       );
@@ -90,6 +84,7 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     stateDir: store.dir(record.name),
     agent: { alive: isProcessAlive(record.agent), ...(record.agent ? { pid: record.agent.pid } : {}), endpoints: record.agent?.endpoints ?? {} },
     injectedEnv: record.injectedEnv,
+    ...(record.sandbox ? { sandbox: { egress: record.sandbox.egress, verified: record.sandbox.verified, notes: record.sandbox.notes, agentPorts: agentPorts(record.agentPlan) } } : {}),
     ...(opts.engineDown ? { engineError: opts.engineDown } : {}),
     ...(orphaned ? { error: { message: `orphaned: ${orphaned} (agent not running); repro down ${record.name} removes its containers, repro gc every orphaned session's` } } : record.error ? { error: record.error } : {}),
   };

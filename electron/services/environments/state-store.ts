@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { writeFileAtomicSync } from '../atomic-write';
 import type { AgentPlan } from './host-address';
+import type { SandboxState } from './sandbox';
 import { isProcessAlive, type ProcessIdentity } from './process-identity';
 
 export type SessionPhase = 'starting' | 'running' | 'failed' | 'stopping' | 'down';
@@ -39,9 +40,10 @@ export interface SessionRecord {
   /** The detached agent owning a running session (OTLP receiver, fixtures stub). */
   agent?: ProcessIdentity & { endpoints?: Record<string, string> };
   network?: { name: string; id?: string; gatewayIp?: string };
-  /** Where the agent listens and which ports the up reserved for its plugins. */
+  /** Where the agent listens and which ports the up reserved for its plugins (the ports containers may reach). */
   agentPlan?: AgentPlan;
-  extraHosts?: string[];
+  /** Sealed or open, what was checked, the edge network and the gate (sandbox.ts). */
+  sandbox?: SandboxState;
   volumes: string[];
   services: ServiceState[];
   secretNames: string[];

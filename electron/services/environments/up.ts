@@ -1,15 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import type { ProgressEvent } from '../../../shared/api/events';
+import type { SignatureStatus } from '../../../shared/bundle/dsse';
 import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
+import { bundleFileStream } from '../bundles/bundle-path';
 import type { OpenedBundle } from '../bundles/open';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { containerCreateOptions, serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
+import { agentPorts, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateEndpoints, gateForwards, healthTarget, removeUnusedEdgeNetworks, sessionNetworkSpec, startGate } from './sandbox';
 import { sessionPlugins } from './plugins';
 import { computeDrift, type DriftItem } from './drift';
 import { waitUntilReady, type HealthWaitProgress } from './health';
@@ -22,12 +25,17 @@ import { concurrencyLimit, startByDependencies, startOrder } from './start-order
 import { noteLoadedImage } from '../prune/image-ledger';
 import { timed, timedSince } from '../timing';
 import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
-import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type ServiceHealth } from './session-info';
+import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
+import { appendAll } from '../../../shared/array';
 
 export interface UpReport {
   session: string;
   services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: Array<{ container: number; url: string }> }>;
   drift: DriftItem[];
+  /** Whether the session is sealed, whether that was checked, and what could not be enforced. */
+  sandbox: SessionSandboxInfo;
+  /** The bundle's signature as verify found it (with `up`, "unsigned" means nobody vouches for what runs). */
+  signature: { status: SignatureStatus; keyid?: string };
 }
 
 export interface UpOptions {
@@ -47,6 +55,8 @@ export interface UpOptions {
   env?: NodeJS.ProcessEnv;
   /** Cancels the up: what it created is removed and a `cancelled` error thrown. */
   signal?: AbortSignal;
+  /** Let the containers reach the internet, the LAN and this machine (the session is sealed otherwise). */
+  allowEgress?: boolean;
 }
 
 /** Engine calls of one kind (creations, starts) in flight at once: enough to keep the engine busy, few enough not to swamp it. */
@@ -125,24 +135,32 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   const signal = inner.signal;
   try {
     throwIfCancelled(signal);
-    // 1. the network first: its gateway is how containers reach the agent, so the agent can
-    //    start (slow: a fresh Node process) while the images load
+    // 1. the networks first: the session's own (sealed: internal, no address of this machine on
+    //    it, unless egress is allowed) and the home's edge network, where the agent listens for
+    //    the session's gate (sandbox.ts). The agent can then start (slow: a fresh Node process)
+    //    while the images load.
+    const allowEgress = opts.allowEgress ?? false;
     const networkName = `repro-${name}`;
-    const netInfo = await timed('up: network', async () => {
-      const network = await docker.createNetwork({ Name: networkName, Driver: 'bridge', CheckDuplicate: true, Labels: sessionLabels(labelInput) });
-      return (await network.inspect()) as Docker.NetworkInspectInfo;
-    });
+    // Both networks side by side, settled (not Promise.all) so the cleanup sees whatever was made.
+    const sessionNetwork = docker.createNetwork(sessionNetworkSpec(networkName, sessionLabels(labelInput), allowEgress)).then((n) => n.inspect() as Promise<Docker.NetworkInspectInfo>);
+    const edgeNetwork = ensureEdgeNetwork(docker, stateDir);
+    await timed('up: session and edge networks', () => allSettledOrThrow(inner, [sessionNetwork, edgeNetwork]));
+    const [netInfo, edge] = [await sessionNetwork, await edgeNetwork];
     const gatewayIp = netInfo.IPAM?.Config?.[0]?.Gateway;
     if (!gatewayIp) throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
     record.network = { name: networkName, id: netInfo.Id, gatewayIp };
+    const edgeGateway = edge.IPAM?.Config?.[0]?.Gateway;
+    if (!edgeGateway) throw new WorkbenchError('internal', `The engine gave network ${edge.Name} no gateway address`);
+    // The agent listens on the edge network's gateway when the engine runs on this machine; else
+    // on loopback, which Docker Desktop's host.docker.internal reaches.
+    const local = await canBind(edgeGateway);
+    record.sandbox = { ...(await checkSeal(netInfo, { allowEgress, local })), edgeNetwork: { name: edge.Name, id: edge.Id, gatewayIp: edgeGateway } };
     store.write(record);
 
     // 2. the agent (OTLP receiver, fixtures stub) starts in its own process, slow to boot, so
     //    everything below overlaps with it: the up reserves the plugins' ports and computes
-    //    their container env itself. Containers reach the agent on the gateway when the engine
-    //    runs on this machine, else through host.docker.internal.
-    const local = await canBind(gatewayIp);
-    const plan: AgentPlan = { bindHost: local ? gatewayIp : '127.0.0.1', advertisedHost: local ? gatewayIp : 'host.docker.internal', ports: {} };
+    //    their container env itself. Containers reach every agent port at the gate's name.
+    const plan: AgentPlan = { bindHost: local ? edgeGateway : '127.0.0.1', advertisedHost: GATE_ALIAS, ports: {} };
     const pluginEnv: Record<string, string> = {};
     for (const plugin of sessionPlugins) {
       if (plugin.reservePort) plan.ports[plugin.name] = await freePort(plan.bindHost);
@@ -151,7 +169,6 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     }
     const featureFlags = manifest.provenance.featureFlags;
     record.agentPlan = plan;
-    record.extraHosts = local ? [] : ['host.docker.internal:host-gateway'];
     record.injectedEnv = { ...pluginEnv, ...(featureFlags ? { REPRO_FEATURE_FLAGS: JSON.stringify(featureFlags) } : {}) };
     store.write(record);
     progress({ task: `up:${name}:agent`, label: 'Starting session agent', done: 0 });
@@ -167,25 +184,42 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     record.agent = spawned.identity;
     store.write(record);
 
-    // 3. images, all at once (the engine serialises what it must)
+    // 3. images, all at once (the engine serialises what it must), and the gate beside them
     throwIfCancelled(signal);
-    await timed('up: images', () => allSettledOrThrow(
-      inner,
-      order.map((svc) =>
+    progress({ task: `up:${name}:gate`, label: record.sandbox.egress === 'sealed' ? 'Sealing the session network' : 'Opening the session network (egress allowed)', done: 0, total: 1 });
+    const gateStart = performance.now();
+    const gate = startGate(docker, {
+      session: name,
+      labels: sessionLabels(labelInput),
+      sessionNetwork: networkName,
+      stateDir,
+      edgeNetworkId: edge.Id,
+      agentHost: local ? edgeGateway : 'host.docker.internal',
+      agentPorts: agentPorts(plan),
+      forwards: gateForwards(manifest, agentPorts(plan)),
+    }).then((g) => {
+      timedSince('up: session gate (alongside the images)', gateStart);
+      record.sandbox!.gate = g;
+      store.write(record);
+      progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
+    });
+    await timed('up: images and the gate', () => allSettledOrThrow(inner, [
+      gate,
+      ...order.map((svc) =>
         ensureImage(docker, svc, opened.root, (p) => {
           if (p.phase === 'loaded' || p.phase === 'pulled') noteLoadedImage(stateDir, svc.image.id, svc.image.ref); // what repro prune --images may remove
           const task = `up:${name}:image:${svc.name}`;
           if (p.phase === 'present') progress({ task, label: `Image of ${svc.name} already present`, done: 1, total: 1, finished: true });
           else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });
-          else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
+          else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}${p.note ? `; ${p.note}` : ''}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
           else progress({ task, label: `${p.phase === 'pulling' ? 'Pulling' : 'Pulled'} ${svc.image.ref}`, done: p.phase === 'pulled' ? 1 : 0, total: 1, finished: p.phase === 'pulled' });
         }, signal),
       ),
-    ));
+    ]));
 
     // 4. create every container (volumes filled from snapshots), then start each once what it
     //    dependsOn is healthy; both side by side, ENGINE_CONCURRENCY at a time
-    const ctx = { name, record, store, labelInput, secrets, extraHosts: record.extraHosts, opened, progress, signal };
+    const ctx = { name, record, store, labelInput, secrets, opened, progress, signal };
     throwIfCancelled(signal);
     // Settled, not Promise.all: a failing creation must not start the cleanup while the others
     // are still creating containers it would not see.
@@ -226,7 +260,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     delete record.upOwner;
     store.write(record);
     const info = await timed('up: describe the session', () => describeSession(docker, stateDir, record, { probe: false }));
-    const report: UpReport = { session: name, services: info.services.map(reportService), drift };
+    const signature = (verification?.signature as UpReport['signature'] | undefined) ?? { status: 'unsigned' as const };
+    const report: UpReport = { session: name, services: info.services.map(reportService), drift, sandbox: info.sandbox!, signature };
     const [{ contextFromManifest, recordEvent }, { bundleFindings }] = await recording;
     const ref = {
       name,
@@ -243,7 +278,11 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const findings = await timed('up: findings (canary judge, traces)', () => bundleFindings(opened.root, manifest, opened.source));
     if (findings.canary) recordEvent(ref, { kind: 'canary', data: findings.canary }, { stateDir, secretValues });
     if (findings.traces) recordEvent(ref, { kind: 'traces', data: findings.traces }, { stateDir, secretValues });
-    recordEvent(ref, { kind: 'up', data: { services: report.services.map(({ name: n, state, health, endpoints }) => ({ name: n, state, health, endpoints })) } }, { stateDir, secretValues });
+    recordEvent(
+      ref,
+      { kind: 'up', data: { services: report.services.map(({ name: n, state, health, endpoints }) => ({ name: n, state, health, endpoints })), sandbox: report.sandbox } },
+      { stateDir, secretValues },
+    );
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
     timedSince('up: findings and the session record', recordingStart);
     return report;
@@ -269,6 +308,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     }
     delete record.upOwner;
     store.write(record);
+    // the home's edge network goes too when no other session uses it (after the write: a starting up keeps it)
+    await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
     throw cancelled ? cancelledError('the up was cancelled; what it created was removed') : err;
   } finally {
     opts.signal?.removeEventListener('abort', stopInner);
@@ -298,7 +339,6 @@ interface StartContext {
   store: SessionStore;
   labelInput: { session: string; bundleId: string; stateDir: string };
   secrets: Map<string, string>;
-  extraHosts: string[];
   opened: OpenedBundle;
   progress: (p: ProgressEvent) => void;
   signal: AbortSignal;
@@ -326,7 +366,6 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
         volumeNames,
         injectedEnv: ctx.record.injectedEnv,
         secrets: ctx.secrets,
-        extraHosts: ctx.extraHosts,
       }),
     )
     .catch((err: Error & { statusCode?: number }) => {
@@ -341,9 +380,9 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
     throwIfCancelled(ctx.signal);
     const task = `up:${ctx.name}:snapshot:${svc.name}:${i}`;
     ctx.progress({ task, label: `Filling ${vol.target} of ${svc.name} from ${vol.snapshot}`, done: 0, total: 1 });
-    const tarStream = () => createReadStream(join(ctx.opened.root, vol.snapshot!));
+    const tarStream = async () => (await bundleFileStream(ctx.opened.root, vol.snapshot!)).stream;
     if (!vol.readOnly) {
-      await container.putArchive(tarStream(), { path: vol.target });
+      await container.putArchive(await tarStream(), { path: vol.target });
     } else {
       const filler = await docker.createContainer({
         Image: svc.image.id,
@@ -353,7 +392,7 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
         HostConfig: { Mounts: [{ Type: 'volume', Source: volumeNames[i]!, Target: vol.target, ReadOnly: false }], NetworkMode: 'none' },
       });
       try {
-        await filler.putArchive(tarStream(), { path: vol.target });
+        await filler.putArchive(await tarStream(), { path: vol.target });
       } finally {
         await filler.remove({ force: true });
       }
@@ -376,11 +415,13 @@ async function startService(docker: Docker, svc: ServiceSpec, container: Docker.
       total: 1,
       ...(p.phase === 'healthy' ? { finished: true } : {}),
     });
-  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record.network!.name), onHealth, ctx.signal);
-  return endpointsOf(svc, info);
+  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record, svc.name), onHealth, ctx.signal);
+  return endpointsOf(svc, info, ctx.record);
 }
 
-export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo): Array<{ container: number; url: string }> {
+/** A service's endpoints: its ingress through the session's gate (sessions from before the gate: what the container published). */
+export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo, record: SessionRecord): Array<{ container: number; url: string }> {
+  if (record.sandbox?.gate) return gateEndpoints(record.sandbox, svc);
   const out: Array<{ container: number; url: string }> = [];
   for (const [key, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
     const [port, proto] = key.split('/');
@@ -389,18 +430,6 @@ export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo)
     out.push({ container: Number(port), url: `http://127.0.0.1:${b.HostPort}` });
   }
   return out;
-}
-
-/** Published loopback port when there is one, else the container's address on the session network. */
-export function healthTarget(info: Docker.ContainerInspectInfo, networkName: string) {
-  return {
-    address(port: number) {
-      const published = (info.NetworkSettings?.Ports?.[`${port}/tcp`] ?? [])?.find((b: { HostIp: string }) => b.HostIp === '127.0.0.1');
-      if (published) return { host: '127.0.0.1', port: Number(published.HostPort) };
-      const ip = info.NetworkSettings?.Networks?.[networkName]?.IPAddress;
-      return ip ? { host: ip, port } : undefined;
-    },
-  };
 }
 
 export async function sessionDrift(docker: Docker, manifest: BundleManifest, record: SessionRecord, secrets?: Map<string, string>): Promise<DriftItem[]> {
@@ -420,7 +449,7 @@ export async function sessionDrift(docker: Docker, manifest: BundleManifest, rec
     const secretNames = new Set((svc.secrets ?? []).map((s) => s.name).filter((n) => record.secretNames.includes(n)));
     const env = serviceEnv(svc, record.injectedEnv, secrets ?? new Map());
     const drift = computeDrift(svc, env, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4]);
-    out.push(...(secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null))));
+    appendAll(out, secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null)));
   }
   return out;
 }

@@ -29,7 +29,10 @@ import { DEFAULT_FIXTURE_MATCH, FixtureBook, type FixtureMatchOptions, type Unma
 import { headerValue, type HarEntry } from '../../../shared/replay/har';
 import { HOP_BY_HOP } from '../../../shared/replay/request';
 import type { SessionPlugin, SessionPluginContext } from '../environments/session-plugin';
+import { FIXTURES_LOG_QUOTA, WriteQuota } from '../environments/write-quota';
+import { HARDENED_HOST_CONFIG } from '../environments/container-spec';
 import { listedHarFiles, loadHarFolder } from './traffic';
+
 
 export const UNMATCHED_LOG = 'fixtures-unmatched.jsonl';
 
@@ -59,19 +62,54 @@ function writeRecorded(res: ServerResponse, entry: HarEntry): void {
   res.end(noBody ? undefined : r.body);
 }
 
+/** A request body beyond this is refused (413): recorded exchanges are API calls, not uploads. */
+export const FIXTURES_MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** Unmatched requests kept in memory when there is no log file to bound them. */
+const MAX_UNMATCHED_IN_MEMORY = 10_000;
+
+/** The body, or undefined when it is larger than `max` (the rest is then dropped unread, bounded). */
+async function readLimitedBody(req: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > max) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > max) {
+      let dropped = 0;
+      req.on('data', (d: Buffer) => {
+        dropped += d.length;
+        if (dropped > 4 * max) req.destroy();
+      });
+      return undefined;
+    }
+    chunks.push(c as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function answer(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
 export async function startFixturesServer(opts: {
   entries: HarEntry[];
   host: string;
   port?: number;
   match?: FixtureMatchOptions;
   onUnmatched?: (u: UnmatchedRequest) => void;
+  /** Append each unmatched request to this JSON Lines file, up to maxBytes (then 507). */
+  unmatchedLog?: { file: string; maxBytes: number };
+  maxBodyBytes?: number;
 }): Promise<FixturesServer> {
   const book = new FixtureBook(opts.entries, opts.match ?? DEFAULT_FIXTURE_MATCH);
   const unmatched: UnmatchedRequest[] = [];
+  const logQuota = opts.unmatchedLog ? WriteQuota.forFile(opts.unmatchedLog.file, { maxBytes: opts.unmatchedLog.maxBytes, maxFiles: 1 }) : undefined;
+  const maxBody = opts.maxBodyBytes ?? FIXTURES_MAX_BODY_BYTES;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = new Uint8Array(Buffer.concat(chunks));
+    const body = await readLimitedBody(req, maxBody);
+    if (!body) return answer(res, 413, { error: `request body larger than ${maxBody} bytes; the fixtures stub does not take it` }, { Connection: 'close' });
     const raw = req.url ?? '/';
     // Proxy form (absolute URL) or origin form with a Host header.
     let host: string;
@@ -95,11 +133,17 @@ export async function startFixturesServer(opts: {
       ...(found.miss.closest ? { closest: found.miss.closest } : {}),
       ...(body.length ? { bodyPreview: Buffer.from(body.subarray(0, 2048)).toString('utf8') } : {}),
     };
-    unmatched.push(miss);
+    if (logQuota) {
+      // Written before the 502 goes out, so whoever sees the 502 can already read why.
+      const line = JSON.stringify(miss) + '\n';
+      if (!logQuota.reserve(Buffer.byteLength(line))) {
+        return answer(res, 507, { error: `no recorded fixture matches this request, and the session's log of unmatched requests is full (${logQuota.describe()})`, method: miss.method, host, target }, { 'X-Repro-Fixture': 'unmatched' });
+      }
+      appendFileSync(opts.unmatchedLog!.file, line);
+    }
+    if (unmatched.length < MAX_UNMATCHED_IN_MEMORY) unmatched.push(miss);
     opts.onUnmatched?.(miss);
-    const text = JSON.stringify({ error: 'no recorded fixture matches this request', method: miss.method, host, target, reason: miss.reason });
-    res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), 'X-Repro-Fixture': 'unmatched' });
-    res.end(text);
+    answer(res, 502, { error: 'no recorded fixture matches this request', method: miss.method, host, target, reason: miss.reason }, { 'X-Repro-Fixture': 'unmatched' });
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => {
@@ -172,10 +216,16 @@ export async function startForwarder(
     Image: image,
     Cmd: ['sh', '-c', forwarderScript(ports, ctx.advertisedHost, upstreamPort)],
     Labels: { ...ctx.labels, 'repro.role': 'fixtures-forwarder' },
+    // No route out of the session network: it reaches the stub through the session's gate,
+    // whose name (advertisedHost) resolves on that network.
+    User: '65534:65534',
     HostConfig: {
+      ...HARDENED_HOST_CONFIG,
+      CapAdd: [],
       NetworkMode: ctx.networkName,
       Memory: 32 * 1024 * 1024,
-      ...(isIP(ctx.advertisedHost) ? {} : { ExtraHosts: [`${ctx.advertisedHost}:host-gateway`] }),
+      PidsLimit: 512,
+      ReadonlyRootfs: true,
     },
     NetworkingConfig: { EndpointsConfig: { [ctx.networkName]: { Aliases: hosts } } },
   });
@@ -194,6 +244,8 @@ function matchOptionsFromEnv(env: NodeJS.ProcessEnv): FixtureMatchOptions {
 
 export const fixturesStubPlugin: SessionPlugin = {
   name: 'fixtures',
+  // The forwarder container reaches the stub through the session's gate, which forwards reserved ports only.
+  reservePort: true,
   async start(ctx) {
     const files = listedHarFiles(ctx.manifest, 'fixtures');
     if (files.length === 0) return { stop: async () => {} };
@@ -204,24 +256,18 @@ export const fixturesStubPlugin: SessionPlugin = {
       if (h.https) ctx.log(`cannot serve https://${h.host}:${h.port} (TLS); requests to it will fail`);
       else if (isIP(h.host)) ctx.log(`cannot alias the IP address ${h.host}; requests to it are not served`);
       else if (serviceNames.has(h.host)) ctx.log(`${h.host} is a service of the bundle; its fixtures are not served`);
+      else if (h.host === ctx.advertisedHost) ctx.log(`${h.host} is the session gate's own name; its fixtures are not served`);
       else return true;
       return false;
     });
     await mkdir(ctx.sessionDir, { recursive: true });
-    const logFile = join(ctx.sessionDir, UNMATCHED_LOG);
     const server = await startFixturesServer({
       entries,
       host: ctx.bindHost,
+      ...(ctx.reservedPort ? { port: ctx.reservedPort } : {}),
       match: matchOptionsFromEnv(process.env),
-      onUnmatched: (u) => {
-        ctx.log(`unmatched ${u.method} ${u.host}${u.target}: ${u.reason}`);
-        // Written before the 502 goes out, so whoever sees the 502 can already read why.
-        try {
-          appendFileSync(logFile, JSON.stringify(u) + '\n');
-        } catch (err) {
-          ctx.log(`cannot write ${UNMATCHED_LOG}: ${(err as Error).message}`);
-        }
-      },
+      unmatchedLog: { file: join(ctx.sessionDir, UNMATCHED_LOG), maxBytes: FIXTURES_LOG_QUOTA.maxBytes },
+      onUnmatched: (u) => ctx.log(`unmatched ${u.method} ${u.host}${u.target}: ${u.reason}`),
     });
     let container: Docker.Container | undefined;
     if (usable.length > 0) {

@@ -2,8 +2,6 @@
  * Replay as the hosts and the CLI use it: run against a session, keep the report with the session
  * (replays/<id>.json) and in its record (kind 'replay'; M10 is `successRate`), suggest noise.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { bundleManifestSchema, type BundleManifest } from '../../../shared/bundle/manifest';
@@ -13,6 +11,8 @@ import { getSession, type SessionInfo } from '../environments/session-info';
 import { recordEvent } from '../record';
 import { executeReplay, type ExecuteReplayOptions, type ReplayProgress, type ReplaySessionLike } from './engine';
 import { readAcceptedNoise, saveReplay } from './store';
+import { readBundleFileSync } from '../bundles/bundle-path';
+import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
 export type { ReplayProgress } from './engine';
 
@@ -64,7 +64,7 @@ export async function runReplay(opts: RunReplayOptions): Promise<ReplayReport> {
 
 export function readBundleManifest(bundleRoot: string): BundleManifest {
   try {
-    return bundleManifestSchema.parse(JSON.parse(readFileSync(join(bundleRoot, 'bundle.json'), 'utf8')));
+    return bundleManifestSchema.parse(JSON.parse(readBundleFileSync(bundleRoot, 'bundle.json', { maxBytes: MAX_MANIFEST_BYTES })));
   } catch (err) {
     throw new WorkbenchError('bundle_invalid', `cannot read the session's bundle at ${bundleRoot}: ${(err as Error).message}`);
   }

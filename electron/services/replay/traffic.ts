@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleManifest, FileEntry } from '../../../shared/bundle/manifest';
 import { BundlePathError, listBundleFolder, readBundleFile } from '../bundles/bundle-path';
+import { appendAll } from '../../../shared/array';
 import { harAttachmentNames, HarParseError, orderEntries, readHarDocument, readHarJson, type HarEntry, type SkippedEntry } from '../../../shared/replay/har';
 
 export type HarFolder = 'traffic' | 'fixtures';
@@ -109,7 +110,7 @@ export async function loadHarFolder(bundleRoot: string, manifest: BundleManifest
       }
       const parsed = readHarDocument(doc, file, { attachment: (name) => attachments.get(name) });
       perFile.push(parsed.entries);
-      skipped.push(...parsed.skipped);
+      appendAll(skipped, parsed.skipped);
     } catch (err) {
       if (!(err instanceof HarParseError)) throw err;
       for (const p of err.problems) problems.push({ code: 'har_invalid', path: p.file, message: `${p.file}: ${p.path}: ${p.message}` });

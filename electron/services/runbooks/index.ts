@@ -2,8 +2,7 @@
  * Runbooks: the user's editable copy of a bundle's runbook (workspace.ts, atomic saves and
  * history) and running its steps against a session (runner.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { BundlePathError, readBundleFile } from '../bundles/bundle-path';
 import { readBundleManifest, runReplay } from '../replay';
 import type { ReplayRunner } from './runner';
 import { readRunbook } from './workspace';
@@ -11,12 +10,15 @@ import { readRunbook } from './workspace';
 export { runRunbook, type RunRunbookOptions, type ReplayRunner } from './runner';
 export { openRunbookWorkspace, readRunbook, resetRunbook, saveRunbook, listVersions, readVersion, workspaceFor, workspaceId, type RunbookDocument, type RunbookVersion, type SaveResult } from './workspace';
 
-/** The bundle's own runbook.md, or null when it has none. */
+/** The largest runbook the editor takes (runbook.save's limit). */
+const MAX_RUNBOOK_BYTES = 5_000_000 * 3;
+
+/** The bundle's own runbook.md, or null when it has none; a link or a non-file is refused. */
 export async function bundleRunbookText(bundleRoot: string): Promise<string | null> {
   try {
-    return await readFile(join(bundleRoot, 'runbook.md'), 'utf8');
+    return await readBundleFile(bundleRoot, 'runbook.md', { encoding: 'utf8', maxBytes: MAX_RUNBOOK_BYTES });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (e instanceof BundlePathError && e.reason === 'missing') return null;
     throw e;
   }
 }

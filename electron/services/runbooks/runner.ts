@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifest';
@@ -8,6 +6,8 @@ import { checkServices, parseRunbook, runSteps, type RunAllResult, type RunbookS
 import { execInService, getSession, type SessionInfo } from '../environments';
 import { ExecStoppedError } from '../environments/docker-streams';
 import type { RecordDb } from '../record/db';
+import { readBundleFileSync } from '../bundles/bundle-path';
+import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
 /** The replay a `replay` step runs (the replay area's runReplay, bound to the session and bundle). */
 export type ReplayRunner = (opts: { session: SessionInfo; mode?: string; concurrency?: number; signal?: AbortSignal }) => Promise<ReplayReportLike>;
@@ -136,7 +136,7 @@ export async function runRunbook(opts: RunRunbookOptions): Promise<RunAllResult>
 
 function readManifest(session: SessionInfo): BundleManifest | undefined {
   try {
-    return JSON.parse(readFileSync(join(session.bundleRoot, 'bundle.json'), 'utf8')) as BundleManifest;
+    return JSON.parse(readBundleFileSync(session.bundleRoot, 'bundle.json', { maxBytes: MAX_MANIFEST_BYTES })) as BundleManifest;
   } catch {
     return undefined;
   }
@@ -165,6 +165,18 @@ async function secretValues(docker: Docker, session: SessionInfo, manifest: Bund
   return values;
 }
 
+/**
+ * The URL a step's path is sent to: always on the endpoint's origin. The path is appended to the
+ * origin, never resolved as a relative reference (`//host/x` or `/\\host/x` would name another
+ * host), and the origin is checked again after parsing.
+ */
+export function sessionEndpointUrl(endpointUrl: string, path: string): URL {
+  const origin = new URL(endpointUrl).origin;
+  const url = new URL(`${origin}${path.startsWith('/') ? '' : '/'}${path}`);
+  if (url.origin !== origin) throw new WorkbenchError('forbidden', `the step's target ${JSON.stringify(path)} does not stay on the session endpoint ${origin}; not sent`);
+  return url;
+}
+
 /** Like replay: the URL's host names the service, the request goes to its published ingress endpoint. */
 async function sendHttpStep(
   step: Extract<RunbookStep, { kind: 'http' }>,
@@ -182,7 +194,7 @@ async function sendHttpStep(
   const port = spec ? ingressPort(spec) : undefined;
   const endpoint = (port !== undefined ? svc.endpoints.find((e) => e.container === port) : undefined) ?? (svc.endpoints.length === 1 ? svc.endpoints[0] : undefined);
   if (!endpoint) throw new WorkbenchError('not_found', `service "${req.service}" has no published ingress endpoint (ports: ${svc.endpoints.map((e) => e.container).join(', ') || 'none'})`);
-  const url = new URL(req.path, endpoint.url.endsWith('/') ? endpoint.url : `${endpoint.url}/`);
+  const url = sessionEndpointUrl(endpoint.url, req.path);
   const headers = new Headers();
   for (const [name, value] of req.headers) if (name.toLowerCase() !== 'host') headers.append(name, value);
   // A ref'd timer, not AbortSignal.timeout (unref'd): a request whose connection is held open

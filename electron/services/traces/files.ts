@@ -7,6 +7,7 @@ import { constants } from 'node:buffer';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
+import { listBundleFolder, openBundleFile } from '../bundles/bundle-path';
 import { isArchiveName, openBundle } from '../bundles/open';
 import { statUserPath } from '../user-files';
 
@@ -32,6 +33,10 @@ export interface ReadOptions {
   onFile?: (done: number, total: number, name: string, bytes: number) => void;
 }
 
+function checkTraceFileSize(name: string, size: number): void {
+  if (size > MAX_TRACE_FILE_BYTES) throw new WorkbenchError('invalid_argument', `${name} is ${size} bytes; one trace file can be at most ${MAX_TRACE_FILE_BYTES} bytes (split it)`);
+}
+
 async function readJsonFiles(dir: string, prefix: string, opts: ReadOptions): Promise<TraceFile[]> {
   const entries = (await readdir(dir, { withFileTypes: true }))
     .filter((d) => d.isFile() && /\.(json|jsonl)$/i.test(d.name))
@@ -48,10 +53,33 @@ async function readJsonFiles(dir: string, prefix: string, opts: ReadOptions): Pr
 async function readOne(path: string, name: string): Promise<TraceFile> {
   const st = await lstat(path);
   if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${name} is not a regular file`);
-  if (st.size > MAX_TRACE_FILE_BYTES) {
-    throw new WorkbenchError('invalid_argument', `${name} is ${st.size} bytes; one trace file can be at most ${MAX_TRACE_FILE_BYTES} bytes (split it)`);
-  }
+  checkTraceFileSize(name, st.size);
   return { name, bytes: await readFile(path) };
+}
+
+/** A bundle's traces/*.json(l), through the bundle path checks (no links, anywhere on the way). */
+async function readBundleTraces(root: string, opts: ReadOptions): Promise<TraceFile[]> {
+  const entries = await listBundleFolder(root, 'traces', /\.(json|jsonl)$/i);
+  const out: TraceFile[] = [];
+  for (const [i, { name }] of entries.entries()) {
+    const { handle, size } = await openBundleFile(root, `traces/${name}`);
+    try {
+      checkTraceFileSize(`traces/${name}`, size);
+      out.push({ name: `traces/${name}`, bytes: await handle.readFile() });
+    } finally {
+      await handle.close();
+    }
+    opts.onFile?.(i + 1, entries.length, `traces/${name}`, size);
+  }
+  return out;
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await lstat(p)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -66,6 +94,8 @@ export async function readTraceFiles(path: string, opts: ReadOptions = {}): Prom
   const st = await statUserPath(path);
   const none = async () => {};
   if (st.isDirectory()) {
+    // A bundle folder (it has bundle.json) may be hostile: its traces/ is read with the bundle checks.
+    if (await isFile(join(path, 'bundle.json'))) return { files: await readBundleTraces(path, opts), source: path, dispose: none };
     if (await isDir(join(path, 'traces'))) {
       return { files: await readJsonFiles(join(path, 'traces'), 'traces/', opts), source: path, dispose: none };
     }
@@ -75,9 +105,7 @@ export async function readTraceFiles(path: string, opts: ReadOptions = {}): Prom
   if (isArchiveName(path)) {
     const bundle = await openBundle(path);
     try {
-      const dir = join(bundle.root, 'traces');
-      const files = (await isDir(dir)) ? await readJsonFiles(dir, 'traces/', opts) : [];
-      return { files, source: path, dispose: () => bundle.dispose() };
+      return { files: await readBundleTraces(bundle.root, opts), source: path, dispose: () => bundle.dispose() };
     } catch (err) {
       await bundle.dispose();
       throw err;

@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { formatBytes } from '../../../shared/format/bytes';
 import type { OpenedBundleInfo } from '../../../shared/api/methods/bundle';
-import { explainSignature, fileResults, type FileStatus } from '../../../shared/bundle/report';
+import { explainSignature, fileResults, trustStatement, type FileStatus } from '../../../shared/bundle/report';
 import { ErrorNote } from '../components/ErrorNote';
 import { ProgressBar } from '../components/ProgressBar';
 import { runningOperation, useOperations } from '../store/operations';
@@ -65,6 +65,9 @@ export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
         <>
           <div className={`signature-badge ${sig.tone}`} data-testid="signature-badge">
             <span className={`badge ${sig.tone}`}>{sig.tone === 'ok' ? '✔' : sig.tone === 'bad' ? '✘' : '!'} {sig.label}</span>
+            <p className={trustStatement(result.signature).vouched ? '' : 'trust-warning'} data-testid="trust-statement">
+              {trustStatement(result.signature).text}
+            </p>
             <p>{sig.detail}</p>
             {result.problems
               .filter((p) => p.code === 'signature_invalid' || p.code === 'signature_untrusted')

@@ -37,7 +37,8 @@ interface EnvironmentState {
   ups: Record<string, UpRun>;
   /** Why the last stop of a session failed. */
   downErrors: Record<string, UiError>;
-  up(handle: string, session: string, secrets: Record<string, string>): Promise<void>;
+  /** `allowEgress` opens the session's sandbox (the containers reach the internet, the LAN, this machine). */
+  up(handle: string, session: string, secrets: Record<string, string>, opts?: { allowEgress?: boolean }): Promise<void>;
   down(session: string): Promise<void>;
   loadSecrets(handle: string): Promise<void>;
   setDrift(session: string, drift: DriftItem[]): void;
@@ -52,9 +53,9 @@ export const useEnvironment = create<EnvironmentState>((set, get) => ({
   logs: remote(),
   ups: {},
   downErrors: {},
-  up: async (handle, session, secrets) => {
+  up: async (handle, session, secrets, opts = {}) => {
     if (get().ups[handle]?.running) return;
-    const op = runOperation('env.up', { handle, ...(session ? { session } : {}), ...(Object.keys(secrets).length ? { secrets } : {}) });
+    const op = runOperation('env.up', { handle, ...(session ? { session } : {}), ...(Object.keys(secrets).length ? { secrets } : {}), ...(opts.allowEgress ? { allowEgress: true } : {}) });
     const write = (run: UpRun) => set((s) => ({ ups: { ...s.ups, [handle]: run } }));
     write({ opId: op.opId, running: true, ...(session ? { session } : {}) });
     const end = await op.end;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SignatureStatus } from '../../bundle/dsse';
 import { method, operation } from '../define';
 import type { LogEvent } from '../events';
 import type { EngineStatus } from './app';
@@ -20,6 +21,18 @@ export interface EnvServiceInfo {
   endpoints: EnvEndpoint[];
 }
 
+/** What a session's containers can reach (docs/security.md). */
+export interface EnvSandboxInfo {
+  /** sealed: each other, the agent's ports and nothing else; open: `--allow-egress`. */
+  egress: 'sealed' | 'open';
+  /** The workbench checked the seal itself (only possible when the engine runs on this machine). */
+  verified: boolean;
+  /** What could not be enforced or checked, in words. */
+  notes: string[];
+  /** The agent's ports the containers may reach, at agent.repro.internal. */
+  agentPorts: number[];
+}
+
 export interface EnvSessionInfo {
   name: string;
   bundleId: string;
@@ -32,6 +45,8 @@ export interface EnvSessionInfo {
   stateDir: string;
   agent: { alive: boolean; pid?: number; endpoints: Record<string, string> };
   injectedEnv: Record<string, string>;
+  /** Absent for sessions brought up before the sandbox existed. */
+  sandbox?: EnvSandboxInfo;
   engineError?: { error: string; hint?: string };
   error?: { message: string; details?: unknown };
 }
@@ -55,6 +70,9 @@ export interface EnvUpReport {
   session: string;
   services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: EnvEndpoint[] }>;
   drift: DriftItem[];
+  sandbox: EnvSandboxInfo;
+  /** The bundle's signature as verify found it; see shared/bundle/trust.ts for what it means. */
+  signature: { status: SignatureStatus; keyid?: string };
 }
 
 export interface EnvSecretNeed {
@@ -87,6 +105,10 @@ export const environmentMethods = {
         session: sessionName.optional(),
         secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(65536)).optional(),
         keys: z.array(z.string().min(1).max(4096)).max(32).optional(),
+        /** Let the containers reach the internet, the LAN and this machine; sealed otherwise. */
+        allowEgress: z.boolean().optional(),
+        /** Refuse a bundle that no trusted key signed (also the setting bundles.requireSignature). */
+        requireSignature: z.boolean().optional(),
       })
       .strict()
       .refine((x) => (x.handle === undefined) !== (x.path === undefined), { message: 'give exactly one of handle and path' }),

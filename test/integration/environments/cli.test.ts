@@ -64,7 +64,9 @@ describe('repro up / status / logs / down --json', () => {
     const up = repro(['up', sampleBundle, '--session', session, '--secrets', secrets, '--json']);
     expect(up.code, up.stderr).toBe(0);
     const report = JSON.parse(up.stdout);
-    expect(Object.keys(report).sort()).toEqual(['drift', 'services', 'session']);
+    expect(Object.keys(report).sort()).toEqual(['drift', 'sandbox', 'services', 'session', 'signature']);
+    expect(Object.keys(report.sandbox).sort()).toEqual(['agentPorts', 'egress', 'notes', 'verified']);
+    expect(report.signature.status).toBe('untrusted'); // signed, but its key is not in this home's trusted keys
     expect(report.session).toBe(session);
     expect(report.drift).toEqual([]);
     for (const s of report.services) {

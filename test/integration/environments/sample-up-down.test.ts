@@ -90,7 +90,7 @@ describe('sample incident: up, use, down', () => {
     const env = await execInService(docker, home.stateDir, session, 'pricing', ['env']);
     expect(env.exitCode).toBe(0);
     expect(env.output).toContain('NEW_PRICING=true');
-    expect(env.output).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/[\d.]+:\d+/);
+    expect(env.output).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/agent\.repro\.internal:\d+/);
     expect(env.output).toContain(`OTEL_RESOURCE_ATTRIBUTES=repro.session=${session},repro.bundle=INC-2041`);
     const data = await execInService(docker, home.stateDir, session, 'pricing', ['grep', '-c', 'SKU-2077', '/data/prices.json']);
     expect(data.exitCode).toBe(0);

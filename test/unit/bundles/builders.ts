@@ -75,6 +75,20 @@ export function baseManifest(imageId: string): Record<string, unknown> {
   };
 }
 
+/** The smallest valid manifest (no services, no files) with `extra` fields over it. */
+export function minimalManifest(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    schema: 'repro.bundle/v1',
+    incident: { id, title: `${id} test bundle`, severity: 'SEV4', startedAt: '2026-01-01T00:00:00Z' },
+    provenance: { source: { repo: 'r', commit: 'c' } },
+    services: [],
+    files: [],
+    createdAt: '2026-01-01T00:00:00Z',
+    createdBy: 'test builder',
+    ...extra,
+  };
+}
+
 export interface BuiltBundle {
   root: string;
   manifest: Record<string, unknown>;
@@ -129,7 +143,8 @@ export function rawTar(entries: RawEntry[]): Buffer {
   for (const e of entries) {
     const body = e.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(e.body) ? e.body : Buffer.from(e.body);
     const type = e.type ?? 'File';
-    const hasBody = type === 'File';
+    // Regular files and the pseudo-entries that carry data (pax headers, GNU long names).
+    const hasBody = type === 'File' || type === 'ExtendedHeader' || type === 'GlobalExtendedHeader' || type === 'NextFileHasLongPath' || type === 'NextFileHasLongLinkpath';
     const h = new Header({
       path: e.path,
       type,

@@ -105,7 +105,7 @@ describe('repro judge', () => {
     expect(await main(['judge', 'linked', '--json'], t.io)).toBe(0);
     const errors = JSON.parse(t.out()).metrics[1];
     expect(errors.classification).toBe('Error');
-    expect(errors.reason).toMatch(/not a regular file \(links are refused\)/);
+    expect(errors.reason).toMatch(/is a symbolic link; links in a bundle are never followed/);
   });
 
   it('exits 1 without a canary section and 2 on usage errors', async () => {

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { ServiceSpec } from '../../../shared/bundle/manifest';
-import { containerCreateOptions, serviceEnv } from '../../../electron/services/environments/container-spec';
+import { containerCreateOptions, DEFAULT_PIDS_LIMIT, KEPT_CAPABILITIES, serviceEnv } from '../../../electron/services/environments/container-spec';
 import { computeDrift } from '../../../electron/services/environments/drift';
 
 const spec: ServiceSpec = {
@@ -28,7 +28,6 @@ function opts() {
     volumeNames: ['repro-s-checkout-0'],
     injectedEnv: injected,
     secrets,
-    extraHosts: [],
   });
 }
 
@@ -37,20 +36,20 @@ function inspectOf(o: Docker.ContainerCreateOptions): Docker.ContainerInspectInf
   return {
     Image: o.Image,
     Config: { Entrypoint: o.Entrypoint, Cmd: o.Cmd, WorkingDir: o.WorkingDir, Env: ['PATH=/bin', ...(o.Env ?? [])], ExposedPorts: o.ExposedPorts },
-    HostConfig: { Memory: o.HostConfig!.Memory, NanoCpus: o.HostConfig!.NanoCpus },
-    NetworkSettings: { Ports: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '32768' }], '9090/tcp': null } },
+    HostConfig: { Memory: o.HostConfig!.Memory, NanoCpus: o.HostConfig!.NanoCpus, PidsLimit: o.HostConfig!.PidsLimit },
+    NetworkSettings: { Ports: { '8080/tcp': null, '9090/tcp': null } },
   } as unknown as Docker.ContainerInspectInfo;
 }
 const image = { Entrypoint: null, Cmd: ['/bin/sh'], WorkingDir: '', Env: ['PATH=/bin'] };
 
 describe('containerCreateOptions', () => {
-  it('uses exactly the manifest fields, pinned by image id, ingress on loopback only', () => {
+  it('uses exactly the manifest fields, pinned by image id, publishing nothing (the gate carries the ingress)', () => {
     const o = opts();
     expect(o.Image).toBe(spec.image.id);
     expect(o.Entrypoint).toEqual(['/bin/httpd']);
     expect(o.Cmd).toEqual(['-f', '-p', '8080']);
     expect(o.Env).toEqual(['PRICING_URL=http://pricing:9000', 'OTEL_EXPORTER_OTLP_ENDPOINT=http://172.20.0.1:4318', 'PAYMENT_KEY=s3cret']);
-    expect(o.HostConfig!.PortBindings).toEqual({ '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+    expect(o.HostConfig).not.toHaveProperty('PortBindings');
     expect(o.ExposedPorts).toEqual({ '8080/tcp': {}, '9090/tcp': {} });
     expect(o.HostConfig!.Memory).toBe(64 * 1024 * 1024);
     expect(o.HostConfig!.NanoCpus).toBe(500_000_000);
@@ -59,7 +58,22 @@ describe('containerCreateOptions', () => {
     // nothing that reaches the host
     expect(o.HostConfig).not.toHaveProperty('Privileged');
     expect(o.HostConfig).not.toHaveProperty('Binds');
-    expect(o.HostConfig).not.toHaveProperty('CapAdd');
+    expect(o.HostConfig).not.toHaveProperty('ExtraHosts');
+  });
+
+  it('hardens every service: all capabilities dropped but a documented few, no-new-privileges, a pids limit', () => {
+    const o = opts();
+    expect(o.HostConfig!.CapDrop).toEqual(['ALL']);
+    expect(o.HostConfig!.CapAdd).toEqual(KEPT_CAPABILITIES);
+    // only from Docker's default set, and never the ones that reach past the container
+    const dockerDefault = ['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'];
+    for (const cap of KEPT_CAPABILITIES) expect(dockerDefault).toContain(cap);
+    expect(KEPT_CAPABILITIES).not.toContain('NET_RAW');
+    expect(KEPT_CAPABILITIES).not.toContain('MKNOD');
+    expect(o.HostConfig!.SecurityOpt).toEqual(['no-new-privileges:true']);
+    expect(o.HostConfig!.PidsLimit).toBe(DEFAULT_PIDS_LIMIT);
+    const limited = containerCreateOptions({ service: { ...spec, resources: { pids: 64 } }, labels: {}, containerName: 'x', networkName: 'n', volumeNames: ['v'], injectedEnv: {}, secrets });
+    expect(limited.HostConfig!.PidsLimit).toBe(64);
   });
 });
 
@@ -78,6 +92,7 @@ describe('computeDrift', () => {
     info.Config.Env = info.Config.Env.map((e) => (e.startsWith('PAYMENT_KEY=') ? 'PAYMENT_KEY=other' : e)).filter((e) => !e.startsWith('PRICING_URL'));
     info.HostConfig.Memory = 0;
     info.NetworkSettings.Ports = { '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] };
+    info.HostConfig.PidsLimit = 0;
     const drift = computeDrift(spec, env, names, info, image);
     expect(drift).toEqual([
       { service: 'checkout', field: 'image.id', expected: spec.image.id, actual: `sha256:${'d'.repeat(64)}` },
@@ -85,7 +100,8 @@ describe('computeDrift', () => {
       { service: 'checkout', field: 'env.PRICING_URL', expected: 'http://pricing:9000', actual: null },
       { service: 'checkout', field: 'env.PAYMENT_KEY', expected: '<secret>', actual: '<secret>' },
       { service: 'checkout', field: 'resources.memoryBytes', expected: 67108864, actual: 0 },
-      { service: 'checkout', field: 'ports.published', expected: ['8080/tcp@127.0.0.1'], actual: ['8080/tcp@0.0.0.0'] },
+      { service: 'checkout', field: 'resources.pids', expected: DEFAULT_PIDS_LIMIT, actual: 0 },
+      { service: 'checkout', field: 'ports.published', expected: [], actual: ['8080/tcp@0.0.0.0'] },
     ]);
     expect(JSON.stringify(drift)).not.toContain('s3cret');
   });
@@ -95,7 +111,7 @@ describe('computeDrift', () => {
     const info = {
       Image: spec.image.id,
       Config: { Entrypoint: null, Cmd: ['/bin/sh'], WorkingDir: '', Env: ['PATH=/bin'], ExposedPorts: {} },
-      HostConfig: { Memory: 0, NanoCpus: 0 },
+      HostConfig: { Memory: 0, NanoCpus: 0, PidsLimit: DEFAULT_PIDS_LIMIT },
       NetworkSettings: { Ports: {} },
     } as unknown as Docker.ContainerInspectInfo;
     expect(computeDrift(bare, {}, new Set(), info, image)).toEqual([]);

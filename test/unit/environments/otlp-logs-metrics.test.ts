@@ -55,11 +55,11 @@ describe('the receiver takes logs and metrics beside traces', () => {
     const { join } = await import('node:path');
     const { gzipSync } = await import('node:zlib');
     const protobuf = (await import('protobufjs')).default;
-    const { startOtlpReceiver } = await import('../../../electron/services/environments/otlp/receiver');
+    const { startOtlpReceiver, tracesSignal } = await import('../../../electron/services/environments/otlp/receiver');
     const { logsSignal, metricsSignal } = await import('../../../electron/services/environments/otlp/logs-metrics');
     const { findLogFiles, readLogFiles } = await import('../../../electron/services/logs/read');
     const dir = mkdtempSync(join(tmpdir(), 'otlp-logs-'));
-    const receiver = await startOtlpReceiver({ host: '127.0.0.1', outDir: join(dir, 'otlp'), extraSignals: [logsSignal(join(dir, 'otlp-logs')), metricsSignal(join(dir, 'otlp-metrics'))] });
+    const receiver = await startOtlpReceiver({ host: '127.0.0.1', signals: [tracesSignal(join(dir, 'otlp')), logsSignal(join(dir, 'otlp-logs')), metricsSignal(join(dir, 'otlp-metrics'))] });
     try {
       const base = `http://127.0.0.1:${receiver.port}`;
       // A LogRecord written field by field with opentelemetry-proto's wire numbers (independent of our .proto text).

@@ -2,9 +2,9 @@
 // `repro serve` host over real sockets: a socket that drops and comes back catches up on what
 // it missed, a backend that restarted fails what it had, and two clients at once each get only
 // their own live data.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,6 @@ import { createWebApi } from '../../../renderer/src/api/web';
 import { createOperationRunner } from '../../../renderer/src/api/operations';
 
 const sample = join(import.meta.dirname, '..', '..', '..', 'examples', 'incident-checkout');
-const samplePub = readFileSync(join(import.meta.dirname, '..', '..', '..', 'examples', 'keys', 'sample.pub.pem'), 'utf8');
 
 /** Resolves `until(pred)` as soon as an event makes pred true: no polling, no sleeps. */
 class Events<T> {
@@ -85,6 +84,7 @@ describe('web client over real sockets', () => {
     handle = opened.result.handle;
   });
   afterAll(async () => {
+    for (const s of servers) s.close();
     for (const a of adapters) a.close();
     restore();
     await host.close();
@@ -92,17 +92,31 @@ describe('web client over real sockets', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  /** A bundle.verify held until the test writes the key into a FIFO: an operation the test can keep running. */
-  const heldKey = (name: string) => {
-    const fifo = join(home, name);
-    execFileSync('mkfifo', [fifo]);
-    return { path: fifo, release: () => writeFile(fifo, samplePub) };
+  /**
+   * An operation the test can keep running: a runbook.run whose one http step waits on a server
+   * of the test's, which answers when released. (The session is a record without containers:
+   * the step only needs the endpoint.) A FIFO as a verify key no longer holds anything: keys
+   * must be regular files.
+   */
+  const heldStep = async (name: string) => {
+    let release = () => {};
+    const answered = new Promise<void>((r) => (release = r));
+    const server = createServer((_req, res) => void answered.then(() => res.end('released')));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    servers.push(server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const now = new Date().toISOString();
+    const record = { version: 1, name, bundleId: 'INC-2041', bundleRoot: sample, bundleSource: sample, manifestSha256: '0', createdAt: now, updatedAt: now, phase: 'running', volumes: [], services: [{ name: 'checkout', imageId: 'x', endpoints: [{ container: 8080, url }] }], secretNames: [], injectedEnv: {} };
+    mkdirSync(join(home, 'state', 'sessions', name), { recursive: true });
+    writeFileSync(join(home, 'state', 'sessions', name, 'session.json'), JSON.stringify(record));
+    return { session: name, text: '# held\n\n```http {service=checkout}\nGET /held\n```\n', release: async () => release() };
   };
+  const servers: Server[] = [];
 
   it('a socket that drops and comes back catches up: the operation that ended meanwhile settles with its result', async () => {
     const a = adapter();
-    const key = heldKey('key-1.fifo');
-    const run = a.runOperation('bundle.verify', { handle, keys: [key.path] });
+    const key = await heldStep('held-1');
+    const run = a.runOperation('runbook.run', { session: key.session, text: key.text });
     await a.connection.until((all) => all.some((c) => c.state === 'open'));
     await a.op.until((all) => all.some((e) => e.op.id === run.opId && e.type === 'started'));
 
@@ -114,7 +128,7 @@ describe('web client over real sockets', () => {
 
     host = await startWebHost({ wb, rendererDir, port, token: host.token });
     const report = await run.result;
-    expect(report).toMatchObject({ ok: true, signature: { status: 'trusted' } });
+    expect(report).toMatchObject({ ok: true, steps: [{ output: 'released' }] });
     await a.connection.until((all) => all.some((c) => c.reconnected === true));
     // the missed final event was delivered on reconnection, with its result, once
     const finals = a.op.all.filter((e) => e.op.id === run.opId && e.type === 'done');
@@ -141,15 +155,15 @@ describe('web client over real sockets', () => {
 
   it('a backend that restarted: the operations the page waited for fail as gone, not hang', async () => {
     const a = adapter();
-    const key = heldKey('key-2.fifo');
-    const run = a.runOperation('bundle.verify', { handle, keys: [key.path] });
+    const key = await heldStep('held-2');
+    const run = a.runOperation('runbook.run', { session: key.session, text: key.text });
     await a.op.until((all) => all.some((e) => e.op.id === run.opId && e.type === 'started'));
     await host.close();
     const fresh = createWorkbench({ host: 'web', env: { ...process.env, REPRO_HOME: home } });
     host = await startWebHost({ wb: fresh, rendererDir, port, token: host.token });
     await expect(run.result).rejects.toMatchObject({ code: 'unavailable' });
     await a.connection.until((all) => all.some((c) => c.backendRestarted === true));
-    await key.release(); // let the old backend's verify finish
+    await key.release(); // let the old backend's run finish
     await observer.until((all) => all.some((e) => e.op.id === run.opId && e.type === 'done'));
     await host.close();
     await shutdownWorkbench(fresh);

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { idsToHex, OTLP_COMMON_PROTO } from './proto';
+import type { OtlpSignal } from './receiver';
 
 /**
  * OTLP logs and metrics, for the session's receiver: SDKs (the Java agent by default) send
@@ -192,15 +193,8 @@ function hexIdsToBytes(value: unknown): unknown {
  * A signal as the receiver serves it: URL path, the export request's three levels (resource,
  * scope, records), where accepted requests go, the protobuf codecs.
  */
-export interface OtlpSignalSpec {
-  path: string;
-  items: string;
-  scopes: string[];
-  records: string;
-  outDir: string;
-  decodeProtobuf(body: Uint8Array): Record<string, unknown>;
-  encodeProtobufResponse(): Uint8Array;
-}
+/** A signal as the receiver takes it (receiver.ts). */
+export type OtlpSignalSpec = OtlpSignal;
 
 export function logsSignal(outDir: string): OtlpSignalSpec {
   return { path: '/v1/logs', items: 'resourceLogs', scopes: ['scopeLogs', 'instrumentationLibraryLogs'], records: 'logRecords', outDir, decodeProtobuf: decodeLogsRequest, encodeProtobufResponse: encodeEmptyLogsResponse };

@@ -86,6 +86,8 @@ message Status {
   int32 code = 3;
 }
 message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
+// google.rpc.Status (google/rpc/status.proto): what an OTLP/HTTP error answer carries; details left out.
+message RpcStatus { int32 code = 1; string message = 2; }
 message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
 `;
 
@@ -117,4 +119,11 @@ export function decodeTraceRequest(body: Uint8Array): { resourceSpans: unknown[]
 
 export function encodeEmptyTraceResponse(): Uint8Array {
   return ExportTraceServiceResponse.encode(ExportTraceServiceResponse.create({})).finish();
+}
+
+const RpcStatus = root.lookupType('otlp.RpcStatus');
+
+/** A google.rpc.Status in protobuf, the body of an OTLP/HTTP error answer to a protobuf request. */
+export function encodeRpcStatus(code: number, message: string): Uint8Array {
+  return RpcStatus.encode(RpcStatus.create({ code, message })).finish();
 }

@@ -5,6 +5,7 @@ import { environmentActions, useEnvironment } from '../../store/environment';
 import { runningOperation, useOperations } from '../../store/operations';
 import { refreshSessions } from '../../store/sessions';
 import { ProgressBar } from '../../components/ProgressBar';
+import { SandboxStatus } from './Sandbox';
 
 function healthBadge(health: string, state: string) {
   if (state !== 'running') return <span className="badge bad">{state}</span>;
@@ -50,6 +51,7 @@ export function SessionCard({ session: s }: { session: EnvSessionInfo }) {
             agent gone
           </span>
         )}
+        <SandboxStatus sandbox={s.sandbox} />
       </header>
       {s.engineError && <p className="error small">{s.engineError.error}</p>}
       {s.error && <p className="error small">{s.error.message}</p>}

@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { useEnvironment } from '../../store/environment';
 import { cancelOperation, progressBars, runningOperation, useOperations } from '../../store/operations';
 import { dataFor } from '../../store/remote';
+import { EgressChoice } from './Sandbox';
 
 interface MissingSecret {
   name: string;
@@ -25,6 +26,7 @@ export function UpForm(props: { handle: string; incidentId: string; serviceCount
   const needs = dataFor(secrets, props.handle) ?? [];
   const [values, setValues] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
+  const [allowEgress, setAllowEgress] = useState(false);
   const [showOverrides, setShowOverrides] = useState(false);
   const firstPrompted = useRef<HTMLInputElement>(null);
   const up = useEnvironment((s) => s.ups[props.handle]);
@@ -46,7 +48,7 @@ export function UpForm(props: { handle: string; incidentId: string; serviceCount
   const missing = needs.filter((n) => n.required && !n.available && !values[n.name]);
   const overridable = needs.filter((n) => n.available);
   const shown = needs.filter((n) => !n.available || showOverrides || values[n.name] || prompted.includes(n.name));
-  const start = () => void useEnvironment.getState().up(props.handle, name, Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')));
+  const start = () => void useEnvironment.getState().up(props.handle, name, Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')), { allowEgress });
   if (props.serviceCount === 0) return <p className="muted">{props.incidentId} has no services to run (a traces- or metrics-only bundle).</p>;
   return (
     <form
@@ -80,6 +82,7 @@ export function UpForm(props: { handle: string; incidentId: string; serviceCount
           Override {overridable.length} secret{overridable.length === 1 ? '' : 's'} set in the environment
         </button>
       )}
+      <EgressChoice checked={allowEgress} onChange={setAllowEgress} />
       <button className="primary" type="submit" disabled={busy || props.disabled || missing.length > 0} title={missing.length ? `Missing secret: ${missing.map((m) => m.name).join(', ')}` : ''}>
         {busy ? 'Starting…' : `Start ${props.incidentId}`}
       </button>

@@ -1,0 +1,303 @@
+/**
+ * The sealed sandbox (docs/security.md). A session's containers must reach each other, the
+ * session agent's ports (OTLP receiver, fixtures stub, and whatever other plugins reserve) and
+ * nothing else: not other Docker networks, not the LAN, not the internet, not this machine.
+ * Built only from what the engine offers, so it holds on Docker Desktop and remote engines too:
+ *
+ *  - the session network is `internal` (no route out; the engine drops its traffic to any other
+ *    interface) and has no host address (`com.docker.network.bridge.inhibit_ipv4`), so from a
+ *    container there is no address of this machine to connect to at all;
+ *  - one "gate" container of ours (static busybox `nc`, no capabilities, read-only, IP
+ *    forwarding off) sits on the session network under the name agent.repro.internal and on the
+ *    home's edge network (a normal bridge that only gates join, inter-container traffic off):
+ *    it forwards exactly the agent's ports to the agent, which listens on the edge network's
+ *    gateway, and publishes each service's ingress (and HTTP healthcheck) port on 127.0.0.1 of
+ *    this machine, forwarding it into the session network.
+ *
+ * `--allow-egress` keeps the same plumbing but makes the session network an ordinary bridge:
+ * containers then reach the internet, the LAN and this machine. The record says which it was.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { WorkbenchError } from '../../../shared/api/errors';
+import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifest';
+import { ensureForwarderImage } from '../replay/fixtures-stub';
+import { HARDENED_HOST_CONFIG } from './container-spec';
+import { canBind, type AgentPlan } from './host-address';
+import { homeTag, LABEL_HOME, LABEL_HOME_PATH, LABEL_ROLE } from './labels';
+import { isProcessAlive } from './process-identity';
+import { SessionStore } from './state-store';
+
+/** The gate's name on the session network: containers reach the agent's ports here. */
+export const GATE_ALIAS = 'agent.repro.internal';
+/** Where the gate's own listeners for service forwards start (agent ports are skipped). */
+const FIRST_FORWARD_PORT = 20000;
+const INHIBIT_IPV4 = 'com.docker.network.bridge.inhibit_ipv4';
+
+export interface GateForward {
+  service: string;
+  /** Container port of the service. */
+  port: number;
+  /** The gate's port for it (published on 127.0.0.1 as hostPort). */
+  listen: number;
+  hostPort?: number;
+}
+
+export interface SandboxState {
+  /** sealed: the session reaches only itself and the agent; open: `--allow-egress`. */
+  egress: 'sealed' | 'open';
+  /** The workbench checked the seal itself (local engine: internal network, no address of this machine on it). */
+  verified: boolean;
+  /** What could not be enforced or checked, in words for the UI and `up`'s output. */
+  notes: string[];
+  edgeNetwork?: { name: string; id: string; gatewayIp: string };
+  gate?: { containerId: string; containerName: string; forwards: GateForward[] };
+}
+
+/**
+ * The agent's ports that containers may reach: every port the up reserved for a plugin. The one
+ * place this set comes from (the gate forwards exactly these); a plugin whose port containers
+ * must reach declares `reservePort`.
+ */
+export function agentPorts(plan: AgentPlan | undefined): number[] {
+  return [...new Set(Object.values(plan?.ports ?? {}))].sort((a, b) => a - b);
+}
+
+/** The create request of a session network: sealed (internal, no host address) unless egress is allowed. */
+export function sessionNetworkSpec(name: string, labels: Record<string, string>, allowEgress: boolean): Docker.NetworkCreateOptions {
+  return {
+    Name: name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    Labels: labels,
+    ...(allowEgress ? {} : { Internal: true, Options: { [INHIBIT_IPV4]: 'true' } }),
+  };
+}
+
+/**
+ * Check what the engine made of the session network. On a local engine the workbench can see
+ * for itself that this machine has no address on it; elsewhere it can only report what it asked.
+ */
+export async function checkSeal(info: Docker.NetworkInspectInfo, opts: { allowEgress: boolean; local: boolean }): Promise<Pick<SandboxState, 'egress' | 'verified' | 'notes'>> {
+  if (opts.allowEgress) {
+    return { egress: 'open', verified: false, notes: ['egress allowed (--allow-egress): containers can reach the internet, the LAN and this machine'] };
+  }
+  const notes: string[] = [];
+  const internal = info.Internal === true;
+  const inhibited = info.Options?.[INHIBIT_IPV4] === 'true';
+  if (!internal) notes.push('the engine did not make the session network internal: containers may reach other networks and the internet');
+  if (!inhibited) notes.push('the engine ignored the request for no host address on the session network: containers may reach this machine');
+  const gateway = info.IPAM?.Config?.[0]?.Gateway;
+  if (opts.local) {
+    const hostHasAddress = gateway ? await canBind(gateway) : false;
+    if (hostHasAddress) notes.push(`this machine has the address ${gateway} on the session network: containers can reach its ports`);
+    return { egress: 'sealed', verified: internal && inhibited && !hostHasAddress, notes };
+  }
+  notes.push('the engine does not run on this machine (Docker Desktop or a remote engine): the workbench asked it for an internal network without a host address but cannot check the result from here');
+  return { egress: 'sealed', verified: false, notes };
+}
+
+/** A fresh name per edge network: the engine keeps a container's networks by name, so two must never share one. */
+export function edgeNetworkName(stateDir: string): string {
+  return `repro-edge-${homeTag(stateDir)}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The home's edge network, created on first use and shared by the gates of its sessions (it
+ * saves the engine's small pool of network subnets). Only gates join it, and they cannot talk
+ * to each other (icc off). Found by its labels: two ups at once may each make one; both work,
+ * and the spare goes when unused.
+ */
+export async function ensureEdgeNetwork(docker: Docker, stateDir: string): Promise<Docker.NetworkInspectInfo> {
+  const found = await findEdgeNetwork(docker, stateDir);
+  if (found) return found;
+  const name = edgeNetworkName(stateDir);
+  await docker.createNetwork({
+    Name: name,
+    Driver: 'bridge',
+    Labels: { [LABEL_HOME]: homeTag(stateDir), [LABEL_HOME_PATH]: stateDir, [LABEL_ROLE]: 'edge' },
+    Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+  });
+  const made = await findEdgeNetwork(docker, stateDir);
+  if (!made) throw new WorkbenchError('internal', `network ${name} vanished right after it was created`);
+  return made;
+}
+
+async function findEdgeNetwork(docker: Docker, stateDir: string): Promise<Docker.NetworkInspectInfo | undefined> {
+  const labels = [`${LABEL_ROLE}=edge`, `${LABEL_HOME}=${homeTag(stateDir)}`];
+  const all = (await docker.listNetworks({ filters: JSON.stringify({ label: labels }) })).sort((a, b) => (a.Id < b.Id ? -1 : 1));
+  for (const n of all) {
+    const info = await docker.getNetwork(n.Id).inspect().catch(() => undefined);
+    if (info) return info as Docker.NetworkInspectInfo;
+  }
+  return undefined;
+}
+
+/**
+ * Remove edge networks no gate uses: this home's (but none while an up of this home is still
+ * starting: it may have picked one whose gate is not attached yet), and those of homes that no
+ * longer exist.
+ */
+export async function removeUnusedEdgeNetworks(docker: Docker, stateDir: string): Promise<number> {
+  const networks = await docker.listNetworks({ filters: JSON.stringify({ label: [`${LABEL_ROLE}=edge`] }) });
+  const mine = homeTag(stateDir);
+  const upInProgress = new SessionStore(join(stateDir, 'sessions')).list().some((r) => r.phase === 'starting' && isProcessAlive(r.upOwner));
+  let removed = 0;
+  for (const n of networks) {
+    const home = n.Labels?.[LABEL_HOME];
+    const path = n.Labels?.[LABEL_HOME_PATH];
+    if (home === mine ? upInProgress : !path || existsSync(path)) continue; // in use, or a live home's business
+    const info = (await docker.getNetwork(n.Id).inspect().catch(() => undefined)) as Docker.NetworkInspectInfo | undefined;
+    if (!info || Object.keys(info.Containers ?? {}).length > 0) continue;
+    // A gate joining right now makes this fail: then it is in use, which is fine.
+    if (await docker.getNetwork(n.Id).remove().then(() => true, () => false)) removed++;
+  }
+  return removed;
+}
+
+/** What the gate publishes: each service's ingress port and its HTTP healthcheck port. */
+export function gateForwards(manifest: BundleManifest, reserved: number[]): GateForward[] {
+  const out: GateForward[] = [];
+  const taken = new Set(reserved);
+  let next = FIRST_FORWARD_PORT;
+  const add = (service: string, port: number) => {
+    if (out.some((f) => f.service === service && f.port === port)) return;
+    while (taken.has(next)) next++;
+    taken.add(next);
+    out.push({ service, port, listen: next++ });
+  };
+  for (const svc of manifest.services) {
+    const ingress = ingressPort(svc);
+    if (ingress !== undefined && (svc.ports ?? []).find((p) => p.container === ingress)?.protocol !== 'udp') add(svc.name, ingress);
+    if (svc.healthcheck && 'http' in svc.healthcheck) add(svc.name, svc.healthcheck.http.port);
+  }
+  return out;
+}
+
+const HOST_RE = /^[A-Za-z0-9.:-]+$/;
+
+/**
+ * The gate's `sh -c` script: one persistent nc listener per agent port (to the agent) and per
+ * forward (to the service by name on the session network). A remote engine's gate reaches the
+ * agent through host.docker.internal, looked up in /etc/hosts (the static busybox's resolver is
+ * not trusted with it).
+ */
+export function gateScript(ports: number[], agentHost: string, forwards: GateForward[]): string {
+  if (!HOST_RE.test(agentHost)) throw new Error(`unexpected agent host "${agentHost}"`);
+  const lines: string[] = [];
+  let upstream = agentHost;
+  if (agentHost === 'host.docker.internal') {
+    lines.push(`A=$(/bin/busybox awk '$2=="host.docker.internal"{print $1; exit}' /etc/hosts); [ -n "$A" ] || A=host.docker.internal`);
+    upstream = '$A';
+  }
+  for (const p of ports) lines.push(`/bin/busybox nc -ll -p ${Number(p)} -e /bin/busybox nc ${upstream} ${Number(p)} &`);
+  for (const f of forwards) {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(f.service)) throw new Error(`unexpected service name "${f.service}"`);
+    lines.push(`/bin/busybox nc -ll -p ${Number(f.listen)} -e /bin/busybox nc ${f.service} ${Number(f.port)} &`);
+  }
+  return [...lines, 'wait'].join('\n');
+}
+
+export interface GateInput {
+  session: string;
+  labels: Record<string, string>;
+  sessionNetwork: string;
+  stateDir: string;
+  /** The edge network's id (ensureEdgeNetwork), where the agent listens. */
+  edgeNetworkId: string;
+  /** Where the gate reaches the agent: the edge network's gateway (local engine) or host.docker.internal. */
+  agentHost: string;
+  agentPorts: number[];
+  forwards: GateForward[];
+}
+
+export function gateName(session: string): string {
+  // "_" cannot occur in a service name, so this never collides with repro-<session>-<service>.
+  return `repro-${session}_gate`.slice(0, 120);
+}
+
+/** Create and start the session's gate; returns its forwards with the host ports the engine picked. */
+export async function startGate(docker: Docker, input: GateInput): Promise<NonNullable<SandboxState['gate']>> {
+  const image = await ensureForwarderImage(docker);
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const f of input.forwards) {
+    exposed[`${f.listen}/tcp`] = {};
+    bindings[`${f.listen}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
+  }
+  const name = gateName(input.session);
+  const create = (edgeId: string) =>
+    docker.createContainer({
+      name,
+      Image: image,
+      Cmd: ['sh', '-c', gateScript(input.agentPorts, input.agentHost, input.forwards)],
+      User: '65534:65534',
+      Labels: { ...input.labels, [LABEL_ROLE]: 'gate' },
+      ExposedPorts: exposed,
+      HostConfig: {
+        ...HARDENED_HOST_CONFIG,
+        CapAdd: [],
+        NetworkMode: edgeId,
+        PortBindings: bindings,
+        Memory: 64 * 1024 * 1024,
+        ReadonlyRootfs: true,
+        // A container of the session sending frames to the gate must not get them routed out.
+        Sysctls: { 'net.ipv4.ip_forward': '0' },
+        ExtraHosts: input.agentHost === 'host.docker.internal' ? ['host.docker.internal:host-gateway'] : [],
+        RestartPolicy: { Name: '' },
+      },
+      NetworkingConfig: { EndpointsConfig: { [edgeId]: {} } },
+    });
+  let container: Docker.Container;
+  try {
+    container = await create(input.edgeNetworkId);
+  } catch (err) {
+    // The edge network went away since the up looked (its last other session went down): make
+    // it again. The agent listens on an address of this machine, which the gate reaches from any
+    // edge network, so the gate works even when the new one has another gateway.
+    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    container = await create((await ensureEdgeNetwork(docker, input.stateDir)).Id);
+  }
+  await docker.getNetwork(input.sessionNetwork).connect({ Container: container.id, EndpointConfig: { Aliases: [GATE_ALIAS] } });
+  await container.start();
+  const info = await container.inspect();
+  const forwards = input.forwards.map((f) => {
+    const b = (info.NetworkSettings?.Ports?.[`${f.listen}/tcp`] ?? [])?.find((x: { HostIp: string }) => x.HostIp === '127.0.0.1');
+    if (!b) throw new WorkbenchError('internal', `the engine published no host port for the gate's forward to ${f.service}:${f.port}`);
+    return { ...f, hostPort: Number(b.HostPort) };
+  });
+  return { containerId: container.id, containerName: name, forwards };
+}
+
+/** Where this machine reaches a service's port through the gate, if the gate forwards it. */
+export function gateAddress(sandbox: SandboxState | undefined, service: string, port: number): { host: string; port: number } | undefined {
+  const f = sandbox?.gate?.forwards.find((x) => x.service === service && x.port === port && x.hostPort);
+  return f ? { host: '127.0.0.1', port: f.hostPort! } : undefined;
+}
+
+/** A service's endpoints as the engineer uses them: its ingress, on loopback, through the gate. */
+export function gateEndpoints(sandbox: SandboxState | undefined, manifestService: { name: string } & Parameters<typeof ingressPort>[0]): Array<{ container: number; url: string }> {
+  const ingress = ingressPort(manifestService);
+  const addr = ingress === undefined ? undefined : gateAddress(sandbox, manifestService.name, ingress);
+  return addr && ingress !== undefined ? [{ container: ingress, url: `http://${addr.host}:${addr.port}` }] : [];
+}
+
+/**
+ * Where this machine reaches a service's port for its healthcheck: through the session's gate;
+ * for sessions from before the gate, the published loopback port or the container's address.
+ */
+export function healthTarget(info: Docker.ContainerInspectInfo, record: { sandbox?: SandboxState; network?: { name: string } }, service: string) {
+  const networkName = record.network?.name ?? '';
+  return {
+    address(port: number) {
+      const viaGate = gateAddress(record.sandbox, service, port);
+      if (viaGate) return viaGate;
+      const published = (info.NetworkSettings?.Ports?.[`${port}/tcp`] ?? [])?.find((b: { HostIp: string }) => b.HostIp === '127.0.0.1');
+      if (published) return { host: '127.0.0.1', port: Number(published.HostPort) };
+      const ip = info.NetworkSettings?.Networks?.[networkName]?.IPAddress;
+      return ip ? { host: ip, port } : undefined;
+    },
+  };
+}
