@@ -104,7 +104,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     // document on stdout; the sentence goes to stderr either way.
     if (err instanceof UsageError) {
       if (json) printJsonError(io, { code: 'invalid_argument', message: err.message });
-      io.stderr(`repro ${command.name}: ${err.message}\n(repro ${command.name} --help says how it is used)\n`);
+      const synopsis = command.spec.usage.map((u, i) => `${i === 0 ? 'Usage: ' : '       '}repro ${u}`).join('\n');
+      io.stderr(`repro ${command.name}: ${err.message}\n\n${synopsis}\n(repro ${command.name} --help says what each option does)\n`);
       return 2;
     }
     const e = err as Error & { code?: string; details?: unknown };

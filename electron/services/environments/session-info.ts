@@ -41,7 +41,8 @@ export function readSessionManifest(record: SessionRecord): BundleManifest | und
  */
 export async function describeSession(docker: Docker, stateDir: string, record: SessionRecord, opts: { probe?: boolean; engineDown?: { error: string; hint?: string } } = {}): Promise<SessionInfo> {
   const store = new SessionStore(sessionsRoot(stateDir));
-  const orphaned = orphanReason(record);
+  // Only an owner we know of can be found gone (records written by hand, as tests do, have none).
+  const orphaned = record.agent || record.upOwner ? orphanReason(record) : undefined;
   const manifest = opts.probe ? readSessionManifest(record) : undefined;
   const services: ServiceInfo[] = [];
   for (const s of record.services) {
