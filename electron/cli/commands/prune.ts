@@ -38,7 +38,16 @@ Containers, networks and volumes of ended sessions are already gone (repro down 
     const all = !values.sessions && !values.records && !values.images;
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const dryRun = Boolean(values['dry-run']);
-    const gc = dryRun ? undefined : await gcSessions(wb.docker, wb.stateDir);
+    // gc first, so sessions whose owner died are collected, not kept; its failure (an engine that
+    // refuses one removal) is said, and does not stop the pruning of what is ours
+    let gcError: string | undefined;
+    const gc = dryRun
+      ? undefined
+      : await gcSessions(wb.docker, wb.stateDir).catch((err: Error) => {
+          gcError = err.message;
+          io.stderr(`repro prune: gc did not finish (${err.message}); pruning the rest\n`);
+          return undefined;
+        });
     const report = await prune({
       docker: wb.docker,
       stateDir: wb.stateDir,
@@ -49,7 +58,7 @@ Containers, networks and volumes of ended sessions are already gone (repro down 
       dryRun,
     });
     if (values.json) {
-      printJson(io, { ...report, collected: gc?.collected ?? [] });
+      printJson(io, { ...report, collected: gc?.collected ?? [], ...(gcError ? { gcError } : {}) });
       return 0;
     }
     const verb = dryRun ? 'would forget' : 'forgot';
