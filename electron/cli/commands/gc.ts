@@ -13,12 +13,13 @@ containers, networks and volumes no live session claims, and removes them. Live 
 never touched. Resources of another REPRO_HOME are collected only when that home's folder no
 longer exists (see docs/state.md). The app and repro serve run this at start.`,
     positionals: false,
-    options: [{ name: 'json', help: 'print {collected:[{session, reason, removed:{containers,networks,volumes}}]}' }],
+    options: [{ name: 'json', help: 'print {collected:[{session, reason, removed:{containers,networks,volumes}}], skipped?:[{session, reason}]}' }],
     exits: { 0: 'done (nothing to collect included)', 1: 'the engine did not answer or refused a removal' },
   },
   async ({ values }, io) => {
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const report = await gcSessions(wb.docker, wb.stateDir);
+    for (const k of report.skipped ?? []) io.stderr(`repro gc: left ${k.session} for next time: ${k.reason}\n`);
     if (values.json) printJson(io, report);
     else if (report.collected.length === 0) io.stdout('Nothing to collect.\n');
     else {

@@ -80,6 +80,8 @@ async function removeUnpackedBundle(stateDir: string, record: SessionRecord): Pr
 
 export interface GcReport {
   collected: Array<{ session: string; reason: string; removed: RemovalCounts }>;
+  /** Leftovers the engine would not remove yet (e.g. a network another container still uses): tried again next time. */
+  skipped?: Array<{ session: string; reason: string }>;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
   const store = new SessionStore(sessionsRoot(stateDir));
   const myHome = homeTag(stateDir);
   const collected: GcReport['collected'] = [];
+  const skipped: NonNullable<GcReport['skipped']> = [];
   const live = new Set<string>();
   for (const record of store.list()) {
     const reason = orphanReason(record);
@@ -108,11 +111,18 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
     const mine = key.home === myHome;
     if (mine && live.has(key.session)) continue;
     if (!mine && (!key.homePath || existsSync(key.homePath))) continue; // another live home's business
-    const removed = await removeLabelled(docker, sessionLabelFilter(key.session, key.home));
+    let removed: RemovalCounts;
+    try {
+      removed = await removeLabelled(docker, sessionLabelFilter(key.session, key.home));
+    } catch (err) {
+      // one leftover the engine refuses (still in use) must not stop the collection of the rest
+      skipped.push({ session: key.session, reason: (err as Error).message });
+      continue;
+    }
     if (removed.containers + removed.networks + removed.volumes > 0 && !collected.some((c) => c.session === key.session && mine)) {
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
   await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
-  return { collected };
+  return { collected, ...(skipped.length ? { skipped } : {}) };
 }
