@@ -10,23 +10,37 @@ export const command = defineCommand(
     usage: ['gc [--json]'],
     description: `Finds sessions whose owner is gone (an up that was killed, an agent that died) and labelled
 containers, networks and volumes no live session claims, and removes them. Live sessions are
-never touched. Resources of another REPRO_HOME are collected only when that home's folder no
-longer exists (see docs/state.md). The app and repro serve run this at start.`,
+never touched, except that a game day whose process died has every fault it applied reverted
+(from its undo ledger). Resources of another REPRO_HOME are collected only when that home's
+folder no longer exists (see docs/state.md). A session whose resources the engine refuses to
+remove is named on stderr and the others are still collected. The app and repro serve run this
+at start.`,
     positionals: false,
-    options: [{ name: 'json', help: 'print {collected:[{session, reason, removed:{containers,networks,volumes}}], skipped?:[{session, reason}]}' }],
-    exits: { 0: 'done (nothing to collect included)', 1: 'the engine did not answer or refused a removal' },
+    options: [
+      {
+        name: 'json',
+        help: 'print {collected:[{session, reason, removed:{containers,networks,volumes}}],\nfaultsReverted:[{session, runId, reverted:[{faultId,fault,target}], failed:[…]}],\nfailed:[{session, leftover, error}]}',
+      },
+    ],
+    exits: { 0: 'done (nothing to collect, or only a dead home\'s leftover the engine refused)', 1: 'the engine did not answer, or one of this home\'s own sessions could not be collected' },
   },
   async ({ values }, io) => {
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const report = await gcSessions(wb.docker, wb.stateDir);
-    for (const k of report.skipped ?? []) io.stderr(`repro gc: left ${k.session} for next time: ${k.reason}\n`);
+    // A resource the engine will not remove is named, not fatal to the rest; only this home's
+    // own sessions make the exit 1 (a dead home's leftovers are nobody's live work).
+    for (const f of report.failed) io.stderr(`Could not collect ${f.session}${f.leftover ? ' (left by a workbench home that no longer exists)' : ''}: ${f.error}\n`);
+    const code = report.failed.some((f) => !f.leftover) ? 1 : 0;
     if (values.json) printJson(io, report);
-    else if (report.collected.length === 0) io.stdout('Nothing to collect.\n');
+    else if (report.collected.length === 0 && report.faultsReverted.length === 0) io.stdout(report.failed.length ? '' : 'Nothing to collect.\n');
     else {
+      for (const r of report.faultsReverted) {
+        io.stdout(`Game day ${r.runId} on ${r.session} had ended without reverting: ${r.reverted.map((f) => `${f.fault} ${f.target}`).join(', ') || 'nothing'} reverted${r.failed.length ? `; NOT reverted: ${r.failed.map((f) => `${f.fault} ${f.target} (${f.error})`).join(', ')}` : ''}\n`);
+      }
       for (const c of report.collected) {
         io.stdout(`Collected ${c.session} (${c.reason}): ${c.removed.containers} container(s), ${c.removed.networks} network(s), ${c.removed.volumes} volume(s)\n`);
       }
     }
-    return 0;
+    return code;
   },
 );

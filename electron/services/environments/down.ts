@@ -4,12 +4,13 @@ import { resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { recordEvent as RecordEvent } from '../record';
+import type { LedgerReplay } from '../gameday/ledger';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts } from './resources';
 import { requireEngine } from '../docker-engine';
-import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { timed, timedSince } from '../timing';
 
 export interface DownReport {
@@ -80,8 +81,23 @@ async function removeUnpackedBundle(stateDir: string, record: SessionRecord): Pr
 
 export interface GcReport {
   collected: Array<{ session: string; reason: string; removed: RemovalCounts }>;
-  /** Leftovers the engine would not remove yet (e.g. a network another container still uses): tried again next time. */
-  skipped?: Array<{ session: string; reason: string }>;
+  /** Faults of game days whose process died, reverted from their undo ledgers. */
+  faultsReverted: LedgerReplay[];
+  /**
+   * Sessions whose resources the engine refused to remove (each tried on its own, so one stuck
+   * network does not keep the rest). `leftover`: resources of a workbench home that no longer
+   * exists, nobody's live work.
+   */
+  failed: Array<{ session: string; leftover: boolean; error: string }>;
+}
+
+/** Why a session is an orphan, or undefined when its owner is still alive. */
+export function orphanReason(record: SessionRecord): string | undefined {
+  if (record.phase === 'starting' || record.phase === 'stopping') {
+    return isProcessAlive(record.upOwner) ? undefined : `its ${record.phase === 'starting' ? 'up' : 'down'} process is gone`;
+  }
+  if (record.phase === 'running') return isProcessAlive(record.agent) ? undefined : 'its agent process is gone';
+  return undefined;
 }
 
 /**
@@ -91,10 +107,13 @@ export interface GcReport {
  */
 export async function gcSessions(docker: Docker, stateDir: string): Promise<GcReport> {
   await requireEngine(docker);
+  // First: a killed game day's faults (a stopped or paused service of a live session) go back.
+  // (the game day modules load only here: a down or an up has no business with them)
+  const faultsReverted = await (await import('../gameday/ledger')).replayOrphanedLedgers(docker, stateDir);
   const store = new SessionStore(sessionsRoot(stateDir));
   const myHome = homeTag(stateDir);
   const collected: GcReport['collected'] = [];
-  const skipped: NonNullable<GcReport['skipped']> = [];
+  const failed: GcReport['failed'] = [];
   const live = new Set<string>();
   for (const record of store.list()) {
     const reason = orphanReason(record);
@@ -103,7 +122,13 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       continue;
     }
     signalAgent(record.agent, isProcessAlive, 'SIGKILL');
-    const removed = await removeLabelled(docker, sessionLabelFilter(record.name, myHome));
+    let removed: RemovalCounts;
+    try {
+      removed = await removeLabelled(docker, sessionLabelFilter(record.name, myHome));
+    } catch (err) {
+      failed.push({ session: record.name, leftover: false, error: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
     store.write({ ...record, phase: 'down', upOwner: undefined, error: { message: `collected by gc: ${reason}` } } as SessionRecord);
     collected.push({ session: record.name, reason, removed });
   }
@@ -115,8 +140,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
     try {
       removed = await removeLabelled(docker, sessionLabelFilter(key.session, key.home));
     } catch (err) {
-      // one leftover the engine refuses (still in use) must not stop the collection of the rest
-      skipped.push({ session: key.session, reason: (err as Error).message });
+      if (!failed.some((f) => f.session === key.session && mine)) failed.push({ session: key.session, leftover: !mine, error: err instanceof Error ? err.message : String(err) });
       continue;
     }
     if (removed.containers + removed.networks + removed.volumes > 0 && !collected.some((c) => c.session === key.session && mine)) {
@@ -124,5 +148,5 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
     }
   }
   await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
-  return { collected, ...(skipped.length ? { skipped } : {}) };
+  return { collected, faultsReverted, failed };
 }

@@ -24,6 +24,7 @@ import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
 import { noteLoadedImage } from '../prune/image-ledger';
 import { timed, timedSince } from '../timing';
+import { planFaultProxy, proxyExtraHosts, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
 import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
 import { appendAll } from '../../../shared/array';
@@ -167,6 +168,9 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       const port = plan.ports[plugin.name];
       Object.assign(pluginEnv, plugin.envFor?.({ session: name, bundleId, advertisedHost: plan.advertisedHost, ...(port ? { reservedPort: port } : {}) }) ?? {});
     }
+    // Game days' fault proxy: its routes (and their agent ports) are fixed now, because a
+    // container's /etc/hosts is.
+    record.faultProxy = await planFaultProxy(manifest.services, plan, opts.env);
     const featureFlags = manifest.provenance.featureFlags;
     record.agentPlan = plan;
     record.injectedEnv = { ...pluginEnv, ...(featureFlags ? { REPRO_FEATURE_FLAGS: JSON.stringify(featureFlags) } : {}) };
@@ -196,10 +200,16 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       edgeNetworkId: edge.Id,
       agentHost: local ? edgeGateway : 'host.docker.internal',
       agentPorts: agentPorts(plan),
-      forwards: gateForwards(manifest, agentPorts(plan)),
+      forwards: gateForwards(manifest, [...agentPorts(plan), ...proxyGateRoutes(record.faultProxy).map((r) => r.listen)], proxyUpstreams(record.faultProxy)),
+      routes: proxyGateRoutes(record.faultProxy),
     }).then((g) => {
       timedSince('up: session gate (alongside the images)', gateStart);
       record.sandbox!.gate = g;
+      // consumers' /etc/hosts send a proxied service's name to the gate
+      if (record.faultProxy?.enabled) {
+        if (!g.address) throw new WorkbenchError('internal', `the session gate has no address on ${networkName}`);
+        record.faultProxy.hostsAddress = g.address;
+      }
       store.write(record);
       progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
     });
@@ -219,7 +229,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
 
     // 4. create every container (volumes filled from snapshots), then start each once what it
     //    dependsOn is healthy; both side by side, ENGINE_CONCURRENCY at a time
-    const ctx = { name, record, store, labelInput, secrets, opened, progress, signal };
+    const ctx = { name, record, store, labelInput, secrets, opened, progress, signal, gate };
     throwIfCancelled(signal);
     // Settled, not Promise.all: a failing creation must not start the cleanup while the others
     // are still creating containers it would not see.
@@ -242,6 +252,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
         inner,
         startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
           throwIfCancelled(signal);
+          // A service that depends on others reaches them through the fault proxy: it must listen first.
+          if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(agentStarting!, signal);
           created[i]!.state.endpoints = await startService(docker, svc, created[i]!.container, ctx);
           store.write(record);
         }),
@@ -342,6 +354,8 @@ interface StartContext {
   opened: OpenedBundle;
   progress: (p: ProgressEvent) => void;
   signal: AbortSignal;
+  /** The session's gate starting: with the fault proxy, a container's /etc/hosts needs its address. */
+  gate: Promise<void>;
 }
 
 async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext): Promise<{ state: ServiceState; container: Docker.Container }> {
@@ -355,6 +369,8 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
     ctx.record.volumes.push(volName);
   }
   const containerName = containerNameFor(ctx.name, svc.name);
+  // The fault proxy's names point at the gate (proxy-plan.ts): its address is fixed once it runs.
+  if (ctx.record.faultProxy?.enabled) await ctx.gate;
   throwIfCancelled(ctx.signal);
   const container = await docker
     .createContainer(
@@ -366,6 +382,7 @@ async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext
         volumeNames,
         injectedEnv: ctx.record.injectedEnv,
         secrets: ctx.secrets,
+        extraHosts: proxyExtraHosts(ctx.record.faultProxy, svc.name),
       }),
     )
     .catch((err: Error & { statusCode?: number }) => {

@@ -4,10 +4,11 @@ import { describeEvent } from '../../../../shared/record/report';
 import { formatDuration } from '../../../../shared/record/stats';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAction } from '../../store/actions';
+import { openGamedayJournal } from '../../store/gameday';
 import { recordActions } from '../../store/record';
 import { useVerdict, verdictFor } from '../../store/verdict';
 import { EventDetails, hasDetails, isFailure } from './EventDetails';
-import { MarkVerdict, suggestedEvidence } from './MarkVerdict';
+import { MarkVerdict, suggestedEvidence, VERDICT_NOTE_ID } from './MarkVerdict';
 import { NoteForm } from './NoteForm';
 
 function toggled(set: Set<number>, id: number, on: boolean): Set<number> {
@@ -74,6 +75,12 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
         </span>
       </div>
       <ErrorNote error={report.error} prefix="Export" />
+      {events.length > 5 && (
+        // the timeline holds two tab stops an event: a keyboard user can go past it to the verdict
+        <button type="button" className="link small" onClick={() => document.getElementById(VERDICT_NOTE_ID)?.focus()}>
+          Skip the timeline to the verdict
+        </button>
+      )}
       <ol className="record-timeline" aria-label="Timeline">
         {events.map((e) => (
           <li key={e.id} className={`ev ev-${e.kind}${isFailure(e) ? ' failed' : ''}`}>
@@ -85,6 +92,11 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
             </time>
             <span className={`badge kind`}>{e.kind}</span>
             <span className="ev-text">{describeEvent(e)}</span>
+            {e.kind === 'gameday' && (
+              <button type="button" className="link small" onClick={() => void openGamedayJournal(session, (e.data as { id: string }).id)}>
+                open in Game day
+              </button>
+            )}
             {hasDetails(e) && (
               <button type="button" className="link small" aria-expanded={open.has(e.id)} onClick={() => setOpen((s) => toggled(s, e.id, !s.has(e.id)))}>
                 {open.has(e.id) ? 'hide' : 'details'}
