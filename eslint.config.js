@@ -64,6 +64,20 @@ export default tseslint.config(
     },
   },
   {
+    // A command's command line is its spec (electron/cli/spec.ts): main parses argv by it, and
+    // --help and docs/cli.md are made from it, so a command that parsed argv itself could drift.
+    files: ['electron/cli/commands/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/renderer/**'], message: 'Node code never imports the renderer.' }],
+          paths: [{ name: 'node:util', importNames: ['parseArgs'], message: 'Declare options in the command spec (defineCommand); main parses argv by it.' }],
+        },
+      ],
+    },
+  },
+  {
     // Tests of the renderer's own modules run them in Node: its api adapters, and its stores against
     // the real in-process API (test/unit/renderer/in-process-api.ts).
     files: ['test/unit/renderer/**/*.ts', 'test/integration/renderer/**/*.ts'],

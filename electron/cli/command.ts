@@ -1,12 +1,17 @@
 /**
- * One CLI subcommand. Each lives in electron/cli/commands/<name>.ts (exported as `command`) as a
- * thin shell over a service in electron/services/, and is listed, with its summary and a loader,
- * in electron/cli/commands/index.ts.
+ * One CLI subcommand. Each lives in electron/cli/commands/<name>.ts, exported as
+ * `command = defineCommand(spec, run)`, a thin shell over a service in electron/services/, and is
+ * listed, with its summary and a loader, in electron/cli/commands/index.ts. The spec (spec.ts)
+ * declares its whole command line; main() parses argv by it before `run` is called, and help,
+ * docs/cli.md and README's table are made from it.
  *
- * Conventions (all commands): `--json` prints exactly one JSON document on stdout; human output
- * otherwise; progress for long work goes to stderr; exit 0 success, 1 the work failed,
- * 2 usage error (throw UsageError).
+ * Conventions (all commands; docs/cli.md says them once): `--json` prints exactly one JSON
+ * document on stdout (on failure `{"error":{"code","message"}}`); human output otherwise;
+ * progress for long work goes to stderr; exit 0 done, 1 the work failed (a path that does not
+ * exist included), 2 the command line is wrong (throw UsageError), 130 cancelled (Ctrl-C).
  */
+import type { CommandSpec, ParsedArgs } from './spec';
+
 export interface CliIo {
   stdout: (text: string) => void; // writes text as-is (add your own newline)
   stderr: (text: string) => void;
@@ -16,11 +21,17 @@ export interface CliIo {
   isTTY: boolean;
 }
 
-export interface CliCommand {
-  name: string; // e.g. 'verify', or 'runbook' for `repro runbook run ...`
-  summary: string; // one line for `repro --help`
-  usage: string; // full help text for `repro <name> --help`
-  run(argv: string[], io: CliIo): Promise<number>; // returns the exit code
+export interface CliCommand<S extends CommandSpec = CommandSpec> {
+  readonly name: string; // e.g. 'verify', or 'runbook' for `repro runbook run ...`
+  readonly summary: string; // one line for `repro --help`
+  readonly spec: S;
+  /** Runs with argv already parsed by the spec; returns the exit code. */
+  run(args: ParsedArgs<S>, io: CliIo): Promise<number>;
+}
+
+/** A command from its declared command line and what it does with it (values typed from the spec). */
+export function defineCommand<const S extends CommandSpec>(spec: S, run: (args: ParsedArgs<S>, io: CliIo) => Promise<number>): CliCommand<S> {
+  return { name: spec.name, summary: spec.summary, spec, run };
 }
 
 /** What commands/index.ts knows of a command without loading it. */

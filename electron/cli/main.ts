@@ -6,6 +6,7 @@ import { timed, timingTable } from '../services/timing';
 import { UsageError, type CliIo } from './command';
 import { commands } from './commands';
 import { EXIT_CANCELLED, printJsonError } from './operation';
+import { EXIT_CODES, formatHelp, parseCommandLine } from './spec';
 
 function version(): string {
   try {
@@ -15,7 +16,8 @@ function version(): string {
   }
 }
 
-function help(): string {
+/** `repro --help`: every command with its summary, the conventions and the exit codes. */
+export function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'repro — Repro Workbench command line: verify, bring up, replay and record production incidents.',
@@ -31,17 +33,42 @@ function help(): string {
     '',
     'Conventions: --json prints one JSON document on stdout (on failure {"error":{"code","message"}});',
     'progress goes to stderr; Ctrl-C cancels the running operation (with --json its partial',
-    'result is still printed); exit 0 success, 1 the work failed, 2 usage error, 130 cancelled.',
+    'result is still printed). Reference: docs/cli.md.',
+    '',
+    'Exit codes:',
+    ...EXIT_CODES.map((e) => `  ${String(e.code).padEnd(4)} ${e.meaning}`),
   ].join('\n');
 }
 
-export const defaultIo = (): CliIo => ({
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
-  env: process.env,
-  cwd: process.cwd(),
-  isTTY: Boolean(process.stderr.isTTY),
-});
+let processIo: CliIo | undefined;
+
+/**
+ * The process's own stdout and stderr. Output to a closed pipe (`repro record show S | head`)
+ * ends quietly: later writes are dropped, a running operation is stopped as by Ctrl-C (so what
+ * it started is cleaned up), and a command with nothing to stop exits at once with 0.
+ */
+export const defaultIo = (): CliIo => {
+  if (processIo) return processIo;
+  let closed = false;
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    if (closed) return;
+    closed = true;
+    if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
+    else process.exit(0);
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+  return (processIo = {
+    stdout: (t) => void (closed || process.stdout.write(t)),
+    stderr: (t) => void (process.stderr.destroyed || process.stderr.write(t)),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stderr.isTTY),
+  });
+};
 
 /** Runs one command line; returns the exit code (never calls process.exit, so tests can call it). */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
@@ -66,17 +93,19 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   if (trace) performance.measure('start-up (node, repro entry)', { start: 0, end: performance.now() });
   const { command } = await timed(`load the ${first} command`, () => entry.load());
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.usage.trimEnd() + '\n');
+    io.stdout(formatHelp(command.spec));
     return 0;
   }
   try {
-    return await timed(`repro ${first}`, () => command.run(rest, io));
+    const args = parseCommandLine(command.spec, rest);
+    return await timed(`repro ${first}`, () => command.run(args, io));
   } catch (err) {
     // One error shape for every command: with --json, {"error":{code,message,details?}} is the
     // document on stdout; the sentence goes to stderr either way.
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
-      if (json) printJsonError(io, { code: 'invalid_argument', message: (err as Error).message });
-      io.stderr(`repro ${command.name}: ${(err as Error).message}\n\n${command.usage.trimEnd()}\n`);
+    if (err instanceof UsageError) {
+      if (json) printJsonError(io, { code: 'invalid_argument', message: err.message });
+      const synopsis = command.spec.usage.map((u, i) => `${i === 0 ? 'Usage: ' : '       '}repro ${u}`).join('\n');
+      io.stderr(`repro ${command.name}: ${err.message}\n\n${synopsis}\n(repro ${command.name} --help says what each option does)\n`);
       return 2;
     }
     const e = err as Error & { code?: string; details?: unknown };

@@ -72,4 +72,5 @@ export const dsseEnvelopeSchema = z.object({
 });
 export type DsseEnvelope = z.infer<typeof dsseEnvelopeSchema>;
 
-export type SignatureStatus = 'trusted' | 'untrusted' | 'invalid' | 'unsigned';
+/** not_checked: the bundle was refused (unreadable, hostile archive) before its signature could be checked. */
+export type SignatureStatus = 'trusted' | 'untrusted' | 'invalid' | 'unsigned' | 'not_checked';

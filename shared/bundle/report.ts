@@ -70,6 +70,12 @@ export function explainSignature(sig: VerifyReport['signature'], keySource?: str
         label: 'Signature invalid',
         detail: 'attestations/bundle.dsse.json does not match this bundle: either bundle.json changed after signing or the signature does not verify. Do not trust this bundle until you know why.',
       };
+    case 'not_checked':
+      return {
+        tone: 'bad',
+        label: 'Signature not checked',
+        detail: 'The bundle was refused before its signature could be checked (see the problems above).',
+      };
     case 'unsigned':
       return {
         tone: 'warn',
@@ -101,5 +107,7 @@ export function trustStatement(signature: { status: SignatureStatus; keyid?: str
       return { vouched: false, text: 'Nobody vouches for this bundle: its signature does not verify (it was changed after signing, or the signature is forged).' };
     case 'unsigned':
       return { vouched: false, text: 'Nobody vouches for this bundle: it is not signed. Run it only if you trust where it came from.' };
+    case 'not_checked':
+      return { vouched: false, text: 'Nobody vouches for this bundle: it was refused before its signature could be checked.' };
   }
 }

@@ -63,6 +63,8 @@ test.describe('runbook and record panes', () => {
     await expect(page.locator('.runbook-diff .char-insert, .runbook-diff .line-insert').first()).toBeVisible();
     await snap(page, 'runbook-diff');
     await page.getByRole('button', { name: 'Edit' }).click();
+    // the edited copy says so, and can be reset (after the run below; issue 21)
+    await expect(page.getByRole('status').filter({ hasText: 'Your edited copy of this bundle' })).toBeVisible();
 
     // Run all: every step in order, the replay included, each with its result inline.
     await page.getByRole('button', { name: 'Run all' }).click();
@@ -100,6 +102,13 @@ test.describe('runbook and record panes', () => {
     await reader.setContent(html);
     await snap(reader, 'report-export');
     await reader.close();
+
+    // Reset: the bundle's runbook is shown (and used) again, and the notice goes.
+    await page.getByRole('tab', { name: 'Runbook' }).click();
+    await page.getByRole('button', { name: "Reset to the bundle's runbook" }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Your edited copy of this bundle' })).toHaveCount(0);
+    await expect(page.getByRole('article', { name: 'Step 1', exact: true }).locator('.step-body')).toHaveText('env | grep NEW_PRICING');
+    await snap(page, 'runbook-reset');
   });
   test('Stop kills a running step inside its container and shows it was cancelled', async ({ workbenchPage: page }) => {
     await page.getByRole('button', { name: 'Open the sample incident' }).click();

@@ -3,7 +3,7 @@ import type { runbookMethods, RunbookSessionChoice, RunbookUpdate } from '../../
 import { listSessions } from '../../services/environments';
 import { getOpenBundle } from '../../services/open-bundles';
 import { openRecordDb } from '../../services/record/db';
-import { bundleRunbookText, openRunbookWorkspace, readVersion, runRunbook, saveRunbook, sessionReplayRunner } from '../../services/runbooks';
+import { bundleRunbookText, openRunbookWorkspace, readVersion, resetRunbook, runRunbook, saveRunbook, sessionReplayRunner, workspaceId } from '../../services/runbooks';
 import type { Workbench } from '../../services/workbench';
 import { sessionRuns } from './session-runs';
 import { settleVerdictQuietly } from './verdict';
@@ -24,12 +24,14 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
   'runbook.open': async ({ handle }, { wb }) => {
     const opened = getOpenBundle(wb, handle);
     const bundleId = opened.manifest.incident.id;
+    const workspace = workspaceId(bundleId, opened.manifestText);
     const bundleText = await bundleRunbookText(opened.root);
-    const doc = await openRunbookWorkspace(wb.stateDir, bundleId, bundleText);
-    return { ...doc, hasBundleRunbook: bundleText !== null, sessions: await sessionsOf(wb, bundleId) };
+    const doc = await openRunbookWorkspace(wb.stateDir, workspace, bundleText);
+    return { ...doc, bundleId, workspace, hasBundleRunbook: bundleText !== null, sessions: await sessionsOf(wb, bundleId) };
   },
-  'runbook.save': async ({ bundleId, text, baseRevision }, { wb }) => saveRunbook(wb.stateDir, bundleId, text, baseRevision !== undefined ? { baseRevision } : {}),
-  'runbook.version': async ({ bundleId, id }, { wb }) => ({ text: await readVersion(wb.stateDir, bundleId, id) }),
+  'runbook.save': async ({ workspace, text, baseRevision }, { wb }) => saveRunbook(wb.stateDir, workspace, text, baseRevision !== undefined ? { baseRevision } : {}),
+  'runbook.version': async ({ workspace, id }, { wb }) => ({ text: await readVersion(wb.stateDir, workspace, id) }),
+  'runbook.reset': async ({ workspace }, { wb }) => resetRunbook(wb.stateDir, workspace),
   'runbook.sessions': async ({ bundleId }, { wb }) => sessionsOf(wb, bundleId),
   'runbook.run': async ({ session, text, from, to, runId }, { wb, emit, op, signal, progress, detail }) => {
     const id = runId ?? randomBytes(6).toString('hex');

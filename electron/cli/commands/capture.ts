@@ -1,113 +1,72 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { MethodInput } from '../../../shared/api/contract';
 import type { CaptureReport, CaptureSelection } from '../../../shared/capture/report';
 import { formatBytes } from '../../../shared/format/bytes';
 import { parseDuration } from '../../../shared/format/duration';
 import { parseMetricFlag } from '../../services/capture/prometheus';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { exitCode, resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'capture',
-  summary: 'make a verified (optionally signed) bundle from a running compose project or containers',
-  usage: `Usage: repro capture (--project NAME | --containers A,B,...) -o DIR [options]
-
-Describes each selected container from the engine (image by id, entrypoint, command, env, ports,
+export const command = defineCommand(
+  {
+    name: 'capture',
+    summary: 'make a verified (optionally signed) bundle from a running compose project or containers',
+    usage: ['capture (--project NAME | --containers A,B,...) -o DIR [options]'],
+    description: `Describes each selected container from the engine (image by id, entrypoint, command, env, ports,
 healthcheck, volumes, limits), saves each image by id, snapshots every named and anonymous volume
 through the engine's archive API, takes env vars that look like secrets out (names only in the
 bundle), redacts credentials in HAR files, writes the manifest with digests, signs, verifies, and
-only then moves the bundle into DIR. Any failure leaves nothing in DIR. See docs/capture.md.
-
-Selection:
-  --project NAME            a compose project (label com.docker.compose.project; compose v1 and v2)
-  --containers A,B          containers by name or id (repeatable or comma-separated)
-  -o, --out DIR             the bundle folder to create (new, or an empty folder)
-
-Incident and provenance:
-  --incident-id ID  --title T  --severity SEVn  --started-at ISO  --summary TEXT
-  --repo R  --commit SHA  --ref REF  --build-id ID  --deploy-id ID  --environment ENV
-  --flag NAME=VALUE         a feature flag (repeatable; true/false/numbers are typed)
-
-Traffic and evidence:
-  --ingress SERVICE[:PORT]  where replayed traffic goes when its host is not a service or a published port
-  --traffic FILE.har        requests of the incident, into traffic/ (redacted, re-addressed); repeatable
-  --fixtures FILE.har       external dependencies' answers, into fixtures/ (redacted); repeatable
-  --traces FILE             OTLP, Jaeger or Zipkin JSON, into traces/; repeatable
-  --logs SERVICE|all        container logs into logs/<service>.jsonl; repeatable
-  --since DURATION          only log lines this recent (e.g. 30m, 2h)
-  --noise JSONPATH          a JSON path replay ignores (e.g. $.servedAt); repeatable
-  --noise-header NAME       a response header replay ignores; repeatable
-  --redact-header NAME      one more header to redact in HAR files; repeatable
-
-Metrics (Prometheus query_range; the canary section needs both selectors):
-  --prometheus URL  --metric NAME[:increase|decrease|either]=PROMQL ...
-  --from ISO  --to ISO  --step SECONDS|DURATION
-  --canary-selector k=v ...  --baseline-selector k=v ...
-
-Secrets (env vars are secrets when their name or value says so; see docs/capture.md):
-  --secret NAME             always a secret; repeatable
-  --keep-env NAME           never a secret (its value goes into the bundle); repeatable
-
-Snapshots:
-  --no-snapshot SERVICE:/path   leave that volume out (it starts empty); repeatable
-  --pause-for-snapshots         pause each container while its volumes are copied (consistent data)
-
-Output:
-  --sign KEYFILE            sign with this Ed25519 private key (PEM, from repro keygen)
-  --pack FILE.tgz           also write the packed bundle
-  --json                    print the capture report as one JSON document
-
-Exit 0 when the bundle is written and verifies; 1 when the capture failed (nothing is left in
-DIR); 2 usage error; 130 when Ctrl-C cancelled it (and removed what was written).`,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        project: { type: 'string' },
-        containers: { type: 'string', multiple: true },
-        out: { type: 'string', short: 'o' },
-        'incident-id': { type: 'string' },
-        title: { type: 'string' },
-        severity: { type: 'string' },
-        'started-at': { type: 'string' },
-        summary: { type: 'string' },
-        repo: { type: 'string' },
-        commit: { type: 'string' },
-        ref: { type: 'string' },
-        'build-id': { type: 'string' },
-        'deploy-id': { type: 'string' },
-        environment: { type: 'string' },
-        flag: { type: 'string', multiple: true },
-        ingress: { type: 'string' },
-        traffic: { type: 'string', multiple: true },
-        fixtures: { type: 'string', multiple: true },
-        traces: { type: 'string', multiple: true },
-        logs: { type: 'string', multiple: true },
-        since: { type: 'string' },
-        noise: { type: 'string', multiple: true },
-        'noise-header': { type: 'string', multiple: true },
-        'redact-header': { type: 'string', multiple: true },
-        prometheus: { type: 'string' },
-        metric: { type: 'string', multiple: true },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        step: { type: 'string' },
-        'canary-selector': { type: 'string', multiple: true },
-        'baseline-selector': { type: 'string', multiple: true },
-        secret: { type: 'string', multiple: true },
-        'keep-env': { type: 'string', multiple: true },
-        'no-snapshot': { type: 'string', multiple: true },
-        'pause-for-snapshots': { type: 'boolean' },
-        sign: { type: 'string' },
-        pack: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+only then moves the bundle into DIR. Any failure leaves nothing in DIR. See docs/capture.md.`,
+    positionals: false,
+    options: [
+      { name: 'project', value: 'NAME', group: 'Selection', help: 'a compose project (label com.docker.compose.project; compose v1 and v2)' },
+      { name: 'containers', value: 'A,B', multiple: true, group: 'Selection', help: 'containers by name or id (comma-separated)' },
+      { name: 'out', short: 'o', value: 'DIR', group: 'Selection', help: 'the bundle folder to create (new, or an empty folder; required)' },
+      { name: 'incident-id', value: 'ID', group: 'Incident and provenance', help: 'the incident id (default: from the project or the first container and the time)' },
+      { name: 'title', value: 'T', group: 'Incident and provenance', help: 'the incident title' },
+      { name: 'severity', value: 'SEVn', group: 'Incident and provenance', help: 'SEV1-SEV5' },
+      { name: 'started-at', value: 'ISO', group: 'Incident and provenance', help: 'when the incident started (RFC 3339)' },
+      { name: 'summary', value: 'TEXT', group: 'Incident and provenance', help: 'what happened, one paragraph' },
+      { name: 'repo', value: 'R', group: 'Incident and provenance', help: 'source repository of the code that ran' },
+      { name: 'commit', value: 'SHA', group: 'Incident and provenance', help: 'its commit' },
+      { name: 'ref', value: 'REF', group: 'Incident and provenance', help: 'its branch or tag' },
+      { name: 'build-id', value: 'ID', group: 'Incident and provenance', help: 'the build that made the images' },
+      { name: 'deploy-id', value: 'ID', group: 'Incident and provenance', help: 'the deploy that shipped them' },
+      { name: 'environment', value: 'ENV', group: 'Incident and provenance', help: 'where it ran (production, staging...)' },
+      { name: 'flag', value: 'NAME=VALUE', multiple: true, group: 'Incident and provenance', help: 'a feature flag (true/false/numbers are typed)' },
+      { name: 'ingress', value: 'SERVICE[:PORT]', group: 'Traffic and evidence', help: 'where replayed traffic goes when its host is not a service or a published port' },
+      { name: 'traffic', value: 'FILE.har', multiple: true, group: 'Traffic and evidence', help: 'requests of the incident, into traffic/ (redacted, re-addressed)' },
+      { name: 'fixtures', value: 'FILE.har', multiple: true, group: 'Traffic and evidence', help: 'external dependencies\' answers, into fixtures/ (redacted)' },
+      { name: 'traces', value: 'FILE', multiple: true, group: 'Traffic and evidence', help: 'OTLP, Jaeger or Zipkin JSON, into traces/' },
+      { name: 'logs', value: 'SERVICE|all', multiple: true, group: 'Traffic and evidence', help: 'container logs into logs/<service>.jsonl' },
+      { name: 'since', value: 'DURATION', group: 'Traffic and evidence', help: 'only log lines this recent (e.g. 30m, 2h)' },
+      { name: 'noise', value: 'JSONPATH', multiple: true, group: 'Traffic and evidence', help: 'a JSON path replay ignores (e.g. $.servedAt)' },
+      { name: 'noise-header', value: 'NAME', multiple: true, group: 'Traffic and evidence', help: 'a response header replay ignores' },
+      { name: 'redact-header', value: 'NAME', multiple: true, group: 'Traffic and evidence', help: 'one more header to redact in HAR files' },
+      { name: 'prometheus', value: 'URL', group: 'Metrics (Prometheus query_range; the canary section needs both selectors)', help: 'the Prometheus server to query' },
+      { name: 'metric', value: 'NAME[:increase|decrease|either]=PROMQL', multiple: true, group: 'Metrics (Prometheus query_range; the canary section needs both selectors)', help: 'a metric and its query; the direction that is bad (default either)' },
+      { name: 'from', value: 'ISO', group: 'Metrics (Prometheus query_range; the canary section needs both selectors)', help: 'start of the range (RFC 3339)' },
+      { name: 'to', value: 'ISO', group: 'Metrics (Prometheus query_range; the canary section needs both selectors)', help: 'end of the range (RFC 3339)' },
+      { name: 'step', value: 'SECONDS|DURATION', group: 'Metrics (Prometheus query_range; the canary section needs both selectors)', help: 'resolution (default 15 s)' },
+      { name: 'canary-selector', value: 'k=v', multiple: true, group: 'Metrics (Prometheus query_range; the canary section needs both selectors)', help: 'a label that picks the canary\'s series' },
+      { name: 'baseline-selector', value: 'k=v', multiple: true, group: 'Metrics (Prometheus query_range; the canary section needs both selectors)', help: 'a label that picks the baseline\'s series' },
+      { name: 'secret', value: 'NAME', multiple: true, group: 'Secrets (env vars are secrets when their name or value says so; see docs/capture.md)', help: 'always a secret (only its name goes into the bundle)' },
+      { name: 'keep-env', value: 'NAME', multiple: true, group: 'Secrets (env vars are secrets when their name or value says so; see docs/capture.md)', help: 'never a secret (its value goes into the bundle)' },
+      { name: 'no-snapshot', value: 'SERVICE:/path', multiple: true, group: 'Snapshots', help: 'leave that volume out (it starts empty)' },
+      { name: 'pause-for-snapshots', group: 'Snapshots', help: 'pause each container while its volumes are copied (consistent data)' },
+      { name: 'sign', value: 'KEYFILE', group: 'Output', help: 'sign with this Ed25519 private key (PEM, from repro keygen)' },
+      { name: 'pack', value: 'FILE.tgz', group: 'Output', help: 'also write the packed bundle' },
+      { name: 'json', group: 'Output', help: 'print the capture report as one JSON document' },
+    ],
+    exits: {
+      0: 'the bundle is written and verifies',
+      1: 'the capture failed (nothing is left in DIR)',
+      130: 'cancelled: what was written is removed',
+    },
+  },
+  async ({ values }, io) => {
     const input = parseCaptureFlags(values, io.cwd);
     const wb = createWorkbench({ host: 'cli', env: io.env });
     // The same operation the UI runs: progress on stderr, Ctrl-C cancels (and nothing is left).
@@ -117,7 +76,7 @@ DIR); 2 usage error; 130 when Ctrl-C cancelled it (and removed what was written)
     else io.stdout(formatCaptureReport(report));
     return exitCode(end, 0);
   },
-};
+);
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 

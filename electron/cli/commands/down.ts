@@ -1,24 +1,24 @@
-import { parseArgs } from 'node:util';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'down',
-  summary: 'stop a session: remove every container, network and volume labelled with it',
-  usage: `Usage: repro down <session> [--graceful] [--json]
-
-Removes every container, network and volume carrying the session's label (found from the engine,
+export const command = defineCommand(
+  {
+    name: 'down',
+    summary: 'stop a session: remove every container, network and volume labelled with it',
+    usage: ['down <session> [--graceful] [--json]'],
+    description: `Removes every container, network and volume carrying the session's label (found from the engine,
 whatever state the session is in), stops its agent and marks it down. Containers are killed;
 with --graceful each is first stopped (SIGTERM, then SIGKILL after its stop timeout). The
-session's folder (received spans, replay results, record) is kept.
-
-Options:
-  --graceful  let services shut down cleanly before they are removed
-  --json      print {session, removed:{containers,networks,volumes}, agentStopped}`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, graceful: { type: 'boolean' } }, strict: true, allowPositionals: true });
+session's folder (received spans, replay results, record) is kept; repro prune forgets it.`,
+    options: [
+      { name: 'graceful', help: 'let services shut down cleanly before they are removed' },
+      { name: 'json', help: 'print {session, removed:{containers,networks,volumes}, agentStopped}' },
+    ],
+    exits: { 0: 'the session is down', 1: 'no such session, or the engine refused a removal' },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one session name (see repro status)');
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const report = resultOrThrow(await runCliOperation(io, wb, 'env.down', { session: positionals[0]!, ...(values.graceful ? { graceful: true } : {}) }, { progress: false }));
@@ -29,4 +29,4 @@ Options:
     }
     return 0;
   },
-};
+);

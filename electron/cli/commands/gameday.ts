@@ -1,52 +1,46 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { statusText, type GamedayJournal, type GamedayLiveEvent, type GamedayPlan } from '../../../shared/gameday/journal';
 import { formatProblem } from '../../../shared/gameday/validate';
 import { parseScenarioSource, readScenarioFrom, runGameday } from '../../services/gameday';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand, type CliIo } from '../command';
+import { defineCommand, UsageError, type CliIo } from '../command';
 import { exitCode, resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'gameday',
-  summary: 'validate and run a fault scenario (repro.gameday/v1) against a session',
-  usage: `Usage: repro gameday validate FILE|BUNDLE [--scenario NAME] [--json]
-       repro gameday run FILE|BUNDLE --session NAME [--scenario NAME] [--dry-run] [--json]
-
-validate  Checks a scenario (YAML or JSON, spec: docs/gamedays.md) and prints every problem
-          with its place (line:column path: reason). Exit 0 when valid, 1 when not.
+export const command = defineCommand(
+  {
+    name: 'gameday',
+    summary: 'validate and run a fault scenario (repro.gameday/v1) against a session',
+    usage: ['gameday validate FILE|BUNDLE [--scenario NAME] [--json]', 'gameday run FILE|BUNDLE --session NAME [--scenario NAME] [--dry-run] [--json]'],
+    description: `validate  Checks a scenario (YAML or JSON, spec: docs/gamedays.md) and prints every problem
+          with its place (line:column path: reason).
 run       Runs it against a running session: resolves every target to a container of that
           session (a target outside it refuses the run), checks the steady state (the
           hypothesis' probes), then runs the method (faults on their timeline, probes sampled,
           the optional load sent), reverts every fault, checks the steady state again and
           looks for residue. The journal is kept with the session and in its record (repro
           report). Ctrl-C (or SIGTERM) halts: every active fault is reverted within 2 s and
-          the journal is still printed and kept (exit 130).
+          the journal is still printed and kept.
           A BUNDLE (folder or archive) takes its scenario from gamedays/NAME.yaml (--scenario
-          NAME; not needed when it has one).
-
-Options:
-  --session NAME   the session to run against (see repro status)
-  --scenario NAME  which of a bundle's game days
-  --dry-run        print the resolved plan and change nothing
-  --json           one JSON document: the journal (run), the plan (--dry-run),
-                   {"ok","problems":[{path,message,line,column}]} (validate); a refused run is
-                   {"error":{code,message,details:{problems}}}
-
-Exit 0: valid / the run completed (the steady state held again after the method);
-1: invalid, refused, or the run ended deviated, stopped, failed or not-started;
-130: halted (Ctrl-C, SIGTERM, the workbench's Halt); 2: usage error.`,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { session: { type: 'string' }, scenario: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: true,
-    });
-    if (sub !== 'validate' && sub !== 'run') throw new UsageError(sub ? `unknown subcommand "${sub}" (validate, run)` : 'expected a subcommand: validate or run');
+          NAME; not needed when it has one).`,
+    subcommands: ['validate', 'run'],
+    options: [
+      { name: 'session', value: 'NAME', for: ['run'], help: 'the session to run against (see repro status; required)' },
+      { name: 'scenario', value: 'NAME', help: "which of a bundle's game days" },
+      { name: 'dry-run', for: ['run'], help: 'print the resolved plan and change nothing' },
+      {
+        name: 'json',
+        help: 'one JSON document: the journal (run), the plan (--dry-run),\n{"ok","problems":[{path,message,line,column}]} (validate); a refused run is\n{"error":{code,message,details:{problems}}}',
+      },
+    ],
+    exits: {
+      0: 'valid / the run completed (the steady state held again after the method)',
+      1: 'invalid, refused, or the run ended deviated, stopped, failed or not-started',
+      130: 'halted (Ctrl-C, SIGTERM, the workbench\'s Halt): every active fault reverted, the journal kept',
+    },
+  },
+  async ({ values, positionals: [sub, ...positionals] }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one scenario file or bundle');
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const text = await readScenarioFrom(resolve(io.cwd, positionals[0]!), { ...(values.scenario ? { scenario: values.scenario } : {}), workDir: resolve(wb.stateDir, 'bundles') });
@@ -78,7 +72,7 @@ Exit 0: valid / the run completed (the steady state held again after the method)
     else summary(io, journal);
     return exitCode(end, journal.status === 'completed' ? 0 : 1);
   },
-};
+);
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 

@@ -1,29 +1,30 @@
-import { parseArgs } from 'node:util';
 import { gcSessions } from '../../services/environments/down';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand } from '../command';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'gc',
-  summary: 'remove the Docker resources of sessions whose owner process is gone',
-  usage: `Usage: repro gc [--json]
-
-Finds sessions whose owner is gone (an up that was killed, an agent that died) and labelled
+export const command = defineCommand(
+  {
+    name: 'gc',
+    summary: 'remove the Docker resources of sessions whose owner process is gone',
+    usage: ['gc [--json]'],
+    description: `Finds sessions whose owner is gone (an up that was killed, an agent that died) and labelled
 containers, networks and volumes no live session claims, and removes them. Live sessions are
 never touched, except that a game day whose process died has every fault it applied reverted
-(from its undo ledger). The app runs this at start.
-
-Options:
-  --json   print {collected:[{session, reason, removed:{containers,networks,volumes}}],
-           faultsReverted:[{session, runId, reverted:[{faultId,fault,target}], failed:[…]}],
-           failed:[{session, leftover, error}]}
-
-A session whose resources the engine refuses to remove is named on stderr and the others are
-still collected; the exit is 1 only when one of this home's own sessions could not be.`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: true });
-    if (positionals.length) throw new UsageError('gc takes no arguments');
+(from its undo ledger). Resources of another REPRO_HOME are collected only when that home's
+folder no longer exists (see docs/state.md). A session whose resources the engine refuses to
+remove is named on stderr and the others are still collected. The app and repro serve run this
+at start.`,
+    positionals: false,
+    options: [
+      {
+        name: 'json',
+        help: 'print {collected:[{session, reason, removed:{containers,networks,volumes}}],\nfaultsReverted:[{session, runId, reverted:[{faultId,fault,target}], failed:[…]}],\nfailed:[{session, leftover, error}]}',
+      },
+    ],
+    exits: { 0: 'done (nothing to collect, or only a dead home\'s leftover the engine refused)', 1: 'the engine did not answer, or one of this home\'s own sessions could not be collected' },
+  },
+  async ({ values }, io) => {
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const report = await gcSessions(wb.docker, wb.stateDir);
     // A resource the engine will not remove is named, not fatal to the rest; only this home's
@@ -42,4 +43,4 @@ still collected; the exit is 1 only when one of this home's own sessions could n
     }
     return code;
   },
-};
+);

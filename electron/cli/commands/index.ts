@@ -18,6 +18,7 @@ export const commands: CommandEntry[] = [
   { name: 'traffic', summary: 'add a HAR (DevTools, Playwright, mitmproxy, Polly...) to a bundle folder, redacted and listed', load: () => import('./traffic') },
   { name: 'down', summary: 'stop a session: remove every container, network and volume labelled with it', load: () => import('./down') },
   { name: 'gc', summary: 'remove the Docker resources of sessions whose owner process is gone', load: () => import('./gc') },
+  { name: 'prune', summary: 'forget old sessions and records, and remove images only the workbench loaded and nothing uses', load: () => import('./prune') },
   { name: 'traces', summary: 'summarize the traces of a bundle, a folder or a trace file (OTLP, Jaeger, Zipkin)', load: () => import('./traces') },
   { name: 'verify', summary: 'check a bundle: manifest, file digests, image ids, signature, stray credentials', load: () => import('./verify') },
   { name: 'manifest', summary: "recompute bundle.json's files list (paths, sizes, SHA-256) from a bundle folder", load: () => import('./manifest') },

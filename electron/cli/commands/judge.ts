@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fmtPercent } from '../../../shared/canary/format';
 import { formatNumber, summarizeJudgement, type CanaryJudgement } from '../../../shared/canary/judge';
 import { openBundle } from '../../services/bundles/open';
 import { judgeBundle } from '../../services/canary/judge-bundle';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { printJson } from '../output';
 
 function humanReport(j: CanaryJudgement): string {
@@ -27,26 +26,26 @@ function humanReport(j: CanaryJudgement): string {
   return lines.join('\n') + '\n';
 }
 
-export const command: CliCommand = {
-  name: 'judge',
-  summary: 'judge the bundle\'s canary metrics against its baseline (Kayenta-compatible) and say why',
-  usage: `Usage: repro judge <bundle> [--json]
-
-Reads the bundle's canary section and its Prometheus range-query files, picks the canary and
+export const command = defineCommand(
+  {
+    name: 'judge',
+    summary: "judge the bundle's canary metrics against its baseline (Kayenta-compatible) and say why",
+    usage: ['judge <bundle> [--json]'],
+    description: `Reads the bundle's canary section and its Prometheus range-query files, picks the canary and
 baseline series by the label selectors, and classifies each metric the way Kayenta's
 NetflixACAJudge does (Mann-Whitney interval against a tolerance band, effect sizes, critical
 metrics), then scores groups and gives pass / marginal / fail by the manifest's thresholds.
 Every metric comes with the interval, the estimate and one sentence saying why.
-
-<bundle> is a bundle folder or a .tar / .tar.gz / .tgz archive.
-Exit 0 when judged (whatever the verdict), 1 when the bundle cannot be judged, 2 usage error.
-
-Options:
-  --json   print {"verdict","score","reason","groups":[{"name","score"}],
-           "metrics":[{"name","classification","critical","interval"?,"estimate"?,"effectSize"?,"reason"}],
-           "warnings"}`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: true });
+<bundle> is a bundle folder or a .tar / .tar.gz / .tgz archive.`,
+    options: [
+      {
+        name: 'json',
+        help: 'print {"verdict","score","reason","groups":[{"name","score"}],\n"metrics":[{"name","classification","critical","interval"?,"estimate"?,"effectSize"?,"reason"}],\n"warnings"}',
+      },
+    ],
+    exits: { 0: 'judged, whatever the verdict (a fail is data)', 1: 'the bundle cannot be judged (no such path, no canary section, unreadable metrics)' },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one bundle path');
     const source = positionals[0]!;
     const bundle = await openBundle(resolve(io.cwd, source));
@@ -59,4 +58,4 @@ Options:
       await bundle.dispose();
     }
   },
-};
+);

@@ -1,35 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { trustedKeysDir } from '../../services/paths';
 import { addTrustedKey, listTrustedKeys, removeTrustedKey } from '../../services/bundles/trusted-keys';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'keys',
-  summary: 'list, add or remove the public keys whose bundle signatures verify trusts',
-  usage: `Usage: repro keys list [--json]
-       repro keys add FILE.pub.pem [--name NAME] [--json]
-       repro keys remove KEYID|NAME [--json]
-
-The trusted-keys folder (<config>/trusted-keys, or $REPRO_HOME/config/trusted-keys) holds the
-public keys repro verify and the workbench accept signatures from. add checks the file is an
-Ed25519 public key and stores only that (a private key is refused); remove takes a key id, at
-least 8 of its hex digits, or the file name list shows.
-
-Options:
-  --name NAME  file name for an added key (default: the first 16 hex digits of its key id)
-  --json       print {"dir","keys":[{"keyid","file"}],"skipped"} (list) or the key changed`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { name: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: true });
+export const command = defineCommand(
+  {
+    name: 'keys',
+    summary: 'list, add or remove the public keys whose bundle signatures verify trusts',
+    usage: ['keys list [--json]', 'keys add FILE.pub.pem [--name NAME] [--json]', 'keys remove KEYID|NAME [--json]'],
+    description: `The trusted-keys folder (<config>/trusted-keys, or $REPRO_HOME/config/trusted-keys; see
+docs/state.md) holds the public keys repro verify and the workbench accept signatures from. add
+checks the file is an Ed25519 public key and stores only that (a private key is refused) as
+NAME.pem; remove takes a key id, at least 8 of its hex digits, or the name list shows (with or
+without .pem).`,
+    subcommands: ['list', 'add', 'remove'],
+    defaultSubcommand: 'list',
+    options: [
+      { name: 'name', value: 'NAME', for: ['add'], help: 'file name for an added key (default: the first 16 hex digits of its key id)' },
+      { name: 'json', help: 'print {"dir","keys":[{"keyid","file"}],"skipped"} (list) or the key changed' },
+    ],
+    exits: { 0: 'done', 1: 'no such file or key, not an Ed25519 public key, or a name already taken' },
+  },
+  async ({ values, positionals }, io) => {
     const [action, arg, extra] = positionals;
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
     const dir = trustedKeysDir(io.env);
-    switch (action) {
-      case 'list':
-      case undefined: {
+    switch (action as 'list' | 'add' | 'remove') {
+      case 'list': {
         if (arg !== undefined) throw new UsageError(`unexpected argument "${arg}"`);
         const listed = await listTrustedKeys(dir);
         if (values.json) printJson(io, listed);
@@ -55,14 +55,11 @@ Options:
       }
       case 'remove': {
         if (!arg) throw new UsageError('keys remove needs a key id or name');
-        if (values.name !== undefined) throw new UsageError('--name is for keys add');
         const removed = await removeTrustedKey(dir, arg);
         if (values.json) printJson(io, { dir, ...removed, removed: true });
         else io.stdout(`no longer trusted: ${removed.keyid} (${removed.file})\n`);
         return 0;
       }
-      default:
-        throw new UsageError(`unknown action "${action}" (list, add or remove)`);
     }
   },
-};
+);

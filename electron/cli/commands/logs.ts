@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { LogEvent } from '../../../shared/api/events';
 import { Level, LEVEL_NAMES, levelFromText, levelName } from '../../../shared/logs/levels';
 import { parseTime, type BadLine, type LogRecord } from '../../../shared/logs/record';
@@ -10,43 +9,9 @@ import { settleSessionVerdict } from '../../services/verdict';
 import { compareLogSources, openLogSource, sessionLogSource, type LogSource } from '../../services/logs/source';
 import { recordLogComparison } from '../../services/logs/record';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand, type CliIo } from '../command';
+import { defineCommand, UsageError, type CliIo } from '../command';
 import { formatAmount, printJson, progressPrinter } from '../output';
 
-const USAGE = `Usage:
-  repro logs <bundle|folder|file|session> [--service S] [--level L] [--grep RE] [--since T] [--until T] [--json]
-  repro logs <bundle|folder|file|session> --patterns [--top N] [--assign FILE] [--json]
-  repro logs <bundle> --compare <session> [--json]
-  repro logs <session> [service] [--follow] [--tail N] [--json]
-
-Reads logs: a bundle's logs/*.jsonl (folder or .tgz), a folder of .jsonl/.json/.log files, one
-file, or a running session (its containers' output and what its OTLP receiver took). JSON lines
-as the bundle format writes them ({ts, service, msg}) and as real loggers do (level/severity/lvl,
-trace_id/traceId/trace.id, span_id; slog, zap, pino, logback, Python), and OTLP/JSON log exports.
-A bad line is counted and named with its line number, never fatal; files are streamed.
-
-A path that exists is read as files; anything else is a session name. Without filters or
---patterns/--compare, a session prints its containers' output as before (service | line).
-
-Options:
-  --service S     only lines of service S (repeatable)
-  --level L       only lines at level L or above (trace, debug, info, warn, error, fatal)
-  --grep RE       only lines whose message matches the regular expression (case-insensitive)
-  --since T       only lines at or after T (RFC 3339, or epoch ms)
-  --until T       only lines before T
-  --patterns      group the lines into templates (variables as <*>), most frequent first
-  --top N         with --patterns: only the N most frequent templates
-  --assign FILE   with --patterns: write each input line's template id to FILE, one line per
-                  input line in file order (0 for a blank or bad line; several ids, space
-                  separated, for a line holding several records, such as an OTLP export)
-  --compare S     the bundle's logs against session S's: which of the incident's error
-                  templates the reproduction also logged, which it did not, and what is new;
-                  recorded in the session's record (and so in its report)
-  --follow, -f    (session) keep following new container lines
-  --tail N        (session) only the last N container lines per service
-  --json          one JSON document: lines: {records,lines,badLines,bad}; --patterns:
-                  {lines,badLines,templates:[{id,template,count,levels,services,firstTs,lastTs}]};
-                  --compare: {reproduced,missing,new,...}; session output: [{service,stream,line,ts}]`;
 
 interface Filter {
   services: Set<string>;
@@ -80,30 +45,52 @@ function printBad(io: CliIo, bad: BadLine[], total: number) {
   if (total > 5) io.stderr(`… and ${total - 5} more bad lines\n`);
 }
 
-export const command: CliCommand = {
-  name: 'logs',
-  summary: 'read, filter and mine the logs of a bundle, a file or a session; compare a reproduction with its incident',
-  usage: USAGE,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        follow: { type: 'boolean', short: 'f' },
-        tail: { type: 'string' },
-        json: { type: 'boolean' },
-        service: { type: 'string', multiple: true },
-        level: { type: 'string' },
-        grep: { type: 'string' },
-        since: { type: 'string' },
-        until: { type: 'string' },
-        patterns: { type: 'boolean' },
-        top: { type: 'string' },
-        assign: { type: 'string' },
-        compare: { type: 'string' },
+export const command = defineCommand(
+  {
+    name: 'logs',
+    summary: 'read, filter and mine the logs of a bundle, a file or a session; compare a reproduction with its incident',
+    usage: [
+      'logs <bundle|folder|file|session> [--service S]... [--level L] [--grep RE] [--since T] [--until T] [--json]',
+      'logs <bundle|folder|file|session> --patterns [--top N] [--assign FILE] [--json]',
+      'logs <bundle> --compare <session> [--json]',
+      'logs <session> [service] [--follow] [--tail N] [--json]',
+    ],
+    description: `Reads logs: a bundle's logs/*.jsonl (folder or .tgz), a folder of .jsonl/.json/.log files, one
+file, or a running session (its containers' output and what its OTLP receiver took). JSON lines
+as the bundle format writes them ({ts, service, msg}) and as real loggers do (level/severity/lvl,
+trace_id/traceId/trace.id, span_id; slog, zap, pino, logback, Python), and OTLP/JSON log exports.
+A bad line is counted and named with its line number, never fatal; files are streamed.
+
+A path that exists is read as files; anything else is a session name. Without filters or
+--patterns/--compare, a session prints its containers' output (service | line).`,
+    options: [
+      { name: 'service', value: 'S', multiple: true, help: 'only lines of service S' },
+      { name: 'level', value: 'L', help: 'only lines at level L or above (trace, debug, info, warn, error, fatal)' },
+      { name: 'grep', value: 'RE', help: 'only lines whose message matches the regular expression (case-insensitive)' },
+      { name: 'since', value: 'T', help: 'only lines at or after T (RFC 3339, or epoch ms)' },
+      { name: 'until', value: 'T', help: 'only lines before T' },
+      { name: 'patterns', help: 'group the lines into templates (variables as <*>), most frequent first' },
+      { name: 'top', value: 'N', help: 'with --patterns: only the N most frequent templates' },
+      {
+        name: 'assign',
+        value: 'FILE',
+        help: "with --patterns: write each input line's template id to FILE, one line per\ninput line in file order (0 for a blank or bad line; several ids, space\nseparated, for a line holding several records, such as an OTLP export)",
       },
-      strict: true,
-      allowPositionals: true,
-    });
+      {
+        name: 'compare',
+        value: 'SESSION',
+        help: "the bundle's logs against the session's: which of the incident's error\ntemplates the reproduction also logged, which it did not, and what is new;\nrecorded in the session's record (and so in its report)",
+      },
+      { name: 'follow', short: 'f', help: "(session) keep following new container lines until Ctrl-C" },
+      { name: 'tail', value: 'N', help: '(session) only the last N container lines per service' },
+      {
+        name: 'json',
+        help: 'one JSON document: lines: {records,lines,shown,badLines,bad,files}; --patterns:\n{lines,badLines,templates:[{id,template,count,levels,services,firstTs,lastTs}]};\n--compare: {reproduced,missing,new,...}; session output: [{service,stream,line,ts}];\nwith --follow, one JSON object per line as lines come (JSON Lines)',
+      },
+    ],
+    exits: { 0: 'read (bad lines are counted, not fatal; Ctrl-C ends --follow normally)', 1: 'no such path or session, or a file that cannot be read' },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length < 1 || positionals.length > 2) throw new UsageError('expected <bundle|folder|file|session> (and, for a session, optionally a service)');
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const target = positionals[0]!;
@@ -174,7 +161,7 @@ export const command: CliCommand = {
       await source.dispose();
     }
   },
-};
+);
 
 async function patterns(
   io: CliIo,
@@ -318,7 +305,6 @@ async function compare(io: CliIo, wb: ReturnType<typeof createWorkbench>, incide
 
 /** Today's `repro logs <session> [service]`: the containers' output, multiplexed. */
 async function containerOutput(io: CliIo, wb: ReturnType<typeof createWorkbench>, positionals: string[], values: { follow?: boolean; tail?: string; json?: boolean }): Promise<number> {
-  if (values.json && values.follow) throw new UsageError('--json prints one document; it cannot be combined with --follow');
   const tail = values.tail === undefined ? undefined : Number(values.tail);
   if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new UsageError(`--tail must be a non-negative integer, got "${values.tail}"`);
   const controller = new AbortController();
@@ -336,7 +322,9 @@ async function containerOutput(io: CliIo, wb: ReturnType<typeof createWorkbench>
       ...(tail !== undefined ? { tail } : {}),
       signal: controller.signal,
       onLine: (e) => {
-        if (values.json) collected.push(e);
+        // --follow has no end to wait for: each line is its own JSON document (JSON Lines)
+        if (values.json && values.follow) io.stdout(JSON.stringify({ service: e.service, stream: e.stream, line: e.line, ts: e.ts }) + '\n');
+        else if (values.json) collected.push(e);
         else io.stdout(`${e.service} | ${e.line}\n`);
       },
     });
@@ -344,6 +332,6 @@ async function containerOutput(io: CliIo, wb: ReturnType<typeof createWorkbench>
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  if (values.json) printJson(io, collected.map(({ service, stream, line, ts }) => ({ service, stream, line, ts })));
+  if (values.json && !values.follow) printJson(io, collected.map(({ service, stream, line, ts }) => ({ service, stream, line, ts })));
   return 0;
 }

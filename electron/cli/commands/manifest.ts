@@ -1,31 +1,26 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { lstat } from 'node:fs/promises';
 import { DSSE_ENVELOPE_PATH } from '../../../shared/bundle/dsse';
 import { updateManifestFiles } from '../../services/bundles/manifest-files';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'manifest',
-  summary: "recompute bundle.json's files list (paths, sizes, SHA-256) from a bundle folder",
-  usage: `Usage: repro manifest <bundle-folder> [--check] [--json]
-
-Hashes every file in the folder except bundle.json and attestations/*, and rewrites the "files"
+export const command = defineCommand(
+  {
+    name: 'manifest',
+    summary: "recompute bundle.json's files list (paths, sizes, SHA-256) from a bundle folder",
+    usage: ['manifest <bundle-folder> [--check] [--json]'],
+    description: `Hashes every file in the folder except bundle.json and attestations/*, and rewrites the "files"
 array of bundle.json (sorted by path), keeping everything else as written. Refuses folders that
 contain links or devices, and leaves bundle.json untouched if the result would not be a valid
-manifest. Changing bundle.json invalidates an existing signature: run repro sign afterwards.
-
-Options:
-  --check  do not write; exit 1 if bundle.json is out of date
-  --json   print {"written","added","removed","changed","files"}`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { check: { type: 'boolean' }, json: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: true,
-    });
+manifest. Changing bundle.json invalidates an existing signature: run repro sign afterwards.`,
+    options: [
+      { name: 'check', help: 'do not write; exit 1 if bundle.json is out of date' },
+      { name: 'json', help: 'print {"written","outOfDate","added","removed","changed","files"}' },
+    ],
+    exits: { 0: 'bundle.json is (now) up to date', 1: 'no such folder, a folder that cannot be listed, or (--check) bundle.json is out of date' },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one bundle folder');
     const folder = resolve(io.cwd, positionals[0]!);
     const u = await updateManifestFiles(folder, { dryRun: values.check });
@@ -42,4 +37,4 @@ Options:
     }
     return values.check && outOfDate ? 1 : 0;
   },
-};
+);

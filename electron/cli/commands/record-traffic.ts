@@ -1,16 +1,15 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseDuration } from '../../../shared/format/duration';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'record-traffic',
-  summary: 'record the traffic of a running service as HAR (a recording reverse proxy) for capture and replay',
-  usage: `Usage: repro record-traffic --target URL --listen HOST:PORT -o FILE.har [--duration D] [--redact-header NAME]... [--json]
-
-A reverse proxy: point clients at --listen instead of the service; every request is forwarded to
+export const command = defineCommand(
+  {
+    name: 'record-traffic',
+    summary: 'record the traffic of a running service as HAR (a recording reverse proxy) for capture and replay',
+    usage: ['record-traffic --target URL -o FILE.har [--listen HOST:PORT] [--duration D] [--redact-header NAME]... [--json]'],
+    description: `A reverse proxy: point clients at --listen instead of the service; every request is forwarded to
 --target as it streams (HTTP/1.1, keep-alive, chunked bodies) and written down as HAR 1.2 that
 repro replay reads. Bodies are kept byte for byte (a gzip body stays gzip). Authorization,
 Cookie, Set-Cookie, Proxy-Authorization, API-key headers and token-like query parameters are
@@ -19,29 +18,19 @@ recorded at a published host port are re-addressed to the service that owns it.
 
 Stops on Ctrl-C (SIGINT/SIGTERM) or after --duration, letting requests in flight finish; every
 finished exchange is already in FILE.har.partial, so nothing seen is lost. Prints the listening
-URL on stderr as soon as it accepts connections (--listen 127.0.0.1:0 picks a free port).
-
-Options:
-  --target URL          where requests go, e.g. http://127.0.0.1:49153 (a path prefix is kept)
-  --listen HOST:PORT    where clients connect (default 127.0.0.1:0)
-  -o, --out FILE.har    the HAR to write (must not exist)
-  --duration D          stop after this long (e.g. 30s, 10m)
-  --redact-header NAME  one more header to redact; repeatable
-  --json                print {file, entries, failed, redacted, stoppedBy}`,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        target: { type: 'string' },
-        listen: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        duration: { type: 'string' },
-        'redact-header': { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+URL on stderr as soon as it accepts connections (--listen 127.0.0.1:0 picks a free port).`,
+    positionals: false,
+    options: [
+      { name: 'target', value: 'URL', help: 'where requests go, e.g. http://127.0.0.1:49153 (a path prefix is kept; required)' },
+      { name: 'listen', value: 'HOST:PORT', help: 'where clients connect (default 127.0.0.1:0)' },
+      { name: 'out', short: 'o', value: 'FILE.har', help: 'the HAR to write (must not exist; required)' },
+      { name: 'duration', value: 'D', help: 'stop after this long (e.g. 30s, 10m)' },
+      { name: 'redact-header', value: 'NAME', multiple: true, help: 'one more header to redact' },
+      { name: 'json', help: 'print {file, entries, failed, redacted, stoppedBy}' },
+    ],
+    exits: { 0: 'recorded until stopped (Ctrl-C ends a recording normally)', 1: 'the address cannot be listened on, or the HAR cannot be written' },
+  },
+  async ({ values }, io) => {
     if (!values.target) throw new UsageError('--target URL is required');
     if (!values.out) throw new UsageError('-o FILE.har is required');
     const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(values.listen ?? '127.0.0.1:0');
@@ -83,4 +72,4 @@ Options:
       process.removeListener('SIGTERM', stop);
     }
   },
-};
+);

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { describeEvent } from '../../../shared/record/report';
 import { formatDuration } from '../../../shared/record/stats';
 import { VERDICTS, type Verdict } from '../../../shared/record/types';
@@ -6,36 +5,38 @@ import { openRecordDb } from '../../services/record/db';
 import { resolveSessionRef } from '../../services/record/session-ref';
 import { settleSessionVerdict } from '../../services/verdict';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'record',
-  summary: "show a session's record, add notes, mark the incident reproduced, see the rates",
-  usage: `Usage: repro record show <session> [--json]
-       repro record note <session> TEXT [--json]
-       repro record mark <session> reproduced|not-reproducible [--note TEXT] [--evidence EVENT_ID]... [--json]
-       repro record stats [--json]
-
-show   The session's timeline (every action with its time), verdict and time to reproduce.
+export const command = defineCommand(
+  {
+    name: 'record',
+    summary: "show a session's record, add notes, mark the incident reproduced, see the rates",
+    usage: [
+      'record show <session> [--json]',
+      'record note <session> TEXT [--json]',
+      'record mark <session> reproduced|not-reproducible [--note TEXT] [--evidence EVENT_ID]... [--json]',
+      'record stats [--json]',
+    ],
+    description: `show   The session's timeline (every action with its time), verdict and time to reproduce.
 note   Add a note to the timeline.
 mark   Record the verdict. --evidence links record events (ids from show); without it the
        latest step run and the latest replay are linked. The latest mark counts.
 stats  Every session across incidents, with the reproducible-incident rate (incidents marked
        reproduced / incidents with a verdict) and the median time to reproduce.
-
-Exit 0 on success; 1 when the session has no record; 2 usage error.`,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { note: { type: 'string' }, evidence: { type: 'string', multiple: true }, json: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: true,
-    });
+The record outlives the session (repro down keeps it; repro prune --records forgets it).`,
+    subcommands: ['show', 'note', 'mark', 'stats'],
+    options: [
+      { name: 'note', value: 'TEXT', for: ['mark'], help: 'a note kept with the verdict' },
+      { name: 'evidence', value: 'EVENT_ID', multiple: true, for: ['mark'], help: 'a record event (#id from show) that shows the verdict' },
+      { name: 'json', help: 'show: {verdict, timeToReproduceMs, marks, events}; note: the event; mark: {mark, verdict};\nstats: {reproducibleRate, medianTimeToReproduceMs, sessions}' },
+    ],
+    exits: { 0: 'done', 1: 'no such session (or it has no record)' },
+  },
+  async ({ values, positionals: [sub, ...positionals] }, io) => {
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const db = openRecordDb(wb.stateDir);
-    switch (sub) {
+    switch (sub as 'show' | 'note' | 'mark' | 'stats') {
       case 'show': {
         if (positionals.length !== 1) throw new UsageError('expected exactly one session name');
         const session = db.requireSession(positionals[0]!);
@@ -94,8 +95,6 @@ Exit 0 on success; 1 when the session has no record; 2 usage error.`,
         );
         return 0;
       }
-      default:
-        throw new UsageError(sub ? `unknown subcommand "${sub}" (show, note, mark, stats)` : 'expected a subcommand: show, note, mark or stats');
     }
   },
-};
+);

@@ -1,23 +1,25 @@
-import { parseArgs } from 'node:util';
 import { formatRate, parseReplayMode, type ReplayReport } from '../../../shared/replay/report';
 import { formatHostMapping, parseHostMapping } from '../../../shared/replay/request';
 import type { NoiseSuggestions } from '../../../shared/replay/noise';
+import { NoiseMatcher } from '../../../shared/replay/jsonpath';
 import { sessionForReplay } from '../../services/replay';
 import { acceptNoise } from '../../services/replay/store';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { exitCode, resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 import { appendAll } from '../../../shared/array';
 
-export const command: CliCommand = {
-  name: 'replay',
-  summary: "send the bundle's recorded traffic to a running session and compare the answers",
-  usage: `Usage: repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--host-map HOST[:PORT]=SERVICE]... [--json]
-       repro replay <session> --suggest-noise [--json]
-       repro replay <session> --accept-noise PATH [--accept-noise PATH]...
-
-Sends every request of the bundle's traffic/*.har (in startedDateTime order) to the session:
+export const command = defineCommand(
+  {
+    name: 'replay',
+    summary: "send the bundle's recorded traffic to a running session and compare the answers",
+    usage: [
+      'replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--timeout MS] [--gap-cap MS] [--host-map HOST[:PORT]=SERVICE]... [--json]',
+      'replay <session> --suggest-noise [--concurrency N] [--timeout MS] [--json]',
+      'replay <session> --accept-noise PATH... [--json]',
+    ],
+    description: `Sends every request of the bundle's traffic/*.har (in startedDateTime order) to the session:
 a request goes to the service named by its URL's host, or, when the host is not a service name
 (127.0.0.1:PORT, a public name: what browsers, proxies and SDKs record), to the bundle's
 ingress service; --host-map overrides either. Always at the service's ingress port. Each
@@ -37,38 +39,26 @@ Modes:
 Noise: --suggest-noise replays twice at max rate (nothing saved) and proposes JSON paths whose
 values differ between the two runs (timestamps, ids). Never a whole object, an array length or
 a status. Nothing is accepted silently: --accept-noise PATH adds a path to the session.
-
-One replay per session at a time, across processes (the workbench UI included).
-Ctrl-C stops the replay: requests in flight are left out (not counted as errors), the report
-is saved with "cancelled": true and printed (with --json, as the one document); exit 130.
-Exit 0 when the replay ran (whatever it found, an empty traffic folder included); 1 when it
-could not run; 2 usage error. With --json, stdout holds one JSON document: the report, or
-{"error": {"code", "message"}} when the replay could not run.
-
-Options:
-  --mode MODE        as-recorded (default), max or xN
-  --concurrency N    requests in flight at most (default 8)
-  --timeout MS       per-request limit for a complete answer (default 30000)
-  --gap-cap MS       longest wait between two requests in timed modes (default 5000)
-  --host-map H=S     send requests recorded for host H (HOST or HOST:PORT) to service S;
-                     repeatable (bundles with several ingress services)
-  --json             print one JSON document`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        mode: { type: 'string' },
-        concurrency: { type: 'string' },
-        timeout: { type: 'string' },
-        'gap-cap': { type: 'string' },
-        json: { type: 'boolean' },
-        'suggest-noise': { type: 'boolean' },
-        'accept-noise': { type: 'string', multiple: true },
-        'host-map': { type: 'string', multiple: true },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
+One replay per session at a time, across processes (the workbench UI included).`,
+    options: [
+      { name: 'mode', value: 'MODE', help: 'as-recorded (default), max or xN' },
+      { name: 'concurrency', value: 'N', help: 'requests in flight at most, 1-1024 (default 8)' },
+      { name: 'timeout', value: 'MS', help: 'per-request limit for a complete answer (default 30000)' },
+      { name: 'gap-cap', value: 'MS', help: 'longest wait between two requests in timed modes (default 5000)' },
+      { name: 'host-map', value: 'H=S', multiple: true, help: 'send requests recorded for host H (HOST or HOST:PORT) to service S\n(bundles with several ingress services)' },
+      { name: 'suggest-noise', help: 'replay twice and propose JSON paths that differ between the runs' },
+      { name: 'accept-noise', value: 'PATH', multiple: true, help: 'ignore this JSON path (e.g. $.servedAt) in this session\'s comparisons' },
+      { name: 'json', help: 'print one JSON document: the report (or the suggestions, or the accepted paths)' },
+    ],
+    notes: `Ctrl-C stops the replay: requests in flight are left out (not counted as errors), the report
+is saved with "cancelled": true and printed (with --json, as the one document).`,
+    exits: {
+      0: 'the replay ran, whatever it found (mismatches and an empty traffic folder included)',
+      1: 'it could not run: no such session, a session that is not running, a HAR that does not verify',
+      130: 'cancelled: the partial report is saved and printed',
+    },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one session name (see repro status)');
     const name = positionals[0]!;
     const mode = values.mode ?? 'as-recorded';
@@ -93,13 +83,20 @@ Options:
         throw new UsageError(`--host-map: ${(err as Error).message}`);
       }
     });
+    const accept = values['accept-noise'] ?? [];
+    try {
+      if (accept.length) new NoiseMatcher(accept);
+    } catch (err) {
+      throw new UsageError(`--accept-noise: ${(err as Error).message}`);
+    }
+    if (accept.length && values['suggest-noise']) throw new UsageError('--accept-noise and --suggest-noise are separate steps: suggest, read, then accept');
     const wb = createWorkbench({ host: 'cli', env: io.env });
 
-    if (values['accept-noise']?.length) {
+    if (accept.length) {
       const { session } = await sessionForReplay(wb.docker, wb.stateDir, name);
-      const all = await acceptNoise(session.stateDir, values['accept-noise']);
-      if (values.json) printJson(io, { session: name, accepted: values['accept-noise'], noise: all });
-      else io.stdout(`accepted into session ${name}: ${values['accept-noise'].join(', ')}\nsession noise paths now: ${all.join(', ')}\n`);
+      const all = await acceptNoise(session.stateDir, accept);
+      if (values.json) printJson(io, { session: name, accepted: accept, noise: all });
+      else io.stdout(`accepted into session ${name}: ${accept.join(', ')}\nsession noise paths now: ${all.join(', ')}\n`);
       return 0;
     }
 
@@ -123,7 +120,7 @@ Options:
     else io.stdout(formatReport(report));
     return exitCode(end, 0);
   },
-};
+);
 
 export function formatReport(r: ReplayReport): string {
   const lines = [

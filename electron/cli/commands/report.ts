@@ -1,47 +1,40 @@
 import { extname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openRecordDb } from '../../services/record/db';
 import { generateReport } from '../../services/record/report';
 import { writeFileAtomic } from '../../services/atomic-write';
 import { settleSessionVerdict } from '../../services/verdict';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'report',
-  summary: "write a postmortem-ready report of a session's record (Markdown or HTML)",
-  usage: `Usage: repro report <session> [-o FILE] [--format md|html] [--json]
-
-Builds the report from the session's record: incident summary, provenance, verification result,
+export const command = defineCommand(
+  {
+    name: 'report',
+    summary: "write a postmortem-ready report of a session's record (Markdown or HTML)",
+    usage: ['report <session> [-o FILE] [--format md|html] [--json]'],
+    description: `Builds the report from the session's record: incident summary, provenance, verification result,
 environment and drift, the runbook steps run with their outputs, replay results, trace and
 metric findings, the reproduction verdict and the time to reproduce. Works after the session
-is down (the record keeps everything the report needs).
-
-Options:
-  -o, --output FILE  write to FILE (atomically) instead of stdout
-  --format md|html   default: html when FILE ends in .html/.htm, else md
-  --json             with -o: print {"file","format","bytes"}
-
-Exit 0 on success; 1 when the session has no record; 2 usage error.`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { output: { type: 'string', short: 'o' }, format: { type: 'string' }, json: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: true,
-    });
+is down (the record keeps everything the report needs).`,
+    options: [
+      { name: 'output', short: 'o', value: 'FILE', help: 'write to FILE (atomically) instead of stdout' },
+      { name: 'format', value: 'md|html', help: 'default: html when FILE ends in .html/.htm, else md' },
+      { name: 'json', help: 'with -o: print {"file","format","bytes"}; without: {"format","bytes","report"} (the text)' },
+    ],
+    exits: { 0: 'written', 1: 'no such session (or it has no record), or FILE cannot be written' },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one session name');
     const out = values.output ? resolve(io.cwd, values.output) : undefined;
     const format = values.format ?? (out && /^\.html?$/i.test(extname(out)) ? 'html' : 'md');
     if (format !== 'md' && format !== 'html') throw new UsageError(`--format must be md or html, got "${format}"`);
-    if (values.json && !out) throw new UsageError('--json needs -o FILE (without it the report itself goes to stdout)');
     const wb = createWorkbench({ host: 'cli', env: io.env });
     // The report opens with the verdict as of now (a session whose state is gone keeps the last one recorded).
     await settleSessionVerdict(wb.stateDir, positionals[0]!).catch(() => undefined);
     const text = generateReport(openRecordDb(wb.stateDir), positionals[0]!, { format, generator: `repro ${wb.version}` });
     if (!out) {
-      io.stdout(text);
+      if (values.json) printJson(io, { format, bytes: Buffer.byteLength(text), report: text });
+      else io.stdout(text);
       return 0;
     }
     await writeFileAtomic(out, text);
@@ -49,4 +42,4 @@ Exit 0 on success; 1 when the session has no record; 2 usage error.`,
     else io.stderr(`Wrote ${format === 'html' ? 'HTML' : 'Markdown'} report to ${out}\n`);
     return 0;
   },
-};
+);

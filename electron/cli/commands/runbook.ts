@@ -1,56 +1,61 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { checkServices, parseRunbook, type StepRunResult } from '../../../shared/runbook';
 import { openBundle } from '../../services/bundles/open';
 import { getSession } from '../../services/environments';
-import { runbookToRun } from '../../services/runbooks';
+import { resetRunbook, runbookToRun, workspaceId } from '../../services/runbooks';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand, type CliIo } from '../command';
+import { defineCommand, UsageError, type CliIo } from '../command';
 import { EXIT_CANCELLED, resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'runbook',
-  summary: "run a bundle's runbook against a session and record every step",
-  usage: `Usage: repro runbook run <bundle> --session NAME [--bundle-version] [--json]
-       repro runbook check <bundle> [--json]
-
-run    Runs every executable step of the runbook in order against the running session:
+export const command = defineCommand(
+  {
+    name: 'runbook',
+    summary: "run a bundle's runbook against a session and record every step",
+    usage: ['runbook run <bundle> --session NAME [--bundle-version] [--json]', 'runbook check <bundle> [--bundle-version] [--json]', 'runbook reset <bundle> [--json]'],
+    description: `run    Runs every executable step of the runbook in order against the running session:
          \`\`\`sh {service=NAME}   a shell command in that service's container
          \`\`\`http                 a request (HTTP-file syntax) to the URL host's ingress
          \`\`\`replay               the bundle's recorded traffic (repro replay)
          \`\`\`expect               checks of the previous step's output
        and stops at the first failure. Every step run (text, output, exit code, expectation)
-       goes into the session's record (repro report). The runbook is your edited copy from
-       the workbench when there is one, else the bundle's runbook.md (--bundle-version forces
-       the bundle's). Step output streams to stderr.
+       goes into the session's record (repro report). The runbook is your edited copy of this
+       bundle's runbook from the workbench when there is one, else the bundle's runbook.md
+       (--bundle-version forces the bundle's). Step output streams to stderr.
 check  Lists the runbook's steps and any problem in them, without running anything.
+reset  Forgets your edited copy of this bundle's runbook: the bundle's runbook.md is used again.
 
-Options:
-  --session NAME    the session to run against (see repro status)
-  --bundle-version  run the bundle's runbook.md even if you have edited a copy
-  --json            run: {"steps":[{"index","kind","service"?,"exitCode","output","expectation"?,"ok"}],"ok"}
-                    check: {"steps":[{"index","kind","service"?,"line","problem"?}],"ok"}
-
-Ctrl-C stops the run: the running step is killed with what it started (exit 130).
-Exit 0 when every step passed; 1 when a step failed (or check found problems); 2 usage error.`,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { session: { type: 'string' }, 'bundle-version': { type: 'boolean' }, json: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: true,
-    });
-    if (sub !== 'run' && sub !== 'check') throw new UsageError(sub ? `unknown subcommand "${sub}" (run, check)` : 'expected a subcommand: run or check');
+An edited copy belongs to the bundle it was edited from (its bundle.json digest): another bundle
+of the same incident (a recapture, a colleague's variant) starts from its own runbook.md. A copy
+is made by the first edit in the workbench, never by opening a bundle.`,
+    subcommands: ['run', 'check', 'reset'],
+    options: [
+      { name: 'session', value: 'NAME', for: ['run'], help: 'the session to run against (see repro status; required)' },
+      { name: 'bundle-version', for: ['run', 'check'], help: 'use the bundle\'s runbook.md even if you have edited a copy' },
+      {
+        name: 'json',
+        help: 'run: {"steps":[{"index","kind","service"?,"exitCode","output","expectation"?,"ok"}],"ok"}\ncheck: {"source","steps":[{"index","kind","service"?,"line","problem"?}],"ok"}\nreset: {"bundle","workspace","reset"}',
+      },
+    ],
+    notes: 'Ctrl-C stops the run: the running step is killed with what it started.',
+    exits: { 0: 'every step passed (check: no problem found; reset: done, a copy there or not)', 1: 'a step failed, check found problems, or the bundle or session cannot be used', 130: 'cancelled: the running step was killed' },
+  },
+  async ({ values, positionals: [sub, ...positionals] }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one bundle (folder or .tar/.tar.gz/.tgz)');
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const opened = await openBundle(resolve(io.cwd, positionals[0]!), { workDir: resolve(wb.stateDir, 'bundles') });
     try {
       const bundleId = opened.manifest.incident.id;
+      const workspace = workspaceId(bundleId, opened.manifestText);
+      if (sub === 'reset') {
+        const { reset } = await resetRunbook(wb.stateDir, workspace);
+        if (values.json) printJson(io, { bundle: bundleId, workspace, reset });
+        else io.stdout(reset ? `Forgot your edited copy of ${bundleId}'s runbook: its runbook.md is used again.\n` : `No edited copy of this bundle's runbook: its runbook.md is the one used.\n`);
+        return 0;
+      }
       if (sub === 'check') {
-        const runbook = await runbookToRun(wb.stateDir, bundleId, opened.root, { bundleVersion: values['bundle-version'] ?? false });
+        const runbook = await runbookToRun(wb.stateDir, workspace, opened.root, { bundleVersion: values['bundle-version'] ?? false });
         if (!runbook) throw new WorkbenchError('not_found', `bundle ${bundleId} has no runbook.md`);
         const steps = checkServices(parseRunbook(runbook.text).steps, opened.manifest.services.map((s) => s.name));
         const rows = steps.map((s) => ({
@@ -74,7 +79,7 @@ Exit 0 when every step passed; 1 when a step failed (or check found problems); 2
       if (session.bundleId !== bundleId) {
         throw new WorkbenchError('conflict', `session "${session.name}" runs bundle ${session.bundleId}, not ${bundleId}`);
       }
-      const runbook = await runbookToRun(wb.stateDir, bundleId, opened.root, { bundleVersion: values['bundle-version'] ?? false });
+      const runbook = await runbookToRun(wb.stateDir, workspace, opened.root, { bundleVersion: values['bundle-version'] ?? false });
       if (!runbook) throw new WorkbenchError('not_found', `bundle ${bundleId} has no runbook.md`);
       io.stderr(`Running the ${runbook.source === 'workspace' ? 'edited copy of the runbook' : "bundle's runbook"} against session ${session.name}\n`);
       // The runbook.run operation, as the UI runs it (one run per session, across processes).
@@ -108,7 +113,7 @@ Exit 0 when every step passed; 1 when a step failed (or check found problems); 2
       await opened.dispose();
     }
   },
-};
+);
 
 function jsonStep(r: StepRunResult) {
   return {

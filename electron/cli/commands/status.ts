@@ -1,25 +1,27 @@
-import { parseArgs } from 'node:util';
 import { engineStatus } from '../../services/docker-engine';
 import { listSessions } from '../../services/environments/session-info';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand } from '../command';
 import { printJson } from '../output';
 import { sandboxLines } from '../sandbox';
 
-export const command: CliCommand = {
-  name: 'status',
-  summary: 'show the Docker engine and the sessions with their services, health and endpoints',
-  usage: `Usage: repro status [--all] [--json]
-
-Lists sessions that are not down, asking the engine for each service's state and probing its
-healthcheck once. When the engine is unreachable, says so and how to start it.
-
-Options:
-  --all    include sessions that are down or failed
-  --json   print {engine:{reachable,version,error,hint}, sessions:[...]}`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, all: { type: 'boolean' } }, strict: true, allowPositionals: true });
-    if (positionals.length) throw new UsageError('status takes no arguments');
+export const command = defineCommand(
+  {
+    name: 'status',
+    summary: 'show the Docker engine and the sessions with their services, health and endpoints',
+    usage: ['status [--all] [--json]'],
+    description: `Lists sessions that are not down, asking the engine for each service's state and probing its
+healthcheck once. When the engine is unreachable, says so and how to start it. A session whose
+agent (or up) process is gone shows as failed, "agent not running", until repro down or repro gc
+removes its containers.`,
+    positionals: false,
+    options: [
+      { name: 'all', help: 'include sessions that are down or failed' },
+      { name: 'json', help: 'print {engine:{reachable,version,error,hint}, sessions:[...]}' },
+    ],
+    exits: { 0: 'listed (an unreachable engine is reported, not a failure)', 1: 'the state folder cannot be read' },
+  },
+  async ({ values }, io) => {
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const engine = await engineStatus(wb.docker, 3000, io.env);
     const sessions = await listSessions(wb.docker, wb.stateDir, { probe: engine.reachable, engine, ...(values.all ? { all: true } : {}) });
@@ -41,4 +43,4 @@ Options:
     io.stdout(lines.join('\n') + '\n');
     return 0;
   },
-};
+);

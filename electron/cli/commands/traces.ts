@@ -1,35 +1,33 @@
-import { parseArgs } from 'node:util';
 import { importTraceBytes } from '../../../shared/traces/detect';
 import { summarize } from '../../../shared/traces/summary';
 import { searchTraces } from '../../../shared/traces/search';
 import { readTraceFiles } from '../../services/traces/files';
 import { sessionTraceFolder } from '../../services/traces/source';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { formatAmount, printJson, progressPrinter } from '../output';
 import { maxOf } from '../../../shared/array';
 
-export const command: CliCommand = {
-  name: 'traces',
-  summary: 'summarize the traces of a bundle, a folder or a trace file (OTLP, Jaeger, Zipkin)',
-  usage: `Usage: repro traces <bundle-folder|bundle.tgz|folder|file.json|session> [--json]
-
-Reads every trace file (a bundle's traces/*.json, every *.json of a folder such as a session's
+export const command = defineCommand(
+  {
+    name: 'traces',
+    summary: 'summarize the traces of a bundle, a folder or a trace file (OTLP, Jaeger, Zipkin)',
+    usage: ['traces <bundle-folder|bundle.tgz|folder|file.json|session> [--json]'],
+    description: `Reads every trace file (a bundle's traces/*.json, every *.json of a folder such as a session's
 OTLP receiver output, or one file; a name that is no path is a session, whose OTLP receiver
-output is read), detects its format from content (OTLP/JSON, Jaeger JSON,
-Zipkin v2 JSON) and prints a summary: trace and span counts, services, error spans, and the
-longest trace with its critical path (Jaeger's algorithm: the chain of last-finishing children).
-
-Options:
-  --json   print {"traces","spans","services","errorSpans","longestTrace":{"traceId","durationMs",
-           "criticalPath":[{"service","name","selfMs"}]}} (longestTrace is null without spans)`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: true,
-    });
+output is read), detects its format from content (OTLP/JSON, Jaeger JSON, Zipkin v2 JSON) and
+prints a summary: trace and span counts, services, error spans, and the longest trace with its
+critical path (Jaeger's algorithm: the chain of last-finishing children). A span that appears
+twice (the same trace and span id, e.g. an exporter's retry) counts once.`,
+    options: [
+      {
+        name: 'json',
+        help: 'print {"traces","spans","services","errorSpans","longestTrace":{"traceId","durationMs",\n"criticalPath":[{"service","name","selfMs"}]}} (longestTrace is null without spans)',
+      },
+    ],
+    exits: { 0: 'summarized (no trace files included: said on stderr)', 1: 'no such path or session, or a file that cannot be read' },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('give exactly one bundle, folder or trace file');
     const progress = progressPrinter(io);
     const task = 'traces';
@@ -80,4 +78,4 @@ Options:
       await found.dispose();
     }
   },
-};
+);

@@ -1,19 +1,18 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readSecretsFile, SECRET_ENV_PREFIX } from '../../services/environments/secrets';
 import { createWorkbench } from '../../services/workbench';
 import { trustStatement } from '../../../shared/bundle/report';
-import { UsageError, type CliCommand } from '../command';
+import { defineCommand, UsageError } from '../command';
 import { resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 import { sandboxLines } from '../sandbox';
 
-export const command: CliCommand = {
-  name: 'up',
-  summary: "bring a verified bundle's environment up in the local Docker engine",
-  usage: `Usage: repro up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress] [--json]
-
-Verifies the bundle (nothing starts unless it verifies), checks its required secrets, loads its
+export const command = defineCommand(
+  {
+    name: 'up',
+    summary: "bring a verified bundle's environment up in the local Docker engine",
+    usage: ['up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress] [--json]'],
+    description: `Verifies the bundle (nothing starts unless it verifies), checks its required secrets, loads its
 images (skipped when the engine already has the image id), creates a session network, volumes
 filled from snapshots and one container per service exactly as the manifest says, starts each once
 what it dependsOn is healthy (independent services side by side) and waits on its healthcheck,
@@ -25,34 +24,25 @@ OTLP receiver (at agent.repro.internal), and nothing else: not other Docker netw
 LAN, not the internet, not this machine. Ingress ports are reachable from this machine on
 127.0.0.1 only. --allow-egress opens it for bundles that need the outside (the record says so).
 
-Secrets: values come from REPRO_SECRET_<NAME> environment variables or --secrets FILE (dotenv
-lines NAME=value); they go into the containers' environment only and are never stored.
-
-Options:
-  --session NAME   session name (default: <incident id>-<random>)
-  --secrets FILE   dotenv file with secret values
-  --key FILE             trust this public key (PEM) and require a trusted signature; repeatable
-  --require-signature    refuse a bundle no trusted key signed (setting: bundles.requireSignature)
-  --allow-egress         let the containers reach the internet, the LAN and this machine
-  --json                 print {session, services:[{name,state,health,containerId,endpoints}],
-                         drift, sandbox:{egress,verified,notes,agentPorts}, signature:{status,keyid}}
-
-Ctrl-C cancels the up: what it created so far is removed (exit 130).
-Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind); 2 usage error.`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        session: { type: 'string' },
-        secrets: { type: 'string' },
-        key: { type: 'string', multiple: true },
-        'require-signature': { type: 'boolean' },
-        'allow-egress': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
+Secrets: the bundle names the secrets its services need (never their values). Give each value
+as an environment variable REPRO_SECRET_<NAME> (e.g. REPRO_SECRET_PAYMENT_KEY=...) or as a line
+NAME=value in a --secrets file (dotenv syntax); a plain NAME=value in the environment is not
+read. Values go into the containers' environment only and are never stored.`,
+    options: [
+      { name: 'session', value: 'NAME', help: 'session name: 1-63 of a-z 0-9 _ . - (default: the incident id lower-cased,\nother characters as -, then - and 6 random hex digits: inc-2041-3f9a1c)' },
+      { name: 'secrets', value: 'FILE', help: 'dotenv file of secret values (NAME=value or REPRO_SECRET_NAME=value)' },
+      { name: 'key', value: 'FILE', multiple: true, help: 'trust this public key (PEM) and require a trusted signature' },
+      { name: 'require-signature', help: 'refuse a bundle no trusted key signed (setting: bundles.requireSignature)' },
+      { name: 'allow-egress', help: 'let the containers reach the internet, the LAN and this machine' },
+      { name: 'json', help: 'print {session, services:[{name,state,health,containerId,endpoints}], drift,\nsandbox:{egress,verified,notes,agentPorts}, signature:{status,keyid}}' },
+    ],
+    exits: {
+      0: 'every service is up and healthy',
+      1: 'the up failed (the bundle does not verify, a secret is missing, a service did not get healthy); nothing is left behind',
+      130: 'cancelled: what the up created so far is removed',
+    },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one bundle (folder or .tar/.tar.gz/.tgz)');
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const secrets = values.secrets ? secretsFromFile(resolve(io.cwd, values.secrets)) : undefined;
@@ -83,7 +73,7 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
     io.stdout(lines.join('\n') + '\n');
     return 0;
   },
-};
+);
 
 /** The values of a dotenv secrets file by secret name (NAME=… or REPRO_SECRET_NAME=…; a plain NAME wins). */
 function secretsFromFile(file: string): Record<string, string> {

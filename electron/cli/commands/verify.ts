@@ -1,50 +1,41 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { trustStatement } from '../../../shared/bundle/report';
-import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleProblem, VerifyReport } from '../../../shared/bundle/problems';
 import { callInProcess } from '../../api/dispatch';
 import { loadKeyFile } from '../../services/bundles/keys';
 import { parseByteSize } from '../../services/bundles/limits';
 import { createWorkbench } from '../../services/workbench';
-import { UsageError, type CliCommand, type CliIo } from '../command';
+import { defineCommand, UsageError, type CliIo } from '../command';
 import { resultOrThrow, runCliOperation } from '../operation';
 import { printJson } from '../output';
 
-export const command: CliCommand = {
-  name: 'verify',
-  summary: 'check a bundle: manifest, file digests, image ids, signature, stray credentials',
-  usage: `Usage: repro verify <bundle> [--key FILE]... [--json] [--max-entries N] [--max-bytes SIZE]
-
-<bundle> is a folder or a .tar/.tar.gz/.tgz archive (unpacked into a private temp folder,
+export const command = defineCommand(
+  {
+    name: 'verify',
+    summary: 'check a bundle: manifest, file digests, image ids, signature, stray credentials',
+    usage: ['verify <bundle> [--key FILE]... [--max-entries N] [--max-bytes SIZE] [--json]'],
+    description: `<bundle> is a folder or a .tar/.tar.gz/.tgz archive (unpacked into a private temp folder,
 removed afterwards). Checks bundle.json against repro.bundle/v1, the size and SHA-256 of every
 listed file, files missing or unlisted, each image archive's config digest against image.id,
 and the DSSE signature in attestations/bundle.dsse.json. Credentials found in env values or text
 files are warnings.
 
 Keys: --key FILE (repeatable) trusts a PEM public key for this run and REQUIRES a trusted
-signature; keys in the trusted-keys folder (${'<config>'}/trusted-keys/*.pem) are trusted too.
-
-Exit 0 when integrity holds (and, with --key, a trusted signature exists); 1 otherwise
-(an invalid signature is always 1); 2 usage error (no such path, unusable --key file).
-
-Options:
-  --key FILE         trust this public key (PEM, Ed25519); repeatable
-  --json             print the report as one JSON document
-  --max-entries N    archive entry limit (default 100000; setting bundles.maxEntries)
-  --max-bytes SIZE   unpacked size limit, e.g. 40GiB (default 20GiB; setting bundles.maxUnpackedBytes)`,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        key: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        'max-entries': { type: 'string' },
-        'max-bytes': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
+signature; keys in the trusted-keys folder (<config>/trusted-keys/*.pem, see repro keys) are
+trusted too.`,
+    options: [
+      { name: 'key', value: 'FILE', multiple: true, help: 'trust this public key (PEM, Ed25519) and require a trusted signature' },
+      { name: 'max-entries', value: 'N', help: 'archive entry limit (default 100000; setting bundles.maxEntries)' },
+      { name: 'max-bytes', value: 'SIZE', help: 'unpacked size limit (default 20GiB; setting bundles.maxUnpackedBytes);\nGiB/MiB are powers of 1024, GB/MB of 1000' },
+      { name: 'json', help: 'print the report {ok, bundle, signature, files, problems, warnings}' },
+    ],
+    exits: {
+      0: 'the bundle verifies (and, with --key, carries a trusted signature)',
+      1: 'it does not (an invalid signature always), or it cannot be read: no such path, not a bundle, an unreadable --key file',
+      130: 'cancelled',
+    },
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one bundle (folder or .tar/.tar.gz/.tgz)');
     const source = positionals[0]!;
     let maxEntries: number | undefined;
@@ -62,28 +53,14 @@ Options:
     }
     const keys = (values.key ?? []).map((k) => resolve(io.cwd, k));
     const path = resolve(io.cwd, source);
-    // A key we cannot use is a mistake on the command line, not a verdict on the bundle.
-    for (const k of keys) {
-      try {
-        await loadKeyFile(k);
-      } catch (err) {
-        throw new UsageError(`--key ${k}: ${(err as Error).message}`);
-      }
-    }
-
-    let report: VerifyReport;
-    try {
-      report = await runVerify(path, keys, { maxEntries, maxUnpackedBytes }, io);
-    } catch (err) {
-      // No such path, or not a folder/archive: nothing was verified, so this is a usage error (exit 2).
-      if (err instanceof WorkbenchError && (err.code === 'not_found' || err.code === 'invalid_argument')) throw new UsageError(err.message);
-      throw err;
-    }
+    // Every key is read before the bundle is: a key that cannot be used fails the run at once.
+    for (const k of keys) await loadKeyFile(k);
+    const report = await runVerify(path, keys, { maxEntries, maxUnpackedBytes }, io);
     if (values.json) printJson(io, report);
     else io.stdout(formatReport(report, source));
     return report.ok ? 0 : 1;
   },
-};
+);
 
 /** bundle.open then bundle.verify, the operations the UI runs, in this process (Ctrl-C cancels either). */
 async function runVerify(
@@ -100,7 +77,7 @@ async function runVerify(
       return {
         ok: false,
         bundle: { id: null, title: null },
-        signature: { status: 'unsigned' },
+        signature: { status: 'not_checked' },
         files: { checked: 0, failed: 0 },
         problems,
         warnings: [],
@@ -127,6 +104,7 @@ export function formatReport(r: VerifyReport, source: string): string {
     untrusted: `valid envelope, but signed by a key you do not trust${sig.keyid ? ` (${sig.keyid.slice(0, 16)}…)` : ''}`,
     invalid: 'INVALID',
     unsigned: 'unsigned',
+    not_checked: 'not checked (the bundle was refused before its signature could be)',
   }[sig.status];
   lines.push(`  signature: ${sigText}`);
   lines.push(`  ${trustStatement(sig).text}`);

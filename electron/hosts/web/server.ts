@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { WorkbenchError } from '../../../shared/api/errors';
 import { OP_ID_PATTERN } from '../../../shared/api/operations';
 import { callContext, dispatch } from '../../api/dispatch';
 import type { Workbench } from '../../services/workbench';
@@ -66,6 +67,8 @@ const MIME: Record<string, string> = {
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const bindHost = opts.host ?? '127.0.0.1';
+  const wildcard = wildcardBindProblem(bindHost);
+  if (wildcard) throw new WorkbenchError('invalid_argument', wildcard);
   const token = opts.token ?? randomBytes(24).toString('hex');
   const rendererDir = resolve(opts.rendererDir);
   let allowedHosts = new Set<string>();
@@ -248,7 +251,16 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   };
 }
 
-function isLoopback(host: string): boolean {
+/**
+ * A wildcard bind (0.0.0.0, ::) listens on every interface but has no name a browser could send
+ * as Host, so every request would be refused (421): refused up front, saying what to do instead.
+ */
+export function wildcardBindProblem(host: string): string | undefined {
+  if (!/^(0\.0\.0\.0|::|\[::\]|0:0:0:0:0:0:0:0|)$/.test(host.trim())) return undefined;
+  return `--host ${host || '""'} would listen on every interface, and the workbench answers only requests addressed to the name it serves. Give the address of the one interface to share on (e.g. --host 192.168.1.20; the URL printed is then the one to open). The workbench speaks plain HTTP with a token in the URL: share it only on a network you trust, or keep the default (127.0.0.1) and forward a port (ssh -L 8080:127.0.0.1:8080 host).`;
+}
+
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 

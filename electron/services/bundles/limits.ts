@@ -77,13 +77,17 @@ function dropUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Parses "20GiB", "500M", "1000000" etc. for CLI flags. */
+/**
+ * A size as people write it: KiB, MiB, GiB, TiB (and docker's bare k, m, g, t) are powers of
+ * 1024; kB, MB, GB, TB are powers of 1000, as their SI names say; a bare number is bytes.
+ */
 export function parseByteSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(text.trim());
-  if (!m) throw new Error(`expected a size such as 20GiB or 500MiB, got "${text}"`);
-  const unit = (m[2] ?? 'b').toLowerCase();
-  const pow = { b: 0, k: 1, kb: 1, kib: 1, m: 2, mb: 2, mib: 2, g: 3, gb: 3, gib: 3, t: 4, tb: 4, tib: 4 }[unit] ?? 0;
-  const n = Math.floor(Number(m[1]) * 1024 ** pow);
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m?.[2]?.toLowerCase() ?? '';
+  const binary: Record<string, number> = { '': 0, b: 0, k: 1, kib: 1, m: 2, mib: 2, g: 3, gib: 3, t: 4, tib: 4 };
+  const decimal: Record<string, number> = { kb: 1, mb: 2, gb: 3, tb: 4 };
+  if (!m || (!(unit in binary) && !(unit in decimal))) throw new Error(`expected a size such as 20GiB, 500MiB or 2GB (GB = 10^9 bytes, GiB = 2^30), got "${text}"`);
+  const n = Math.floor(Number(m[1]) * (unit in decimal ? 1000 ** decimal[unit]! : 1024 ** binary[unit]!));
   if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`size out of range: "${text}"`);
   return n;
 }

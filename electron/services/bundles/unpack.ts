@@ -203,7 +203,9 @@ export async function unpackArchive(
   await Promise.all([...pending]);
   throwIfCancelled(signal, 'unpacking cancelled');
   if (refusal) throw new ArchiveRefused(refusal);
-  const err = failure ?? parseError;
+  // A broken archive (truncated, corrupt) also breaks the entry being written when it stops:
+  // the parser's error says what happened, the writer's only that its stream went away.
+  const err = failure instanceof DuplicateEntry ? failure : (parseError ?? failure);
   if (err instanceof DuplicateEntry) {
     throw new ArchiveRefused({ code: 'unsafe_archive', path: err.entryPath, message: `archive has two entries named "${err.entryPath}"` });
   }
@@ -222,6 +224,9 @@ function corruptProblem(err: unknown, archiveLabel: string): BundleProblem {
   const detail = e.message || String(err);
   if (/decompression ratio/i.test(detail)) {
     return { code: 'archive_limit', path: archiveLabel, message: `archive refused: ${detail} (looks like a compression bomb)` };
+  }
+  if (e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(detail)) {
+    return { code: 'corrupt_archive', path: archiveLabel, message: 'archive is truncated: it ends in the middle of its data (was it copied or downloaded completely?)' };
   }
   return { code: 'corrupt_archive', path: archiveLabel, message: `archive cannot be read: ${detail}` };
 }

@@ -10,7 +10,7 @@ import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts } from './resources';
 import { requireEngine } from '../docker-engine';
-import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { timed, timedSince } from '../timing';
 
 export interface DownReport {
@@ -89,15 +89,6 @@ export interface GcReport {
    * exists, nobody's live work.
    */
   failed: Array<{ session: string; leftover: boolean; error: string }>;
-}
-
-/** Why a session is an orphan, or undefined when its owner is still alive. */
-export function orphanReason(record: SessionRecord): string | undefined {
-  if (record.phase === 'starting' || record.phase === 'stopping') {
-    return isProcessAlive(record.upOwner) ? undefined : `its ${record.phase === 'starting' ? 'up' : 'down'} process is gone`;
-  }
-  if (record.phase === 'running') return isProcessAlive(record.agent) ? undefined : 'its agent process is gone';
-  return undefined;
 }
 
 /**

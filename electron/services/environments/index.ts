@@ -19,7 +19,8 @@ import { SessionStore } from './state-store';
 import { timed } from '../timing';
 
 export { upSession, defaultSessionName, sessionDrift, type UpReport } from './up';
-export { downSession, gcSessions, orphanReason, type DownReport, type GcReport } from './down';
+export { downSession, gcSessions, type DownReport, type GcReport } from './down';
+export { orphanReason } from './state-store';
 export { listSessions, getSession, describeSession, requireEngine, sessionsRoot, type SessionInfo, type ServiceInfo, type ServiceHealth } from './session-info';
 export { streamLogs, type StreamLogsOptions } from './logs';
 export { execInService, restartService, stopService } from './service-control';

@@ -7,7 +7,7 @@ import { engineStatus } from '../docker-engine';
 import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
 import { agentPorts, healthTarget } from './sandbox';
-import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { readBundleFileSync } from '../bundles/bundle-path';
 import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
@@ -34,11 +34,15 @@ export function readSessionManifest(record: SessionRecord): BundleManifest | und
 }
 
 /**
- * A session as the engine sees it now. With `probe`, each running service's healthcheck is
+ * A session as the engine sees it now. A session whose owner process is gone (its agent killed,
+ * an up interrupted) is reported as failed, saying so, even before gc collects it: what it ran
+ * (the OTLP receiver, the fixtures stub) no longer runs. With `probe`, each running service's healthcheck is
  * run once (short timeout) so the health shown is current, not what it was at up.
  */
 export async function describeSession(docker: Docker, stateDir: string, record: SessionRecord, opts: { probe?: boolean; engineDown?: { error: string; hint?: string } } = {}): Promise<SessionInfo> {
   const store = new SessionStore(sessionsRoot(stateDir));
+  // Only an owner we know of can be found gone (records written by hand, as tests do, have none).
+  const orphaned = record.agent || record.upOwner ? orphanReason(record) : undefined;
   const manifest = opts.probe ? readSessionManifest(record) : undefined;
   const services: ServiceInfo[] = [];
   for (const s of record.services) {
@@ -75,7 +79,7 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     bundleRoot: record.bundleRoot,
     bundleSource: record.bundleSource,
     createdAt: record.createdAt,
-    phase: record.phase,
+    phase: orphaned ? 'failed' : record.phase,
     services,
     network: { name: record.network?.name ?? '', gatewayIp: record.network?.gatewayIp ?? '' },
     stateDir: store.dir(record.name),
@@ -83,7 +87,7 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     injectedEnv: record.injectedEnv,
     ...(record.sandbox ? { sandbox: { egress: record.sandbox.egress, verified: record.sandbox.verified, notes: record.sandbox.notes, agentPorts: agentPorts(record.agentPlan) } } : {}),
     ...(opts.engineDown ? { engineError: opts.engineDown } : {}),
-    ...(record.error ? { error: record.error } : {}),
+    ...(orphaned ? { error: { message: `orphaned: ${orphaned} (agent not running); repro down ${record.name} removes its containers, repro gc every orphaned session's` } } : record.error ? { error: record.error } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { writeFileAtomicSync } from '../atomic-write';
 import type { FaultProxyPlan } from '../gameday/proxy-plan';
 import type { AgentPlan } from './host-address';
 import type { SandboxState } from './sandbox';
-import type { ProcessIdentity } from './process-identity';
+import { isProcessAlive, type ProcessIdentity } from './process-identity';
 
 export type SessionPhase = 'starting' | 'running' | 'failed' | 'stopping' | 'down';
 
@@ -145,4 +145,13 @@ export class SessionStore {
 /** Where a workbench home keeps its sessions' folders. */
 export function sessionsRoot(stateDir: string): string {
   return join(stateDir, 'sessions');
+}
+
+/** Why a session is an orphan (its owner process is gone), or undefined when its owner is alive. */
+export function orphanReason(record: SessionRecord): string | undefined {
+  if (record.phase === 'starting' || record.phase === 'stopping') {
+    return isProcessAlive(record.upOwner) ? undefined : `its ${record.phase === 'starting' ? 'up' : 'down'} process is gone`;
+  }
+  if (record.phase === 'running') return isProcessAlive(record.agent) ? undefined : 'its agent process is gone';
+  return undefined;
 }

@@ -22,6 +22,7 @@ import { currentProcessIdentity, isProcessAlive } from './process-identity';
 import { removeLabelled, sessionLabelFilter } from './resources';
 import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
+import { noteLoadedImage } from '../prune/image-ledger';
 import { timed, timedSince } from '../timing';
 import { planFaultProxy, proxyExtraHosts, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
 import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
@@ -216,6 +217,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       gate,
       ...order.map((svc) =>
         ensureImage(docker, svc, opened.root, (p) => {
+          if (p.phase === 'loaded' || p.phase === 'pulled') noteLoadedImage(stateDir, svc.image.id, svc.image.ref); // what repro prune --images may remove
           const task = `up:${name}:image:${svc.name}`;
           if (p.phase === 'present') progress({ task, label: `Image of ${svc.name} already present`, done: 1, total: 1, finished: true });
           else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });

@@ -255,6 +255,15 @@ export class RecordDb {
     };
   }
 
+  /** Forget a session's record: its events, marks and the session row (repro prune --records). */
+  forget(sessionId: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM marks WHERE session_id = ?').run(sessionId);
+      this.db.prepare('DELETE FROM events WHERE session_id = ?').run(sessionId);
+      this.db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
+    })();
+  }
+
   /** Every session record, newest first. */
   history(opts: { bundleId?: string; limit?: number } = {}): SessionSummary[] {
     const rows = (

@@ -8,7 +8,7 @@ import type { ReplayRunner } from './runner';
 import { readRunbook } from './workspace';
 
 export { runRunbook, type RunRunbookOptions, type ReplayRunner } from './runner';
-export { openRunbookWorkspace, readRunbook, saveRunbook, listVersions, readVersion, workspaceFor, type RunbookDocument, type RunbookVersion, type SaveResult } from './workspace';
+export { openRunbookWorkspace, readRunbook, resetRunbook, saveRunbook, listVersions, readVersion, workspaceFor, workspaceId, type RunbookDocument, type RunbookVersion, type SaveResult } from './workspace';
 
 /** The largest runbook the editor takes (runbook.save's limit). */
 const MAX_RUNBOOK_BYTES = 5_000_000 * 3;
@@ -23,13 +23,16 @@ export async function bundleRunbookText(bundleRoot: string): Promise<string | nu
   }
 }
 
-/** Which runbook a run uses: the user's working copy when there is one, else the bundle's. */
-export async function runbookToRun(stateDir: string, bundleId: string, bundleRoot: string, opts: { bundleVersion?: boolean } = {}): Promise<{ text: string; source: 'workspace' | 'bundle' } | null> {
-  if (!opts.bundleVersion) {
-    const doc = await readRunbook(stateDir, bundleId).catch(() => null);
-    if (doc) return { text: doc.text, source: 'workspace' };
-  }
+/**
+ * Which runbook a run uses: the user's edited copy of this very bundle's runbook (`workspace`,
+ * from workspaceId) when there is one that differs from the bundle's, else the bundle's.
+ */
+export async function runbookToRun(stateDir: string, workspace: string, bundleRoot: string, opts: { bundleVersion?: boolean } = {}): Promise<{ text: string; source: 'workspace' | 'bundle' } | null> {
   const text = await bundleRunbookText(bundleRoot);
+  if (!opts.bundleVersion) {
+    const doc = await readRunbook(stateDir, workspace).catch(() => null);
+    if (doc && doc.text !== text) return { text: doc.text, source: 'workspace' };
+  }
   return text === null ? null : { text, source: 'bundle' };
 }
 

@@ -7,7 +7,9 @@ import { withPathLock } from './path-lock';
 
 /**
  * A user's editable copy of a bundle's runbook. Bundles stay read-only, so edits live here, one
- * folder per bundle id under the state folder:
+ * folder per bundle (its incident id and bundle.json digest: another bundle of the same incident,
+ * a recapture or a colleague's variant, starts from its own runbook.md) under the state folder,
+ * made on the first real edit (opening a bundle writes nothing):
  *   bundle.md     the bundle's own runbook, kept for comparison
  *   runbook.md    the working copy (atomic writes only)
  *   history/      earlier saves, <ms>-<seq>.md, newest N kept
@@ -27,8 +29,11 @@ export interface RunbookVersion {
 }
 
 export interface RunbookDocument {
+  /** The workspace's id (workspaceId(): incident id and manifest digest). */
   bundleId: string;
   text: string;
+  /** True when there is a working copy and it differs from the bundle's runbook. */
+  edited: boolean;
   /** The bundle's own runbook (empty when the bundle has none). */
   bundleText: string;
   /** Changes whenever the working copy changes; pass it back to save to detect a concurrent edit. */
@@ -62,38 +67,51 @@ export function folderName(bundleId: string): string {
   return `${safe}-${createHash('sha256').update(bundleId).digest('hex').slice(0, 12)}`;
 }
 
+/** The workspace of one bundle: its incident id and the digest of its exact bundle.json. */
+export function workspaceId(incidentId: string, manifestText: string): string {
+  return `${incidentId}@${createHash('sha256').update(manifestText).digest('hex').slice(0, 16)}`;
+}
+
 export function revisionOf(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 /**
- * Open (creating on first use) the workspace of a bundle. `bundleRunbook` is the bundle's
- * runbook text (null when it has none). The working copy starts as the bundle's version; when
- * the bundle's version changes later, the working copy is kept and the new bundle text is what
- * diffs compare against.
+ * The workspace of a bundle as it stands: the working copy when the user has edited one, else the
+ * bundle's runbook (`bundleRunbook`, null when it has none). Writes nothing: a copy is made only
+ * by a save that changes something.
  */
 export async function openRunbookWorkspace(stateDir: string, bundleId: string, bundleRunbook: string | null): Promise<RunbookDocument> {
   const ws = workspaceFor(stateDir, bundleId);
   return withPathLock(ws.runbookPath, async () => {
-    await mkdir(ws.historyDir, { recursive: true });
-    await removeStaleTempFiles(ws.dir);
-    await removeStaleTempFiles(ws.historyDir);
     const bundleText = bundleRunbook ?? '';
-    if ((await readOptional(ws.bundlePath)) !== bundleText) await writeFileAtomic(ws.bundlePath, bundleText);
-    let text = await readOptional(ws.runbookPath);
-    if (text === null) {
-      text = bundleText;
-      await writeFileAtomic(ws.runbookPath, text);
-    }
-    return { bundleId, text, bundleText, revision: revisionOf(text), versions: await listVersionsUnlocked(ws) };
+    // temp files of a writer that died mid-save go (a folder that does not exist has none)
+    await removeStaleTempFiles(ws.dir).catch(() => undefined);
+    await removeStaleTempFiles(ws.historyDir).catch(() => undefined);
+    const copy = await readOptional(ws.runbookPath);
+    if (copy !== null && (await readOptional(ws.bundlePath)) !== bundleText) await writeFileAtomic(ws.bundlePath, bundleText);
+    const text = copy ?? bundleText;
+    return { bundleId, text, bundleText, edited: copy !== null && copy !== bundleText, revision: revisionOf(text), versions: await listVersionsUnlocked(ws) };
   });
 }
 
+/** The working copy; not_found when the user has not edited this bundle's runbook. */
 export async function readRunbook(stateDir: string, bundleId: string): Promise<RunbookDocument> {
   const ws = workspaceFor(stateDir, bundleId);
   const text = await readOptional(ws.runbookPath);
-  if (text === null) throw new WorkbenchError('not_found', `no runbook workspace for bundle ${bundleId}; open the bundle first`);
-  return { bundleId, text, bundleText: (await readOptional(ws.bundlePath)) ?? '', revision: revisionOf(text), versions: await listVersionsUnlocked(ws) };
+  if (text === null) throw new WorkbenchError('not_found', `no edited copy of the runbook of ${bundleId}`);
+  const bundleText = (await readOptional(ws.bundlePath)) ?? '';
+  return { bundleId, text, bundleText, edited: text !== bundleText, revision: revisionOf(text), versions: await listVersionsUnlocked(ws) };
+}
+
+/** Forget the working copy and its history: the bundle's runbook is the one again. */
+export async function resetRunbook(stateDir: string, bundleId: string): Promise<{ reset: boolean }> {
+  const ws = workspaceFor(stateDir, bundleId);
+  return withPathLock(ws.runbookPath, async () => {
+    const existed = (await readOptional(ws.runbookPath)) !== null;
+    await rm(ws.dir, { recursive: true, force: true });
+    return { reset: existed };
+  });
 }
 
 export interface SaveResult {
@@ -109,7 +127,7 @@ export interface SaveResult {
  * was itself saved moments ago, see coalesceMs). With `baseRevision`, a save based on an older
  * copy than the one on disk is refused with `conflict` rather than silently overwriting it.
  */
-export async function saveRunbook(stateDir: string, bundleId: string, text: string, opts: WorkspaceOptions & { baseRevision?: string } = {}): Promise<SaveResult> {
+export async function saveRunbook(stateDir: string, bundleId: string, text: string, opts: WorkspaceOptions & { baseRevision?: string; bundleText?: string } = {}): Promise<SaveResult> {
   const ws = workspaceFor(stateDir, bundleId);
   const now = opts.now ?? Date.now;
   const keep = opts.keepVersions ?? DEFAULTS.keepVersions;
@@ -123,6 +141,8 @@ export async function saveRunbook(stateDir: string, bundleId: string, text: stri
       });
     }
     const savedAt = now();
+    // saving the bundle's own text when there is no copy yet makes none (nothing was edited)
+    if (current === null && opts.bundleText !== undefined && text === opts.bundleText) return { revision: revisionOf(text), savedAt, changed: false, versions: [] };
     if (current === text) return { revision: revisionOf(text), savedAt, changed: false, versions: await listVersionsUnlocked(ws) };
     if (current !== null && current !== '') {
       const lastSaved = (await stat(ws.runbookPath)).mtimeMs;
@@ -130,6 +150,7 @@ export async function saveRunbook(stateDir: string, bundleId: string, text: stri
       const burst = savedAt - lastSaved < coalesceMs && (await listVersionsUnlocked(ws)).length > 0;
       if (!burst && current !== bundleText) await pushVersion(ws, current, savedAt);
     }
+    if (current === null && opts.bundleText !== undefined) await writeFileAtomic(ws.bundlePath, opts.bundleText);
     await writeFileAtomic(ws.runbookPath, text);
     await pruneVersions(ws, keep);
     return { revision: revisionOf(text), savedAt, changed: true, versions: await listVersionsUnlocked(ws) };

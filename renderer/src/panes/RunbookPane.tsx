@@ -28,7 +28,7 @@ export default function RunbookPane() {
 }
 
 function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNames: string[] }) {
-  const { workspace, text, textVersion, save, view, diffBase, diffText, tabMovesFocus, open, edit, saveNow, setView, setDiffBase, setTabMovesFocus, loadDiff, run, stop } = useRunbook();
+  const { workspace, text, textVersion, save, view, diffBase, diffText, tabMovesFocus, open, edit, saveNow, reset, setView, setDiffBase, setTabMovesFocus, loadDiff, run, stop } = useRunbook();
   const { session, setSession } = useSessionChoice();
   const current = useRunbook((s) => (session ? s.runs[session] : undefined));
   // One run per session, whoever started it (this window, another one, the CLI).
@@ -121,7 +121,15 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
         </div>
         <SaveIndicator state={save} onRetry={() => void saveNow()} />
       </div>
-      {!ws.hasBundleRunbook && <p className="muted small">This bundle has no runbook.md; what you write here is kept in your workspace for {ws.bundleId}.</p>}
+      {!ws.hasBundleRunbook && <p className="muted small">This bundle has no runbook.md; what you write here is kept in your workspace for this bundle.</p>}
+      {ws.hasBundleRunbook && (ws.edited || text !== ws.bundleText) && (
+        <p className="muted small" role="status">
+          Your edited copy of this bundle's runbook (it differs from the bundle's runbook.md; runs use it).{' '}
+          <button type="button" className="link" disabled={running} onClick={() => void reset()}>
+            Reset to the bundle's runbook
+          </button>
+        </p>
+      )}
       {ws.sessions.length === 0 && (
         <p className="muted small">
           Bring the environment up (Environment pane or <code>repro up</code>) to run steps.
@@ -149,7 +157,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
           </label>
           <ErrorNote error={diffText.error} prefix="Could not load this version" />
           <DiffEditor
-            original={dataFor(diffText, `${ws.bundleId}:${diffBase}`) ?? ''}
+            original={dataFor(diffText, `${ws.workspace}:${diffBase}`) ?? ''}
             modified={text}
             language="markdown"
             height="max(16rem, calc(100vh - 230px))"

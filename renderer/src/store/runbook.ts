@@ -60,6 +60,8 @@ interface RunbookState {
   open(handle: string): Promise<void>;
   edit(text: string): void;
   saveNow(): Promise<void>;
+  /** Forget the edited copy: the bundle's runbook is shown and used again. */
+  reset(): Promise<void>;
   setView(view: 'edit' | 'diff'): void;
   setDiffBase(base: string): void;
   loadDiff(): Promise<void>;
@@ -129,7 +131,7 @@ export const useRunbook = create<RunbookState>((set, get) => ({
     timer = undefined;
     const ws = get().workspace;
     if (!ws.data) return Promise.resolve();
-    const { bundleId } = ws.data;
+    const { workspace } = ws.data;
     const handle = ws.key;
     // Saves go one after another so each is based on the revision the previous one produced.
     chain = chain.then(async () => {
@@ -137,11 +139,11 @@ export const useRunbook = create<RunbookState>((set, get) => ({
       const body = get().text;
       set({ save: { kind: 'saving' } });
       try {
-        const r = await api.call('runbook.save', { bundleId, text: body, baseRevision: get().revision });
+        const r = await api.call('runbook.save', { workspace, text: body, baseRevision: get().revision });
         if (get().workspace.key !== handle) return;
         set((s) => ({
           revision: r.revision,
-          ...(r.changed && s.workspace.data ? { workspace: { ...s.workspace, data: { ...s.workspace.data, versions: r.versions, revision: r.revision } } } : {}),
+          ...(r.changed && s.workspace.data ? { workspace: { ...s.workspace, data: { ...s.workspace.data, versions: r.versions, revision: r.revision, edited: body !== s.workspace.data.bundleText } } } : {}),
           save: s.text === body ? { kind: 'saved', at: r.savedAt } : { kind: 'dirty' },
         }));
       } catch (err) {
@@ -150,14 +152,29 @@ export const useRunbook = create<RunbookState>((set, get) => ({
     });
     return chain;
   },
+  reset: async () => {
+    const ws = get().workspace;
+    if (!ws.data || !ws.key) return;
+    clearTimeout(timer);
+    timer = undefined;
+    await chain; // a save in flight lands first, then goes with the rest
+    const handle = ws.key;
+    try {
+      await api.call('runbook.reset', { workspace: ws.data.workspace });
+    } catch (err) {
+      set({ save: { kind: 'error', error: toUiError(err) } });
+      return;
+    }
+    if (get().workspace.key === handle) await get().open(handle);
+  },
   setView: (view) => set({ view }),
   setDiffBase: (diffBase) => set({ diffBase }),
   loadDiff: async () => {
     const { workspace, diffBase } = get();
     const ws = workspace.data;
     if (!ws) return;
-    const key = `${ws.bundleId}:${diffBase}`;
-    await load(useRunbook, 'diffText', key, () => (diffBase === 'bundle' ? Promise.resolve(ws.bundleText) : api.call('runbook.version', { bundleId: ws.bundleId, id: diffBase }).then((r) => r.text)));
+    const key = `${ws.workspace}:${diffBase}`;
+    await load(useRunbook, 'diffText', key, () => (diffBase === 'bundle' ? Promise.resolve(ws.bundleText) : api.call('runbook.version', { workspace: ws.workspace, id: diffBase }).then((r) => r.text)));
   },
   refreshSessions: async () => {
     const ws = get().workspace;

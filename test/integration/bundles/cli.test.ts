@@ -49,7 +49,7 @@ describe('repro verify / keygen / sign / manifest / pack', () => {
     expect((await repro('keygen', '-o', 'alice')).code).toBe(0);
     expect((await repro('keygen', '-o', 'eve', '--json')).code).toBe(0);
     expect(((await stat(join(dir, 'alice.key.pem'))).mode & 0o777).toString(8)).toBe('600');
-    expect((await repro('keygen', '-o', 'alice')).code).toBe(2); // refuses to overwrite
+    expect((await repro('keygen', '-o', 'alice')).code).toBe(1); // refuses to overwrite
 
     const signed = await repro('sign', 'bundle', '--key', 'alice.key.pem', '--json');
     expect(signed.code).toBe(0);
@@ -113,20 +113,43 @@ describe('repro verify / keygen / sign / manifest / pack', () => {
     await writeFile(join(dir, 'evil.tgz'), gzip(rawTar([...entries, { path: 'x', type: 'SymbolicLink', linkpath: '/etc/passwd' }])));
     const r = await repro('verify', 'evil.tgz', '--json');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, problems: [{ code: 'unsafe_archive', path: 'x' }] });
+    // refused before its signature could be looked at: not "unsigned" (issue 21)
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, signature: { status: 'not_checked' }, problems: [{ code: 'unsafe_archive', path: 'x' }] });
+    expect((await repro('verify', 'evil.tgz')).stdout).toContain('signature: not checked');
+    // a truncated download says so, not what the stream library said when it stopped (issue 21)
+    const whole = gzip(rawTar(entries));
+    await writeFile(join(dir, 'cut.tgz'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const cut = await repro('verify', 'cut.tgz', '--json');
+    expect(cut.code).toBe(1);
+    expect(JSON.parse(cut.stdout).problems).toEqual([expect.objectContaining({ code: 'corrupt_archive', message: expect.stringContaining('archive is truncated') })]);
     const limited = await repro('verify', 'evil.tgz', '--json', '--max-entries', '2');
     expect(JSON.parse(limited.stdout).problems[0].code).toBe('archive_limit');
   });
 
-  it('usage errors exit 2', async () => {
+  it('a wrong command line exits 2; a path or key that does not exist or cannot be used is failed work, 1 (docs/cli.md)', async () => {
     expect((await repro('verify')).code).toBe(2);
     expect((await repro('verify', 'bundle', '--max-bytes', 'lots')).code).toBe(2);
     expect((await repro('pack', 'bundle', '-o', 'x.zip')).code).toBe(2);
-    expect((await repro('verify', 'no-such-bundle')).code).toBe(2);
+    const missing = await repro('verify', 'no-such-bundle', '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: 'not_found' } });
     await writeFile(join(dir, 'not-a-key.pem'), 'hello');
     const badKey = await repro('verify', 'bundle', '--key', 'not-a-key.pem');
-    expect(badKey.code).toBe(2);
+    expect(badKey.code).toBe(1);
     expect(badKey.stderr).toContain('not-a-key.pem');
-    expect((await repro('verify', 'bundle', '--key', 'missing.pem')).code).toBe(2);
+    expect((await repro('verify', 'bundle', '--key', 'missing.pem')).code).toBe(1);
+    // the same fault, the same code, and with --json the one {error} document, in every command that reads a path
+    const nothing = 'no-such-bundle';
+    for (const argv of [['traces', nothing], ['judge', nothing], ['manifest', nothing], ['sign', nothing, '--key', 'alice.key.pem'], ['pack', nothing, '-o', 'x.tgz'], ['runbook', 'check', nothing], ['traffic', 'add', nothing, 'x.har']]) {
+      const r = await repro(...argv, '--json');
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(JSON.parse(r.stdout), argv.join(' ')).toMatchObject({ error: { code: expect.stringMatching(/^(not_found|invalid_argument)$/) } });
+    }
+    // a folder that does not verify: pack and sign refuse with the problems as the error's details
+    const listed = (JSON.parse(await readFile(join(dir, 'bundle', 'bundle.json'), 'utf8')) as { files: Array<{ path: string }> }).files[0]!.path;
+    await appendFile(join(dir, 'bundle', listed), 'changed after the manifest');
+    const refused = await repro('pack', 'bundle', '-o', 'y.tgz', '--json');
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'bundle_invalid', details: { problems: expect.any(Array) } } });
   });
 });

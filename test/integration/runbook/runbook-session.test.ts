@@ -1,10 +1,9 @@
 // The sample incident's runbook, run step by step against the sample brought up in the real
 // engine: outputs land in the record and in the report; secrets never do.
 import { readFileSync } from 'node:fs';
-import { command as reportCommand } from '../../../electron/cli/commands/report';
-import { command as runbookCommand } from '../../../electron/cli/commands/runbook';
+import { main } from '../../../electron/cli/main';
 import type { CliIo } from '../../../electron/cli/command';
-import { saveRunbook, openRunbookWorkspace } from '../../../electron/services/runbooks';
+import { saveRunbook, openRunbookWorkspace, workspaceId } from '../../../electron/services/runbooks';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../../electron/services/docker-engine';
@@ -125,10 +124,11 @@ describe('the sample runbook against a real session', () => {
       o.stderr = (t) => void (o.err += t);
       return o;
     };
-    await openRunbookWorkspace(home.stateDir, 'INC-2041', runbook);
-    await saveRunbook(home.stateDir, 'INC-2041', '```sh {service=pricing}\necho edited copy\n```\n\n```expect\ncontains "bundle copy"\n```\n');
+    const workspace = workspaceId('INC-2041', readFileSync(join(sampleBundle, 'bundle.json'), 'utf8'));
+    await openRunbookWorkspace(home.stateDir, workspace, runbook);
+    await saveRunbook(home.stateDir, workspace, '```sh {service=pricing}\necho edited copy\n```\n\n```expect\ncontains "bundle copy"\n```\n');
     const failing = io();
-    expect(await runbookCommand.run(['run', sampleBundle, '--session', session, '--json'], failing)).toBe(1);
+    expect(await main(['runbook', 'run', sampleBundle, '--session', session, '--json'], failing)).toBe(1);
     const doc = JSON.parse(failing.out) as { ok: boolean; steps: Array<{ index: number; kind: string; service?: string; exitCode: number; output: string; ok: boolean; expectation?: { ok: boolean } }> };
     expect(doc.ok).toBe(false);
     expect(doc.steps).toEqual([
@@ -138,14 +138,22 @@ describe('the sample runbook against a real session', () => {
     expect(failing.err).toContain('edited copy of the runbook');
 
     const passing = io();
-    expect(await runbookCommand.run(['run', sampleBundle, '--session', session, '--json', '--bundle-version'], passing)).toBe(0);
+    expect(await main(['runbook', 'run', sampleBundle, '--session', session, '--json', '--bundle-version'], passing)).toBe(0);
     expect(JSON.parse(passing.out)).toMatchObject({ ok: true, steps: expect.arrayContaining([expect.objectContaining({ index: 11, kind: 'expect', ok: true })]) });
 
     const rep = io();
     const file = join(home.home, 'report.html');
-    expect(await reportCommand.run([session, '-o', file, '--json'], rep)).toBe(0);
+    expect(await main(['report', session, '-o', file, '--json'], rep)).toBe(0);
     expect(JSON.parse(rep.out)).toMatchObject({ file, format: 'html' });
     expect(readFileSync(file, 'utf8')).toContain('edited copy');
+
+    // repro runbook reset forgets the edited copy: check (and run) use the bundle's again
+    const reset = io();
+    expect(await main(['runbook', 'reset', sampleBundle, '--json'], reset)).toBe(0);
+    expect(JSON.parse(reset.out)).toMatchObject({ bundle: 'INC-2041', workspace, reset: true });
+    const check = io();
+    expect(await main(['runbook', 'check', sampleBundle, '--json'], check)).toBe(0);
+    expect(JSON.parse(check.out)).toMatchObject({ source: 'bundle', ok: true });
   });
 
   it('the report carries the steps with their outputs, the replay and the verdict', () => {

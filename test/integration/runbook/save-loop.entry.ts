@@ -4,7 +4,7 @@
  * version from a torn one. argv: <stateDir> <bundleId> <sizeBytes>
  */
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { openRunbookWorkspace, saveRunbook, workspaceFor } from '../../../electron/services/runbooks/workspace';
 
 export function makeVersion(n: number, size: number): string {
@@ -21,6 +21,8 @@ async function main() {
   // NAIVE=1: the control group, overwriting in place the way a plain writeFile does.
   const naive = process.env.NAIVE === '1';
   const path = workspaceFor(stateDir!, bundleId!).runbookPath;
+  // opening writes nothing now (a copy is made by the first save): the control makes the folders itself
+  if (naive) await mkdir(workspaceFor(stateDir!, bundleId!).historyDir, { recursive: true });
   // The control writes two prepared versions in turn, so nearly all of its time is spent inside
   // the in-place write (truncate, then write) and a kill at a random moment tears the file often;
   // building each version first left the write a small share of the loop, and the control flaky.

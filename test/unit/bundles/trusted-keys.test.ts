@@ -75,5 +75,7 @@ describe('repro keys', () => {
     expect((await repro('keys', 'remove', 'carol')).code).toBe(1);
     expect((await repro('keys', 'frobnicate')).code).toBe(2);
     expect((await repro('keys', 'add')).code).toBe(2);
+    expect((await repro('keys', 'remove', 'carol', '--name', 'x')).code).toBe(2); // --name is for add
+    expect((await repro('keys')).code).toBe(0); // list, as before
   });
 });

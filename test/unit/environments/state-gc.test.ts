@@ -3,9 +3,10 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { orphanReason } from '../../../electron/services/environments/down';
 import { currentProcessIdentity, isProcessAlive } from '../../../electron/services/environments/process-identity';
-import { SessionStore, type SessionRecord } from '../../../electron/services/environments/state-store';
+import { describeSession } from '../../../electron/services/environments/session-info';
+import { orphanReason, SessionStore, type SessionRecord } from '../../../electron/services/environments/state-store';
+import { createDockerClient } from '../../../electron/services/docker-engine';
 
 const base = (over: Partial<SessionRecord>): SessionRecord => ({
   version: 1,
@@ -67,5 +68,19 @@ describe('owner liveness', () => {
     expect(orphanReason(base({ phase: 'running', agent: me }))).toBeUndefined();
     expect(orphanReason(base({ phase: 'running', agent: dead }))).toBe('its agent process is gone');
     expect(orphanReason(base({ phase: 'down' }))).toBeUndefined();
+  });
+
+  it('shows a session whose agent is gone as failed, saying so, before gc collects it (issue 21)', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'repro-orphan-'));
+    const record = base({ name: 'orphan-1', phase: 'running', agent: await deadProcess() });
+    new SessionStore(join(stateDir, 'sessions')).write(record);
+    // no services: describing it asks the engine nothing
+    const info = await describeSession(createDockerClient({}), stateDir, record);
+    expect(info.phase).toBe('failed');
+    expect(info.agent.alive).toBe(false);
+    expect(info.error?.message).toMatch(/agent process is gone \(agent not running\); repro down orphan-1/);
+    const alive = await describeSession(createDockerClient({}), stateDir, base({ name: 'live-1', phase: 'running', agent: currentProcessIdentity() }));
+    expect(alive.phase).toBe('running');
+    expect(alive.error).toBeUndefined();
   });
 });

@@ -31,7 +31,7 @@ describe('runbook store', () => {
   it('a save refused because the runbook changed elsewhere keeps the conflict code', async () => {
     const ws = useRunbook.getState().workspace.data!;
     // another window saves first
-    await api.call('runbook.save', { bundleId: ws.bundleId, text: 'changed elsewhere\n', baseRevision: useRunbook.getState().revision });
+    await api.call('runbook.save', { workspace: ws.workspace, text: 'changed elsewhere\n', baseRevision: useRunbook.getState().revision });
     useRunbook.getState().edit('my edit\n');
     await useRunbook.getState().saveNow();
     expect(useRunbook.getState().save).toMatchObject({ kind: 'error', error: { code: 'conflict' } });
@@ -42,11 +42,11 @@ describe('runbook store', () => {
     const ws = useRunbook.getState().workspace.data!;
     useRunbook.getState().setDiffBase('bundle');
     await useRunbook.getState().loadDiff();
-    expect(useRunbook.getState().diffText).toMatchObject({ key: `${ws.bundleId}:bundle`, data: ws.bundleText });
+    expect(useRunbook.getState().diffText).toMatchObject({ key: `${ws.workspace}:bundle`, data: ws.bundleText });
     const version = ws.versions[0]!;
     useRunbook.getState().setDiffBase(version.id);
     await useRunbook.getState().loadDiff();
-    expect(useRunbook.getState().diffText.key).toBe(`${ws.bundleId}:${version.id}`);
+    expect(useRunbook.getState().diffText.key).toBe(`${ws.workspace}:${version.id}`);
     expect(typeof useRunbook.getState().diffText.data).toBe('string');
   });
 });

@@ -26,7 +26,7 @@ describe('repro replay: usage', () => {
   it('prints help', async () => {
     const { out, io: cli } = io();
     expect(await main(['replay', '--help'], cli)).toBe(0);
-    expect(out.stdout).toContain('repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--host-map HOST[:PORT]=SERVICE]... [--json]');
+    expect(out.stdout).toContain('repro replay <session> [--mode as-recorded|max|xN] [--concurrency N] [--timeout MS] [--gap-cap MS] [--host-map HOST[:PORT]=SERVICE]... [--json]');
   });
 
   it('formats a report for people: counts, rate, latency verdict and each non-match with its diff', () => {

@@ -1,10 +1,12 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../../electron/services/atomic-write';
 import { withPathLock } from '../../../electron/services/runbooks/path-lock';
-import { folderName, listVersions, openRunbookWorkspace, readVersion, revisionOf, saveRunbook, workspaceFor } from '../../../electron/services/runbooks/workspace';
+import { folderName, listVersions, openRunbookWorkspace, readVersion, resetRunbook, revisionOf, saveRunbook, workspaceFor, workspaceId } from '../../../electron/services/runbooks/workspace';
+import { runbookToRun } from '../../../electron/services/runbooks';
+import { existsSync } from 'node:fs';
 
 let dir: string;
 beforeEach(async () => {
@@ -98,7 +100,7 @@ describe('runbook workspace', () => {
 
   it('sweeps temp files of dead writers on open, and writeFileAtomic leaves no temp behind', async () => {
     const ws = workspaceFor(dir, 'INC-1');
-    await openRunbookWorkspace(dir, 'INC-1', 'orig');
+    await saveRunbook(dir, 'INC-1', 'edited');
     const stale = join(ws.dir, '.runbook.md.999999.0123456789ab.tmp');
     await writeFile(stale, 'half');
     await openRunbookWorkspace(dir, 'INC-1', 'orig');
@@ -106,5 +108,31 @@ describe('runbook workspace', () => {
     await writeFileAtomic(join(dir, 'f.txt'), 'x');
     expect(await readdir(dir)).toContain('f.txt');
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('belongs to one bundle: opening writes nothing, another bundle of the incident starts from its own runbook, reset forgets the copy (issue 21)', async () => {
+    const original = workspaceId('INC-1', '{"incident":{"id":"INC-1"},"v":1}');
+    const recapture = workspaceId('INC-1', '{"incident":{"id":"INC-1"},"v":2}');
+    expect(original).not.toBe(recapture);
+    const opened = await openRunbookWorkspace(dir, original, 'bundle text');
+    expect(opened).toMatchObject({ text: 'bundle text', edited: false });
+    expect(existsSync(workspaceFor(dir, original).dir)).toBe(false); // merely opening made no copy
+
+    await saveRunbook(dir, original, 'my edit');
+    expect(await openRunbookWorkspace(dir, original, 'bundle text')).toMatchObject({ text: 'my edit', edited: true });
+    // the recapture of the same incident is not run against the first bundle's copy
+    expect(await openRunbookWorkspace(dir, recapture, 'recaptured text')).toMatchObject({ text: 'recaptured text', edited: false });
+
+    // runs use the copy only where it differs from the bundle's own runbook
+    const root = join(dir, 'bundle');
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, 'runbook.md'), 'bundle text');
+    expect(await runbookToRun(dir, original, root)).toEqual({ text: 'my edit', source: 'workspace' });
+    expect(await runbookToRun(dir, recapture, root)).toEqual({ text: 'bundle text', source: 'bundle' });
+
+    expect(await resetRunbook(dir, original)).toEqual({ reset: true });
+    expect(await openRunbookWorkspace(dir, original, 'bundle text')).toMatchObject({ text: 'bundle text', edited: false, versions: [] });
+    expect(await runbookToRun(dir, original, root)).toEqual({ text: 'bundle text', source: 'bundle' });
+    expect(await resetRunbook(dir, original)).toEqual({ reset: false });
   });
 });
