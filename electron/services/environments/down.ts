@@ -9,6 +9,7 @@ import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, type RemovalCounts } from './resources';
 import { removeUnusedEdgeNetworks } from './sandbox';
+import { sessionRuntime } from './runtime';
 import { requireEngine, sessionsRoot } from './session-info';
 import { SessionStore, type SessionRecord } from './state-store';
 
@@ -27,7 +28,7 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(name);
   await requireEngine(docker);
-  const removed = await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir)));
+  const removed = await sessionRuntime(docker, record ?? {}).removeSession(sessionLabelFilter(name, homeTag(stateDir)));
   // The home's edge network goes with its last session's gate.
   await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
   if (!record && removed.containers + removed.networks + removed.volumes === 0) {
@@ -86,7 +87,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       continue;
     }
     signalAgent(record.agent, isProcessAlive, 'SIGKILL');
-    const removed = await removeLabelled(docker, sessionLabelFilter(record.name, myHome));
+    const removed = await sessionRuntime(docker, record).removeSession(sessionLabelFilter(record.name, myHome));
     store.write({ ...record, phase: 'down', upOwner: undefined, error: { message: `collected by gc: ${reason}` } } as SessionRecord);
     collected.push({ session: record.name, reason, removed });
   }

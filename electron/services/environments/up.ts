@@ -6,25 +6,23 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import type { ProgressEvent } from '../../../shared/api/events';
 import type { SignatureStatus } from '../../../shared/bundle/dsse';
-import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
-import { bundleFileStream } from '../bundles/bundle-path';
+import type { BundleManifest } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
 import { contextFromManifest, recordEvent } from '../record';
 import { bundleFindings } from '../record/findings';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
-import { containerCreateOptions, serviceEnv } from './container-spec';
+import { serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
-import { agentPorts, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateEndpoints, gateForwards, healthTarget, removeUnusedEdgeNetworks, sessionNetworkSpec, startGate } from './sandbox';
+import { agentPorts, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateForwards, removeUnusedEdgeNetworks, startGate } from './sandbox';
 import { sessionPlugins } from './plugins';
-import { computeDrift, type DriftItem } from './drift';
-import { waitUntilReady, type HealthWaitProgress } from './health';
-import { ensureImage } from './images';
+import type { DriftItem } from './drift';
 import { homeTag, sessionLabels } from './labels';
 import { currentProcessIdentity, isProcessAlive } from './process-identity';
-import { removeLabelled, sessionLabelFilter } from './resources';
+import { sessionLabelFilter } from './resources';
+import { recordRuntime, runtimeFor, sessionRuntime, type RuntimeRef, type ServiceContext } from './runtime';
 import { resolveSecrets, type SecretSources } from './secrets';
 import { startOrder } from './start-order';
-import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
+import { SessionStore, assertSessionName, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
 import { appendAll } from '../../../shared/array';
 
@@ -57,6 +55,8 @@ export interface UpOptions {
   signal?: AbortSignal;
   /** Let the containers reach the internet, the LAN and this machine (the session is sealed otherwise). */
   allowEgress?: boolean;
+  /** Which runtime runs the session (default: local containers on `docker`'s engine). */
+  runtime?: RuntimeRef;
 }
 
 export function defaultSessionName(manifest: BundleManifest): string {
@@ -64,9 +64,7 @@ export function defaultSessionName(manifest: BundleManifest): string {
   return `${base}-${randomBytes(3).toString('hex')}`;
 }
 
-export function containerNameFor(session: string, service: string): string {
-  return `repro-${session}-${service}`;
-}
+export { containerNameFor, endpointsOf } from './runtime/local';
 
 /**
  * Bring a verified bundle's environment up as captured. Order of checks matters: verification
@@ -101,6 +99,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   }
   const bundleId = manifest.incident.id;
   const labelInput = { session: name, bundleId, stateDir };
+  const runtimeRef = opts.runtime ?? recordRuntime({}, opts.env);
+  const runtime = runtimeFor(docker, runtimeRef);
   const now = new Date().toISOString();
   const record: SessionRecord = {
     version: 1,
@@ -112,6 +112,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     createdAt: now,
     updatedAt: now,
     phase: 'starting',
+    runtime: runtimeRef,
     upOwner: currentProcessIdentity(),
     volumes: [],
     services: [],
@@ -138,8 +139,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     //    while the images load.
     const allowEgress = opts.allowEgress ?? false;
     const networkName = `repro-${name}`;
-    const network = await docker.createNetwork(sessionNetworkSpec(networkName, sessionLabels(labelInput), allowEgress));
-    const netInfo = (await network.inspect()) as Docker.NetworkInspectInfo;
+    const netInfo = await runtime.createNetwork(networkName, sessionLabels(labelInput), allowEgress);
     const gatewayIp = netInfo.IPAM?.Config?.[0]?.Gateway;
     if (!gatewayIp) throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
     record.network = { name: networkName, id: netInfo.Id, gatewayIp };
@@ -176,6 +176,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     store.write(record);
 
     // 3. images, all at once (the engine serialises what it must), and the gate beside them
+    const ctx: ServiceContext = { session: name, record, labels: (service) => sessionLabels(labelInput, service), secrets, bundleRoot: opened.root, progress, signal };
     throwIfCancelled(signal);
     progress({ task: `up:${name}:gate`, label: record.sandbox.egress === 'sealed' ? 'Sealing the session network' : 'Opening the session network (egress allowed)', done: 0, total: 1 });
     const gate = startGate(docker, {
@@ -195,31 +196,30 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     await allSettledOrThrow(inner, [
       gate,
       ...order.map((svc) =>
-        ensureImage(docker, svc, opened.root, (p) => {
+        runtime.prepareImage(svc, ctx, (p) => {
           const task = `up:${name}:image:${svc.name}`;
           if (p.phase === 'present') progress({ task, label: `Image of ${svc.name} already present`, done: 1, total: 1, finished: true });
           else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });
           else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}${p.note ? `; ${p.note}` : ''}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
           else progress({ task, label: `${p.phase === 'pulling' ? 'Pulling' : 'Pulled'} ${svc.image.ref}`, done: p.phase === 'pulled' ? 1 : 0, total: 1, finished: p.phase === 'pulled' });
-        }, signal),
+        }),
       ),
     ]);
 
     // 4. create every container (volumes filled from snapshots) at once, then start them in
     //    dependsOn order, each waiting for the previous one's healthcheck
-    const ctx = { name, record, store, labelInput, secrets, opened, progress, signal };
     throwIfCancelled(signal);
     // Settled, not Promise.all: a failing creation must not start the cleanup while the others
     // are still creating containers it would not see.
     const created = await allSettledOrThrow(
       inner,
-      order.map((svc) => createService(docker, svc, ctx)),
+      order.map((svc) => runtime.createService(svc, ctx)),
     );
     record.services = created.map((c) => c.state);
     store.write(record);
-    for (const [i, svc] of order.entries()) {
+    for (const i of order.keys()) {
       throwIfCancelled(signal);
-      created[i]!.state.endpoints = await startService(docker, svc, created[i]!.container, ctx);
+      created[i]!.state.endpoints = await created[i]!.start();
       store.write(record);
     }
     progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
@@ -265,7 +265,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     // so the removal below sees everything it made.
     if (!agent && agentStarting) agent = await agentStarting.catch(() => undefined);
     if (agent) signalAgent(agent, isProcessAlive);
-    await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
+    await runtime.removeSession(sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
       // engine gone: the session stays 'failed' with resources listed for gc
     });
     progress({ task: `up:${name}:cleanup`, label: 'Removed what the up created', done: 1, total: 1, finished: true });
@@ -305,122 +305,16 @@ function reportService(s: SessionInfo['services'][number]): UpReport['services']
   return { name: s.name, state: s.state, health: s.health, containerId: s.containerId ?? '', endpoints: s.endpoints };
 }
 
-interface StartContext {
-  name: string;
-  record: SessionRecord;
-  store: SessionStore;
-  labelInput: { session: string; bundleId: string; stateDir: string };
-  secrets: Map<string, string>;
-  opened: OpenedBundle;
-  progress: (p: ProgressEvent) => void;
-  signal: AbortSignal;
-}
-
-async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext): Promise<{ state: ServiceState; container: Docker.Container }> {
-  const labels = sessionLabels(ctx.labelInput, svc.name);
-  const volumeNames: string[] = [];
-  for (const [i] of (svc.volumes ?? []).entries()) {
-    throwIfCancelled(ctx.signal);
-    const volName = `repro-${ctx.name}-${svc.name}-${i}`;
-    await docker.createVolume({ Name: volName, Labels: labels });
-    volumeNames.push(volName);
-    ctx.record.volumes.push(volName);
-  }
-  const containerName = containerNameFor(ctx.name, svc.name);
-  throwIfCancelled(ctx.signal);
-  const container = await docker
-    .createContainer(
-      containerCreateOptions({
-        service: svc,
-        labels,
-        containerName,
-        networkName: ctx.record.network!.name,
-        volumeNames,
-        injectedEnv: ctx.record.injectedEnv,
-        secrets: ctx.secrets,
-      }),
-    )
-    .catch((err: Error & { statusCode?: number }) => {
-      throw new WorkbenchError(err.statusCode === 409 ? 'conflict' : 'internal', `Creating the container ${containerName} of service "${svc.name}" failed: ${err.message}`, { service: svc.name });
-    });
-  // Snapshots go into the volumes through the (not yet started) service container itself, so
-  // no helper image is needed and the data is in place before the service first looks. A
-  // read-only mount cannot be written that way: those go through a never-started twin of the
-  // container (same image) that mounts the volume writable.
-  for (const [i, vol] of (svc.volumes ?? []).entries()) {
-    if (!vol.snapshot) continue;
-    throwIfCancelled(ctx.signal);
-    const task = `up:${ctx.name}:snapshot:${svc.name}:${i}`;
-    ctx.progress({ task, label: `Filling ${vol.target} of ${svc.name} from ${vol.snapshot}`, done: 0, total: 1 });
-    const tarStream = async () => (await bundleFileStream(ctx.opened.root, vol.snapshot!)).stream;
-    if (!vol.readOnly) {
-      await container.putArchive(await tarStream(), { path: vol.target });
-    } else {
-      const filler = await docker.createContainer({
-        Image: svc.image.id,
-        Labels: labels,
-        Entrypoint: ['/nonexistent-never-started'],
-        NetworkDisabled: true,
-        HostConfig: { Mounts: [{ Type: 'volume', Source: volumeNames[i]!, Target: vol.target, ReadOnly: false }], NetworkMode: 'none' },
-      });
-      try {
-        await filler.putArchive(await tarStream(), { path: vol.target });
-      } finally {
-        await filler.remove({ force: true });
-      }
-    }
-    ctx.progress({ task, label: `Filled ${vol.target} of ${svc.name}`, done: 1, total: 1, finished: true });
-  }
-  return { state: { name: svc.name, containerId: container.id, containerName, imageId: svc.image.id, endpoints: [] }, container };
-}
-
-async function startService(docker: Docker, svc: ServiceSpec, container: Docker.Container, ctx: StartContext): Promise<ServiceState['endpoints']> {
-  const task = `up:${ctx.name}:start:${svc.name}`;
-  ctx.progress({ task, label: `Starting ${svc.name}`, done: 0, total: 1 });
-  await container.start();
-  const info = await container.inspect();
-  const onHealth = (p: HealthWaitProgress) =>
-    ctx.progress({
-      task,
-      label: p.phase === 'healthy' ? `${svc.name} is ready` : `Waiting for ${svc.name} to be healthy (${Math.round(p.elapsedMs / 1000)}s${p.lastError ? `, ${p.lastError}` : ''})`,
-      done: p.phase === 'healthy' ? 1 : 0,
-      total: 1,
-      ...(p.phase === 'healthy' ? { finished: true } : {}),
-    });
-  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record, svc.name), onHealth, ctx.signal);
-  return endpointsOf(svc, info, ctx.record);
-}
-
-/** A service's endpoints: its ingress through the session's gate (sessions from before the gate: what the container published). */
-export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo, record: SessionRecord): Array<{ container: number; url: string }> {
-  if (record.sandbox?.gate) return gateEndpoints(record.sandbox, svc);
-  const out: Array<{ container: number; url: string }> = [];
-  for (const [key, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
-    const [port, proto] = key.split('/');
-    const b = (bindings ?? []).find((x: { HostIp: string }) => x.HostIp === '127.0.0.1') ?? (bindings ?? [])[0];
-    if (!b || proto !== 'tcp') continue;
-    out.push({ container: Number(port), url: `http://127.0.0.1:${b.HostPort}` });
-  }
-  return out;
-}
-
 export async function sessionDrift(docker: Docker, manifest: BundleManifest, record: SessionRecord, secrets?: Map<string, string>): Promise<DriftItem[]> {
+  const runtime = sessionRuntime(docker, record);
   const out: DriftItem[] = [];
   for (const state of record.services) {
     const svc = manifest.services.find((s) => s.name === state.name);
-    if (!svc || !state.containerId) continue;
-    let info: Docker.ContainerInspectInfo;
-    try {
-      info = await docker.getContainer(state.containerId).inspect();
-    } catch (err) {
-      out.push({ service: svc.name, field: 'container', expected: state.containerId, actual: `missing (${(err as Error).message})` });
-      continue;
-    }
-    const image = await docker.getImage(info.Image).inspect();
+    if (!svc) continue;
     // Secret values are not stored; without them (later drift checks) compare the names only.
     const secretNames = new Set((svc.secrets ?? []).map((s) => s.name).filter((n) => record.secretNames.includes(n)));
     const env = serviceEnv(svc, record.injectedEnv, secrets ?? new Map());
-    const drift = computeDrift(svc, env, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4]);
+    const drift = await runtime.serviceDrift(svc, state, env, secretNames);
     appendAll(out, secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null)));
   }
   return out;

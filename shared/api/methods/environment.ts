@@ -33,6 +33,16 @@ export interface EnvSandboxInfo {
   agentPorts: number[];
 }
 
+/** The runtimes a session can run on (docs/runtimes.md). */
+export const ENV_RUNTIMES = ['local'] as const;
+export type EnvRuntimeKind = (typeof ENV_RUNTIMES)[number];
+
+export interface EnvRuntimeInfo {
+  kind: EnvRuntimeKind;
+  /** The engine (DOCKER_HOST, context or the default socket) the session lives on. */
+  endpoint: string;
+}
+
 export interface EnvSessionInfo {
   name: string;
   bundleId: string;
@@ -40,6 +50,8 @@ export interface EnvSessionInfo {
   bundleSource: string;
   createdAt: string;
   phase: 'starting' | 'running' | 'failed' | 'stopping' | 'down';
+  /** Which runtime runs the session and on which engine (docs/runtimes.md). */
+  runtime: EnvRuntimeInfo;
   services: EnvServiceInfo[];
   network: { name: string; gatewayIp: string };
   stateDir: string;
