@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSecretsFile, SECRET_ENV_PREFIX } from '../../services/environments/secrets';
 import { createWorkbench } from '../../services/workbench';
+import { checkRegistry, parseReplicas, parseRuntimeKind } from '../../services/environments/runtime/options';
 import { trustStatement } from '../../../shared/bundle/report';
 import { UsageError, type CliCommand } from '../command';
 import { resultOrThrow, runCliOperation } from '../operation';
@@ -10,8 +11,9 @@ import { sandboxLines } from '../sandbox';
 
 export const command: CliCommand = {
   name: 'up',
-  summary: "bring a verified bundle's environment up in the local Docker engine",
-  usage: `Usage: repro up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress] [--json]
+  summary: "bring a verified bundle's environment up in Docker (local containers or a swarm)",
+  usage: `Usage: repro up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress]
+                [--runtime local|swarm] [--replicas SERVICE=N]... [--registry HOST:PORT] [--json]
 
 Verifies the bundle (nothing starts unless it verifies), checks its required secrets, loads its
 images (skipped when the engine already has the image id), creates a session network, volumes
@@ -33,7 +35,12 @@ Options:
   --key FILE             trust this public key (PEM) and require a trusted signature; repeatable
   --require-signature    refuse a bundle no trusted key signed (setting: bundles.requireSignature)
   --allow-egress         let the containers reach the internet, the LAN and this machine
-  --json                 print {session, services:[{name,state,health,containerId,endpoints}],
+  --runtime RUNTIME      local (default): containers of the engine; swarm: swarm services of
+                         the engine, a swarm manager (docs/runtimes.md)
+  --replicas SERVICE=N   swarm: run N tasks of a stateless service (repeatable; default 1)
+  --registry HOST:PORT   swarm: push the images there by id and deploy them pinned by digest
+                         (default: the manager node's own image store, enough on one node)
+  --json                 print {session, runtime:{kind,endpoint}, services:[{name,state,health,containerId,endpoints}],
                          drift, sandbox:{egress,verified,notes,agentPorts}, signature:{status,keyid}}
 
 Ctrl-C cancels the up: what it created so far is removed (exit 130).
@@ -47,12 +54,19 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
         key: { type: 'string', multiple: true },
         'require-signature': { type: 'boolean' },
         'allow-egress': { type: 'boolean' },
+        runtime: { type: 'string' },
+        replicas: { type: 'string', multiple: true },
+        registry: { type: 'string' },
         json: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: true,
     });
     if (positionals.length !== 1) throw new UsageError('expected exactly one bundle (folder or .tar/.tar.gz/.tgz)');
+    const runtime = values.runtime === undefined ? undefined : usage(() => parseRuntimeKind(values.runtime!));
+    const replicas = values.replicas?.length ? usage(() => parseReplicas(values.replicas!)) : undefined;
+    if ((replicas || values.registry) && runtime !== 'swarm') throw new UsageError('--replicas and --registry apply to --runtime swarm only');
+    if (values.registry) usage(() => checkRegistry(values.registry!));
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const secrets = values.secrets ? secretsFromFile(resolve(io.cwd, values.secrets)) : undefined;
     const end = await runCliOperation(io, wb, 'env.up', {
@@ -62,13 +76,16 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
       ...(values.key?.length ? { keys: values.key.map((k) => resolve(io.cwd, k)) } : {}),
       ...(values['require-signature'] ? { requireSignature: true } : {}),
       ...(values['allow-egress'] ? { allowEgress: true } : {}),
+      ...(runtime ? { runtime } : {}),
+      ...(replicas ? { replicas } : {}),
+      ...(values.registry ? { registry: values.registry } : {}),
     });
     const report = resultOrThrow(end);
     if (values.json) {
       printJson(io, report);
       return 0;
     }
-    const lines = [`Session ${report.session} is up.`, '', ...sandboxLines(report.sandbox), `Trust: ${trustStatement(report.signature).text}`, ''];
+    const lines = [`Session ${report.session} is up (runtime: ${report.runtime.kind} on ${report.runtime.endpoint}).`, '', ...sandboxLines(report.sandbox), `Trust: ${trustStatement(report.signature).text}`, ''];
     for (const s of report.services) {
       lines.push(`  ${s.name.padEnd(16)} ${s.state.padEnd(8)} ${s.health.padEnd(9)} ${s.endpoints.map((e) => `${e.container} -> ${e.url}`).join(', ')}`);
     }
@@ -83,6 +100,15 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
     return 0;
   },
 };
+
+/** A bad option value is a usage error (exit 2), with the service's own message. */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 /** The values of a dotenv secrets file by secret name (NAME=… or REPRO_SECRET_NAME=…; a plain NAME wins). */
 function secretsFromFile(file: string): Record<string, string> {

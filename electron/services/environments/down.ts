@@ -31,7 +31,7 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   const removed = await sessionRuntime(docker, record ?? {}).removeSession(sessionLabelFilter(name, homeTag(stateDir)));
   // The home's edge network goes with its last session's gate.
   await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
-  if (!record && removed.containers + removed.networks + removed.volumes === 0) {
+  if (!record && (removed.services ?? 0) + removed.containers + removed.networks + removed.volumes === 0) {
     throw new WorkbenchError('not_found', `No session named "${name}" (see repro status)`);
   }
   let agentStopped = false;
@@ -96,7 +96,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
     if (mine && live.has(key.session)) continue;
     if (!mine && (!key.homePath || existsSync(key.homePath))) continue; // another live home's business
     const removed = await removeLabelled(docker, sessionLabelFilter(key.session, key.home));
-    if (removed.containers + removed.networks + removed.volumes > 0 && !collected.some((c) => c.session === key.session && mine)) {
+    if ((removed.services ?? 0) + removed.containers + removed.networks + removed.volumes > 0 && !collected.some((c) => c.session === key.session && mine)) {
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }

@@ -15,6 +15,8 @@ import { upSession, type UpReport } from './up';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { readSessionManifest, sessionsRoot } from './session-info';
 import { SessionStore } from './state-store';
+import { engineEndpoint } from '../docker-engine';
+import type { RuntimeKind } from './runtime';
 
 export { upSession, defaultSessionName, sessionDrift, type UpReport } from './up';
 export { downSession, gcSessions, orphanReason, type DownReport, type GcReport } from './down';
@@ -61,6 +63,10 @@ export interface UpFromPathOptions {
   requireSignature?: boolean;
   /** Folder of settings.json (the signature policy); default the config folder of `env`. */
   settingsDir?: string;
+  /** Where the session runs (default local); swarm takes replicas and a registry. */
+  runtime?: RuntimeKind;
+  replicas?: Record<string, number>;
+  registry?: string;
 }
 
 /**
@@ -86,6 +92,12 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
         ...(signal ? { signal } : {}),
       }),
       ...(opts.allowEgress ? { allowEgress: true } : {}),
+      runtime: {
+        kind: opts.runtime ?? 'local',
+        endpoint: engineEndpoint(opts.env ?? process.env),
+        ...(opts.replicas && Object.keys(opts.replicas).length ? { replicas: opts.replicas } : {}),
+        ...(opts.registry ? { registry: opts.registry } : {}),
+      },
       ...(signal ? { signal } : {}),
       ...(opts.session ? { session: opts.session } : {}),
       secrets: opts.secrets,

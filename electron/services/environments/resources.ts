@@ -2,6 +2,8 @@ import type Docker from 'dockerode';
 import { LABEL_HOME, LABEL_HOME_PATH, LABEL_SESSION } from './labels';
 
 export interface LabelledResources {
+  /** Swarm services (none when the engine is no swarm manager). */
+  services: Array<{ ID: string; Spec?: { Labels?: Record<string, string> } }>;
   containers: Docker.ContainerInfo[];
   networks: Docker.NetworkInspectInfo[];
   volumes: Array<{ Name: string; Labels: Record<string, string> | null }>;
@@ -10,12 +12,23 @@ export interface LabelledResources {
 /** Everything in the engine carrying the given label filters (all states, not only running). */
 export async function listLabelled(docker: Docker, labels: string[]): Promise<LabelledResources> {
   const filters = JSON.stringify({ label: labels });
-  const [containers, networks, volumes] = await Promise.all([
+  const [services, containers, networks, volumes] = await Promise.all([
+    listServices(docker, filters),
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
     docker.listVolumes({ filters }).then((r) => (r.Volumes ?? []) as LabelledResources['volumes']),
   ]);
-  return { containers, networks, volumes };
+  return { services, containers, networks, volumes };
+}
+
+/** Labelled swarm services; an engine that is no swarm manager answers 503: it has none. */
+async function listServices(docker: Docker, filters: string): Promise<LabelledResources['services']> {
+  try {
+    return (await docker.listServices({ filters })) as LabelledResources['services'];
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 503) return [];
+    throw err;
+  }
 }
 
 const ignoreGone = (err: unknown) => {
@@ -25,6 +38,8 @@ const ignoreGone = (err: unknown) => {
 };
 
 export interface RemovalCounts {
+  /** Swarm services (absent when there were none). */
+  services?: number;
   containers: number;
   networks: number;
   volumes: number;
@@ -35,11 +50,60 @@ export interface RemovalCounts {
  * Idempotent: resources that vanished meanwhile are fine.
  */
 export async function removeLabelled(docker: Docker, labels: string[]): Promise<RemovalCounts> {
+  const services = await removeServices(docker, labels);
   const found = await listLabelled(docker, labels);
-  await Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)));
-  await Promise.all(found.networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreGone)));
+  await Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGoneOrGoing)));
+  await Promise.all(found.networks.map((n) => removeNetwork(docker, n.Id, services > 0)));
   await Promise.all(found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)));
-  return { containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
+  return { ...(services ? { services } : {}), containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
+}
+
+/** A container the engine is already removing (a swarm task going with its service) is as good as gone. */
+const ignoreGoneOrGoing = (err: unknown) => {
+  if ((err as { statusCode?: number }).statusCode === 409 && /already in progress/i.test((err as Error).message)) return;
+  return ignoreGone(err);
+};
+
+/**
+ * Remove the swarm services first and wait until their tasks' containers are gone: until then
+ * they hold the session's network and volumes.
+ */
+async function removeServices(docker: Docker, labels: string[]): Promise<number> {
+  const filters = JSON.stringify({ label: labels });
+  const services = await listServices(docker, filters);
+  if (services.length === 0) return 0;
+  await Promise.all(services.map((s) => docker.getService(s.ID).remove().catch(ignoreGone)));
+  // The swarm would stop each task politely (SIGTERM, then its 10 s grace): a repro environment is
+  // killed, as the local runtime's containers are.
+  const taskFilter = JSON.stringify({ label: labels.concat('com.docker.swarm.service.id') });
+  const tasks = await docker.listContainers({ all: true, filters: taskFilter });
+  await Promise.all(tasks.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGoneOrGoing)));
+  const deadline = Date.now() + SERVICE_REMOVAL_TIMEOUT_MS;
+  for (;;) {
+    // (the swarm keeps a removed service's task records a while longer: its containers are what matter)
+    const containers = await docker.listContainers({ all: true, filters: taskFilter });
+    if (containers.length === 0 || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return services.length;
+}
+
+const SERVICE_REMOVAL_TIMEOUT_MS = 30_000;
+
+/** An overlay network stays "in use" for a moment after its services' tasks went: try again until it goes. */
+async function removeNetwork(docker: Docker, id: string, afterServices: boolean): Promise<void> {
+  const deadline = Date.now() + (afterServices ? SERVICE_REMOVAL_TIMEOUT_MS : 0);
+  for (;;) {
+    try {
+      await docker.getNetwork(id).remove();
+      return;
+    } catch (err) {
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code === 404) return;
+      if (Date.now() > deadline || (code !== 403 && code !== 409 && code !== 500)) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 export function sessionLabelFilter(session: string, homeTag: string): string[] {
@@ -55,6 +119,7 @@ export async function labelledSessions(docker: Docker): Promise<Array<{ session:
     const key = { session: labels[LABEL_SESSION], home: labels[LABEL_HOME] ?? '', ...(labels[LABEL_HOME_PATH] ? { homePath: labels[LABEL_HOME_PATH] } : {}) };
     keys.set(`${key.home}\u0000${key.session}`, key);
   };
+  for (const s of all.services) note(s.Spec?.Labels);
   for (const c of all.containers) note(c.Labels);
   for (const n of all.networks) note(n.Labels);
   for (const v of all.volumes) note(v.Labels);

@@ -86,7 +86,10 @@ export async function checkSeal(info: Docker.NetworkInspectInfo, opts: { allowEg
   }
   const notes: string[] = [];
   const internal = info.Internal === true;
-  const inhibited = info.Options?.[INHIBIT_IPV4] === 'true';
+  // An overlay network (swarm) lives in the engine's own network namespace: no host has an
+  // address on it, so there is nothing to inhibit; internal keeps docker_gwbridge (the way out) off.
+  const overlay = info.Driver === 'overlay';
+  const inhibited = overlay || info.Options?.[INHIBIT_IPV4] === 'true';
   if (!internal) notes.push('the engine did not make the session network internal: containers may reach other networks and the internet');
   if (!inhibited) notes.push('the engine ignored the request for no host address on the session network: containers may reach this machine');
   const gateway = info.IPAM?.Config?.[0]?.Gateway;

@@ -6,6 +6,7 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import type { ProgressEvent } from '../../../shared/api/events';
 import type { SignatureStatus } from '../../../shared/bundle/dsse';
+import type { EnvRuntimeInfo } from '../../../shared/api/methods/environment';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
 import { contextFromManifest, recordEvent } from '../record';
@@ -28,6 +29,8 @@ import { appendAll } from '../../../shared/array';
 
 export interface UpReport {
   session: string;
+  /** Which runtime runs it, on which engine. */
+  runtime: EnvRuntimeInfo;
   services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: Array<{ container: number; url: string }> }>;
   drift: DriftItem[];
   /** Whether the session is sealed, whether that was checked, and what could not be enforced. */
@@ -101,6 +104,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   const labelInput = { session: name, bundleId, stateDir };
   const runtimeRef = opts.runtime ?? recordRuntime({}, opts.env);
   const runtime = runtimeFor(docker, runtimeRef);
+  await runtime.ensureReady(manifest.services);
   const now = new Date().toISOString();
   const record: SessionRecord = {
     version: 1,
@@ -141,8 +145,9 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const networkName = `repro-${name}`;
     const netInfo = await runtime.createNetwork(networkName, sessionLabels(labelInput), allowEgress);
     const gatewayIp = netInfo.IPAM?.Config?.[0]?.Gateway;
-    if (!gatewayIp) throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
-    record.network = { name: networkName, id: netInfo.Id, gatewayIp };
+    // (a swarm allocates an overlay network's subnet when a task first joins it: no gateway yet)
+    if (!gatewayIp && netInfo.Driver !== 'overlay') throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
+    record.network = { name: networkName, id: netInfo.Id, ...(gatewayIp ? { gatewayIp } : {}) };
     const edge = await ensureEdgeNetwork(docker, stateDir);
     const edgeGateway = edge.IPAM?.Config?.[0]?.Gateway;
     if (!edgeGateway) throw new WorkbenchError('internal', `The engine gave network ${edge.Name} no gateway address`);
@@ -150,6 +155,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     // on loopback, which Docker Desktop's host.docker.internal reaches.
     const local = await canBind(edgeGateway);
     record.sandbox = { ...(await checkSeal(netInfo, { allowEgress, local })), edgeNetwork: { name: edge.Name, id: edge.Id, gatewayIp: edgeGateway } };
+    record.sandbox.notes.push(...runtime.sandboxNotes());
     store.write(record);
 
     // 2. the agent (OTLP receiver, fixtures stub) starts in its own process, slow to boot, so
@@ -236,7 +242,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     store.write(record);
     const info = await describeSession(docker, stateDir, record, { probe: false });
     const signature = (verification?.signature as UpReport['signature'] | undefined) ?? { status: 'unsigned' as const };
-    const report: UpReport = { session: name, services: info.services.map(reportService), drift, sandbox: info.sandbox!, signature };
+    const report: UpReport = { session: name, runtime: info.runtime, services: info.services.map(reportService), drift, sandbox: info.sandbox!, signature };
     const ref = {
       name,
       bundleId,

@@ -34,7 +34,7 @@ export interface EnvSandboxInfo {
 }
 
 /** The runtimes a session can run on (docs/runtimes.md). */
-export const ENV_RUNTIMES = ['local'] as const;
+export const ENV_RUNTIMES = ['local', 'swarm'] as const;
 export type EnvRuntimeKind = (typeof ENV_RUNTIMES)[number];
 
 export interface EnvRuntimeInfo {
@@ -73,13 +73,14 @@ export interface DriftItem {
 /** Exactly `repro down --json`. */
 export interface EnvDownReport {
   session: string;
-  removed: { containers: number; networks: number; volumes: number };
+  removed: { services?: number; containers: number; networks: number; volumes: number };
   agentStopped: boolean;
 }
 
 /** Exactly `repro up --json`. */
 export interface EnvUpReport {
   session: string;
+  runtime: EnvRuntimeInfo;
   services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: EnvEndpoint[] }>;
   drift: DriftItem[];
   sandbox: EnvSandboxInfo;
@@ -121,6 +122,12 @@ export const environmentMethods = {
         allowEgress: z.boolean().optional(),
         /** Refuse a bundle that no trusted key signed (also the setting bundles.requireSignature). */
         requireSignature: z.boolean().optional(),
+        /** Where the session runs (docs/runtimes.md); default local. */
+        runtime: z.enum(ENV_RUNTIMES).optional(),
+        /** swarm: tasks per stateless service. */
+        replicas: z.record(serviceName, z.int().min(1).max(32)).optional(),
+        /** swarm: push images to this registry (HOST:PORT) and deploy them pinned by digest. */
+        registry: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { message: 'expected HOST:PORT' }).optional(),
       })
       .strict()
       .refine((x) => (x.handle === undefined) !== (x.path === undefined), { message: 'give exactly one of handle and path' }),

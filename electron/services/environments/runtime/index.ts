@@ -3,7 +3,8 @@ import { WorkbenchError } from '../../../../shared/api/errors';
 import { engineEndpoint } from '../../docker-engine';
 import type { SessionRecord } from '../state-store';
 import { LocalRuntime } from './local';
-import { RUNTIME_KINDS, type RuntimeKind, type RuntimeRef, type SessionRuntime } from './types';
+import { SwarmRuntime } from './swarm';
+import { RUNTIME_KINDS, type RuntimeRef, type SessionRuntime } from './types';
 
 export type { RuntimeKind, RuntimeRef, SessionRuntime, ServiceContext, CreatedService, ServiceRuntimeState } from './types';
 export { RUNTIME_KINDS } from './types';
@@ -17,6 +18,8 @@ export function runtimeFor(docker: Docker, ref: RuntimeRef): SessionRuntime {
   switch (ref.kind) {
     case 'local':
       return new LocalRuntime(docker, ref);
+    case 'swarm':
+      return new SwarmRuntime(docker, ref);
     default:
       throw new WorkbenchError('invalid_argument', `Unknown runtime "${String((ref as { kind: unknown }).kind)}" (runtimes: ${RUNTIME_KINDS.join(', ')})`);
   }
@@ -26,7 +29,4 @@ export function sessionRuntime(docker: Docker, record: Pick<SessionRecord, 'runt
   return runtimeFor(docker, recordRuntime(record));
 }
 
-export function parseRuntimeKind(value: string): RuntimeKind {
-  if ((RUNTIME_KINDS as readonly string[]).includes(value)) return value as RuntimeKind;
-  throw new WorkbenchError('invalid_argument', `Unknown runtime "${value}": expected one of ${RUNTIME_KINDS.join(', ')}`);
-}
+export { parseRuntimeKind } from './options';

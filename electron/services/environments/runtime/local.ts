@@ -26,6 +26,14 @@ export class LocalRuntime implements SessionRuntime {
     readonly ref: RuntimeRef,
   ) {}
 
+  async ensureReady(): Promise<void> {
+    // any engine runs containers; requireEngine already asked it
+  }
+
+  sandboxNotes(): string[] {
+    return [];
+  }
+
   async createNetwork(name: string, labels: Record<string, string>, allowEgress: boolean): Promise<Docker.NetworkInspectInfo> {
     const network = await this.docker.createNetwork(sessionNetworkSpec(name, labels, allowEgress));
     return (await network.inspect()) as Docker.NetworkInspectInfo;

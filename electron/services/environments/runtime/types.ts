@@ -70,6 +70,10 @@ export interface ServiceRuntimeState {
 export interface SessionRuntime {
   readonly ref: RuntimeRef;
   readonly docker: Docker;
+  /** Check, before anything is created, that the engine can run the session this way (and the options fit the bundle). */
+  ensureReady(services: ServiceSpec[]): Promise<void>;
+  /** What this runtime cannot enforce of the sandbox (docs/runtimes.md), for the session's notes. */
+  sandboxNotes(): string[];
   /** The session network: sealed (no route out, no address of this machine) unless egress is allowed. */
   createNetwork(name: string, labels: Record<string, string>, allowEgress: boolean): Promise<Docker.NetworkInspectInfo>;
   /** Make a service's image available wherever its tasks will run. */
