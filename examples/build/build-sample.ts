@@ -71,7 +71,12 @@ function manifestOf(svcs: ServiceSpec[], files: BundleManifest['files']): Bundle
       detectedAt: INCIDENT.detectedAt,
       resolvedAt: INCIDENT.resolvedAt,
       summary:
-        'pricing 2.14.0 on the canary track, with the new-pricing flag on, re-prices each cart line with its own lookup (~100 ms each) and fails carts that contain a discontinued SKU without a price. Checkout p99 rose from ~0.2 s to ~1.6 s on the canary and ~12% of canary checkouts answered 502 "pricing failed". Rolled back at 15:10.',
+        'pricing 2.14.0 on the canary track, with the new-pricing flag on, re-prices each cart line with its own lookup (~100 ms each) and fails carts that contain a discontinued SKU without a price. Checkout p99 rose from ~0.2 s to ~2 s on the canary and ~12% of canary checkouts answered 502 "pricing failed". Rolled back at 15:10.',
+      // What the incident looked like from outside; the verdict looks for these first (docs/verdict.md).
+      symptoms: [
+        { name: 'A cart with a discontinued SKU fails: checkout answers 502 "pricing failed"', request: 'GET /cgi-bin/checkout?cart=legacy', service: 'checkout', status: 502, json: { path: '$.error', equals: 'pricing failed' } },
+        { name: 'The 14-line cart takes over 1.4 s (one ~100 ms tier lookup per line)', request: 'GET /cgi-bin/checkout?cart=big', service: 'checkout', latencyMs: { above: 1400 } },
+      ],
     },
     provenance: {
       source: { repo: 'shop/pricing', commit: '4f1c2e9a7b3d5f60812c4e6a8b0d2f4e6a8c0b1d', ref: 'v2.14.0' },

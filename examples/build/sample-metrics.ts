@@ -1,6 +1,7 @@
 // metrics/*.json: Prometheus query_range (matrix) answers for the canary analysis window.
 // The canary (pricing 2.14.0, tiered engine) shows p99 latency and 5xx ratio far above the
-// baseline; a third, untouched "primary" track is included so selectors have to pick.
+// baseline (p99 ~2 s, noisy from window to window: a 14-line cart spends 1.4 s in per-line
+// lookups alone); a third, untouched "primary" track is included so selectors have to pick.
 // Noise comes from a seeded PRNG: same bytes every build.
 import { seededRandom } from './sample-story';
 
@@ -38,7 +39,7 @@ export function latencyMetrics(): object {
     'histogram_quantile(0.99, sum by (le, track, service, env) (rate(http_server_request_duration_seconds_bucket{service="checkout"}[1m])))',
     [
       { labels: labels('baseline'), mean: 0.21, sd: 0.018, decimals: 4, min: 0.05 },
-      { labels: labels('canary'), mean: 1.62, sd: 0.16, decimals: 4, min: 0.05 },
+      { labels: labels('canary'), mean: 2.0, sd: 0.35, decimals: 4, min: 0.05 },
       { labels: labels('primary'), mean: 0.2, sd: 0.015, decimals: 4, min: 0.05 },
     ],
     1,

@@ -2,6 +2,7 @@ import { Suspense, useEffect, useMemo, useRef, type KeyboardEvent } from 'react'
 import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { ProgressBar } from './components/ProgressBar';
+import { VerdictStrip } from './components/VerdictStrip';
 import { PANES } from './panes';
 import { PANE_IDS, useApp } from './store/app';
 import { runningBars, useOperations } from './store/operations';
@@ -145,6 +146,7 @@ export function App() {
       <Sidebar />
       <div className="main">
         <TopBar />
+        <VerdictStrip />
         <main id="pane" role="tabpanel" aria-labelledby={`tab-${pane}`} className="pane-host">
           <Suspense fallback={<p className="muted pad">Loading…</p>}>
             <Active />

@@ -19,6 +19,7 @@ import { replayMethods } from './methods/replay';
 import { captureMethods } from './methods/capture';
 import { trafficMethods } from './methods/traffic';
 import { logsMethods } from './methods/logs';
+import { verdictMethods } from './methods/verdict';
 import { opMethods } from './methods/op';
 
 /** Every area's methods (areas add one line here). */
@@ -34,6 +35,7 @@ const areaMethods = {
   ...captureMethods,
   ...trafficMethods,
   ...logsMethods,
+  ...verdictMethods,
 } as const satisfies Record<string, MethodDef>;
 type AreaMethods = typeof areaMethods;
 

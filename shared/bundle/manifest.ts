@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { BUNDLE_PATH_PATTERN, BUNDLE_PATH_RULE } from './paths';
+import { symptomsSchema } from './symptoms';
 
 export const BUNDLE_SCHEMA_ID = 'repro.bundle/v1';
 
@@ -47,6 +48,8 @@ export const incidentSchema = z.strictObject({
   detectedAt: timestamp.optional(),
   resolvedAt: timestamp.optional(),
   summary: z.string().optional(),
+  /** What the incident looked like, checked first by the verdict (./symptoms.ts); optional. */
+  symptoms: symptomsSchema.optional(),
 });
 
 export const provenanceSchema = z.strictObject({

@@ -7,6 +7,8 @@ import { locateJsonSyntaxError } from './json-syntax';
 import { bundleManifestSchema, UNSAFE_PATH_MESSAGE, type BundleManifest } from './manifest';
 import { BUNDLE_PATH_RULE, explainUnsafePath, isExemptFromListing } from './paths';
 import { manifestPointer, type BundleProblem } from './problems';
+import { symptomHasCondition } from './symptoms';
+import { parseJsonPath } from '../runbook/json-path';
 import { appendAll } from '../array';
 
 export type ManifestParseResult =
@@ -123,6 +125,16 @@ export function checkManifestSemantics(m: BundleManifest): BundleProblem[] {
     });
   });
   m.canary?.metrics.forEach((metric, i) => mustBeListed(metric.file, ['canary', 'metrics', i, 'file']));
+  m.incident.symptoms?.forEach((s, i) => {
+    if (!symptomHasCondition(s)) add(['incident', 'symptoms', i], 'expected at least one of "status", "json" or "latencyMs" (what the response shows)');
+    if (s.json) {
+      try {
+        parseJsonPath(s.json.path);
+      } catch (err) {
+        add(['incident', 'symptoms', i, 'json', 'path'], (err as Error).message);
+      }
+    }
+  });
   const t = m.canary?.thresholds;
   if (t && t.marginal > t.pass) add(['canary', 'thresholds', 'marginal'], `expected marginal (${t.marginal}) <= pass (${t.pass})`);
   return problems;

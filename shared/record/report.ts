@@ -2,6 +2,7 @@ import { renderHtml, renderMarkdown, type DocBlock } from './document';
 import type { SignatureStatus } from '../bundle/dsse';
 import { trustStatement } from '../bundle/report';
 import { formatDuration } from './stats';
+import { EVIDENCE_LABEL, EVIDENCE_VERDICT_LABEL, VERDICT_LABEL, type RecordedVerdict } from '../verdict/types';
 import type { Mark, RecordEvent, SessionSummary } from './types';
 import { formatRate } from '../replay/report';
 
@@ -51,22 +52,7 @@ export function buildReport(input: ReportInput): DocBlock[] {
   });
 
   // Verdict first: it is what a postmortem reader looks for.
-  b.push({ type: 'heading', level: 2, text: 'Reproduction verdict' });
-  if (summary.verdict) {
-    const latest = input.marks[input.marks.length - 1];
-    b.push({
-      type: 'verdict',
-      ok: summary.verdict === 'reproduced',
-      text:
-        summary.verdict === 'reproduced'
-          ? `Reproduced${summary.timeToReproduceMs !== undefined ? ` in ${formatDuration(summary.timeToReproduceMs)} (first action to "reproduced")` : ''}`
-          : 'Not reproducible',
-    });
-    if (latest?.note) b.push({ type: 'paragraph', text: latest.note });
-    if (latest && latest.evidence.length > 0) b.push({ type: 'list', items: latest.evidence.map((e) => `Evidence: event #${e.eventId} ${e.label ?? e.kind ?? ''}`.trim()) });
-  } else {
-    b.push({ type: 'verdict', ok: null, text: 'No verdict yet' });
-  }
+  b.push(...verdictSection(input));
 
   b.push({ type: 'heading', level: 2, text: 'Incident' });
   if (ctx.incident) {
@@ -251,6 +237,42 @@ export function buildReport(input: ReportInput): DocBlock[] {
   return b;
 }
 
+/**
+ * The report's first section: the session's verdict and time to reproduce, whose word it is (a
+ * person's mark, which wins, or the workbench's computed verdict), and the computed verdict with
+ * the sentences that decide it and each piece of evidence, as the record last kept it.
+ */
+function verdictSection(input: ReportInput): DocBlock[] {
+  const { summary } = input;
+  const b: DocBlock[] = [{ type: 'heading', level: 2, text: 'Reproduction verdict' }];
+  const latestMark = input.marks[input.marks.length - 1];
+  const computedEvent = input.events.filter((e) => e.kind === 'verdict').at(-1);
+  const computed = computedEvent?.data as RecordedVerdict | undefined;
+  if (summary.verdict) {
+    const ttr = summary.timeToReproduceMs !== undefined ? ` in ${formatDuration(summary.timeToReproduceMs)} (first action to the first "reproduced" verdict)` : '';
+    const whose = summary.verdictSource === 'computed' ? ' (computed by the workbench; no person has marked it yet)' : ' (marked by a person)';
+    b.push({ type: 'verdict', ok: summary.verdict === 'reproduced', text: `${summary.verdict === 'reproduced' ? `Reproduced${ttr}` : 'Not reproducible'}${whose}` });
+  } else {
+    b.push({ type: 'verdict', ok: null, text: computed ? `${VERDICT_LABEL[computed.verdict]}: no verdict yet` : 'No verdict yet' });
+  }
+  if (latestMark) {
+    const said = latestMark.computed
+      ? latestMark.agrees === undefined
+        ? ` The workbench had computed "${VERDICT_LABEL[latestMark.computed.verdict].toLowerCase()}".`
+        : latestMark.agrees
+          ? ' This confirms the computed verdict.'
+          : ` This overrides the computed verdict ("${VERDICT_LABEL[latestMark.computed.verdict].toLowerCase()}", ${latestMark.computed.confidence} confidence).`
+      : '';
+    b.push({ type: 'paragraph', text: `Marked ${latestMark.verdict} at ${new Date(latestMark.at).toISOString()}.${said}${latestMark.note ? ` Note: ${latestMark.note}` : ''}` });
+    if (latestMark.evidence.length > 0) b.push({ type: 'list', items: latestMark.evidence.map((e) => `Evidence: event #${e.eventId} ${e.label ?? e.kind ?? ''}`.trim()) });
+  }
+  if (computed) {
+    b.push({ type: 'paragraph', text: `The workbench's verdict${computedEvent ? ` (as of ${new Date(computedEvent.at).toISOString()})` : ''}: ${VERDICT_LABEL[computed.verdict]}, ${computed.confidence} confidence. ${computed.reasons.join(' ')}` });
+    b.push({ type: 'table', header: ['Evidence', 'Verdict', 'Explanation'], rows: computed.evidence.map((e) => [EVIDENCE_LABEL[e.kind], EVIDENCE_VERDICT_LABEL[e.verdict], e.explanation]) });
+  } else b.push({ type: 'paragraph', text: 'The workbench has computed no verdict for this session (nothing to judge was recorded).' });
+  return b;
+}
+
 interface LogsEvidence {
   incident?: { errorTemplates?: number };
   reproduced?: LoggedTemplate[];
@@ -339,7 +361,11 @@ export function describeEvent(e: RecordEvent): string {
     case 'note':
       return `note: ${String(d.text ?? '')}`;
     case 'marked':
-      return `marked ${String(d.verdict ?? '')}${d.note ? `: ${String(d.note)}` : ''}`;
+      return `marked ${String(d.verdict ?? '')}${d.note ? `: ${String(d.note)}` : ''}${d.agrees === false ? ' (overriding the computed verdict)' : d.agrees === true ? ' (confirming the computed verdict)' : ''}`;
+    case 'verdict': {
+      const v = d as Partial<RecordedVerdict>;
+      return `computed verdict: ${v.verdict ? VERDICT_LABEL[v.verdict].toLowerCase() : '?'} (${String(v.confidence ?? '?')} confidence)${v.reasons?.[0] ? `: ${v.reasons[0]}` : ''}`;
+    }
     case 'logs': {
       const l = d as LogsEvidence;
       return `logs compared with the incident: ${l.reproduced?.length ?? 0} error template(s) reproduced, ${l.missing?.length ?? 0} missing, ${l.new?.length ?? 0} new`;

@@ -1,14 +1,28 @@
-import type { Mark, RecordStats, SessionSummary, Verdict } from './types';
+import type { ComputedVerdictSummary, Mark, RecordStats, SessionSummary, Verdict } from './types';
 
-/** Verdict and time to reproduce of one session from its marks (any order) and its first action. */
-export function verdictOf(marks: readonly Mark[], firstEventAt: number | undefined): { verdict?: Verdict; markedAt?: number; timeToReproduceMs?: number } {
-  if (marks.length === 0) return {};
+type VerdictOf = Pick<SessionSummary, 'verdict' | 'verdictSource' | 'markedAt' | 'computed' | 'timeToReproduceMs'>;
+
+/**
+ * Verdict and time to reproduce of one session from its marks and computed verdicts (any order)
+ * and its first action. The person's latest mark decides; without one, the latest computed
+ * verdict does when it is decisive. Time to reproduce runs to the first "reproduced", computed
+ * or marked, whichever came first, and counts only while the verdict is reproduced.
+ */
+export function verdictOf(marks: readonly Mark[], firstEventAt: number | undefined, computed: readonly ComputedVerdictSummary[] = []): VerdictOf {
   const ordered = [...marks].sort((a, b) => a.at - b.at || a.id - b.id);
-  const latest = ordered[ordered.length - 1]!;
-  if (latest.verdict !== 'reproduced') return { verdict: latest.verdict, markedAt: latest.at };
-  const firstReproduced = ordered.find((m) => m.verdict === 'reproduced')!;
-  const start = firstEventAt ?? firstReproduced.at;
-  return { verdict: 'reproduced', markedAt: firstReproduced.at, timeToReproduceMs: Math.max(0, firstReproduced.at - start) };
+  const computedOrdered = [...computed].sort((a, b) => a.at - b.at || a.eventId - b.eventId);
+  const latestComputed = computedOrdered[computedOrdered.length - 1];
+  const latest = ordered[ordered.length - 1];
+  const out: VerdictOf = latestComputed ? { computed: latestComputed } : {};
+  if (latest) Object.assign(out, { verdict: latest.verdict, verdictSource: 'person' as const });
+  else if (latestComputed?.verdict === 'reproduced') Object.assign(out, { verdict: 'reproduced' as Verdict, verdictSource: 'computed' as const });
+  else if (latestComputed?.verdict === 'not-reproduced') Object.assign(out, { verdict: 'not-reproducible' as Verdict, verdictSource: 'computed' as const });
+  if (out.verdict !== 'reproduced') return latest ? { ...out, markedAt: latest.at } : out;
+  const firstMark = ordered.find((m) => m.verdict === 'reproduced');
+  const firstComputed = computedOrdered.find((c) => c.verdict === 'reproduced');
+  const firstAt = Math.min(firstMark?.at ?? Infinity, firstComputed?.at ?? Infinity);
+  const start = firstEventAt ?? firstAt;
+  return { ...out, ...(firstMark ? { markedAt: firstMark.at } : {}), timeToReproduceMs: Math.max(0, firstAt - start) };
 }
 
 export function median(values: readonly number[]): number | null {

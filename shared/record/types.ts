@@ -1,5 +1,8 @@
 /** The session record: every action of a reproduction session with its time, for postmortems. */
-export const RECORD_EVENT_KINDS = ['up', 'drift', 'verify', 'replay', 'step', 'note', 'marked', 'fault', 'traces', 'canary', 'down', 'logs'] as const;
+import type { Confidence, RecordedVerdict, ReproVerdict } from '../verdict/types';
+
+/** `verdict`: the workbench's computed verdict, recorded each time it changes (docs/verdict.md). */
+export const RECORD_EVENT_KINDS = ['up', 'drift', 'verify', 'replay', 'step', 'note', 'marked', 'fault', 'traces', 'canary', 'down', 'logs', 'verdict'] as const;
 export type RecordEventKind = (typeof RECORD_EVENT_KINDS)[number];
 
 export const VERDICTS = ['reproduced', 'not-reproducible'] as const;
@@ -41,12 +44,30 @@ export interface Evidence {
   label?: string;
 }
 
+/** The computed verdict a person confirmed or overrode with a mark (kept beside their word). */
+export interface MarkedComputedVerdict extends RecordedVerdict {
+  /** The `verdict` record event it is. */
+  eventId: number;
+}
+
 export interface Mark {
   id: number;
   at: number;
   verdict: Verdict;
   note?: string;
   evidence: Evidence[];
+  /** What the workbench had computed when the person marked (absent when it had computed nothing). */
+  computed?: MarkedComputedVerdict;
+  /** The person's verdict is the computed one (false: they overrode it; absent: nothing was computed, or it was inconclusive). */
+  agrees?: boolean;
+}
+
+/** The latest computed verdict of a session, from its `verdict` events. */
+export interface ComputedVerdictSummary {
+  verdict: ReproVerdict;
+  confidence: Confidence;
+  at: number;
+  eventId: number;
 }
 
 export interface SessionSummary {
@@ -55,10 +76,17 @@ export interface SessionSummary {
   firstEventAt?: number;
   lastEventAt?: number;
   eventCount: number;
-  /** The latest mark decides the verdict (a user may change their mind). */
+  /**
+   * The session's verdict: the person's latest mark (a user may change their mind), else the
+   * latest computed verdict when it is decisive (reproduced, or not-reproduced as not-reproducible).
+   */
   verdict?: Verdict;
+  /** Whose word `verdict` is. */
+  verdictSource?: 'person' | 'computed';
   markedAt?: number;
-  /** First action to the first "reproduced" mark, when the verdict is reproduced. */
+  /** The latest computed verdict, whatever the person said. */
+  computed?: ComputedVerdictSummary;
+  /** First action to the first "reproduced" verdict (computed or marked, whichever came first), when the verdict is reproduced. */
   timeToReproduceMs?: number;
 }
 

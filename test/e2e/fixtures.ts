@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -100,6 +100,18 @@ export async function startSampleSessionFromUi(page: Page, session: string) {
   const card = page.getByRole('article', { name: `Session ${session}` });
   await expect(card.getByRole('row', { name: /checkout/ })).toContainText('healthy', { timeout: 180_000 });
   return card;
+}
+
+/** Runs the real CLI against a served workbench's home (e.g. `up` a session for a pane's test); throws with its stderr when it fails. */
+export function reproCli(home: string, args: string[]): string {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'repro.js'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, REPRO_HOME: home, REPRO_SECRET_PAYMENT_KEY: 'pk-e2e-not-stored' },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  if (r.status !== 0) throw new Error(`repro ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
 }
 
 export { expect };

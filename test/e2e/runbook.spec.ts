@@ -1,21 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, repoRoot, snap, test } from './fixtures';
+import { expect, reproCli as repro, repoRoot, snap, test } from './fixtures';
 
 // One real session of the sample incident in the served workbench's home, brought up with the CLI.
 const session = `e2e-rb-${Math.random().toString(36).slice(2, 8)}`;
-
-function repro(home: string, args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'repro.js'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, REPRO_HOME: home, REPRO_SECRET_PAYMENT_KEY: 'pk-e2e-not-stored' },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  if (r.status !== 0) throw new Error(`repro ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 test.describe('runbook and record panes', () => {
   test.describe.configure({ timeout: 240_000 });
@@ -94,7 +82,7 @@ test.describe('runbook and record panes', () => {
     await page.getByRole('button', { name: 'Add note' }).click();
     await expect(timeline).toContainText('note: legacy cart answers 502 like in prod');
     await page.getByLabel('Verdict note').fill('502 on the legacy cart');
-    await page.getByRole('button', { name: 'Mark reproduced' }).click();
+    await page.getByRole('button', { name: 'Confirm: reproduced' }).click();
     await expect(page.getByTestId('verdict')).toContainText('Reproduced');
     await expect(page.getByTestId('ttr')).toBeVisible();
     await expect(page.getByTestId('repro-rate')).toHaveText('100%');

@@ -14,6 +14,7 @@ import { replayHandlers } from './replay';
 import { captureHandlers } from './capture';
 import { trafficHandlers } from './traffic';
 import { logsHandlers } from './logs';
+import { verdictHandlers } from './verdict';
 import { opHandlers } from './op';
 import type { HandlerMap } from './types';
 
@@ -29,5 +30,6 @@ export const handlers: HandlerMap<MethodName> = {
   ...captureHandlers,
   ...trafficHandlers,
   ...logsHandlers,
+  ...verdictHandlers,
   ...opHandlers,
 };

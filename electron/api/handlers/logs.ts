@@ -3,6 +3,7 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import { bundleMoments, closeLogs, getLogs, lineDetail, openLogs, statusOf } from '../../services/logs/open-logs';
 import { compareLogSources, openLogSource, sessionLogSource } from '../../services/logs/source';
 import { recordLogComparison } from '../../services/logs/record';
+import { settleVerdictQuietly } from './verdict';
 import { getOpenBundle } from '../../services/open-bundles';
 import type { HandlerMap } from './types';
 
@@ -52,7 +53,10 @@ export const logsHandlers: HandlerMap<keyof typeof logsMethods> = {
       onStage: (stage, p) => progress({ label: `Comparing logs: reading the ${stage === 'incident' ? 'incident' : 'reproduction'} (${p.lines} lines)`, done: p.bytes, ...(p.totalBytes ? { total: p.totalBytes } : {}), unit: 'bytes' }),
     });
     const recordEvent = await recordLogComparison(wb, session, bundle.source, result);
-    if (recordEvent !== undefined) emit('recordChanged', { session, kind: 'logs' });
+    if (recordEvent !== undefined) {
+      emit('recordChanged', { session, kind: 'logs' });
+      await settleVerdictQuietly(wb, session, emit); // the comparison is the verdict's logs evidence
+    }
     return { ...result, ...(recordEvent !== undefined ? { recordEvent } : {}) };
   },
 };

@@ -3,6 +3,7 @@ import { openRecordDb } from '../../services/record/db';
 import { generateReport } from '../../services/record/report';
 import { resolveSessionRef } from '../../services/record/session-ref';
 import type { HandlerMap } from './types';
+import { settleVerdictQuietly } from './verdict';
 
 export const recordHandlers: HandlerMap<keyof typeof recordMethods> = {
   'record.timeline': async ({ session }, { wb }) => {
@@ -17,9 +18,11 @@ export const recordHandlers: HandlerMap<keyof typeof recordMethods> = {
     emit('recordChanged', { session, kind: 'note' });
     return event;
   },
-  'record.mark': async ({ session, verdict, note, evidence }, { wb, emit }) => {
+  'record.mark': async ({ session, verdict, note, evidence, computedEvent }, { wb, emit }) => {
     const db = openRecordDb(wb.stateDir);
-    const mark = db.mark(await resolveSessionRef(wb.docker, wb.stateDir, db, session), verdict, { ...(note ? { note } : {}), ...(evidence ? { evidence } : {}) });
+    // The person confirms or overrides the computed verdict: the one they saw, else the latest as of now.
+    if (computedEvent === undefined) await settleVerdictQuietly(wb, session, emit);
+    const mark = db.mark(await resolveSessionRef(wb.docker, wb.stateDir, db, session), verdict, { ...(note ? { note } : {}), ...(evidence ? { evidence } : {}), ...(computedEvent ? { computedEvent } : {}) });
     emit('recordChanged', { session, kind: 'mark' });
     return mark;
   },
@@ -27,7 +30,8 @@ export const recordHandlers: HandlerMap<keyof typeof recordMethods> = {
     const db = openRecordDb(wb.stateDir);
     return { sessions: db.history(bundleId ? { bundleId } : {}), stats: db.stats() };
   },
-  'record.report': async ({ session, format }, { wb }) => {
+  'record.report': async ({ session, format }, { wb, emit }) => {
+    await settleVerdictQuietly(wb, session, emit); // the report opens with the verdict as of now
     const text = generateReport(openRecordDb(wb.stateDir), session, { format, generator: `Repro Workbench ${wb.version}` });
     return { filename: `repro-report-${session}.${format}`, mediaType: format === 'html' ? 'text/html' : 'text/markdown', text };
   },

@@ -6,6 +6,7 @@ import { readUnmatched } from '../../services/replay/fixtures-stub';
 import { acceptNoise, listReplays, readAcceptedNoise, readReplay, removeAcceptedNoise } from '../../services/replay/store';
 import type { Workbench } from '../../services/workbench';
 import { sessionRuns } from './session-runs';
+import { settleVerdictQuietly } from './verdict';
 import type { HandlerMap } from './types';
 
 /** Replays (and noise suggestions) by session: one at a time per session, across processes, stoppable. */
@@ -49,6 +50,7 @@ export const replayHandlers: HandlerMap<keyof typeof replayMethods> = {
       });
       if (pending.length) flush(); // rows that completed after the last batch, before the final event
       emit('recordChanged', { session, kind: 'replay' });
+      await settleVerdictQuietly(wb, session, emit);
       return report;
     } finally {
       lock.release();

@@ -6,6 +6,7 @@ import { openRecordDb } from '../../services/record/db';
 import { bundleRunbookText, openRunbookWorkspace, readVersion, runRunbook, saveRunbook, sessionReplayRunner } from '../../services/runbooks';
 import type { Workbench } from '../../services/workbench';
 import { sessionRuns } from './session-runs';
+import { settleVerdictQuietly } from './verdict';
 import type { HandlerMap } from './types';
 
 async function sessionsOf(wb: Workbench, bundleId: string): Promise<RunbookSessionChoice[]> {
@@ -34,6 +35,7 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
     const id = runId ?? randomBytes(6).toString('hex');
     const send = (data: RunbookUpdate) => detail(data);
     let done = 0;
+    const settles: Promise<void>[] = [];
     const lock = runs.claim(wb, session, op);
     try {
       const result = await runRunbook({
@@ -55,10 +57,12 @@ export const runbookHandlers: HandlerMap<keyof typeof runbookMethods> = {
           done++;
           send({ type: 'done', runId: id, index: r.index, result: r });
           emit('recordChanged', { session, kind: 'runbook' }); // each step run is recorded
+          settles.push(settleVerdictQuietly(wb, session, emit)); // and the verdict as of it
         },
       });
       return { ...result, runId: id };
     } finally {
+      await Promise.all(settles);
       lock.release();
     }
   },

@@ -21,6 +21,7 @@ import { command as judge } from './judge';
 import { command as capture } from './capture';
 import { command as recordTraffic } from './record-traffic';
 import { command as traffic } from './traffic';
+import { command as verdict } from './verdict';
 
 export const commands: CliCommand[] = [
   capture,
@@ -44,4 +45,5 @@ export const commands: CliCommand[] = [
   record,
   report,
   judge,
+  verdict,
 ];

@@ -6,6 +6,7 @@ import { parseTime, type BadLine, type LogRecord } from '../../../shared/logs/re
 import { TemplateMiner } from '../../../shared/logs/miner';
 import { writeFileAtomic } from '../../services/atomic-write';
 import { streamLogs } from '../../services/environments';
+import { settleSessionVerdict } from '../../services/verdict';
 import { compareLogSources, openLogSource, sessionLogSource, type LogSource } from '../../services/logs/source';
 import { recordLogComparison } from '../../services/logs/record';
 import { createWorkbench } from '../../services/workbench';
@@ -293,6 +294,8 @@ async function compare(io: CliIo, wb: ReturnType<typeof createWorkbench>, incide
     onStage: (stage, p) => progress({ task: `logs-${stage}`, label: `Reading ${stage === 'incident' ? incident.label : repro.label} (${p.lines} lines)`, done: p.bytes, total: p.totalBytes || undefined, unit: 'bytes' }),
   });
   const eventId = await recordLogComparison(wb, session, incident.label, result);
+  // The comparison is the verdict's logs evidence: settle it as of now (as the API does).
+  if (eventId !== undefined) await settleSessionVerdict(wb.stateDir, session).catch(() => undefined);
   if (json) {
     printJson(io, { ...result, ...(eventId !== undefined ? { recordEvent: eventId } : {}) });
     return 0;

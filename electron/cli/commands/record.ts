@@ -4,6 +4,7 @@ import { formatDuration } from '../../../shared/record/stats';
 import { VERDICTS, type Verdict } from '../../../shared/record/types';
 import { openRecordDb } from '../../services/record/db';
 import { resolveSessionRef } from '../../services/record/session-ref';
+import { settleSessionVerdict } from '../../services/verdict';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { printJson } from '../output';
@@ -47,7 +48,7 @@ Exit 0 on success; 1 when the session has no record; 2 usage error.`,
         const start = summary.firstEventAt ?? session.createdAt;
         io.stdout(`Session ${session.name} (bundle ${session.bundleId}${session.context.incident ? `: ${session.context.incident.title}` : ''})\n\n`);
         for (const e of events) io.stdout(`  #${String(e.id).padEnd(5)} ${new Date(e.at).toISOString()}  +${formatDuration(e.at - start).padEnd(12)} ${describeEvent(e)}\n`);
-        io.stdout(`\nVerdict: ${summary.verdict ?? 'none yet'}${summary.timeToReproduceMs !== undefined ? ` (time to reproduce ${formatDuration(summary.timeToReproduceMs)})` : ''}\n`);
+        io.stdout(`\nVerdict: ${summary.verdict ?? 'none yet'}${summary.verdictSource === 'computed' ? ' (computed; nobody has marked it)' : ''}${summary.timeToReproduceMs !== undefined ? ` (time to reproduce ${formatDuration(summary.timeToReproduceMs)})` : ''}\n`);
         return 0;
       }
       case 'note': {
@@ -66,6 +67,8 @@ Exit 0 on success; 1 when the session has no record; 2 usage error.`,
           if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--evidence takes a record event id (see repro record show), got "${e}"`);
           return id;
         });
+        // The mark keeps the computed verdict it confirms or overrides: the one as of now.
+        await settleSessionVerdict(wb.stateDir, positionals[0]!).catch(() => undefined);
         const mark = db.mark(await resolveSessionRef(wb.docker, wb.stateDir, db, positionals[0]!), verdict as Verdict, { ...(values.note ? { note: values.note } : {}), ...(evidence ? { evidence } : {}) });
         const summary = db.summary(db.requireSession(positionals[0]!).id);
         if (values.json) printJson(io, { mark, verdict: summary.verdict, ...(summary.timeToReproduceMs !== undefined ? { timeToReproduceMs: summary.timeToReproduceMs } : {}) });

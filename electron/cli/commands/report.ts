@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { openRecordDb } from '../../services/record/db';
 import { generateReport } from '../../services/record/report';
 import { writeFileAtomic } from '../../services/atomic-write';
+import { settleSessionVerdict } from '../../services/verdict';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { printJson } from '../output';
@@ -36,6 +37,8 @@ Exit 0 on success; 1 when the session has no record; 2 usage error.`,
     if (format !== 'md' && format !== 'html') throw new UsageError(`--format must be md or html, got "${format}"`);
     if (values.json && !out) throw new UsageError('--json needs -o FILE (without it the report itself goes to stdout)');
     const wb = createWorkbench({ host: 'cli', env: io.env });
+    // The report opens with the verdict as of now (a session whose state is gone keeps the last one recorded).
+    await settleSessionVerdict(wb.stateDir, positionals[0]!).catch(() => undefined);
     const text = generateReport(openRecordDb(wb.stateDir), positionals[0]!, { format, generator: `repro ${wb.version}` });
     if (!out) {
       io.stdout(text);

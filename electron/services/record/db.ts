@@ -14,9 +14,13 @@ import {
   type RecordSession,
   type RecordStats,
   type SessionContext,
+  type ComputedVerdictSummary,
+  type MarkedComputedVerdict,
   type SessionSummary,
   type Verdict,
 } from '../../../shared/record/types';
+import { markFor } from '../../../shared/verdict/decide';
+import { sameVerdict, type RecordedVerdict } from '../../../shared/verdict/types';
 import { readBundleFileSync } from '../bundles/bundle-path';
 import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
@@ -127,8 +131,12 @@ export class RecordDb {
     return this.recordEvent(ref, { kind: 'note', ...(at !== undefined ? { at } : {}), data: { text } });
   }
 
-  /** Mark the incident reproduced (or not reproducible) in this session, linking the events that show it. */
-  mark(ref: SessionRef, verdict: Verdict, opts: { note?: string; evidence?: number[]; at?: number } = {}): Mark {
+  /**
+   * Mark the incident reproduced (or not reproducible) in this session, linking the events that
+   * show it. The computed verdict the person saw (`computedEvent`, else the session's latest) is
+   * kept with the mark, so both their word and the workbench's stay in the record.
+   */
+  mark(ref: SessionRef, verdict: Verdict, opts: { note?: string; evidence?: number[]; at?: number; computedEvent?: number } = {}): Mark {
     if (!(VERDICTS as readonly string[]).includes(verdict)) throw new WorkbenchError('invalid_argument', `verdict must be one of ${VERDICTS.join(', ')}, got "${verdict}"`);
     return this.db.transaction(() => {
       const at = opts.at ?? this.now();
@@ -139,11 +147,48 @@ export class RecordDb {
         if (!row) throw new WorkbenchError('invalid_argument', `event ${id} is not part of session ${session.name}'s record`);
         return { eventId: row.id, kind: row.kind, label: evidenceLabel(row.kind, JSON.parse(row.data)) };
       });
-      const event = this.recordEvent(ref, { kind: 'marked', at, data: { verdict, ...(opts.note ? { note: opts.note } : {}), evidence } });
+      const computed = this.computedFor(session.id, opts.computedEvent);
+      const computedMark = computed ? markFor(computed.verdict) : undefined;
+      const agreement = computed && computedMark ? { agrees: computedMark === verdict } : {};
+      const event = this.recordEvent(ref, { kind: 'marked', at, data: { verdict, ...(opts.note ? { note: opts.note } : {}), evidence, ...(computed ? { computed } : {}), ...agreement } });
       const info = this.db
         .prepare('INSERT INTO marks (session_id, event_id, verdict, at, note, evidence) VALUES (?, ?, ?, ?, ?, ?)')
         .run(session.id, event.id, verdict, at, opts.note ?? null, JSON.stringify(evidence));
-      return { id: Number(info.lastInsertRowid), at, verdict, ...(opts.note ? { note: opts.note } : {}), evidence };
+      return { id: Number(info.lastInsertRowid), at, verdict, ...(opts.note ? { note: opts.note } : {}), evidence, ...(computed ? { computed } : {}), ...agreement };
+    })();
+  }
+
+  /** The computed verdict event `eventId` of the session, or its latest one. */
+  private computedFor(sessionId: number, eventId?: number): MarkedComputedVerdict | undefined {
+    const row = (
+      eventId !== undefined
+        ? this.db.prepare("SELECT id, data FROM events WHERE id = ? AND session_id = ? AND kind = 'verdict'").get(eventId, sessionId)
+        : this.db.prepare("SELECT id, data FROM events WHERE session_id = ? AND kind = 'verdict' ORDER BY at DESC, id DESC LIMIT 1").get(sessionId)
+    ) as { id: number; data: string } | undefined;
+    if (!row) {
+      if (eventId !== undefined) throw new WorkbenchError('invalid_argument', `event ${eventId} is not a computed verdict of this session's record`);
+      return undefined;
+    }
+    return { eventId: row.id, ...(JSON.parse(row.data) as RecordedVerdict) };
+  }
+
+  /**
+   * Keep a computed verdict when it says something new: the first one with any evidence, then each
+   * change of verdict, confidence or reasons. Compared and written in one transaction, so two
+   * processes settling at once record it once. Returns the session's latest verdict event and
+   * whether this call wrote it.
+   */
+  recordVerdict(ref: SessionRef, verdict: RecordedVerdict, opts: { at?: number } = {}): { event?: RecordEvent; changed: boolean } {
+    return this.db.transaction(() => {
+      const name = typeof ref === 'string' ? ref : ref.name;
+      const existing = this.getSession(name);
+      const last = existing
+        ? (this.db.prepare("SELECT id, kind, at, data FROM events WHERE session_id = ? AND kind = 'verdict' ORDER BY at DESC, id DESC LIMIT 1").get(existing.id) as { id: number; kind: RecordEventKind; at: number; data: string } | undefined)
+        : undefined;
+      const lastEvent = last ? { id: last.id, kind: last.kind, at: last.at, data: JSON.parse(last.data) as RecordedVerdict } : undefined;
+      if (lastEvent && sameVerdict(lastEvent.data, verdict)) return { event: lastEvent, changed: false };
+      if (!lastEvent && verdict.evidence.every((e) => e.verdict === 'missing')) return { changed: false };
+      return { event: this.recordEvent(ref, { kind: 'verdict', ...(opts.at !== undefined ? { at: opts.at } : {}), data: verdict }), changed: true };
     })();
   }
 
@@ -169,8 +214,30 @@ export class RecordDb {
   }
 
   marks(sessionId: number): Mark[] {
-    const rows = this.db.prepare('SELECT id, verdict, at, note, evidence FROM marks WHERE session_id = ? ORDER BY at, id').all(sessionId) as Array<{ id: number; verdict: Verdict; at: number; note: string | null; evidence: string }>;
-    return rows.map((r) => ({ id: r.id, at: r.at, verdict: r.verdict, ...(r.note ? { note: r.note } : {}), evidence: JSON.parse(r.evidence) as Evidence[] }));
+    const rows = this.db
+      .prepare('SELECT m.id, m.verdict, m.at, m.note, m.evidence, e.data AS event FROM marks m LEFT JOIN events e ON e.id = m.event_id WHERE m.session_id = ? ORDER BY m.at, m.id')
+      .all(sessionId) as Array<{ id: number; verdict: Verdict; at: number; note: string | null; evidence: string; event: string | null }>;
+    return rows.map((r) => {
+      const marked = (r.event ? JSON.parse(r.event) : {}) as { computed?: MarkedComputedVerdict; agrees?: boolean };
+      return {
+        id: r.id,
+        at: r.at,
+        verdict: r.verdict,
+        ...(r.note ? { note: r.note } : {}),
+        evidence: JSON.parse(r.evidence) as Evidence[],
+        ...(marked.computed ? { computed: marked.computed } : {}),
+        ...(marked.agrees !== undefined ? { agrees: marked.agrees } : {}),
+      };
+    });
+  }
+
+  /** The session's computed verdicts, oldest first. */
+  computedVerdicts(sessionId: number): ComputedVerdictSummary[] {
+    const rows = this.db.prepare("SELECT id, at, data FROM events WHERE session_id = ? AND kind = 'verdict' ORDER BY at, id").all(sessionId) as Array<{ id: number; at: number; data: string }>;
+    return rows.map((r) => {
+      const d = JSON.parse(r.data) as RecordedVerdict;
+      return { verdict: d.verdict, confidence: d.confidence, at: r.at, eventId: r.id };
+    });
   }
 
   summary(sessionId: number): SessionSummary {
@@ -184,7 +251,7 @@ export class RecordDb {
       ...(first !== undefined ? { firstEventAt: first } : {}),
       ...(agg.last !== null ? { lastEventAt: agg.last } : {}),
       eventCount: agg.n,
-      ...verdictOf(this.marks(sessionId), first),
+      ...verdictOf(this.marks(sessionId), first, this.computedVerdicts(sessionId)),
     };
   }
 
@@ -297,6 +364,7 @@ function evidenceLabel(kind: RecordEventKind, data: unknown): string {
   if (kind === 'replay') return `replay ${String((d.summary as Record<string, unknown> | undefined)?.total ?? '')}`.trim();
   if (kind === 'note') return `note: ${String(d.text ?? '').slice(0, 60)}`;
   if (kind === 'logs') return `logs: ${Array.isArray(d.reproduced) ? d.reproduced.length : 0} incident error template(s) reproduced, ${Array.isArray(d.missing) ? d.missing.length : 0} missing`;
+  if (kind === 'verdict') return `computed verdict: ${String(d.verdict ?? '')} (${String(d.confidence ?? '')} confidence)`;
   return kind;
 }
 

@@ -12,6 +12,7 @@ import { refreshRecordOf, refreshRecordSessions } from './record';
 import { refreshReplaysOf, refreshReplays } from './replay';
 import { refreshRunbookSessions } from './runbook';
 import { refreshSessions, useSessions } from './sessions';
+import { refreshVerdict, refreshVerdictOf } from './verdict';
 
 type Rule = { [E in EventName]: { on: E; why: string; refresh(payload: WorkbenchEvents[E]): void } }[EventName];
 
@@ -25,13 +26,15 @@ export const REFRESH_ON_EVENT: Rule[] = [
       refreshSessions();
       refreshRecordSessions();
       refreshRunbookSessions();
+      refreshVerdict();
     },
   },
   {
     on: 'recordChanged',
-    why: "something was recorded for a session (a note, a mark, a step, a replay): its timeline, the history, and after a replay the session's replays",
+    why: "something was recorded for a session (a note, a mark, a step, a replay, a new computed verdict): its timeline, the history, its verdict, and after a replay the session's replays",
     refresh: ({ session, kind }) => {
       refreshRecordOf(session);
+      refreshVerdictOf(session);
       if (kind === 'replay') refreshReplaysOf(session);
     },
   },
@@ -46,6 +49,7 @@ export const REFRESH_ON_EVENT: Rule[] = [
       refreshRecordSessions();
       refreshRunbookSessions();
       refreshReplays();
+      refreshVerdict();
     },
   },
 ];

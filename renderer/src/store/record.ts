@@ -62,8 +62,9 @@ export function refreshRecordSessions(): void {
 
 export const recordActions = {
   note: (session: string, text: string) => api.call('record.note', { session, text }),
-  mark: (session: string, verdict: Verdict, note: string, evidence: number[]) =>
-    api.call('record.mark', { session, verdict, ...(note ? { note } : {}), ...(evidence.length > 0 ? { evidence } : {}) }),
+  /** `computedEvent`: the computed verdict (its record event) the person confirms or overrides. */
+  mark: (session: string, verdict: Verdict, note: string, evidence: number[], computedEvent?: number) =>
+    api.call('record.mark', { session, verdict, ...(note ? { note } : {}), ...(evidence.length > 0 ? { evidence } : {}), ...(computedEvent !== undefined ? { computedEvent } : {}) }),
   report: (session: string, format: 'html' | 'md') => api.call('record.report', { session, format }),
 };
 

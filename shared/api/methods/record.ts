@@ -26,6 +26,8 @@ export const recordMethods = {
         verdict: z.enum(['reproduced', 'not-reproducible']),
         note: z.string().max(20_000).optional(),
         evidence: z.array(z.number().int().positive()).max(100).optional(),
+        /** The computed verdict (its record event) the person confirms or overrides; default: the session's latest. */
+        computedEvent: z.number().int().positive().optional(),
       })
       .strict(),
   ).returns<Mark>(),

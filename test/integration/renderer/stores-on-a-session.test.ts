@@ -3,8 +3,10 @@
 // runs and closes at the end), replay into the replay store (rows in order as they come; stopped
 // mid-run it ends cancelled, not in errors), a replay another client runs keeps ours from
 // starting and can be stopped from here, a runbook step's output lands in the session's run, the
-// record follows through the event table, a log follow ends with its view, and the stop goes
+// record and the verdict follow through the event table, a log follow ends with its view, and the stop goes
 // through the store too.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOperationInProcess } from '../../../electron/api/dispatch';
 import { useApp } from '../../../renderer/src/store/app';
@@ -14,7 +16,9 @@ import { runningOperation, useOperations } from '../../../renderer/src/store/ope
 import { useRecord } from '../../../renderer/src/store/record';
 import { useReplay } from '../../../renderer/src/store/replay';
 import { useRunbook } from '../../../renderer/src/store/runbook';
+import { useSessionChoice } from '../../../renderer/src/store/session-choice';
 import { useSessions } from '../../../renderer/src/store/sessions';
+import { useVerdict } from '../../../renderer/src/store/verdict';
 import { installInProcessApi, sampleBundle, until } from '../../unit/renderer/in-process-api';
 import { removeSessions, uniqueSession } from '../environments/helpers';
 
@@ -97,6 +101,17 @@ describe('stores on a real session', () => {
     expect(shown.report.data!.rows.all.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(shown.report.data!.rows.matched).toHaveLength(8);
     await until(useRecord, (s) => (s.timeline.data?.events.filter((e) => e.kind === 'replay').length ?? 0) > replaysBefore);
+  });
+
+  it('the verdict store follows the session through the event table: reproduced once the replay ended', async () => {
+    useSessionChoice.getState().setSession(session);
+    await useVerdict.getState().load(session);
+    expect(useVerdict.getState().current.data).toMatchObject({ session, verdict: 'reproduced', decidedBy: 'symptoms' });
+    // Runbook steps 1 and 2 (an expect step) settle the verdict in the backend; recordChanged reloads the store.
+    const loads = useVerdict.getState().current.seq;
+    await runOperationInProcess(wb, 'runbook.run', { session, text: readFileSync(join(sampleBundle, 'runbook.md'), 'utf8'), from: 0, to: 2 }).end;
+    const refreshed = await until(useVerdict, (s) => s.current.seq > loads && !s.current.loading && s.current.data?.evidence.find((e) => e.kind === 'runbook')?.verdict !== 'missing');
+    expect(refreshed.current.data!.evidence.find((e) => e.kind === 'runbook')).toMatchObject({ verdict: 'reproduced' });
   });
 
   it("a runbook step's live output lands in the session's run", async () => {

@@ -1,12 +1,13 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { RecordTimeline } from '../../../../shared/api/methods/record';
 import { describeEvent } from '../../../../shared/record/report';
 import { formatDuration } from '../../../../shared/record/stats';
-import type { Verdict } from '../../../../shared/record/types';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAction } from '../../store/actions';
-import { recordActions, refreshRecordOf } from '../../store/record';
+import { recordActions } from '../../store/record';
+import { useVerdict, verdictFor } from '../../store/verdict';
 import { EventDetails, hasDetails, isFailure } from './EventDetails';
+import { MarkVerdict, suggestedEvidence } from './MarkVerdict';
 import { NoteForm } from './NoteForm';
 
 function toggled(set: Set<number>, id: number, on: boolean): Set<number> {
@@ -31,18 +32,14 @@ function download(filename: string, mediaType: string, text: string): void {
 export function SessionRecord({ session, timeline }: { session: string; timeline: RecordTimeline }) {
   const { summary, events } = timeline;
   const start = summary.firstEventAt ?? summary.session.createdAt;
-  const [evidence, setEvidence] = useState<Set<number>>(new Set());
-  const [markNote, setMarkNote] = useState('');
+  // Evidence to link: what the computed verdict rests on, until the person ticks their own (null).
+  const [picked, setPicked] = useState<Set<number> | null>(null);
+  const computed = useVerdict((s) => verdictFor(s, session));
+  const suggested = useMemo(() => suggestedEvidence(computed, new Set(events.map((e) => e.id))), [computed, events]);
+  const evidence = picked ?? suggested;
   const [format, setFormat] = useState<'html' | 'md'>('html');
   const [open, setOpen] = useState<Set<number>>(new Set());
 
-  const mark = useAction(`record.mark:${session}`, (verdict: Verdict) => recordActions.mark(session, verdict, markNote.trim(), [...evidence]), {
-    onDone: () => {
-      setMarkNote('');
-      setEvidence(new Set());
-      refreshRecordOf(session);
-    },
-  });
   const report = useAction(`record.report:${session}`, () => recordActions.report(session, format), {
     onDone: (r) => download(r.filename, r.mediaType, r.text),
   });
@@ -51,7 +48,10 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
     <div className="record-session">
       <div className="record-verdict" data-testid="verdict">
         {summary.verdict ? (
-          <span className={`badge ${summary.verdict === 'reproduced' ? 'ok' : 'bad'}`}>{summary.verdict === 'reproduced' ? 'Reproduced' : 'Not reproducible'}</span>
+          <span className={`badge ${summary.verdict === 'reproduced' ? 'ok' : 'bad'}`}>
+            {summary.verdict === 'reproduced' ? 'Reproduced' : 'Not reproducible'}
+            {summary.verdictSource === 'computed' ? ' (computed)' : ''}
+          </span>
         ) : (
           <span className="badge">No verdict yet</span>
         )}
@@ -78,7 +78,7 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
         {events.map((e) => (
           <li key={e.id} className={`ev ev-${e.kind}${isFailure(e) ? ' failed' : ''}`}>
             <label className="ev-pick" title="Link as evidence when marking">
-              <input type="checkbox" aria-label={`Evidence #${e.id}`} checked={evidence.has(e.id)} onChange={(ev) => setEvidence((s) => toggled(s, e.id, ev.target.checked))} />
+              <input type="checkbox" aria-label={`Evidence #${e.id}`} checked={evidence.has(e.id)} onChange={(ev) => setPicked(toggled(evidence, e.id, ev.target.checked))} />
             </label>
             <time dateTime={new Date(e.at).toISOString()} title={new Date(e.at).toISOString()}>
               +{formatDuration(e.at - start)}
@@ -95,17 +95,7 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
         ))}
       </ol>
       <NoteForm session={session} />
-      <div className="record-mark">
-        <input aria-label="Verdict note" placeholder="What shows it (optional)" value={markNote} onChange={(e) => setMarkNote(e.target.value)} />
-        <button type="button" className="primary" disabled={mark.busy} onClick={() => void mark.run('reproduced')}>
-          Mark reproduced
-        </button>
-        <button type="button" disabled={mark.busy} onClick={() => void mark.run('not-reproducible')}>
-          Mark not reproducible
-        </button>
-        <span className="muted small">{evidence.size > 0 ? `${evidence.size} event(s) linked as evidence` : 'Evidence: the latest step run and replay (tick events to choose)'}</span>
-      </div>
-      <ErrorNote error={mark.error} />
+      <MarkVerdict session={session} evidence={evidence} picked={picked !== null} onMarked={() => setPicked(null)} />
     </div>
   );
 }
