@@ -1,28 +1,26 @@
 /**
- * `repro traces` on a generated 500k-span OTLP file vs a bare `JSON.parse` of the same file,
- * measured in the same run. Goal: at most 2x; stretch: 1.3x.
- *
- * Both sides read the file from disk; the baseline stops after JSON.parse, the measured side is
- * the real command (`repro traces <file> --json`, run in-process through the CLI's main) which
- * also detects, imports, indexes, summarizes and computes the critical path. Rounds alternate
- * and the median is reported, as wall time and as process CPU time (the CPU ratio is the
- * stable one on a shared machine; the wall ratio is printed too).
+ * `repro traces FILE --json` on a generated 500k-span OTLP file, as a cold process, vs a node
+ * process that only reads and `JSON.parse`s the same file, in the same run: wall time (goal at
+ * most 1.3x, stretch below 1x) and peak resident memory (goal at most 1.2x). The measured side
+ * is the real command: it detects the format, imports, indexes, summarizes and computes the
+ * critical path. The in-process column runs the same command through the CLI's main() in this
+ * (warm) process. Rounds alternate; medians are compared.
  *
  *   npx tsx bench/traces.bench.ts [--spans 500000] [--rounds 3] [--json]
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { main } from '../electron/cli/main';
 import { generateOtlpChunks } from './lib/gen-otlp';
+import { alternate, emit, ensureBuilt, log, median, repro, row, runProcess, type ProcessSample } from './lib/harness';
 
 const { values } = parseArgs({
   options: { spans: { type: 'string', default: '500000' }, rounds: { type: 'string', default: '3' }, json: { type: 'boolean' } },
 });
 const spans = Number(values.spans);
 const rounds = Number(values.rounds);
-const log = (s: string) => process.stderr.write(s + '\n');
 
 async function ensureFile(): Promise<string> {
   const dir = join(tmpdir(), 'repro-bench');
@@ -45,70 +43,66 @@ async function ensureFile(): Promise<string> {
   return file;
 }
 
-interface Sample {
-  wall: number;
-  cpu: number;
-}
-
-async function measure(fn: () => Promise<void> | void): Promise<Sample> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  await fn();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1000 };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
+ensureBuilt();
 const file = await ensureFile();
-let summarySpans = 0;
-const base: Sample[] = [];
-const ours: Sample[] = [];
-for (let r = 0; r < rounds; r++) {
-  base.push(
-    await measure(() => {
-      const doc = JSON.parse(readFileSync(file, 'utf8')) as { resourceSpans: unknown[] };
-      if (!doc.resourceSpans.length) throw new Error('empty');
-    }),
-  );
-  ours.push(
-    await measure(async () => {
-      let out = '';
-      const code = await main(['traces', file, '--json'], {
-        stdout: (t) => void (out += t),
-        stderr: () => {},
-        env: process.env,
-        cwd: process.cwd(),
-        isTTY: false,
-      });
-      if (code !== 0) throw new Error(`repro traces exited ${code}`);
-      summarySpans = (JSON.parse(out) as { spans: number }).spans;
-    }),
-  );
-  log(`round ${r + 1}: JSON.parse ${base[r]!.wall.toFixed(0)} ms wall / ${base[r]!.cpu.toFixed(0)} ms cpu; repro traces ${ours[r]!.wall.toFixed(0)} ms wall / ${ours[r]!.cpu.toFixed(0)} ms cpu`);
-}
-if (summarySpans !== spans) throw new Error(`repro traces counted ${summarySpans} spans, expected ${spans}`);
+const mib = Math.round(statSync(file).size / 2 ** 20);
+const PARSE = `const d = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8')); if (!d.resourceSpans.length) process.exit(1);`;
 
-const bCpu = median(base.map((s) => s.cpu));
-const oCpu = median(ours.map((s) => s.cpu));
-const bWall = median(base.map((s) => s.wall));
-const oWall = median(ours.map((s) => s.wall));
-const result = {
-  name: `repro traces on ${spans} OTLP spans vs JSON.parse`,
-  ratio: Number((oCpu / bCpu).toFixed(3)),
-  ms: Math.round(oCpu),
-  baselineMs: Math.round(bCpu),
-  wallRatio: Number((oWall / bWall).toFixed(3)),
-  wallMs: Math.round(oWall),
-  baselineWallMs: Math.round(bWall),
-  goal: 2,
-  stretch: 1.3,
-};
-if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
-else {
-  process.stdout.write(
-    `${result.name}: ${result.ratio}x CPU (${result.ms} ms vs ${result.baselineMs} ms), ${result.wallRatio}x wall (${result.wallMs} vs ${result.baselineWallMs} ms); goal <= 2x, stretch <= 1.3x\n`,
-  );
+async function inProcess(): Promise<number> {
+  (globalThis as { gc?: () => void }).gc?.();
+  let out = '';
+  const t0 = performance.now();
+  const code = await main(['traces', file, '--json'], { stdout: (t) => void (out += t), stderr: () => {}, env: process.env, cwd: process.cwd(), isTTY: false });
+  const ms = performance.now() - t0;
+  if (code !== 0) throw new Error(`repro traces exited ${code}`);
+  if ((JSON.parse(out) as { spans: number }).spans !== spans) throw new Error('in-process: wrong span count');
+  return ms;
 }
+
+const got = await alternate(
+  rounds,
+  {
+    parse: () => runProcess([process.execPath, '-e', PARSE, file]),
+    cli: async () => {
+      const s = await repro(['traces', file, '--json']);
+      const counted = (JSON.parse(s.stdout) as { spans: number }).spans;
+      if (counted !== spans) throw new Error(`repro traces counted ${counted} spans, expected ${spans}`);
+      return s;
+    },
+    inProcess,
+  },
+  (r, g) => log(`round ${r + 1}: JSON.parse ${g.parse.wallMs.toFixed(0)} ms ${g.parse.peakMb} MiB; repro traces ${g.cli.wallMs.toFixed(0)} ms ${g.cli.peakMb} MiB; in-process ${g.inProcess.toFixed(0)} ms`),
+);
+
+const wall = (xs: ProcessSample[]) => median(xs.map((x) => x.wallMs));
+const peak = (xs: ProcessSample[]) => median(xs.map((x) => x.peakMb ?? NaN));
+const cpu = (xs: ProcessSample[]) => median(xs.map((x) => x.cpuMs ?? NaN));
+const what = `summarise a ${spans / 1000}k-span OTLP file (${mib} MiB)`;
+emit(
+  [
+    row({
+      id: 'traces-500k-time',
+      what,
+      unit: 'ms',
+      better: 'lower',
+      ours: { command: 'repro traces FILE --json', value: wall(got.cli), cpuMs: cpu(got.cli), peakMb: peak(got.cli) },
+      baseline: { command: 'JSON.parse of FILE in node', value: wall(got.parse), cpuMs: cpu(got.parse), peakMb: peak(got.parse) },
+      inProcess: median(got.inProcess),
+      goal: 1.3,
+      stretch: 1,
+      rounds,
+      extra: { spans, mib },
+    }),
+    row({
+      id: 'traces-500k-memory',
+      what: `${what}: peak memory`,
+      unit: 'MiB',
+      better: 'lower',
+      ours: { command: 'repro traces FILE --json', value: peak(got.cli) },
+      baseline: { command: 'JSON.parse of FILE in node', value: peak(got.parse) },
+      goal: 1.2,
+      rounds,
+    }),
+  ],
+  values.json,
+);

@@ -1,16 +1,29 @@
 #!/usr/bin/env node
 // Builds everything the hosts run from dist/:
-//  - Node side with esbuild: the CLI, Electron main (ESM), the preload (CommonJS: sandboxed
-//    preloads cannot be ESM) and every electron/**/*.entry.ts (processes we spawn, e.g. agents);
+//  - Node side with esbuild: the CLI (split: each command's code is a chunk loaded when that
+//    command runs, so `repro --version` loads almost nothing), Electron main (ESM), the preload
+//    (CommonJS: sandboxed preloads cannot be ESM) and every electron/**/*.entry.ts (processes we
+//    spawn, e.g. agents);
 //  - the renderer with Vite (Monaco and its workers bundled locally).
-// Usage: node scripts/build.mjs [--node-only|--renderer-only]
-import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
+// Usage: node scripts/build.mjs [--node-only|--renderer-only] [--prepare]
+//   --prepare (npm's prepare script, run by npm install): the Node side only, and nothing at all,
+//   with one line saying so, where the build tools are not installed (npm install --omit=dev).
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const only = process.argv[2];
+const prepare = process.argv.includes('--prepare');
+const only = prepare ? '--node-only' : process.argv.slice(2).find((a) => a === '--node-only' || a === '--renderer-only');
+
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch (err) {
+  if (!prepare) throw err;
+  console.log('repro: esbuild is not installed (a production install?); the CLI is not built: run `npm run build` with the dev dependencies');
+  process.exit(0);
+}
 
 function findEntries(dir) {
   const out = [];
@@ -23,21 +36,27 @@ function findEntries(dir) {
 }
 
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root };
+const esmOptions = {
+  ...common,
+  format: 'esm',
+  packages: 'external', // node_modules resolve at run time (native modules, electron)
+  // a require() shim for CommonJS dependencies pulled into an ESM bundle
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+};
 
 async function buildNode() {
-  const esm = ['electron/cli/main.ts', 'electron/hosts/desktop/main.ts', ...findEntries(join(root, 'electron')).map((p) => relative(root, p))];
+  const esm = ['electron/hosts/desktop/main.ts', ...findEntries(join(root, 'electron')).map((p) => relative(root, p))];
+  rmSync(join(root, 'dist', 'electron', 'cli', 'chunks'), { recursive: true, force: true });
   await Promise.all([
-    ...esm.map((entry) =>
-      build({
-        ...common,
-        entryPoints: [entry],
-        outfile: join('dist', entry.replace(/\.ts$/, '.mjs')),
-        format: 'esm',
-        packages: 'external', // node_modules resolve at run time (native modules, electron)
-        // a require() shim for CommonJS dependencies pulled into an ESM bundle
-        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      }),
-    ),
+    build({
+      ...esmOptions,
+      entryPoints: { main: 'electron/cli/main.ts' },
+      outdir: 'dist/electron/cli',
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      outExtension: { '.js': '.mjs' },
+    }),
+    ...esm.map((entry) => build({ ...esmOptions, entryPoints: [entry], outfile: join('dist', entry.replace(/\.ts$/, '.mjs')) })),
     build({
       ...common,
       entryPoints: ['electron/hosts/desktop/preload.ts'],

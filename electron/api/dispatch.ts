@@ -2,7 +2,7 @@ import { isMethodName, isOperationName, methods, type CallOutput, type MethodInp
 import { deserializeError, serializeError, WorkbenchError, type Reply } from '../../shared/api/errors';
 import type { OperationEnd } from '../../shared/api/operations';
 import type { Workbench } from '../services/workbench';
-import { handlers } from './handlers';
+import { handlerFor } from './handlers';
 import type { CallContext, Handler, OperationContext } from './handlers/types';
 
 /** Validate a call's input against the contract's zod schema (defaults applied). */
@@ -34,9 +34,8 @@ export function startOperation<M extends OperationName>(
   const subject = input as { session?: unknown; handle?: unknown; source?: { handle?: unknown; name?: unknown } };
   const session = typeof subject.session === 'string' ? subject.session : typeof subject.source?.name === 'string' ? subject.source.name : undefined;
   const handle = typeof subject.handle === 'string' ? subject.handle : typeof subject.source?.handle === 'string' ? subject.source.handle : undefined;
-  const handler = handlers[method] as unknown as (input: unknown, ctx: OperationContext<M>) => Promise<unknown>;
-  const started = wb.ops.start({ method, client: opts.client, ...(opts.id ? { id: opts.id } : {}), ...(session ? { session } : {}), ...(handle ? { handle } : {}) }, (run) =>
-    handler(input, {
+  const started = wb.ops.start({ method, client: opts.client, ...(opts.id ? { id: opts.id } : {}), ...(session ? { session } : {}), ...(handle ? { handle } : {}) }, async (run) =>
+    ((await handlerFor(method)) as unknown as (input: unknown, ctx: OperationContext<M>) => Promise<unknown>)(input, {
       ...callContext(wb, opts.client, run.signal),
       op: run.id,
       progress: run.progress,
@@ -61,7 +60,7 @@ export async function dispatch(method: string, rawInput: unknown, ctx: CallConte
       const { id } = startOperation(ctx.wb, method, input as MethodParsedInput<typeof method>, { client: ctx.client, ...(opts.opId ? { id: opts.opId } : {}) });
       return { result: { op: id, method } };
     }
-    const handler = handlers[method] as Handler<MethodName>;
+    const handler = (await handlerFor(method)) as Handler<MethodName>;
     const result = await handler(input as never, ctx as never);
     return { result };
   } catch (err) {

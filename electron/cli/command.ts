@@ -1,6 +1,7 @@
 /**
- * One CLI subcommand. Each lives in electron/cli/commands/<name>.ts as a thin shell over a
- * service in electron/services/, and is listed in electron/cli/commands/index.ts.
+ * One CLI subcommand. Each lives in electron/cli/commands/<name>.ts (exported as `command`) as a
+ * thin shell over a service in electron/services/, and is listed, with its summary and a loader,
+ * in electron/cli/commands/index.ts.
  *
  * Conventions (all commands): `--json` prints exactly one JSON document on stdout; human output
  * otherwise; progress for long work goes to stderr; exit 0 success, 1 the work failed,
@@ -20,6 +21,13 @@ export interface CliCommand {
   summary: string; // one line for `repro --help`
   usage: string; // full help text for `repro <name> --help`
   run(argv: string[], io: CliIo): Promise<number>; // returns the exit code
+}
+
+/** What commands/index.ts knows of a command without loading it. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<{ command: CliCommand }>;
 }
 
 export class UsageError extends Error {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findAppRoot } from '../services/workbench';
 import { isErrorCode } from '../../shared/api/errors';
+import { findAppRoot } from '../services/app-root';
+import { timed, timingTable } from '../services/timing';
 import { UsageError, type CliIo } from './command';
 import { commands } from './commands';
 import { EXIT_CANCELLED, printJsonError } from './operation';
@@ -53,19 +54,23 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout(version() + '\n');
     return 0;
   }
-  const command = commands.find((c) => c.name === first);
+  const entry = commands.find((c) => c.name === first);
   const json = rest.includes('--json');
-  if (!command) {
+  if (!entry) {
     if (json) printJsonError(io, { code: 'invalid_argument', message: `unknown command "${first}"` });
     io.stderr(`repro: unknown command "${first}"\n\n${help()}\n`);
     return 2;
   }
+  const trace = io.env.REPRO_TRACE_TIMING === '1';
+  // When this process started: what Node and the entry cost before any command code ran.
+  if (trace) performance.measure('start-up (node, repro entry)', { start: 0, end: performance.now() });
+  const { command } = await timed(`load the ${first} command`, () => entry.load());
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage.trimEnd() + '\n');
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await timed(`repro ${first}`, () => command.run(rest, io));
   } catch (err) {
     // One error shape for every command: with --json, {"error":{code,message,details?}} is the
     // document on stdout; the sentence goes to stderr either way.
@@ -79,5 +84,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     if (json) printJsonError(io, { code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) });
     io.stderr(`repro ${command.name}: ${e.message}${code !== 'internal' ? ` [${code}]` : ''}\n`);
     return code === 'cancelled' ? EXIT_CANCELLED : 1;
+  } finally {
+    if (trace) io.stderr(`\nREPRO_TRACE_TIMING: where the time went\n${timingTable()}`);
   }
 }

@@ -2,7 +2,6 @@ import type { MethodInput, OperationDetail, OperationName, OperationOutput } fro
 import { deserializeError, WorkbenchError } from '../../shared/api/errors';
 import type { OperationDetailEvent, OperationEvent } from '../../shared/api/events';
 import type { OperationEnd } from '../../shared/api/operations';
-import { runOperationInProcess } from '../api/dispatch';
 import type { Workbench } from '../services/workbench';
 import type { CliIo } from './command';
 import { printJson, progressPrinter } from './output';
@@ -54,6 +53,9 @@ export async function runCliOperation<M extends OperationName>(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    // The API layer (every area's handlers) loads here, for the commands that run operations:
+    // this module is also imported by `repro --help`, which must stay light.
+    const { runOperationInProcess } = await import('../api/dispatch');
     const started = runOperationInProcess(wb, method, input, 'cli');
     id = started.id;
     if (stops > 0) wb.ops.cancel(id);

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { findAppRoot } from './app-root';
 import { createDockerClient } from './docker-engine';
 import { EventBus } from './event-bus';
 import { OperationRegistry } from './operations';
@@ -91,17 +91,6 @@ export function shutdownWorkbench(wb: Workbench): Promise<void> {
   return state.done;
 }
 
-/** Walk up from this module to the folder holding package.json (works from source and dist). */
-export function findAppRoot(start = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(start);
-    dir = parent;
-  }
-}
-
 function readVersion(appRoot: string): string {
   try {
     const pkg = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version?: string };
@@ -115,3 +104,5 @@ export function samplePath(wb: Workbench): string | undefined {
   const p = join(wb.appRoot, 'examples', 'incident-checkout');
   return existsSync(join(p, 'bundle.json')) ? p : undefined;
 }
+
+export { findAppRoot };

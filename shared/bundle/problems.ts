@@ -37,7 +37,8 @@ export interface VerifyReport {
   ok: boolean;
   bundle: { id: string | null; title: string | null };
   signature: { status: SignatureStatus; keyid?: string };
-  files: { checked: number; failed: number };
+  /** `reused`: digests taken from earlier verifications of unchanged files (repro up only). */
+  files: { checked: number; failed: number; reused?: number };
   problems: BundleProblem[];
   warnings: BundleWarning[];
 }

@@ -41,22 +41,27 @@ export function criticalPathSections(t: Trace): CriticalSection[] {
   const n = t.spanCount;
   const cs = new Float64Array(n);
   const ce = new Float64Array(n);
-  const keep = new Uint8Array(n);
-  // Children kept for the walk, per span, sorted by clipped end (latest first).
-  const kids: (Int32Array | undefined)[] = new Array(n);
+  // Children kept for the walk, per span, sorted by clipped end (latest first): span p's are
+  // kids[t.childOffset[p] .. t.childOffset[p] + kidCount[p]) (the children lists' own layout, so
+  // no array per span: a 500k-span trace has about as many parents).
+  const kids = new Int32Array(n);
+  const kidCount = new Int32Array(n);
   const cursor = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const byLaterEnd = (a: number, b: number) => ce[b]! - ce[a]!;
   const out: CriticalSection[] = [];
 
   for (const root of t.roots) {
     // Top-down clipping in DFS preorder.
-    const stack = [root];
+    let top = 0;
+    stack[top++] = root;
     cs[root] = t.start[root]!;
     ce[root] = t.end[root]!;
-    keep[root] = 1;
-    while (stack.length) {
-      const p = stack.pop()!;
-      const list: number[] = [];
-      for (let k = t.childOffset[p]!; k < t.childOffset[p + 1]!; k++) {
+    while (top > 0) {
+      const p = stack[--top]!;
+      const base = t.childOffset[p]!;
+      let kept = 0;
+      for (let k = base; k < t.childOffset[p + 1]!; k++) {
         const c = t.childList[k]!;
         if (t.flags[c]! & SpanFlag.FollowsFrom) continue;
         let s = t.start[c]!;
@@ -68,15 +73,12 @@ export function criticalPathSections(t: Trace): CriticalSection[] {
         if (e > pe) e = pe;
         cs[c] = s;
         ce[c] = e;
-        keep[c] = 1;
-        list.push(c);
-        stack.push(c);
+        kids[base + kept++] = c;
+        stack[top++] = c;
       }
-      if (list.length) {
-        // Stable: among equal ends the earlier-starting child comes first.
-        list.sort((a, b) => ce[b]! - ce[a]!);
-        kids[p] = Int32Array.from(list);
-      }
+      kidCount[p] = kept;
+      // Stable: among equal ends the earlier-starting child comes first.
+      if (kept > 1) kids.subarray(base, base + kept).sort(byLaterEnd);
     }
 
     const sections: CriticalSection[] = [];
@@ -86,17 +88,18 @@ export function criticalPathSections(t: Trace): CriticalSection[] {
     let cur = root;
     let returning: number | undefined;
     for (;;) {
-      const list = kids[cur];
+      const base = t.childOffset[cur]!;
+      const count = kidCount[cur]!;
       let lfc = -1;
-      if (list) {
+      if (count > 0) {
         if (returning === undefined) {
-          if (list.length) lfc = list[0]!;
+          lfc = kids[base]!;
           cursor[cur] = 1;
         } else {
           // Return times only decrease for a given parent, so the cursor never goes back.
           let k = cursor[cur]!;
-          while (k < list.length && !(ce[list[k]!]! < returning)) k++;
-          if (k < list.length) lfc = list[k]!;
+          while (k < count && !(ce[kids[base + k]!]! < returning)) k++;
+          if (k < count) lfc = kids[base + k]!;
           cursor[cur] = k + 1;
         }
       }

@@ -1,5 +1,5 @@
 /** Span details on demand, read from the raw records kept on the side that parsed the files. */
-import type { RawStore } from './builder';
+import { rawSpan, type RawStore } from './builder';
 import { jaegerDetail } from './import-jaeger';
 import { otlpDetail } from './import-otlp';
 import { zipkinDetail } from './import-zipkin';
@@ -36,16 +36,17 @@ export function spanDetail(set: TraceSet, raw: RawStore, traceIndex: number, spa
   const ctx = raw.contexts[raw.context[rec]!]!;
   const start = traceStartInstant(t.startUnixNs);
   const inSet = (traceId: string, spanId: string) => spanIdsOf(set, raw, traceId)?.has(spanId) ?? false;
+  const span = rawSpan(raw, rec);
   let parts: DetailParts;
   switch (ctx.format) {
     case 'otlp':
-      parts = otlpDetail(raw.span[rec], ctx, start, inSet);
+      parts = otlpDetail(span, ctx, start, inSet);
       break;
     case 'jaeger':
-      parts = jaegerDetail(raw.span[rec], ctx, t.traceId, start, inSet);
+      parts = jaegerDetail(span, ctx, t.traceId, start, inSet);
       break;
     case 'zipkin':
-      parts = zipkinDetail(raw.span[rec], start);
+      parts = zipkinDetail(span, start);
       break;
   }
   const flags = t.flags[spanIndex]!;

@@ -8,6 +8,7 @@ import { importJaeger, jaegerTraces } from './import-jaeger';
 import { importOtlp, isOtlp } from './import-otlp';
 import { importZipkin, zipkinSpans } from './import-zipkin';
 import type { TraceFormat, TraceSet } from './model';
+import { scanOtlp } from './otlp-scan';
 import { appendAll } from '../array';
 
 export interface TraceDocument {
@@ -76,6 +77,21 @@ export interface ImportOptions {
   failures?: WorkbenchError[];
 }
 
+/** Import one parsed document; a document in no known format is returned as its failure. */
+function importDocument(b: TraceSetBuilder, { name, doc }: TraceDocument): WorkbenchError | undefined {
+  const d = unwrap(doc);
+  if (isOtlp(d)) return void importOtlp(d, b, name);
+  const jt = jaegerTraces(d);
+  if (jt) return void importJaeger(jt, b, name);
+  const zs = zipkinSpans(d);
+  if (zs) return void importZipkin(zs, b, name);
+  return new WorkbenchError(
+    'invalid_argument',
+    `${name}: not OTLP/JSON (resourceSpans), Jaeger JSON ({"data":[...]} or {"spans":[...]}) or Zipkin v2 JSON (array of spans); found ${describe(doc)}`,
+    { file: name },
+  );
+}
+
 /**
  * Parse several files' texts. A file that is not JSON is a failure of that file only: the
  * others still load (a session's OTLP folder may hold one broken file among thousands).
@@ -103,31 +119,22 @@ export function importTraceDocuments(docs: TraceDocument[], opts: ImportOptions 
   const b = new TraceSetBuilder();
   const failures = [...(opts.failures ?? [])];
   let imported = 0;
-  docs.forEach(({ name, doc }, i) => {
-    opts.onProgress?.(i, docs.length, name);
-    const d = unwrap(doc);
-    const jt = isOtlp(d) ? undefined : jaegerTraces(d);
-    const zs = isOtlp(d) || jt ? undefined : zipkinSpans(d);
-    if (isOtlp(d)) importOtlp(d, b, name);
-    else if (jt) importJaeger(jt, b, name);
-    else if (zs) importZipkin(zs, b, name);
-    else {
-      failures.push(
-        new WorkbenchError(
-          'invalid_argument',
-          `${name}: not OTLP/JSON (resourceSpans), Jaeger JSON ({"data":[...]} or {"spans":[...]}) or Zipkin v2 JSON (array of spans); found ${describe(doc)}`,
-          { file: name },
-        ),
-      );
-      return;
-    }
-    imported++;
+  docs.forEach((doc, i) => {
+    opts.onProgress?.(i, docs.length, doc.name);
+    const failure = importDocument(b, doc);
+    if (failure) failures.push(failure);
+    else imported++;
   });
+  opts.onProgress?.(docs.length, docs.length, 'indexing');
+  return finishImport(b, failures, imported);
+}
+
+/** Throws the first failure when nothing was imported; otherwise names the skipped ones first among the warnings. */
+function finishImport(b: TraceSetBuilder, failures: WorkbenchError[], imported: number): ImportResult {
   if (failures.length > 0 && imported === 0) throw failures[0]!;
   // Skipped files first: they are what the engineer most needs to see among the warnings.
   b.warnings.unshift(...failures.slice(0, MAX_SKIP_WARNINGS).map((f) => `${f.message}; skipped`));
   if (failures.length > MAX_SKIP_WARNINGS) b.warnings.splice(MAX_SKIP_WARNINGS, 0, `… and ${failures.length - MAX_SKIP_WARNINGS} more unreadable documents skipped`);
-  opts.onProgress?.(docs.length, docs.length, 'indexing');
   return b.build();
 }
 
@@ -139,3 +146,48 @@ export function importTraceTexts(files: { name: string; text: string }[], opts: 
   const { docs, failures } = parseTraceFiles(files);
   return importTraceDocuments(docs, { ...opts, failures: [...(opts.failures ?? []), ...failures] });
 }
+
+/** V8 cannot hold one string longer than about 512 MiB (2^29 - 24 UTF-16 units). */
+export const MAX_TEXT_BYTES = 0x1fffffe8;
+
+export interface BytesImportOptions extends ImportOptions {
+  /** Called every few MiB while a file is scanned. */
+  onBytes?: (done: number, total: number, name: string) => void;
+}
+
+/**
+ * Import files given as bytes (UTF-8). OTLP/JSON as exporters write it is scanned straight from
+ * the bytes (otlp-scan.ts: faster than JSON.parse, a fraction of its memory, no size limit
+ * but the buffer's); anything else is decoded and parsed. The bytes of scanned files stay
+ * referenced by the returned raw store, for span details.
+ */
+export function importTraceBytes(files: { name: string; bytes: Uint8Array }[], opts: BytesImportOptions = {}): ImportResult {
+  const b = new TraceSetBuilder();
+  const failures = [...(opts.failures ?? [])];
+  let imported = 0;
+  files.forEach((f, i) => {
+    opts.onProgress?.(i, files.length, f.name);
+    if (scanOtlp(f.bytes, b, { onProgress: (done, total) => opts.onBytes?.(done, total, f.name) })) return void imported++;
+    if (f.bytes.length > MAX_TEXT_BYTES) {
+      failures.push(
+        new WorkbenchError(
+          'invalid_argument',
+          `${f.name} is ${f.bytes.length} bytes and not OTLP/JSON as exporters write it; other trace files can be at most ${MAX_TEXT_BYTES} bytes (split it)`,
+          { file: f.name },
+        ),
+      );
+      return;
+    }
+    const { docs, failures: unparsed } = parseTraceFiles([{ name: f.name, text: utf8.decode(f.bytes) }]);
+    appendAll(failures, unparsed);
+    for (const doc of docs) {
+      const failure = importDocument(b, doc);
+      if (failure) failures.push(failure);
+      else imported++;
+    }
+  });
+  opts.onProgress?.(files.length, files.length, 'indexing');
+  return finishImport(b, failures, imported);
+}
+
+const utf8 = new TextDecoder();

@@ -18,6 +18,16 @@ const KIND_BY_NAME: Record<string, number> = {
   SPAN_KIND_CONSUMER: 5,
 };
 
+/** A span's kind as OTLP/JSON gives it (a number or an enum name) as the model's number. */
+export function otlpKind(k: unknown): number {
+  return typeof k === 'number' ? (k >= 0 && k <= 5 ? k : 0) : (KIND_BY_NAME[String(k)] ?? 0);
+}
+
+/** Is a span's status.code the error code (2, "2" or the enum name)? */
+export function otlpIsError(code: unknown): boolean {
+  return code === 2 || code === 'STATUS_CODE_ERROR' || code === '2';
+}
+
 export function isOtlp(doc: unknown): boolean {
   return !!doc && typeof doc === 'object' && Array.isArray((doc as { resourceSpans?: unknown }).resourceSpans);
 }
@@ -56,20 +66,17 @@ export function importOtlp(doc: unknown, b: TraceSetBuilder, where: string): voi
         const startT = parseUnixNano(sp.startTimeUnixNano);
         const endT = parseUnixNano(sp.endTimeUnixNano);
         const status = sp.status as { code?: unknown } | undefined;
-        const code = status?.code;
-        const isErr = code === 2 || code === 'STATUS_CODE_ERROR' || code === '2';
-        const k = sp.kind;
         b.add({
           traceId,
           spanId,
           parentId: sp.parentSpanId ? normalizeId(sp.parentSpanId) : '',
           service,
           name: typeof sp.name === 'string' ? sp.name : '',
-          kind: typeof k === 'number' ? (k >= 0 && k <= 5 ? k : 0) : (KIND_BY_NAME[String(k)] ?? 0),
+          kind: otlpKind(sp.kind),
           startUs: startT ? startT.us : NaN,
           startNs: startT ? startT.ns : 0,
           durationUs: startT && endT ? nanoDiffUs(startT, endT) : NaN,
-          flags: isErr ? SpanFlag.Error : 0,
+          flags: otlpIsError(status?.code) ? SpanFlag.Error : 0,
           raw: sp,
           context: ctx,
         });

@@ -64,7 +64,7 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
   'env.list': async ({ all, probe }, { wb }) => {
     await collectOnce(wb);
     const engine = await engineStatus(wb.docker, 3000, wb.env);
-    const sessions = await listSessions(wb.docker, wb.stateDir, { ...(all ? { all } : {}), probe: Boolean(probe) && engine.reachable });
+    const sessions = await listSessions(wb.docker, wb.stateDir, { ...(all ? { all } : {}), probe: Boolean(probe) && engine.reachable, engine });
     return { engine, sessions };
   },
   'env.get': async ({ session }, { wb }) => getSession(wb.docker, wb.stateDir, session, { probe: true }),
@@ -102,9 +102,9 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
       throw err;
     }
   },
-  'env.down': async ({ session }, { wb, emit, progress }) => {
+  'env.down': async ({ session, graceful }, { wb, emit, progress }) => {
     progress({ label: `Removing session ${session}`, done: 0 });
-    const report = await downSession(wb.docker, wb.stateDir, session);
+    const report = await downSession(wb.docker, wb.stateDir, session, { graceful: graceful === true });
     emit('sessionsChanged', { reason: 'down', session });
     return report;
   },

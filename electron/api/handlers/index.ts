@@ -1,35 +1,39 @@
 /**
- * Every method of the contract has exactly one handler; the type below makes a missing one a
- * compile error. Areas add their map here with one line.
+ * Every method of the contract has exactly one handler; the types below make a missing one a
+ * compile error. Each area's handlers load when one of its methods is first called, so a CLI
+ * command that runs one operation loads that area, not every area's services. Areas add their
+ * map here with one line: the methods' prefix and how to load the map.
  */
 import type { MethodName } from '../../../shared/api/contract';
-import { appHandlers } from './app';
-import { bundleHandlers } from './bundle';
-import { runbookHandlers } from './runbook';
-import { recordHandlers } from './record';
-import { tracesHandlers } from './traces';
-import { canaryHandlers } from './canary';
-import { environmentHandlers } from './environment';
-import { replayHandlers } from './replay';
-import { captureHandlers } from './capture';
-import { trafficHandlers } from './traffic';
-import { logsHandlers } from './logs';
-import { verdictHandlers } from './verdict';
-import { opHandlers } from './op';
-import type { HandlerMap } from './types';
+import { WorkbenchError } from '../../../shared/api/errors';
+import type { Handler, HandlerMap } from './types';
 
-export const handlers: HandlerMap<MethodName> = {
-  ...appHandlers,
-  ...bundleHandlers,
-  ...runbookHandlers,
-  ...recordHandlers,
-  ...tracesHandlers,
-  ...canaryHandlers,
-  ...environmentHandlers,
-  ...replayHandlers,
-  ...captureHandlers,
-  ...trafficHandlers,
-  ...logsHandlers,
-  ...verdictHandlers,
-  ...opHandlers,
+const areas = {
+  app: async () => (await import('./app')).appHandlers,
+  bundle: async () => (await import('./bundle')).bundleHandlers,
+  runbook: async () => (await import('./runbook')).runbookHandlers,
+  record: async () => (await import('./record')).recordHandlers,
+  traces: async () => (await import('./traces')).tracesHandlers,
+  canary: async () => (await import('./canary')).canaryHandlers,
+  env: async () => (await import('./environment')).environmentHandlers,
+  replay: async () => (await import('./replay')).replayHandlers,
+  capture: async () => (await import('./capture')).captureHandlers,
+  traffic: async () => (await import('./traffic')).trafficHandlers,
+  logs: async () => (await import('./logs')).logsHandlers,
+  verdict: async () => (await import('./verdict')).verdictHandlers,
+  op: async () => (await import('./op')).opHandlers,
 };
+
+type AreaMaps = { [K in keyof typeof areas]: Awaited<ReturnType<(typeof areas)[K]>> };
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** Compile-time check: together the areas handle every method of the contract. */
+export const everyMethodHandled = (all: Intersection<AreaMaps[keyof AreaMaps]>): HandlerMap<MethodName> => all;
+
+/** The handler of `method`, its area loaded on first use. */
+export async function handlerFor<M extends MethodName>(method: M): Promise<Handler<M>> {
+  const area = method.slice(0, method.indexOf('.')) as keyof typeof areas;
+  const map = (await areas[area]?.()) as Partial<HandlerMap<MethodName>> | undefined;
+  const handler = map?.[method];
+  if (!handler) throw new WorkbenchError('internal', `No handler for API method "${method}"`);
+  return handler as unknown as Handler<M>;
+}

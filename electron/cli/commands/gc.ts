@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { gcSessions } from '../../services/environments';
+import { gcSessions } from '../../services/environments/down';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { printJson } from '../output';

@@ -5,7 +5,7 @@ import { Level, LEVEL_NAMES, levelFromText, levelName } from '../../../shared/lo
 import { parseTime, type BadLine, type LogRecord } from '../../../shared/logs/record';
 import { TemplateMiner } from '../../../shared/logs/miner';
 import { writeFileAtomic } from '../../services/atomic-write';
-import { streamLogs } from '../../services/environments';
+import { streamLogs } from '../../services/environments/logs';
 import { settleSessionVerdict } from '../../services/verdict';
 import { compareLogSources, openLogSource, sessionLogSource, type LogSource } from '../../services/logs/source';
 import { recordLogComparison } from '../../services/logs/record';

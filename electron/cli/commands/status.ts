@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { engineStatus } from '../../services/docker-engine';
-import { listSessions } from '../../services/environments';
+import { listSessions } from '../../services/environments/session-info';
 import { createWorkbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
 import { printJson } from '../output';
@@ -22,7 +22,7 @@ Options:
     if (positionals.length) throw new UsageError('status takes no arguments');
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const engine = await engineStatus(wb.docker, 3000, io.env);
-    const sessions = await listSessions(wb.docker, wb.stateDir, { probe: engine.reachable, ...(values.all ? { all: true } : {}) });
+    const sessions = await listSessions(wb.docker, wb.stateDir, { probe: engine.reachable, engine, ...(values.all ? { all: true } : {}) });
     if (values.json) {
       printJson(io, { engine, sessions });
       return 0;

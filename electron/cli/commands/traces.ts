@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { importTraceTexts } from '../../../shared/traces/detect';
+import { importTraceBytes } from '../../../shared/traces/detect';
 import { summarize } from '../../../shared/traces/summary';
 import { searchTraces } from '../../../shared/traces/search';
 import { readTraceFiles } from '../../services/traces/files';
@@ -40,9 +40,10 @@ Options:
     });
     try {
       if (found.files.length === 0) io.stderr(`repro traces: no trace files in ${found.source}\n`);
-      const { set } = importTraceTexts(found.files, {
+      const { set } = importTraceBytes(found.files, {
         onProgress: (done, total, name) =>
           progress({ task, label: done < total ? `Import ${name}` : 'Index spans', done, total, unit: 'files' }),
+        onBytes: (done, total, name) => progress({ task, label: `Import ${name}`, done, total, unit: 'bytes' }),
       });
       const summary = summarize(set);
       progress({ task, label: `Loaded ${summary.spans} spans`, done: summary.spans, total: summary.spans, unit: 'spans', finished: true });

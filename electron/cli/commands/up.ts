@@ -17,8 +17,9 @@ export const command: CliCommand = {
 
 Verifies the bundle (nothing starts unless it verifies), checks its required secrets, loads its
 images (skipped when the engine already has the image id), creates a session network, volumes
-filled from snapshots and one container per service exactly as the manifest says, starts them in
-dependsOn order waiting on each healthcheck, then reports drift (engine vs manifest).
+filled from snapshots and one container per service exactly as the manifest says, starts each once
+what it dependsOn is healthy (independent services side by side) and waits on its healthcheck,
+then reports drift (engine vs manifest). REPRO_TRACE_TIMING=1 prints where the time went.
 The session lives on after this command returns; see repro status / logs / down.
 
 The session is sealed: its containers reach each other, the fixtures stub and the session's

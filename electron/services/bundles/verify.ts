@@ -14,6 +14,7 @@ import { throwIfCancelled, unlessCancelled } from '../abort';
 import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
 import { resolveBundlePath } from './bundle-path';
 import { HASH_CHUNK_BYTES, sha256File } from './hash';
+import type { DigestCache } from './digest-cache';
 import { createHashPool } from './hash-pool';
 import { readImageArchive } from './image-id';
 import { loadKeyFile, loadTrustedKeysDir, type TrustedKey } from './keys';
@@ -51,6 +52,11 @@ export interface VerifyOptions {
   hashWorkers?: number;
   /** Stops the check (it then throws a `cancelled` error). */
   signal?: AbortSignal;
+  /**
+   * Reuse digests of files unchanged since an earlier verification (same size, times and inode),
+   * and remember new ones. `files.reused` in the report says how many were reused.
+   */
+  digestCache?: DigestCache;
   /** Told which public keys this check trusts (each key file is read once). */
   onTrustedKeys?: (keys: readonly TrustedKey[]) => void;
 }
@@ -122,27 +128,38 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
       // tree.files holds only regular files reached through real folders (walkBundle never
       // follows a link), so the path under root is the checked one.
       const file = join(root, entry.path);
-      const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner({ textByName: TEXT_EXTENSIONS.test(entry.path) }) : undefined;
       const progressed = (n: number) => {
         done += n;
         opts.onProgress?.({ done, total, path: entry.path });
       };
-      const { sha256 } = pool && onWorker(entry)
-        ? await unlessCancelled(pool.hash(file, progressed), signal, cancelled)
-        : await sha256File(
-            file,
-            (chunk) => {
-              throwIfCancelled(signal, cancelled);
-              scanner?.push(chunk);
-              progressed(chunk.length);
-            },
-            buffer,
-          );
+      const cached = await opts.digestCache?.get(file);
+      let sha256: string;
+      let found: { kind: string; line?: number }[];
+      if (cached && 'hit' in cached) {
+        ({ sha256, secrets: found } = cached.hit);
+        progressed(entry.size);
+      } else {
+        const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner({ textByName: TEXT_EXTENSIONS.test(entry.path) }) : undefined;
+        ({ sha256 } = pool && onWorker(entry)
+          ? await unlessCancelled(pool.hash(file, progressed), signal, cancelled)
+          : await sha256File(
+              file,
+              (chunk) => {
+                throwIfCancelled(signal, cancelled);
+                scanner?.push(chunk);
+                progressed(chunk.length);
+              },
+              buffer,
+            ));
+        found = scanner?.finish() ?? [];
+        // only a file that matched its listed digest is worth remembering
+        if (cached && sha256 === entry.sha256) await opts.digestCache!.set(file, cached.before, { sha256, secrets: found });
+      }
       if (sha256 !== entry.sha256) {
         failed.add(entry.path);
         problems.push({ code: 'digest_mismatch', path: entry.path, message: `${entry.path}: SHA-256 is ${sha256}; bundle.json lists ${entry.sha256}` });
       }
-      for (const kind of scanner?.finish() ?? []) {
+      for (const kind of found) {
         secretHits.push({
           code: 'secret_suspect',
           path: entry.path,
@@ -156,6 +173,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   } finally {
     await pool?.close();
   }
+  await opts.digestCache?.save();
   throwIfCancelled(signal, cancelled);
   secretHits.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''));
   appendAll(warnings, secretHits);
@@ -219,7 +237,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     ok: problems.length === 0,
     bundle: { id: manifest.incident.id, title: manifest.incident.title },
     signature: { status: sig.status, ...(sig.keyid ? { keyid: sig.keyid } : {}) },
-    files: { checked: manifest.files.length, failed: failed.size },
+    files: { checked: manifest.files.length, failed: failed.size, ...(opts.digestCache ? { reused: opts.digestCache.reused } : {}) },
     problems,
     warnings,
   };

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkbenchError } from '../../../shared/api/errors';
-import { findAppRoot } from '../workbench';
+import { findAppRoot } from '../app-root';
 import { processStartTime, type ProcessIdentity } from './process-identity';
 
 export interface AgentReady {

@@ -3,15 +3,14 @@ import { rm } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
-import { recordEvent } from '../record';
+import type { recordEvent as RecordEvent } from '../record';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
-import { labelledSessions, removeLabelled, sessionLabelFilter, type RemovalCounts } from './resources';
-import { removeUnusedEdgeNetworks } from './sandbox';
-import { sessionRuntime } from './runtime';
-import { requireEngine, sessionsRoot } from './session-info';
-import { SessionStore, type SessionRecord } from './state-store';
+import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts } from './resources';
+import { requireEngine } from '../docker-engine';
+import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { timed, timedSince } from '../timing';
 
 export interface DownReport {
   session: string;
@@ -19,28 +18,51 @@ export interface DownReport {
   agentStopped: boolean;
 }
 
+export interface DownOptions {
+  /**
+   * Stop each container first (SIGTERM, then SIGKILL after its stop timeout) so services can
+   * shut down cleanly. Default: they are killed and removed at once (a repro environment holds
+   * nothing worth a clean shutdown, and nobody should wait for one they did not ask for).
+   */
+  graceful?: boolean;
+}
+
 /**
  * Remove every container, network and volume labelled with the session (whatever the state
  * file says: the labels are the truth), stop its agent, and mark it down. The session folder
  * stays: received spans, replays and the record belong to the incident's history.
  */
-export async function downSession(docker: Docker, stateDir: string, name: string): Promise<DownReport> {
+export async function downSession(docker: Docker, stateDir: string, name: string, opts: DownOptions = {}): Promise<DownReport> {
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(name);
-  await requireEngine(docker);
-  const removed = await sessionRuntime(docker, record ?? {}).removeSession(sessionLabelFilter(name, homeTag(stateDir)));
-  // The home's edge network goes with its last session's gate.
-  await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
+  await timed('down: engine check', () => requireEngine(docker));
+  if (opts.graceful) await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
+  const removed = await timed('down: remove containers, network, volumes', () => removeSession(docker, record, sessionLabelFilter(name, homeTag(stateDir))));
+  // The home's edge network goes with its last session's gate, alongside the rest of the down
+  // (sandbox.ts loads only now: the gate's image builder is no business of a down before this).
+  const edgeStart = performance.now();
+  const edgeCleanup = import('./sandbox')
+    .then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir))
+    .catch(() => 0)
+    .finally(() => timedSince('down: remove an unused edge network (alongside)', edgeStart));
   if (!record && (removed.services ?? 0) + removed.containers + removed.networks + removed.volumes === 0) {
+    await edgeCleanup;
     throw new WorkbenchError('not_found', `No session named "${name}" (see repro status)`);
   }
   let agentStopped = false;
   if (record) {
+    const finishing = performance.now();
     store.write({ ...record, phase: 'down', upOwner: undefined } as SessionRecord);
     agentStopped = signalAgent(record.agent, isProcessAlive);
     await removeUnpackedBundle(stateDir, record);
+    timedSince('down: stop the agent', finishing);
+    const recording = performance.now();
+    // the record (SQLite) is loaded only now, when there is something to record
+    const recordEvent: typeof RecordEvent = record.phase === 'running' ? (await import('../record')).recordEvent : () => {};
     if (record.phase === 'running') recordEvent({ name, bundleId: record.bundleId, createdAt: record.createdAt }, { kind: 'down', data: { removed } }, { stateDir });
+    timedSince('down: the session record', recording);
   }
+  await edgeCleanup;
   return { session: name, removed, agentStopped };
 }
 
@@ -54,6 +76,17 @@ async function removeUnpackedBundle(stateDir: string, record: SessionRecord): Pr
   if (!root.startsWith(unpackRoot)) return;
   const others = new SessionStore(sessionsRoot(stateDir)).list().filter((r) => r.name !== record.name && r.phase !== 'down' && resolve(r.bundleRoot) === root);
   if (others.length === 0) await rm(root.slice(0, unpackRoot.length + root.slice(unpackRoot.length).split(sep)[0]!.length), { recursive: true, force: true });
+}
+
+/**
+ * Remove a session's resources through its runtime. Labels find everything on every runtime
+ * (swarm services included), so only what labels cannot find loads its runtime: a swarm
+ * session's pushed images. A local down loads no runtime code (start-up cost, issue 16).
+ */
+async function removeSession(docker: Docker, record: SessionRecord | undefined, labels: string[]): Promise<RemovalCounts> {
+  if (!record?.runtime || record.runtime.kind === 'local') return removeLabelled(docker, labels);
+  const { sessionRuntime } = await import('./runtime');
+  return sessionRuntime(docker, record).removeSession(labels);
 }
 
 export interface GcReport {
@@ -87,7 +120,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       continue;
     }
     signalAgent(record.agent, isProcessAlive, 'SIGKILL');
-    const removed = await sessionRuntime(docker, record).removeSession(sessionLabelFilter(record.name, myHome));
+    const removed = await removeSession(docker, record, sessionLabelFilter(record.name, myHome));
     store.write({ ...record, phase: 'down', upOwner: undefined, error: { message: `collected by gc: ${reason}` } } as SessionRecord);
     collected.push({ session: record.name, reason, removed });
   }
@@ -100,6 +133,6 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
-  await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
+  await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
   return { collected };
 }

@@ -21,13 +21,21 @@ export interface HealthTarget {
 
 
 async function httpProbe(url: string, timeoutMs: number): Promise<string | undefined> {
+  // The probe's own timer, not AbortSignal.timeout's: that one is unref'd, and a fetch whose
+  // connection the engine's port proxy holds open (the service not listening yet) keeps no
+  // handle either, so nothing kept the process alive and a CLI `up` could exit mid-wait
+  // (status 13, "unsettled top-level await"). This timer both bounds the probe and holds the loop.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    const res = await fetch(url, { signal: controller.signal, redirect: 'manual' });
     await res.arrayBuffer().catch(() => undefined);
     return res.status >= 200 && res.status < 400 ? undefined : `HTTP ${res.status}`;
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause;
     return cause?.code ?? (err as Error).message;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

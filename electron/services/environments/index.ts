@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { ProgressEvent } from '../../../shared/api/events';
 import { openBundle, type OpenedBundle } from '../bundles/open';
+import { DigestCache } from '../bundles/digest-cache';
 import { requireSignatureFromSettings } from '../bundles/limits';
 import { verifyBundle } from '../bundles/verify';
 import { configDir } from '../paths';
@@ -17,6 +18,7 @@ import { readSessionManifest, sessionsRoot } from './session-info';
 import { SessionStore } from './state-store';
 import { engineEndpoint } from '../docker-engine';
 import type { RuntimeKind } from './runtime';
+import { timed } from '../timing';
 
 export { upSession, defaultSessionName, sessionDrift, type UpReport } from './up';
 export { downSession, gcSessions, orphanReason, type DownReport, type GcReport } from './down';
@@ -28,9 +30,10 @@ export type { SessionPlugin, SessionPluginContext, SessionPluginHandle } from '.
 export type { DriftItem } from './drift';
 
 /** The verification `up` demands: integrity problems (and an untrusted signature when keys are given) block it. */
-export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; requireSignature?: boolean; onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}) {
-  return async (opened: OpenedBundle): Promise<{ problems: string[]; summary: Record<string, unknown> }> => {
+export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; requireSignature?: boolean; onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal; digestCache?: DigestCache } = {}) {
+  return async (opened: OpenedBundle): Promise<{ problems: string[]; summary: Record<string, unknown>; note?: string }> => {
     const report = await verifyBundle(opened, {
+      ...(opts.digestCache ? { digestCache: opts.digestCache } : {}),
       ...(opts.keys?.length ? { keys: opts.keys } : {}),
       // the signature policy: without a trusted signature the up does not start
       ...(opts.requireSignature ? { requireTrusted: true } : {}),
@@ -41,7 +44,11 @@ export function verifyGate(opts: { keys?: string[]; trustedKeysDir?: string; req
     const problems = report.ok ? [] : report.problems.length ? report.problems.map((p) => p.message) : ['bundle did not verify'];
     // what the postmortem report shows under "Verification"
     const summary = { ok: report.ok, signature: report.signature, files: report.files, problems: report.problems, warnings: report.warnings };
-    return { problems, summary };
+    const reused = report.files.reused ?? 0;
+    const note = reused
+      ? `${reused} of ${report.files.checked} files unchanged since they were last verified (same size, times and inode): their digests were reused`
+      : undefined;
+    return { problems, summary, ...(note ? { note } : {}) };
   };
 }
 
@@ -76,15 +83,17 @@ export interface UpFromPathOptions {
 export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
   const signal = opts.signal;
   const requireSignature = opts.requireSignature || (await requireSignatureFromSettings(opts.settingsDir ?? configDir(opts.env ?? process.env)));
-  const opened = await openBundle(opts.bundlePath, {
+  const opened = await timed('up: open the bundle', () => openBundle(opts.bundlePath, {
     workDir: join(opts.stateDir, 'bundles'),
     ...(signal ? { signal } : {}),
     ...(opts.onProgress ? { onUnpackProgress: (p: { done: number; total: number }) => opts.onProgress!({ task: 'up:unpack', label: 'Unpacking the bundle', done: p.done, total: p.total, unit: 'bytes', ...(p.done === p.total ? { finished: true } : {}) }) } : {}),
-  });
+  }));
   try {
     return await upSession({
       opened,
       verify: verifyGate({
+        // `repro up` of a bundle verified before hashes only what changed since (and says so)
+        digestCache: new DigestCache(join(opts.stateDir, 'verified-digests.json')),
         ...(opts.keys ? { keys: opts.keys } : {}),
         ...(opts.trustedKeysDir ? { trustedKeysDir: opts.trustedKeysDir } : {}),
         ...(requireSignature ? { requireSignature } : {}),

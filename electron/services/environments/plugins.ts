@@ -1,5 +1,5 @@
 import type { SessionPlugin } from './session-plugin';
-import { otlpReceiverPlugin } from './otlp/receiver';
+import { otlpReceiverPlugin } from './otlp/plugin';
 import { fixturesStubPlugin } from '../replay/fixtures-stub';
 
 /**

@@ -46,16 +46,20 @@ export interface RemovalCounts {
 }
 
 /**
- * Remove containers, then networks and volumes (they are in use until the containers are gone).
- * Idempotent: resources that vanished meanwhile are fine.
+ * Remove containers (killed: force), then networks and volumes together (they are in use until
+ * the containers are gone). Idempotent: resources that vanished meanwhile are fine.
  */
 export async function removeLabelled(docker: Docker, labels: string[]): Promise<RemovalCounts> {
-  const services = await removeServices(docker, labels);
   const found = await listLabelled(docker, labels);
+  // Swarm services go first: the swarm would otherwise start new tasks for the containers removed below.
+  await Promise.all(found.services.map((s) => docker.getService(s.ID).remove().catch(ignoreGone)));
   await Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGoneOrGoing)));
-  await Promise.all(found.networks.map((n) => removeNetwork(docker, n.Id, services > 0)));
-  await Promise.all(found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)));
-  return { ...(services ? { services } : {}), containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
+  if (found.services.length) await tasksGone(docker, labels);
+  await Promise.all([
+    ...found.networks.map((n) => removeNetwork(docker, n.Id, found.services.length > 0)),
+    ...found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)),
+  ]);
+  return { ...(found.services.length ? { services: found.services.length } : {}), containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
 }
 
 /** A container the engine is already removing (a swarm task going with its service) is as good as gone. */
@@ -64,31 +68,21 @@ const ignoreGoneOrGoing = (err: unknown) => {
   return ignoreGone(err);
 };
 
+const SERVICE_REMOVAL_TIMEOUT_MS = 30_000;
+
 /**
- * Remove the swarm services first and wait until their tasks' containers are gone: until then
- * they hold the session's network and volumes.
+ * Wait until the removed services' task containers are gone (they hold the session's network
+ * and volumes until then). They were killed above, as the local runtime's containers are, not
+ * stopped politely with the swarm's 10 s grace.
  */
-async function removeServices(docker: Docker, labels: string[]): Promise<number> {
-  const filters = JSON.stringify({ label: labels });
-  const services = await listServices(docker, filters);
-  if (services.length === 0) return 0;
-  await Promise.all(services.map((s) => docker.getService(s.ID).remove().catch(ignoreGone)));
-  // The swarm would stop each task politely (SIGTERM, then its 10 s grace): a repro environment is
-  // killed, as the local runtime's containers are.
-  const taskFilter = JSON.stringify({ label: labels.concat('com.docker.swarm.service.id') });
-  const tasks = await docker.listContainers({ all: true, filters: taskFilter });
-  await Promise.all(tasks.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGoneOrGoing)));
+async function tasksGone(docker: Docker, labels: string[]): Promise<void> {
+  const filters = JSON.stringify({ label: labels.concat('com.docker.swarm.service.id') });
   const deadline = Date.now() + SERVICE_REMOVAL_TIMEOUT_MS;
-  for (;;) {
-    // (the swarm keeps a removed service's task records a while longer: its containers are what matter)
-    const containers = await docker.listContainers({ all: true, filters: taskFilter });
-    if (containers.length === 0 || Date.now() > deadline) break;
+  // (the swarm keeps a removed service's task records a while longer: its containers are what matter)
+  while ((await docker.listContainers({ all: true, filters })).length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
   }
-  return services.length;
 }
-
-const SERVICE_REMOVAL_TIMEOUT_MS = 30_000;
 
 /** An overlay network stays "in use" for a moment after its services' tasks went: try again until it goes. */
 async function removeNetwork(docker: Docker, id: string, afterServices: boolean): Promise<void> {
@@ -104,6 +98,22 @@ async function removeNetwork(docker: Docker, id: string, afterServices: boolean)
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** Stop the running containers carrying the labels (SIGTERM, SIGKILL after each one's stop timeout), side by side. */
+export async function stopLabelled(docker: Docker, labels: string[]): Promise<void> {
+  const running = await docker.listContainers({ filters: JSON.stringify({ label: labels, status: ['running'] }) });
+  await Promise.all(
+    running.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .stop()
+        .catch((err: unknown) => {
+          if ((err as { statusCode?: number }).statusCode === 304) return; // already stopped
+          return ignoreGone(err);
+        }),
+    ),
+  );
 }
 
 export function sessionLabelFilter(session: string, homeTag: string): string[] {

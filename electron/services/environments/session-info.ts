@@ -1,13 +1,13 @@
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, ServiceHealth } from '../../../shared/api/methods/environment';
 import { bundleManifestSchema, type BundleManifest } from '../../../shared/bundle/manifest';
+import type { EngineStatus } from '../../../shared/api/methods/app';
 import { engineStatus } from '../docker-engine';
 import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
 import { agentPorts, healthTarget } from './sandbox';
-import { SessionStore, type SessionRecord } from './state-store';
+import { SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { recordRuntime, sessionRuntime, type ServiceRuntimeState } from './runtime';
 import { readBundleFileSync } from '../bundles/bundle-path';
 import { MAX_MANIFEST_BYTES } from '../bundles/open';
@@ -23,15 +23,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   );
 }
 
-export function sessionsRoot(stateDir: string): string {
-  return join(stateDir, 'sessions');
-}
-
-/** Fail fast with a message that says how to start the engine, rather than hang on a dead socket. */
-export async function requireEngine(docker: Docker): Promise<void> {
-  const status = await engineStatus(docker);
-  if (!status.reachable) throw new WorkbenchError('unavailable', `${status.error}. ${status.hint ?? ''}`.trim(), status);
-}
+export { sessionsRoot } from './state-store';
+export { requireEngine } from '../docker-engine';
 
 export function readSessionManifest(record: SessionRecord): BundleManifest | undefined {
   try {
@@ -103,14 +96,18 @@ function manifestHasHealthcheck(record: SessionRecord, service: string): boolean
   return Boolean(readSessionManifest(record)?.services.find((s) => s.name === service)?.healthcheck);
 }
 
-/** Sessions not yet down (with `all`, also down and failed ones), engine state included. */
-export async function listSessions(docker: Docker, stateDir: string, opts: { all?: boolean; probe?: boolean } = {}): Promise<SessionInfo[]> {
+/**
+ * Sessions not yet down (with `all`, also down and failed ones), engine state included. A caller
+ * that has just asked for the engine's status passes it (`engine`), saving a round trip.
+ */
+export async function listSessions(docker: Docker, stateDir: string, opts: { all?: boolean; probe?: boolean; engine?: EngineStatus } = {}): Promise<SessionInfo[]> {
   const store = new SessionStore(sessionsRoot(stateDir));
   const records = store.list().filter((r) => opts.all || (r.phase !== 'down' && r.phase !== 'failed'));
   if (records.length === 0) return [];
-  const status = await engineStatus(docker);
+  const status = opts.engine ?? (await engineStatus(docker));
   const engineDown = status.reachable ? undefined : { error: status.error ?? 'engine unreachable', ...(status.hint ? { hint: status.hint } : {}) };
-  return Promise.all(records.map((r) => describeSession(docker, stateDir, r, { ...opts, ...(engineDown ? { engineDown } : {}) })));
+  const describe = { ...(opts.probe !== undefined ? { probe: opts.probe } : {}), ...(engineDown ? { engineDown } : {}) };
+  return Promise.all(records.map((r) => describeSession(docker, stateDir, r, describe)));
 }
 
 export async function getSession(docker: Docker, stateDir: string, name: string, opts: { probe?: boolean } = {}): Promise<SessionInfo> {

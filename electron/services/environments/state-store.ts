@@ -143,3 +143,8 @@ export class SessionStore {
     rmSync(this.dir(name), { recursive: true, force: true });
   }
 }
+
+/** Where a workbench home keeps its sessions' folders. */
+export function sessionsRoot(stateDir: string): string {
+  return join(stateDir, 'sessions');
+}

@@ -9,8 +9,6 @@ import type { SignatureStatus } from '../../../shared/bundle/dsse';
 import type { EnvRuntimeInfo } from '../../../shared/api/methods/environment';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
-import { contextFromManifest, recordEvent } from '../record';
-import { bundleFindings } from '../record/findings';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
@@ -22,7 +20,8 @@ import { currentProcessIdentity, isProcessAlive } from './process-identity';
 import { sessionLabelFilter } from './resources';
 import { recordRuntime, runtimeFor, sessionRuntime, type RuntimeRef, type ServiceContext } from './runtime';
 import { resolveSecrets, type SecretSources } from './secrets';
-import { startOrder } from './start-order';
+import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
+import { timed, timedSince } from '../timing';
 import { SessionStore, assertSessionName, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
 import { appendAll } from '../../../shared/array';
@@ -46,7 +45,7 @@ export interface UpOptions {
    * Gate: the bundle must verify before anything is created. Returns problems (empty = verified)
    * and a summary of the verification that the session record keeps for the report.
    */
-  verify: (opened: OpenedBundle) => Promise<{ problems: string[]; summary?: Record<string, unknown> }>;
+  verify: (opened: OpenedBundle) => Promise<{ problems: string[]; summary?: Record<string, unknown>; note?: string }>;
   session?: string;
   secrets: SecretSources;
   docker: Docker;
@@ -61,6 +60,9 @@ export interface UpOptions {
   /** Which runtime runs the session (default: local containers on `docker`'s engine). */
   runtime?: RuntimeRef;
 }
+
+/** Engine calls of one kind (creations, starts) in flight at once: enough to keep the engine busy, few enough not to swamp it. */
+export const ENGINE_CONCURRENCY = 8;
 
 export function defaultSessionName(manifest: BundleManifest): string {
   const base = manifest.incident.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'session';
@@ -86,14 +88,14 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   const secrets = resolveSecrets(manifest, opts.secrets);
   throwIfCancelled(opts.signal);
   progress({ task: `up:${name}:verify`, label: 'Verifying bundle', done: 0 });
-  const { problems, summary: verification } = await opts.verify(opened);
+  const { problems, summary: verification, note: verifyNote } = await timed('up: verify the bundle', () => opts.verify(opened));
   throwIfCancelled(opts.signal);
   if (problems.length > 0) {
     throw new WorkbenchError('bundle_invalid', `Bundle ${opened.source} does not verify; not starting: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, { problems });
   }
-  progress({ task: `up:${name}:verify`, label: 'Bundle verified', done: 1, total: 1, finished: true });
+  progress({ task: `up:${name}:verify`, label: verifyNote ? `Bundle verified (${verifyNote})` : 'Bundle verified', done: 1, total: 1, finished: true });
   const order = startOrder(manifest.services);
-  await requireEngine(docker);
+  await timed('up: engine check', () => requireEngine(docker));
 
   const store = new SessionStore(sessionsRoot(stateDir));
   const existing = store.read(name);
@@ -143,12 +145,15 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     //    while the images load.
     const allowEgress = opts.allowEgress ?? false;
     const networkName = `repro-${name}`;
-    const netInfo = await runtime.createNetwork(networkName, sessionLabels(labelInput), allowEgress);
+    // Both networks side by side, settled (not Promise.all) so the cleanup sees whatever was made.
+    const sessionNetwork = runtime.createNetwork(networkName, sessionLabels(labelInput), allowEgress);
+    const edgeNetwork = ensureEdgeNetwork(docker, stateDir);
+    await timed('up: session and edge networks', () => allSettledOrThrow(inner, [sessionNetwork, edgeNetwork]));
+    const [netInfo, edge] = [await sessionNetwork, await edgeNetwork];
     const gatewayIp = netInfo.IPAM?.Config?.[0]?.Gateway;
     // (a swarm allocates an overlay network's subnet when a task first joins it: no gateway yet)
     if (!gatewayIp && netInfo.Driver !== 'overlay') throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
     record.network = { name: networkName, id: netInfo.Id, ...(gatewayIp ? { gatewayIp } : {}) };
-    const edge = await ensureEdgeNetwork(docker, stateDir);
     const edgeGateway = edge.IPAM?.Config?.[0]?.Gateway;
     if (!edgeGateway) throw new WorkbenchError('internal', `The engine gave network ${edge.Name} no gateway address`);
     // The agent listens on the edge network's gateway when the engine runs on this machine; else
@@ -173,8 +178,12 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     record.injectedEnv = { ...pluginEnv, ...(featureFlags ? { REPRO_FEATURE_FLAGS: JSON.stringify(featureFlags) } : {}) };
     store.write(record);
     progress({ task: `up:${name}:agent`, label: 'Starting session agent', done: 0 });
+    const agentStart = performance.now();
     const spawned = spawnAgent({ stateDir, session: name, logFile: join(store.dir(name), 'agent.log'), ...(opts.env ? { env: opts.env } : {}) });
-    agentStarting = spawned.ready;
+    agentStarting = spawned.ready.then((ready) => {
+      timedSince('up: agent process start (alongside)', agentStart);
+      return ready;
+    });
     // an agent that fails while the rest goes on must not become an unhandled rejection
     agentStarting.catch(() => {});
     // recorded at once, so gc can stop it should this up die before the agent is ready
@@ -185,6 +194,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const ctx: ServiceContext = { session: name, record, labels: (service) => sessionLabels(labelInput, service), secrets, bundleRoot: opened.root, progress, signal };
     throwIfCancelled(signal);
     progress({ task: `up:${name}:gate`, label: record.sandbox.egress === 'sealed' ? 'Sealing the session network' : 'Opening the session network (egress allowed)', done: 0, total: 1 });
+    const gateStart = performance.now();
     const gate = startGate(docker, {
       session: name,
       labels: sessionLabels(labelInput),
@@ -195,11 +205,12 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       agentPorts: agentPorts(plan),
       forwards: gateForwards(manifest, agentPorts(plan)),
     }).then((g) => {
+      timedSince('up: session gate (alongside the images)', gateStart);
       record.sandbox!.gate = g;
       store.write(record);
       progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
     });
-    await allSettledOrThrow(inner, [
+    await timed('up: images and the gate', () => allSettledOrThrow(inner, [
       gate,
       ...order.map((svc) =>
         runtime.prepareImage(svc, ctx, (p) => {
@@ -210,39 +221,53 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
           else progress({ task, label: `${p.phase === 'pulling' ? 'Pulling' : 'Pulled'} ${svc.image.ref}`, done: p.phase === 'pulled' ? 1 : 0, total: 1, finished: p.phase === 'pulled' });
         }),
       ),
-    ]);
+    ]));
 
-    // 4. create every container (volumes filled from snapshots) at once, then start them in
-    //    dependsOn order, each waiting for the previous one's healthcheck
+    // 4. create every service (volumes filled from snapshots), then start each once what it
+    //    dependsOn is healthy; both side by side, ENGINE_CONCURRENCY at a time
     throwIfCancelled(signal);
     // Settled, not Promise.all: a failing creation must not start the cleanup while the others
     // are still creating containers it would not see.
-    const created = await allSettledOrThrow(
+    const creating = concurrencyLimit(ENGINE_CONCURRENCY);
+    const created = await timed('up: create volumes and containers', () => allSettledOrThrow(
       inner,
-      order.map((svc) => runtime.createService(svc, ctx)),
-    );
+      order.map((svc) => creating(() => runtime.createService(svc, ctx))),
+    ));
     record.services = created.map((c) => c.state);
     store.write(record);
-    for (const i of order.keys()) {
-      throwIfCancelled(signal);
-      created[i]!.state.endpoints = await created[i]!.start();
-      store.write(record);
-    }
+    // What only the end of an up needs (the record's SQLite, the canary judge and trace import
+    // for the findings) loads while the services start, not before the first engine call.
+    const recording = Promise.all([import('../record'), import('../record/findings')]);
+    recording.catch(() => {});
+    // Each service starts once what it dependsOn is healthy: independent services start side by
+    // side (a bounded number at a time), so an up scales with the depth of the graph, not the
+    // number of services.
+    await timed('up: start services, wait for health', () =>
+      allSettledOrThrow(
+        inner,
+        startByDependencies(order, ENGINE_CONCURRENCY, async (_svc, i) => {
+          throwIfCancelled(signal);
+          created[i]!.state.endpoints = await created[i]!.start();
+          store.write(record);
+        }),
+      ),
+    );
     progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
-    agent = await unlessCancelled(agentStarting, signal);
+    agent = await timed('up: wait for the agent', () => unlessCancelled(agentStarting!, signal));
     record.agent = { pid: agent.pid, ...(agent.startTime ? { startTime: agent.startTime } : {}), endpoints: agent.endpoints };
     store.write(record);
     progress({ task: `up:${name}:agent`, label: 'Session agent ready', done: 1, total: 1, finished: true });
 
     // 5. drift: what the engine runs vs what was captured
     throwIfCancelled(signal);
-    const drift = await sessionDrift(docker, manifest, record, secrets);
+    const drift = await timed('up: drift', () => sessionDrift(docker, manifest, record, secrets));
     record.phase = 'running';
     delete record.upOwner;
     store.write(record);
-    const info = await describeSession(docker, stateDir, record, { probe: false });
+    const info = await timed('up: describe the session', () => describeSession(docker, stateDir, record, { probe: false }));
     const signature = (verification?.signature as UpReport['signature'] | undefined) ?? { status: 'unsigned' as const };
     const report: UpReport = { session: name, runtime: info.runtime, services: info.services.map(reportService), drift, sandbox: info.sandbox!, signature };
+    const [{ contextFromManifest, recordEvent }, { bundleFindings }] = await recording;
     const ref = {
       name,
       bundleId,
@@ -252,9 +277,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       context: { ...contextFromManifest(manifest), bundleSource: record.bundleSource },
     };
     const secretValues = [...secrets.values()];
+    const recordingStart = performance.now();
     if (verification) recordEvent(ref, { kind: 'verify', data: verification }, { stateDir, secretValues });
     // the incident's own evidence (canary verdict, trace critical path), cited by the report
-    const findings = await bundleFindings(opened.root, manifest, opened.source);
+    const findings = await timed('up: findings (canary judge, traces)', () => bundleFindings(opened.root, manifest, opened.source));
     if (findings.canary) recordEvent(ref, { kind: 'canary', data: findings.canary }, { stateDir, secretValues });
     if (findings.traces) recordEvent(ref, { kind: 'traces', data: findings.traces }, { stateDir, secretValues });
     recordEvent(
@@ -263,6 +289,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       { stateDir, secretValues },
     );
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
+    timedSince('up: findings and the session record', recordingStart);
     return report;
   } catch (err) {
     const cancelled = opts.signal?.aborted === true;

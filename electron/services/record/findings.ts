@@ -1,5 +1,5 @@
 import type { BundleManifest } from '../../../shared/bundle/manifest';
-import { importTraceTexts } from '../../../shared/traces/detect';
+import { importTraceBytes } from '../../../shared/traces/detect';
 import { summarize } from '../../../shared/traces/summary';
 import { judgeBundle } from '../canary/judge-bundle';
 import { readTraceFiles } from '../traces/files';
@@ -33,7 +33,7 @@ export async function bundleFindings(root: string, manifest: BundleManifest, sou
   if (traceBytes > 0 && traceBytes <= MAX_TRACE_BYTES_FOR_FINDINGS) {
     try {
       const found = await readTraceFiles(root);
-      const s = summarize(importTraceTexts(found.files).set);
+      const s = summarize(importTraceBytes(found.files).set);
       out.traces = {
         traces: s.traces,
         spans: s.spans,

@@ -12,9 +12,8 @@ import { judgeLatency, latencyHistogram, summarizeLatency } from '../../../share
 import type { RunResponse } from '../../../shared/replay/noise';
 import { formatReplayMode, parseReplayMode, successRate, type ReplayBodies, type ReplayMode, type ReplayReport, type ReplayResult } from '../../../shared/replay/report';
 import { buildReplayRequest, createTargetMapper, formatHostMapping, parseHostMapping, type HostMapping, type HostRoute, type ReplayTargetService } from '../../../shared/replay/request';
-import { sleepUnlessAborted } from '../abort';
 import { undoContentEncoding } from './content-encoding';
-import { createReplayAgent, ReplayHttpError, responseHeader, sendRequest, type SentResponse } from './http-client';
+import { createReplayAgent, responseHeader, type SentResponse } from './http-client';
 import { DEFAULT_GAP_CAP_MS, sendOffsets } from './schedule';
 import { loadTraffic } from './traffic';
 
@@ -151,9 +150,6 @@ function newReplayId(at: Date): string {
   return `${at.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A request cut off in flight by a stop. */
-const STOPPED = Symbol('stopped');
-
 export async function executeReplay(opts: ExecuteReplayOptions): Promise<ExecutedReplay> {
   const now = opts.now ?? (() => new Date());
   let mode: ReplayMode;
@@ -226,24 +222,11 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
   });
   const sendOptions = { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
 
-  /** Send one entry: its answer, its result when it could not be sent or answered, or STOPPED when the replay was stopped while it was in flight (not an error: it did not complete). */
-  const sendOne = async (entry: HarEntry, index: number): Promise<SentResponse | ReplayResult | typeof STOPPED> => {
-    const req = buildReplayRequest(entry, index, mapTarget);
-    const target = req.target;
-    if (!target.ok) {
-      const r = result(entry, index, null, 'error', null);
-      r.error = target.reason;
-      return r;
-    }
-    try {
-      return await sendRequest(agent, { origin: target.origin, path: target.path, method: req.method, headers: req.headers, body: req.body }, sendOptions);
-    } catch (err) {
-      if (opts.signal?.aborted) return STOPPED;
-      const message = err instanceof ReplayHttpError ? err.message : (err as Error).message;
-      const r = result(entry, index, null, 'error', null);
-      r.error = `${message} (sending to ${target.url})`;
-      return r;
-    }
+  /** The result of an entry that could not be sent or answered. */
+  const failed = (entry: HarEntry, index: number, error: string): ReplayResult => {
+    const r = result(entry, index, null, 'error', null);
+    r.error = error;
+    return r;
   };
 
   /** Compare one answer with the recording and count it. */
@@ -285,60 +268,105 @@ export async function executeReplay(opts: ExecuteReplayOptions): Promise<Execute
     finish(r);
   };
 
-  // `concurrency` senders take the next entry in recorded order, wait for its send time and send
-  // it: requests start in order, at most `concurrency` are in flight, none before its time. (A
-  // pool of senders rather than a semaphore per request: at max rate the per-request promise
-  // bookkeeping cost as much CPU as the comparison.)
-  // Answers are compared in a batch after the event loop's I/O phase, once every sender whose
-  // answer arrived in it has put its next request on the wire. Comparing first would leave the
+  // Requests go out in recorded order, at most `concurrency` in flight, none before its time:
+  // pump() sends what it may, and every answer (in the client's read callback) calls it again,
+  // so the next request is on the wire before anything else happens. No promise or async frame
+  // per request: at max rate that bookkeeping cost as much CPU as the comparison.
+  // Answers are compared in a batch after the event loop's I/O phase, once every connection whose
+  // answer arrived in it has its next request on the wire. Comparing first would leave the
   // target idle, and waking an idle target for each request cost the client more CPU (in the
   // kernel, on every write) than the comparison itself.
-  const answered: { entry: HarEntry; index: number; res: SentResponse | ReplayResult }[] = [];
+  const answeredIndex: number[] = [];
+  const answers: (SentResponse | ReplayResult)[] = [];
+  // Requests cut off in flight by a stop: not errors (they did not complete), but the replay was cancelled.
   let stoppedInFlight = 0;
   let judging: NodeJS.Immediate | undefined;
   const judgeAnswered = () => {
     judging = undefined;
-    for (let k = 0; k < answered.length; k++) {
-      const a = answered[k]!;
+    for (let k = 0; k < answeredIndex.length; k++) {
+      const index = answeredIndex[k]!;
+      const entry = entries[index]!;
+      const res = answers[k]!;
       try {
-        judge(a.entry, a.index, a.res);
+        judge(entry, index, res);
       } catch (err) {
         // Runs outside any promise: a comparison that throws must become a result, not a crash.
-        const r = result(a.entry, a.index, 'status' in a.res && typeof a.res.status === 'number' ? a.res.status : null, 'error', null);
+        const r = result(entry, index, 'status' in res && typeof res.status === 'number' ? res.status : null, 'error', null);
         r.error = `could not compare the answer: ${(err as Error).message}`;
         finish(r);
       }
     }
-    answered.length = 0;
+    answeredIndex.length = 0;
+    answers.length = 0;
   };
-  let next = 0;
+  const answered = (index: number, res: SentResponse | ReplayResult) => {
+    answeredIndex.push(index);
+    answers.push(res);
+    judging ??= setImmediate(judgeAnswered);
+  };
   const timed = mode.kind !== 'max';
-  const sender = async () => {
-    while (next < entries.length && !opts.signal?.aborted) {
-      const i = next++;
+  const slots = Math.min(concurrency, entries.length);
+  let next = 0;
+  let inFlight = 0;
+  let waiting: NodeJS.Timeout | undefined;
+  let allSent!: () => void;
+  const sentAll = new Promise<void>((resolve) => (allSent = resolve));
+  const pump = (): void => {
+    while (inFlight < slots && next < entries.length && !opts.signal?.aborted) {
+      const i = next;
       if (timed) {
         const wait = t0 + offsets[i]! - performance.now();
-        if (wait > 0) await sleepUnlessAborted(wait, opts.signal);
+        if (wait > 0) {
+          waiting ??= setTimeout(() => {
+            waiting = undefined;
+            pump();
+          }, wait);
+          return;
+        }
       }
-      if (opts.signal?.aborted) {
-        // Not sent: the report counts it as left out, and nobody else takes it.
-        next = entries.length;
-        break;
-      }
+      next++;
       progress.sent++;
       const entry = entries[i]!;
-      const res = await sendOne(entry, i);
-      if (res === STOPPED) {
-        stoppedInFlight++;
+      const req = buildReplayRequest(entry, i, mapTarget);
+      const target = req.target;
+      if (!target.ok) {
+        answered(i, failed(entry, i, target.reason));
         continue;
       }
-      answered.push({ entry, index: i, res });
-      judging ??= setImmediate(judgeAnswered);
+      const where = target.url;
+      const onError = (err: Error) => {
+        inFlight--;
+        if (opts.signal?.aborted) stoppedInFlight++;
+        else answered(i, failed(entry, i, `${err.message} (sending to ${where})`));
+        pump();
+      };
+      try {
+        agent.sendWith({ origin: target.origin, path: target.path, method: req.method, headers: req.headers, body: req.body }, sendOptions, (res) => {
+          inFlight--;
+          answered(i, res);
+          pump();
+        }, onError);
+        inFlight++;
+      } catch (err) {
+        answered(i, failed(entry, i, `${(err as Error).message} (sending to ${where})`));
+      }
     }
+    // Cancelled: what was not sent is left out of the report, and nobody sends it later.
+    if (opts.signal?.aborted) next = entries.length;
+    if (inFlight === 0 && next >= entries.length) allSent();
   };
+  const onAbort = () => {
+    if (waiting) clearTimeout(waiting);
+    waiting = undefined;
+    pump();
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, sender));
+    pump();
+    await sentAll;
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (waiting) clearTimeout(waiting);
     if (judging) clearImmediate(judging);
     judgeAnswered();
     await agent.close().catch(() => undefined);

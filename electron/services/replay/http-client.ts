@@ -293,24 +293,36 @@ export class ReplayAgent {
   constructor(private readonly connections: number) {}
 
   send(req: ReplayHttpRequest, opts: SendOptions): Promise<SentResponse> {
-    return new Promise<SentResponse>((resolve, reject) => {
-      const { signal, timeoutMs } = opts;
-      if (signal?.aborted) return reject(new ReplayHttpError('cancelled', 'cancelled'));
-      let pool = this.pools.get(req.origin);
-      if (!pool) {
-        const { host, port, authority } = parseOrigin(req.origin);
-        pool = new OriginPool(host, port, authority, Math.max(1, this.connections));
-        this.pools.set(req.origin, pool);
-      }
-      const head = requestHead(req, pool.authority);
-      if (signal && !this.watched.has(signal)) {
-        this.watched.add(signal);
-        signal.addEventListener('abort', () => this.sweep(), { once: true });
-      }
-      this.startSweeper(timeoutMs);
-      const now = performance.now();
-      pool.dispatch({ head, body: req.body, method: req.method, deadline: now + timeoutMs, timeoutMs, started: now, retried: false, signal, resolve, reject });
-    });
+    return new Promise<SentResponse>((resolve, reject) => this.dispatch(req, opts, resolve, reject));
+  }
+
+  /**
+   * send() without a promise: `onAnswer` or `onError` is called exactly once, never before this
+   * returns (a request that cannot be sent at all throws instead). The engine's max-rate path
+   * uses it to put the next request on the wire from inside the previous answer's callback.
+   */
+  sendWith(req: ReplayHttpRequest, opts: SendOptions, onAnswer: (res: SentResponse) => void, onError: (err: ReplayHttpError) => void): void {
+    if (opts.signal?.aborted) throw new ReplayHttpError('cancelled', 'cancelled');
+    this.dispatch(req, opts, onAnswer, onError);
+  }
+
+  private dispatch(req: ReplayHttpRequest, opts: SendOptions, resolve: (res: SentResponse) => void, reject: (err: ReplayHttpError) => void): void {
+    const { signal, timeoutMs } = opts;
+    if (signal?.aborted) return reject(new ReplayHttpError('cancelled', 'cancelled'));
+    let pool = this.pools.get(req.origin);
+    if (!pool) {
+      const { host, port, authority } = parseOrigin(req.origin);
+      pool = new OriginPool(host, port, authority, Math.max(1, this.connections));
+      this.pools.set(req.origin, pool);
+    }
+    const head = requestHead(req, pool.authority);
+    if (signal && !this.watched.has(signal)) {
+      this.watched.add(signal);
+      signal.addEventListener('abort', () => this.sweep(), { once: true });
+    }
+    this.startSweeper(timeoutMs);
+    const now = performance.now();
+    pool.dispatch({ head, body: req.body, method: req.method, deadline: now + timeoutMs, timeoutMs, started: now, retried: false, signal, resolve, reject });
   }
 
   private startSweeper(timeoutMs: number): void {

@@ -197,7 +197,11 @@ async function sendHttpStep(
   const url = sessionEndpointUrl(endpoint.url, req.path);
   const headers = new Headers();
   for (const [name, value] of req.headers) if (name.toLowerCase() !== 'host') headers.append(name, value);
-  const timeout = AbortSignal.timeout(timeoutMs);
+  // A ref'd timer, not AbortSignal.timeout (unref'd): a request whose connection is held open
+  // keeps no handle, and a CLI run must not exit while it waits (see health.ts).
+  const timer = new AbortController();
+  const timeout = timer.signal;
+  const clock = setTimeout(() => timer.abort(), timeoutMs);
   const res = await fetch(url, {
     method: req.method,
     headers,
@@ -207,8 +211,11 @@ async function sendHttpStep(
   }).catch((err: Error) => {
     const cause = (err as { cause?: { message?: string } }).cause?.message;
     throw new Error(`${req.method} ${url.href} failed: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : (cause ?? err.message)}`);
+  }).catch((err: Error) => {
+    clearTimeout(clock);
+    throw err;
   });
-  const body = scrub(await res.text());
+  const body = scrub(await res.text().finally(() => clearTimeout(clock)));
   onOutput(`HTTP ${res.status} ${res.statusText}\n${body}`);
   return { exitCode: 0, status: res.status, output: body };
 }

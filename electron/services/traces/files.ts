@@ -3,6 +3,7 @@
  * (.tar/.tgz, unpacked by the bundle opener), a folder of OTLP/JSON files such as the one a
  * session's OTLP receiver writes, or one .json file. Only regular files are read (no links).
  */
+import { constants } from 'node:buffer';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
@@ -13,8 +14,8 @@ import { statUserPath } from '../user-files';
 export interface TraceFile {
   /** Path relative to what the user gave (e.g. traces/checkout.json), for messages. */
   name: string;
-  text: string;
-  bytes: number;
+  /** The file's content (importTraceBytes scans OTLP straight from it). */
+  bytes: Buffer;
 }
 
 export interface TraceFiles {
@@ -25,8 +26,8 @@ export interface TraceFiles {
   dispose(): Promise<void>;
 }
 
-/** V8 cannot hold one string longer than about 512 MiB; say so instead of crashing. */
-export const MAX_TRACE_FILE_BYTES = 0x1fffffe8;
+/** fs.readFile reads at most 2 GiB into one Buffer; say so instead of crashing. */
+export const MAX_TRACE_FILE_BYTES = Math.min(constants.MAX_LENGTH, 2 ** 31 - 1);
 
 export interface ReadOptions {
   onFile?: (done: number, total: number, name: string, bytes: number) => void;
@@ -44,7 +45,7 @@ async function readJsonFiles(dir: string, prefix: string, opts: ReadOptions): Pr
   const out: TraceFile[] = [];
   for (const [i, name] of entries.entries()) {
     out.push(await readOne(join(dir, name), prefix + name));
-    opts.onFile?.(i + 1, entries.length, prefix + name, out[out.length - 1]!.bytes);
+    opts.onFile?.(i + 1, entries.length, prefix + name, out[out.length - 1]!.bytes.length);
   }
   return out;
 }
@@ -53,8 +54,7 @@ async function readOne(path: string, name: string): Promise<TraceFile> {
   const st = await lstat(path);
   if (!st.isFile()) throw new WorkbenchError('invalid_argument', `${name} is not a regular file`);
   checkTraceFileSize(name, st.size);
-  const text = await readFile(path, 'utf8');
-  return { name, text: text.replace(/^\uFEFF/, ''), bytes: st.size };
+  return { name, bytes: await readFile(path) };
 }
 
 /** A bundle's traces/*.json(l), through the bundle path checks (no links, anywhere on the way). */
@@ -65,8 +65,7 @@ async function readBundleTraces(root: string, opts: ReadOptions): Promise<TraceF
     const { handle, size } = await openBundleFile(root, `traces/${name}`);
     try {
       checkTraceFileSize(`traces/${name}`, size);
-      const text = await handle.readFile('utf8');
-      out.push({ name: `traces/${name}`, text: text.replace(/^\uFEFF/, ''), bytes: size });
+      out.push({ name: `traces/${name}`, bytes: await handle.readFile() });
     } finally {
       await handle.close();
     }
@@ -113,6 +112,6 @@ export async function readTraceFiles(path: string, opts: ReadOptions = {}): Prom
     }
   }
   const file = await readOne(path, basename(path));
-  opts.onFile?.(1, 1, file.name, file.bytes);
+  opts.onFile?.(1, 1, file.name, file.bytes.length);
   return { files: [file], source: path, dispose: none };
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import { pooledValues } from '../../../shared/canary/prometheus';
 import type { ReplayBodies, ReplayReport } from '../../../shared/replay/report';
-import { importTraceTexts } from '../../../shared/traces/detect';
+import { importTraceBytes } from '../../../shared/traces/detect';
 import type { TraceSet } from '../../../shared/traces/model';
 import type { VerdictInputs } from '../../../shared/verdict/compute';
 import type { LogComparisonInput } from '../../../shared/verdict/logs';
@@ -113,7 +113,7 @@ async function incidentTraces(root: string, manifest: BundleManifest, cache?: In
   else {
     try {
       const found = await readTraceFiles(root);
-      out = { set: importTraceTexts(found.files).set };
+      out = { set: importTraceBytes(found.files).set };
     } catch (err) {
       out = { note: `The incident's traces could not be read: ${(err as Error).message}` };
     }
@@ -130,7 +130,7 @@ async function reproTraces(sessionDir: string, receiver: string | undefined): Pr
   if (bytes > MAX_VERDICT_TRACE_BYTES) return { note: `The reproduction's traces (${Math.round(bytes / 2 ** 20)} MiB) are too large to compare here; compare them in the Traces pane.` };
   try {
     const found = await readTraceFiles(dir);
-    return { set: importTraceTexts(found.files).set };
+    return { set: importTraceBytes(found.files).set };
   } catch (err) {
     return { note: `The reproduction's traces could not be read: ${(err as Error).message}` };
   }

@@ -132,7 +132,8 @@ export const environmentMethods = {
       .strict()
       .refine((x) => (x.handle === undefined) !== (x.path === undefined), { message: 'give exactly one of handle and path' }),
   ).returns<EnvUpReport>(),
-  'env.down': operation(z.object({ session: sessionName }).strict()).returns<EnvDownReport>(),
+  /** Containers are killed unless `graceful` (then each is stopped with SIGTERM and its stop timeout first). */
+  'env.down': operation(z.object({ session: sessionName, graceful: z.boolean().optional() }).strict()).returns<EnvDownReport>(),
   'env.gc': method(z.object({}).strict()).returns<{ collected: Array<{ session: string; reason: string; removed: { containers: number; networks: number; volumes: number } }> }>(),
   'env.drift': method(z.object({ session: sessionName }).strict()).returns<DriftItem[]>(),
   /** Log history, merged across services in time order. */

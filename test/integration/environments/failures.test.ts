@@ -8,6 +8,7 @@ import { createDockerClient } from '../../../electron/services/docker-engine';
 import { upFromPath } from '../../../electron/services/environments';
 import { SessionStore } from '../../../electron/services/environments/state-store';
 import { containerNameFor } from '../../../electron/services/environments/up';
+import { homeTag, LABEL_HOME, LABEL_ROLE } from '../../../electron/services/environments/labels';
 import { labelledCount, removeSessions, sampleBundle, tempHome, uniqueSession } from './helpers';
 import { writeTinyBundle } from './tiny-bundle';
 
@@ -97,7 +98,11 @@ describe('up failures', () => {
     const session = uniqueSession('badid');
     const err = await upExpectingError(dir, session);
     expect(err.code).toBe('bundle_invalid');
+    // The gate starts beside the images: it is settled and removed too, and with no other
+    // session in this home its edge network goes as well.
     expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    const edges = await docker.listNetworks({ filters: JSON.stringify({ label: [`${LABEL_ROLE}=edge`, `${LABEL_HOME}=${homeTag(home.stateDir)}`] }) });
+    expect(edges).toEqual([]);
   });
 
   it('says clearly that an image without an archive cannot be pulled when no registry is reachable', async () => {

@@ -9,6 +9,8 @@ import { updateManifestFiles } from '../../../electron/services/bundles/manifest
 import { openBundle } from '../../../electron/services/bundles/open';
 import { signBundleFolder } from '../../../electron/services/bundles/signature';
 import { verifyBundle, type VerifyOptions } from '../../../electron/services/bundles/verify';
+import { DigestCache } from '../../../electron/services/bundles/digest-cache';
+import { verifyGate } from '../../../electron/services/environments';
 import { makeTempDir, removeDir, webImage, writeBundle } from './builders';
 
 let dir: string;
@@ -51,6 +53,26 @@ describe('verifyBundle on folders', () => {
     expect(r.files).toEqual({ checked: (built.manifest.files as unknown[]).length, failed: 0 });
     const total = (built.manifest.files as { size: number }[]).reduce((a, f) => a + f.size, 0);
     expect(seen.at(-1)).toBe(total);
+  });
+
+  it('with a digest cache, a second verification hashes nothing that did not change, and a changed file is caught', async () => {
+    await writeBundle(root);
+    const file = join(dir, 'state', 'digests.json');
+    const first = await verify({ digestCache: new DigestCache(file) });
+    expect(first.ok).toBe(true);
+    expect(first.files.reused).toBe(0);
+    const again = await verify({ digestCache: new DigestCache(file) });
+    expect(again.ok).toBe(true);
+    expect(again.files.reused).toBe(again.files.checked);
+    // the gate `repro up` uses says so
+    const gate = await verifyGate({ trustedKeysDir: keysDir, digestCache: new DigestCache(file) })(await openBundle(root));
+    expect(gate.note).toMatch(/^\d+ of \d+ files unchanged since they were last verified \(same size, times and inode\)/);
+    // a file changed since: hashed again, and its wrong digest is found
+    await appendFile(join(root, 'images', 'web.tar'), 'x');
+    const changed = await verify({ digestCache: new DigestCache(file) });
+    expect(changed.ok).toBe(false);
+    expect(changed.problems.map((p) => p.code)).toContain('size_mismatch');
+    expect(changed.files.reused).toBe(changed.files.checked - 1);
   });
 
   it('parse: bundle.json syntax error names line and column', async () => {

@@ -50,7 +50,7 @@ describe('repro CLI conventions', () => {
     expect(JSON.parse(work.out.join(''))).toMatchObject({ error: { code: expect.any(String), message: expect.stringContaining('no-such-bundle') } });
   });
 
-  it('bin/repro.js runs from a checkout (npx --no-install repro)', () => {
+  it('bin/repro.js runs from a checkout, building the CLI first when the sources are newer (npx --no-install repro)', () => {
     const out = execFileSync(process.execPath, [join(root, 'bin', 'repro.js'), '--version'], { encoding: 'utf8' });
     expect(out.trim()).toBe(pkg.version);
     const r = spawnSync('npx', ['--no-install', 'repro', '--help'], { cwd: root, encoding: 'utf8' });

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import type { SessionPlugin } from '../session-plugin';
 import { OTLP_SESSION_QUOTA, WriteQuota, type WriteQuotaLimits } from '../write-quota';
 import { decodeTraceRequest, encodeEmptyTraceResponse, encodeRpcStatus } from './proto';
-import { logsSignal, metricsSignal } from './logs-metrics';
 
 export const OTLP_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** A refused body is read and dropped up to this much so the exporter reads the answer; beyond, the socket closes. */
@@ -240,29 +238,3 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
       }),
   };
 }
-
-/** The OTLP receiver as a session plugin: containers get OTEL_* pointing at it. */
-export const otlpReceiverPlugin: SessionPlugin = {
-  name: 'otlp-receiver',
-  reservePort: true,
-  envFor(plan) {
-    return {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://${plan.advertisedHost}:${plan.reservedPort}`,
-      // values are percent-encoded as the OTel spec asks (W3C baggage octets)
-      OTEL_RESOURCE_ATTRIBUTES: `repro.session=${encodeURIComponent(plan.session)},repro.bundle=${encodeURIComponent(plan.bundleId)}`,
-    };
-  },
-  async start(ctx) {
-    const receiver = await startOtlpReceiver({
-      host: ctx.bindHost,
-      ...(ctx.reservedPort ? { port: ctx.reservedPort } : {}),
-      // Traces for `repro traces <session>`; logs where `repro logs <session>` reads them; metrics kept for the Metrics pane.
-      signals: [tracesSignal(join(ctx.sessionDir, 'otlp')), logsSignal(join(ctx.sessionDir, 'otlp-logs')), metricsSignal(join(ctx.sessionDir, 'otlp-metrics'))],
-      onStored: (signal, n, file) => ctx.log(`otlp: ${n} ${signal.records} -> ${file}`),
-    });
-    return {
-      endpoints: { otlp: `http://${ctx.advertisedHost}:${receiver.port}`, otlpHost: `http://${ctx.bindHost}:${receiver.port}` },
-      stop: () => receiver.close(),
-    };
-  },
-};
