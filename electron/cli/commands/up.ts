@@ -13,7 +13,7 @@ export const command: CliCommand = {
   name: 'up',
   summary: "bring a verified bundle's environment up in Docker (local containers or a swarm)",
   usage: `Usage: repro up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress]
-                [--runtime local|swarm] [--replicas SERVICE=N]... [--registry HOST:PORT] [--json]
+                [--runtime local|swarm] [--replicas SERVICE=N]... [--registry HOST:PORT] [--advertise-host ADDR] [--json]
 
 Verifies the bundle (nothing starts unless it verifies), checks its required secrets, loads its
 images (skipped when the engine already has the image id), creates a session network, volumes
@@ -41,6 +41,8 @@ Options:
   --replicas SERVICE=N   swarm: run N tasks of a stateless service (repeatable; default 1)
   --registry HOST:PORT   swarm: push the images there by id and deploy them pinned by digest
                          (default: the manager node's own image store, enough on one node)
+  --advertise-host ADDR  an address of this machine where the session's containers reach the
+                         agent (an engine elsewhere: one its host can route to); checked by the up
   --json                 print {session, runtime:{kind,endpoint}, services:[{name,state,health,containerId,endpoints}],
                          drift, sandbox:{egress,verified,notes,agentPorts}, signature:{status,keyid}}
 
@@ -58,6 +60,7 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
         runtime: { type: 'string' },
         replicas: { type: 'string', multiple: true },
         registry: { type: 'string' },
+        'advertise-host': { type: 'string' },
         json: { type: 'boolean' },
       },
       strict: true,
@@ -80,6 +83,7 @@ Exit 0 when every service is up and healthy; 1 otherwise (nothing is left behind
       ...(runtime ? { runtime } : {}),
       ...(replicas ? { replicas } : {}),
       ...(values.registry ? { registry: values.registry } : {}),
+      ...(values['advertise-host'] ? { advertiseHost: values['advertise-host'] } : {}),
     });
     const report = resultOrThrow(end);
     if (values.json) {

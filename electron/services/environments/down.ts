@@ -128,7 +128,10 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
     const mine = key.home === myHome;
     if (mine && live.has(key.session)) continue;
     if (!mine && (!key.homePath || existsSync(key.homePath))) continue; // another live home's business
-    const removed = await removeLabelled(docker, sessionLabelFilter(key.session, key.home));
+    // A leftover still in use (its owner is a process without a state folder yet, or one racing
+    // this gc) is collected next time; it must not stop the rest of the collection.
+    const removed = await removeLabelled(docker, sessionLabelFilter(key.session, key.home)).catch(() => undefined);
+    if (!removed) continue;
     if ((removed.services ?? 0) + removed.containers + removed.networks + removed.volumes > 0 && !collected.some((c) => c.session === key.session && mine)) {
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }

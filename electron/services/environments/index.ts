@@ -74,6 +74,8 @@ export interface UpFromPathOptions {
   runtime?: RuntimeKind;
   replicas?: Record<string, number>;
   registry?: string;
+  /** Where the session's containers reach the agent (an address of this machine); checked by the up. */
+  advertiseHost?: string;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
         ...(signal ? { signal } : {}),
       }),
       ...(opts.allowEgress ? { allowEgress: true } : {}),
+      ...(opts.advertiseHost ? { advertiseHost: opts.advertiseHost } : {}),
       runtime: {
         kind: opts.runtime ?? 'local',
         endpoint: engineEndpoint(opts.env ?? process.env),

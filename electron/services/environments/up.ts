@@ -12,7 +12,7 @@ import type { OpenedBundle } from '../bundles/open';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
-import { agentPorts, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateForwards, removeUnusedEdgeNetworks, startGate } from './sandbox';
+import { agentPorts, checkAdvertiseHost, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateForwards, gateReachesAgent, removeUnusedEdgeNetworks, startGate } from './sandbox';
 import { sessionPlugins } from './plugins';
 import type { DriftItem } from './drift';
 import { homeTag, sessionLabels } from './labels';
@@ -59,6 +59,12 @@ export interface UpOptions {
   allowEgress?: boolean;
   /** Which runtime runs the session (default: local containers on `docker`'s engine). */
   runtime?: RuntimeRef;
+  /**
+   * The address of this machine where the session's gate reaches the agent (an engine on another
+   * machine: an address that machine can route to). The agent listens there; the up checks from
+   * the gate that it is reachable and fails with a clear error when not.
+   */
+  advertiseHost?: string;
 }
 
 /** Engine calls of one kind (creations, starts) in flight at once: enough to keep the engine busy, few enough not to swamp it. */
@@ -107,6 +113,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   const runtimeRef = opts.runtime ?? recordRuntime({}, opts.env);
   const runtime = runtimeFor(docker, runtimeRef);
   await runtime.ensureReady(manifest.services);
+  if (opts.advertiseHost !== undefined) await checkAdvertiseHost(opts.advertiseHost);
   const now = new Date().toISOString();
   const record: SessionRecord = {
     version: 1,
@@ -166,7 +173,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     // 2. the agent (OTLP receiver, fixtures stub) starts in its own process, slow to boot, so
     //    everything below overlaps with it: the up reserves the plugins' ports and computes
     //    their container env itself. Containers reach every agent port at the gate's name.
-    const plan: AgentPlan = { bindHost: local ? edgeGateway : '127.0.0.1', advertisedHost: GATE_ALIAS, ports: {} };
+    const plan: AgentPlan = { bindHost: opts.advertiseHost ?? (local ? edgeGateway : '127.0.0.1'), advertisedHost: GATE_ALIAS, ports: {} };
     const pluginEnv: Record<string, string> = {};
     for (const plugin of sessionPlugins) {
       if (plugin.reservePort) plan.ports[plugin.name] = await freePort(plan.bindHost);
@@ -201,7 +208,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       sessionNetwork: networkName,
       stateDir,
       edgeNetworkId: edge.Id,
-      agentHost: local ? edgeGateway : 'host.docker.internal',
+      agentHost: opts.advertiseHost ?? (local ? edgeGateway : 'host.docker.internal'),
       agentPorts: agentPorts(plan),
       forwards: gateForwards(manifest, agentPorts(plan)),
     }).then((g) => {
@@ -256,6 +263,11 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     agent = await timed('up: wait for the agent', () => unlessCancelled(agentStarting!, signal));
     record.agent = { pid: agent.pid, ...(agent.startTime ? { startTime: agent.startTime } : {}), endpoints: agent.endpoints };
     store.write(record);
+    if (opts.advertiseHost !== undefined) {
+      // the ports the agent serves (a plugin with nothing to serve, e.g. no fixtures, listens on none)
+      const served = agentPorts(plan).filter((p) => Object.values(agent!.endpoints ?? {}).some((u) => u.endsWith(`:${p}`)));
+      await gateReachesAgent(docker, { edgeNetworkId: record.sandbox.edgeNetwork!.id, host: opts.advertiseHost, ports: served, labels: sessionLabels(labelInput) });
+    }
     progress({ task: `up:${name}:agent`, label: 'Session agent ready', done: 1, total: 1, finished: true });
 
     // 5. drift: what the engine runs vs what was captured

@@ -127,6 +127,8 @@ export const environmentMethods = {
         /** swarm: tasks per stateless service. */
         replicas: z.record(serviceName, z.int().min(1).max(32)).optional(),
         /** swarm: push images to this registry (HOST:PORT) and deploy them pinned by digest. */
+        /** The address of this machine where the session's containers reach the agent (a remote engine's containers: one they can route to). */
+        advertiseHost: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'expected an IP address or host name' }).optional(),
         registry: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { message: 'expected HOST:PORT' }).optional(),
       })
       .strict()
