@@ -85,6 +85,7 @@ export interface CaptureReport {
   notCaptured: NotCaptured[];
   /** Warnings of the final verification and the capture's own scan (never a value). */
   warnings: { code: string; path?: string; message: string }[];
-  verify: { ok: boolean; signature: string };
+  /** `archivesFromCapture`: image and snapshot digests the verification took from the capture's own pass. */
+  verify: { ok: boolean; signature: string; archivesFromCapture: number };
   totals: { files: number; bytes: number; images: number; snapshots: number; durationMs: number };
 }

@@ -3,7 +3,9 @@
  * not hash its image archives and snapshots again. A file's entry holds only while the file is
  * the very same: same path, size, modification time, change time (which nobody can set back),
  * device and inode. Anything else and the file is hashed again. `repro up` uses it and says how
- * many digests it reused; `repro verify` always hashes every byte.
+ * many digests it reused; `repro verify` always hashes every byte. Without a file it lives in
+ * memory only: capture fills one with the digests it took of the bytes on their way to disk, so
+ * its closing verification does not read every image and snapshot a second time.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -38,7 +40,8 @@ export class DigestCache {
   /** Files whose digest came from the cache in this run. */
   reused = 0;
 
-  constructor(private readonly file: string) {
+  constructor(private readonly file?: string) {
+    if (!file) return;
     try {
       const doc = JSON.parse(readFileSync(file, 'utf8')) as { version?: number; entries?: Record<string, Entry> };
       if (doc.version === 1 && doc.entries && typeof doc.entries === 'object') this.entries = doc.entries;
@@ -75,7 +78,7 @@ export class DigestCache {
   }
 
   async save(): Promise<void> {
-    if (!this.changed) return;
+    if (!this.changed || !this.file) return;
     const keys = Object.keys(this.entries);
     if (keys.length > MAX_ENTRIES) {
       for (const k of keys.sort((a, b) => this.entries[a]!.at - this.entries[b]!.at).slice(0, keys.length - MAX_ENTRIES)) delete this.entries[k];

@@ -24,6 +24,7 @@ import { openBundle } from '../bundles/open';
 import { packBundle } from '../bundles/pack';
 import { SecretScanner, TEXT_EXTENSIONS, type KnownSecretValue, type PatternHit } from '../bundles/secret-scan';
 import { signBundleFolder } from '../bundles/signature';
+import { DigestCache } from '../bundles/digest-cache';
 import { verifyBundle } from '../bundles/verify';
 import { containerLogJsonl } from './container-logs';
 import { describeServices, provenanceFrom, type DescribedService } from './describe';
@@ -206,6 +207,16 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
 
     // 3. Images (one save per id) and snapshots, a couple at a time.
     const jobs: ((jobSignal: AbortSignal) => Promise<void>)[] = [];
+    // The sink took each archive's digest from the very bytes it wrote, so the closing
+    // verification takes them from here while the file stays the same (size, times, inode):
+    // the images and snapshots are not read a second time. Their credential findings are the
+    // sink's own, member by member (step 8), so the cache holds none for them.
+    const sinkDigests = new DigestCache();
+    const remember = async (path: string, result: SinkResult) => {
+      const file = join(tmp, path);
+      const token = await sinkDigests.get(file);
+      if ('before' in token) await sinkDigests.set(file, token.before, { sha256: result.sha256, secrets: [] });
+    };
     const imageArchive = new Map<string, string>();
     const imageBytes = new Map<string, number>();
     for (const s of services) {
@@ -232,6 +243,7 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
           }
           written.push({ path, sha256: result.sha256, size: result.size });
           scanHits.push({ file: path, result });
+          await remember(path, result);
           imageBytes.set(id, result.size);
           progress({ task: t, label: `Saved image of ${s.spec.name}`, done: result.size, total: result.size, unit: 'bytes', finished: true });
         });
@@ -274,6 +286,7 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
             }
             written.push({ path, sha256: result.sha256, size: result.size });
             scanHits.push({ file: path, result });
+            await remember(path, result);
             s.spec.volumes![index]!.snapshot = path;
             list.push({ target: volume.target, file: path, bytes: result.size, paused: Boolean(opts.pauseForSnapshots) });
             progress({ task: t, label: `Copied ${volume.target} of ${s.spec.name}`, done: result.size, total: result.size, unit: 'bytes', finished: true });
@@ -411,6 +424,7 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
         requireTrusted: false,
         // nothing else runs meanwhile: every core hashes
         hashWorkers: Math.min(4, availableParallelism()),
+        digestCache: sinkDigests,
         ...(signal ? { signal } : {}),
         onProgress: (p) => progress({ task: task('verify'), label: 'Verifying the bundle', done: p.done, total: p.total, unit: 'bytes' }),
       });
@@ -457,7 +471,7 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
       traffic: report,
       notCaptured,
       warnings,
-      verify: { ok: verified.ok, signature: verified.signature.status },
+      verify: { ok: verified.ok, signature: verified.signature.status, archivesFromCapture: sinkDigests.reused },
       totals: {
         files: files.length + 1,
         bytes: totalBytes,

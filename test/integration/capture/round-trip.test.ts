@@ -125,7 +125,9 @@ describe('capture round trip: compose project -> bundle -> up -> replay', () => 
 
   it('describes both services from the engine, secrets by name and by value, with reasons', () => {
     expect(report.bundle).toMatchObject({ path: bundle, id: 'INC-CAP-1', packed });
-    expect(report.verify).toEqual({ ok: true, signature: 'untrusted' });
+    // every image and snapshot archive's digest came from the capture's single pass
+    expect(report.verify).toEqual({ ok: true, signature: 'untrusted', archivesFromCapture: report.totals.images + report.totals.snapshots });
+    expect(report.verify.archivesFromCapture).toBeGreaterThan(0);
     const web = manifest.services.find((s) => s.name === 'web')!;
     const pricing = manifest.services.find((s) => s.name === 'pricing')!;
     expect(web.image).toMatchObject({ ref: app.images.web, archive: 'images/web.tar' });
