@@ -1,7 +1,10 @@
 /**
  * A second Docker engine, started here on a TLS TCP socket with its own data root, exec root,
- * pid file and unix socket in a temp dir, no iptables and no default bridge of its own (it must
- * not touch the machine's engine or firewall). The workbench reaches it as the docker CLI would:
+ * pid file and unix socket in a temp dir, no iptables, and as its default bridge an interface
+ * this test makes (it must not touch the machine's engine or firewall). Not `--bridge=none`:
+ * dockerd then deletes the host's docker0 interface at start (removeDefaultBridgeInterface in
+ * daemon_unix.go), which breaks the machine's own engine for every container on the default
+ * bridge. The workbench reaches it as the docker CLI would:
  * through DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, and through a docker context
  * made by the docker CLI itself; without a client certificate it is refused. Images reach it
  * through the API (no shared filesystem), as a session's would.
@@ -23,6 +26,8 @@ const dir = mkdtempSync(join(tmpdir(), 'repro-dockerd-'));
 const certs = join(dir, 'certs');
 const client = join(dir, 'client');
 let port = 0;
+/** The second engine's default bridge: made and removed here (15 characters at most). */
+const bridge = `repro-it-${process.pid.toString(36).slice(-5)}`;
 let dockerd: ChildProcess | undefined;
 const dockerdLog: string[] = [];
 
@@ -49,6 +54,8 @@ const tlsEnv = () => ({ HOME: dir, DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKE
 describe('a second engine on a TLS socket', () => {
   beforeAll(async () => {
     makeCertificates();
+    execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge'], { stdio: 'pipe' });
+    execFileSync('ip', ['addr', 'add', '10.213.77.1/24', 'dev', bridge], { stdio: 'pipe' });
     port = await freePort('127.0.0.1');
     writeFileSync(join(dir, 'daemon.json'), '{}\n');
     const child = spawn(
@@ -61,7 +68,7 @@ describe('a second engine on a TLS socket', () => {
         '-H', `unix://${join(dir, 'docker.sock')}`,
         '-H', `tcp://127.0.0.1:${port}`,
         '--tlsverify', '--tlscacert', join(certs, 'ca.pem'), '--tlscert', join(certs, 'server-cert.pem'), '--tlskey', join(certs, 'server-key.pem'),
-        '--iptables=false', '--ip6tables=false', '--bridge=none',
+        '--iptables=false', '--ip6tables=false', `--bridge=${bridge}`,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -83,8 +90,13 @@ describe('a second engine on a TLS socket', () => {
       dockerd.kill('SIGTERM');
       await exited;
     }
+    execFileSync('ip', ['link', 'del', bridge], { stdio: 'pipe' });
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
+
+  it("leaves the machine's own engine alone (its docker0 bridge is still there)", () => {
+    expect(() => execFileSync('ip', ['link', 'show', 'docker0'], { stdio: 'pipe' })).not.toThrow();
+  });
 
   it('is reached through DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', async () => {
     const env = tlsEnv();
