@@ -125,6 +125,8 @@ export async function buildSample(opts: { outDir?: string; record?: boolean; log
   await write('snapshots/pricing-data.tar', buildLayerTar({ files: [{ path: 'prices.json', mode: 0o644, content: readCatalogue().text }] }, FIXED_EPOCH));
   await write('fixtures/payments.har', json(paymentsHar(paymentFixtures(), TRAFFIC_START_MS + 400)));
   await write('runbook.md', await readFile(join(SAMPLE_SOURCE_DIR, 'runbook.md')));
+  // A game day scenario (docs/gamedays.md) shipped with the incident, listed in `files` like the rest.
+  await write('gamedays/pricing-outage.yaml', await readFile(join(SAMPLE_SOURCE_DIR, 'gamedays', 'pricing-outage.yaml')));
   const svcs = services(ids);
 
   let traffic: Buffer;

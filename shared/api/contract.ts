@@ -17,6 +17,7 @@ import { canaryMethods } from './methods/canary';
 import { environmentMethods } from './methods/environment';
 import { replayMethods } from './methods/replay';
 import { captureMethods } from './methods/capture';
+import { gamedayMethods } from './methods/gameday';
 import { trafficMethods } from './methods/traffic';
 import { logsMethods } from './methods/logs';
 import { verdictMethods } from './methods/verdict';
@@ -33,6 +34,7 @@ const areaMethods = {
   ...environmentMethods,
   ...replayMethods,
   ...captureMethods,
+  ...gamedayMethods,
   ...trafficMethods,
   ...logsMethods,
   ...verdictMethods,

@@ -35,7 +35,8 @@ export function parseManifest(text: string): ManifestParseResult {
 
 type Issue = z.core.$ZodIssue;
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a path of parsed JSON (undefined where it is missing). */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;
   for (const k of path) {
     if (v === null || typeof v !== 'object') return undefined;

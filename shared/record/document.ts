@@ -4,7 +4,9 @@
  * (recorded outputs come from containers and bundles: they must not inject markup).
  */
 export type DocBlock =
-  | { type: 'heading'; level: 1 | 2 | 3; text: string }
+  | { type: 'heading'; level: 1 | 2 | 3; text: string; /** anchor for links within the report */ id?: string }
+  /** Links within the report only (href "#anchor"): a report never points outside itself. */
+  | { type: 'links'; items: Array<{ text: string; href: string }> }
   | { type: 'paragraph'; text: string }
   | { type: 'fields'; rows: Array<[string, string]> }
   | { type: 'table'; header: string[]; rows: string[][] }
@@ -17,7 +19,10 @@ export function renderMarkdown(blocks: readonly DocBlock[]): string {
   for (const b of blocks) {
     switch (b.type) {
       case 'heading':
-        out.push(`${'#'.repeat(b.level)} ${inlineMd(b.text)}`);
+        out.push(`${b.id && ANCHOR.test(b.id) ? `<a id="${b.id}"></a>\n\n` : ''}${'#'.repeat(b.level)} ${inlineMd(b.text)}`);
+        break;
+      case 'links':
+        out.push(b.items.map((l) => `- ${ANCHOR_HREF.test(l.href) ? `[${inlineMd(l.text)}](${l.href})` : inlineMd(l.text)}`).join('\n'));
         break;
       case 'paragraph':
         out.push(inlineMd(b.text));
@@ -46,6 +51,9 @@ export function renderMarkdown(blocks: readonly DocBlock[]): string {
   }
   return `${out.join('\n\n')}\n`;
 }
+
+const ANCHOR = /^[A-Za-z][A-Za-z0-9_-]{0,100}$/;
+const ANCHOR_HREF = /^#[A-Za-z][A-Za-z0-9_-]{0,100}$/;
 
 /** Escape Markdown syntax and raw HTML in recorded text. */
 function inlineMd(text: string): string {
@@ -81,7 +89,9 @@ export function renderHtml(title: string, blocks: readonly DocBlock[]): string {
     .map((b) => {
       switch (b.type) {
         case 'heading':
-          return `<h${b.level}>${escapeHtml(b.text)}</h${b.level}>`;
+          return `<h${b.level}${b.id && ANCHOR.test(b.id) ? ` id="${b.id}"` : ''}>${escapeHtml(b.text)}</h${b.level}>`;
+        case 'links':
+          return `<ul>${b.items.map((l) => `<li>${ANCHOR_HREF.test(l.href) ? `<a href="${l.href}">${escapeHtml(l.text)}</a>` : escapeHtml(l.text)}</li>`).join('')}</ul>`;
         case 'paragraph':
           return `<p>${escapeHtml(b.text)}</p>`;
         case 'verdict':

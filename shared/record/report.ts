@@ -1,3 +1,4 @@
+import { describeGameday, gamedayReportBlocks } from '../gameday/report';
 import { renderHtml, renderMarkdown, type DocBlock } from './document';
 import type { SignatureStatus } from '../bundle/dsse';
 import { trustStatement } from '../bundle/report';
@@ -228,6 +229,8 @@ export function buildReport(input: ReportInput): DocBlock[] {
     b.push({ type: 'table', header: ['When', 'Fault'], rows: faults.map((e) => [rel(e.at), summarize(e.data).map(([k, v]) => `${k}: ${v}`).join('; ')]) });
   }
 
+  b.push(...gamedayReportBlocks(events, rel));
+
   b.push({ type: 'heading', level: 2, text: 'Timeline' });
   b.push({
     type: 'table',
@@ -370,6 +373,8 @@ export function describeEvent(e: RecordEvent): string {
       const l = d as LogsEvidence;
       return `logs compared with the incident: ${l.reproduced?.length ?? 0} error template(s) reproduced, ${l.missing?.length ?? 0} missing, ${l.new?.length ?? 0} new`;
     }
+    case 'gameday':
+      return describeGameday(d);
     default:
       return `${e.kind}: ${summarize(d)
         .map(([k, v]) => `${k} ${v}`)

@@ -2,7 +2,7 @@
 import type { Confidence, RecordedVerdict, ReproVerdict } from '../verdict/types';
 
 /** `verdict`: the workbench's computed verdict, recorded each time it changes (docs/verdict.md). */
-export const RECORD_EVENT_KINDS = ['up', 'drift', 'verify', 'replay', 'step', 'note', 'marked', 'fault', 'traces', 'canary', 'down', 'logs', 'verdict'] as const;
+export const RECORD_EVENT_KINDS = ['up', 'drift', 'verify', 'replay', 'step', 'note', 'marked', 'fault', 'traces', 'canary', 'down', 'logs', 'verdict', 'gameday'] as const;
 export type RecordEventKind = (typeof RECORD_EVENT_KINDS)[number];
 
 export const VERDICTS = ['reproduced', 'not-reproducible'] as const;

@@ -3,7 +3,7 @@ import { expect, snap, test } from './fixtures';
 test.describe('app shell over repro serve', () => {
   test('shows the panes, the host and the Docker engine state', async ({ workbenchPage: page }) => {
     await expect(page.getByRole('tab', { name: 'Incident' })).toHaveAttribute('aria-selected', 'true');
-    for (const name of ['Environment', 'Replay', 'Traces', 'Metrics', 'Runbook', 'Record']) {
+    for (const name of ['Environment', 'Replay', 'Traces', 'Metrics', 'Runbook', 'Record', 'Game day']) {
       await expect(page.getByRole('tab', { name })).toBeVisible();
     }
     await expect(page.getByTestId('host')).toContainText('Web host');
@@ -25,7 +25,9 @@ test.describe('app shell over repro serve', () => {
     await page.keyboard.press('End');
     await page.getByRole('tab', { name: 'Traces' }).focus();
     await page.keyboard.press('End');
-    await expect(page.getByRole('tab', { name: 'Capture' })).toHaveAttribute('aria-selected', 'true');
+    // the last pane (with no session running: its empty state must render without a loop)
+    await expect(page.getByRole('tab', { name: 'Game day' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('heading', { name: 'Game day' })).toBeVisible();
   });
 
   test('opening a path that is not a bundle says why', async ({ workbenchPage: page }) => {

@@ -18,6 +18,7 @@ const areas = {
   env: async () => (await import('./environment')).environmentHandlers,
   replay: async () => (await import('./replay')).replayHandlers,
   capture: async () => (await import('./capture')).captureHandlers,
+  gameday: async () => (await import('./gameday')).gamedayHandlers,
   traffic: async () => (await import('./traffic')).trafficHandlers,
   logs: async () => (await import('./logs')).logsHandlers,
   verdict: async () => (await import('./verdict')).verdictHandlers,

@@ -11,18 +11,23 @@ export const command: CliCommand = {
 
 Finds sessions whose owner is gone (an up that was killed, an agent that died) and labelled
 containers, networks and volumes no live session claims, and removes them. Live sessions are
-never touched. The app runs this at start.
+never touched, except that a game day whose process died has every fault it applied reverted
+(from its undo ledger). The app runs this at start.
 
 Options:
-  --json   print {collected:[{session, reason, removed:{containers,networks,volumes}}]}`,
+  --json   print {collected:[{session, reason, removed:{containers,networks,volumes}}],
+           faultsReverted:[{session, runId, reverted:[{faultId,fault,target}], failed:[…]}]}`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: true });
     if (positionals.length) throw new UsageError('gc takes no arguments');
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const report = await gcSessions(wb.docker, wb.stateDir);
     if (values.json) printJson(io, report);
-    else if (report.collected.length === 0) io.stdout('Nothing to collect.\n');
+    else if (report.collected.length === 0 && report.faultsReverted.length === 0) io.stdout('Nothing to collect.\n');
     else {
+      for (const r of report.faultsReverted) {
+        io.stdout(`Game day ${r.runId} on ${r.session} had ended without reverting: ${r.reverted.map((f) => `${f.fault} ${f.target}`).join(', ') || 'nothing'} reverted${r.failed.length ? `; NOT reverted: ${r.failed.map((f) => `${f.fault} ${f.target} (${f.error})`).join(', ')}` : ''}\n`);
+      }
       for (const c of report.collected) {
         io.stdout(`Collected ${c.session} (${c.reason}): ${c.removed.containers} container(s), ${c.removed.networks} network(s), ${c.removed.volumes} volume(s)\n`);
       }

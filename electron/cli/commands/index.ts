@@ -30,4 +30,5 @@ export const commands: CommandEntry[] = [
   { name: 'report', summary: "write a postmortem-ready report of a session's record (Markdown or HTML)", load: () => import('./report') },
   { name: 'judge', summary: 'judge the bundle\'s canary metrics against its baseline (Kayenta-compatible) and say why', load: () => import('./judge') },
   { name: 'verdict', summary: 'did it reproduce? the verdict from all of a session\'s evidence, each piece explained', load: () => import('./verdict') },
+  { name: 'gameday', summary: 'validate and run a fault scenario (repro.gameday/v1) against a session', load: () => import('./gameday') },
 ];

@@ -16,6 +16,7 @@ import type { SessionPluginHandle } from './session-plugin';
 import { SessionStore } from './state-store';
 import { readBundleFileSync } from '../bundles/bundle-path';
 import { MAX_MANIFEST_BYTES } from '../bundles/open';
+import { FaultBoard } from '../gameday/fault-board';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string' }, session: { type: 'string' } }, strict: true });
 const stateDir = values['state-dir'];
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     advertisedHost: plan.advertisedHost,
     labels: sessionLabels({ session: session!, bundleId: record.bundleId, stateDir: stateDir! }),
     sessionDir: store.dir(session!),
+    faults: new FaultBoard(),
   };
   const endpoints: Record<string, string> = {};
   // Plugins start side by side: the up waits for the slowest, not for their sum.

@@ -14,6 +14,8 @@ export interface ContainerPlanInput {
   injectedEnv: Record<string, string>;
   /** Secret values by name; only ever placed in the container's env. */
   secrets: Map<string, string>;
+  /** /etc/hosts entries (the fault proxy's routes: another service's name -> the session's gate). */
+  extraHosts?: string[];
 }
 
 /** manifest env, then what the workbench injects, then secrets (names as in the manifest). */
@@ -88,6 +90,7 @@ export function containerCreateOptions(input: ContainerPlanInput): Docker.Contai
     HostConfig: {
       ...HARDENED_HOST_CONFIG,
       NetworkMode: input.networkName,
+      ...(input.extraHosts?.length ? { ExtraHosts: input.extraHosts } : {}),
       Memory: memoryBytes(service),
       NanoCpus: nanoCpus(service),
       PidsLimit: pidsLimit(service),

@@ -4,6 +4,7 @@ import { resolve, sep } from 'node:path';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { recordEvent as RecordEvent } from '../record';
+import type { LedgerReplay } from '../gameday/ledger';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
@@ -91,6 +92,8 @@ async function removeSession(docker: Docker, record: SessionRecord | undefined, 
 
 export interface GcReport {
   collected: Array<{ session: string; reason: string; removed: RemovalCounts }>;
+  /** Faults of game days whose process died, reverted from their undo ledgers. */
+  faultsReverted: LedgerReplay[];
 }
 
 /** Why a session is an orphan, or undefined when its owner is still alive. */
@@ -109,6 +112,9 @@ export function orphanReason(record: SessionRecord): string | undefined {
  */
 export async function gcSessions(docker: Docker, stateDir: string): Promise<GcReport> {
   await requireEngine(docker);
+  // First: a killed game day's faults (a stopped or paused service of a live session) go back.
+  // (the game day modules load only here: a down or an up has no business with them)
+  const faultsReverted = await (await import('../gameday/ledger')).replayOrphanedLedgers(docker, stateDir);
   const store = new SessionStore(sessionsRoot(stateDir));
   const myHome = homeTag(stateDir);
   const collected: GcReport['collected'] = [];
@@ -137,5 +143,5 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
     }
   }
   await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
-  return { collected };
+  return { collected, faultsReverted };
 }

@@ -54,7 +54,7 @@ export interface SandboxState {
   /** What could not be enforced or checked, in words for the UI and `up`'s output. */
   notes: string[];
   edgeNetwork?: { name: string; id: string; gatewayIp: string };
-  gate?: { containerId: string; containerName: string; forwards: GateForward[] };
+  gate?: { containerId: string; containerName: string; forwards: GateForward[]; /** Its address on the session network. */ address?: string };
 }
 
 /**
@@ -161,8 +161,12 @@ export async function removeUnusedEdgeNetworks(docker: Docker, stateDir: string)
   return removed;
 }
 
-/** What the gate publishes: each service's ingress port and its HTTP healthcheck port. */
-export function gateForwards(manifest: BundleManifest, reserved: number[]): GateForward[] {
+/**
+ * What the gate publishes: each service's ingress port and its HTTP healthcheck port, and the
+ * `extra` service ports others need from this machine (the fault proxy's upstreams). `reserved`:
+ * ports the gate listens on for something else.
+ */
+export function gateForwards(manifest: BundleManifest, reserved: number[], extra: ReadonlyArray<{ service: string; port: number }> = []): GateForward[] {
   const out: GateForward[] = [];
   const taken = new Set(reserved);
   let next = FIRST_FORWARD_PORT;
@@ -177,18 +181,25 @@ export function gateForwards(manifest: BundleManifest, reserved: number[]): Gate
     if (ingress !== undefined && (svc.ports ?? []).find((p) => p.container === ingress)?.protocol !== 'udp') add(svc.name, ingress);
     if (svc.healthcheck && 'http' in svc.healthcheck) add(svc.name, svc.healthcheck.http.port);
   }
+  for (const e of extra) add(e.service, e.port);
   return out;
 }
 
 const HOST_RE = /^[A-Za-z0-9.:-]+$/;
 
+/** A gate listener on a port other than the agent's that leads to an agent port (the fault proxy's routes). */
+export interface GateRoute {
+  listen: number;
+  agentPort: number;
+}
+
 /**
- * The gate's `sh -c` script: one persistent nc listener per agent port (to the agent) and per
- * forward (to the service by name on the session network). A remote engine's gate reaches the
+ * The gate's `sh -c` script: one persistent nc listener per agent port (to the agent), per
+ * route (to its agent port) and per forward (to the service by name on the session network). A remote engine's gate reaches the
  * agent through host.docker.internal, looked up in /etc/hosts (the static busybox's resolver is
  * not trusted with it).
  */
-export function gateScript(ports: number[], agentHost: string, forwards: GateForward[]): string {
+export function gateScript(ports: number[], agentHost: string, forwards: GateForward[], routes: readonly GateRoute[] = []): string {
   if (!HOST_RE.test(agentHost)) throw new Error(`unexpected agent host "${agentHost}"`);
   const lines: string[] = [];
   let upstream = agentHost;
@@ -197,6 +208,7 @@ export function gateScript(ports: number[], agentHost: string, forwards: GateFor
     upstream = '$A';
   }
   for (const p of ports) lines.push(`/bin/busybox nc -ll -p ${Number(p)} -e /bin/busybox nc ${upstream} ${Number(p)} &`);
+  for (const r of routes) lines.push(`/bin/busybox nc -ll -p ${Number(r.listen)} -e /bin/busybox nc ${upstream} ${Number(r.agentPort)} &`);
   for (const f of forwards) {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(f.service)) throw new Error(`unexpected service name "${f.service}"`);
     lines.push(`/bin/busybox nc -ll -p ${Number(f.listen)} -e /bin/busybox nc ${f.service} ${Number(f.port)} &`);
@@ -260,6 +272,8 @@ export interface GateInput {
   agentHost: string;
   agentPorts: number[];
   forwards: GateForward[];
+  /** Listeners on services' own ports that lead to agent ports (the fault proxy's routes). */
+  routes?: GateRoute[];
 }
 
 export function gateName(session: string): string {
@@ -281,7 +295,7 @@ export async function startGate(docker: Docker, input: GateInput): Promise<NonNu
     docker.createContainer({
       name,
       Image: image,
-      Cmd: ['sh', '-c', gateScript(input.agentPorts, input.agentHost, input.forwards)],
+      Cmd: ['sh', '-c', gateScript(input.agentPorts, input.agentHost, input.forwards, input.routes)],
       User: '65534:65534',
       Labels: { ...input.labels, [LABEL_ROLE]: 'gate' },
       ExposedPorts: exposed,
@@ -293,7 +307,11 @@ export async function startGate(docker: Docker, input: GateInput): Promise<NonNu
         Memory: 64 * 1024 * 1024,
         ReadonlyRootfs: true,
         // A container of the session sending frames to the gate must not get them routed out.
-        Sysctls: { 'net.ipv4.ip_forward': '0' },
+        Sysctls: {
+          'net.ipv4.ip_forward': '0',
+          // A route listens on a service's own port, maybe below 1024, with no capability (the engine's default since 20.10, asked for explicitly).
+          ...(input.routes?.some((r) => r.listen < 1024) ? { 'net.ipv4.ip_unprivileged_port_start': '0' } : {}),
+        },
         ExtraHosts: input.agentHost === 'host.docker.internal' ? ['host.docker.internal:host-gateway'] : [],
         RestartPolicy: { Name: '' },
       },
@@ -317,7 +335,8 @@ export async function startGate(docker: Docker, input: GateInput): Promise<NonNu
     if (!b) throw new WorkbenchError('internal', `the engine published no host port for the gate's forward to ${f.service}:${f.port}`);
     return { ...f, hostPort: Number(b.HostPort) };
   });
-  return { containerId: container.id, containerName: name, forwards };
+  const address = info.NetworkSettings?.Networks?.[input.sessionNetwork]?.IPAddress || undefined;
+  return { containerId: container.id, containerName: name, forwards, ...(address ? { address } : {}) };
 }
 
 /** Where this machine reaches a service's port through the gate, if the gate forwards it. */

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
+import type { AgentFaultBoard } from '../gameday/fault-board';
 
 /**
  * Host-side helpers that live as long as a session (OTLP receiver, fixtures stub) run inside
@@ -23,6 +24,8 @@ export interface SessionPluginContext {
   sessionDir: string;
   /** A free port on bindHost the up reserved for this plugin (when it declares reservePort). */
   reservedPort?: number;
+  /** Faults a game day switched on in this agent (the faults plugin sets them; the fixtures stub reads them). */
+  faults?: AgentFaultBoard;
   log: (message: string) => void;
 }
 

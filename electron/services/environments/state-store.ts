@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { writeFileAtomicSync } from '../atomic-write';
+import type { FaultProxyPlan } from '../gameday/proxy-plan';
 import type { AgentPlan } from './host-address';
 import type { SandboxState } from './sandbox';
 import type { ProcessIdentity } from './process-identity';
@@ -49,6 +50,8 @@ export interface SessionRecord {
   agentPlan?: AgentPlan;
   /** Sealed or open, what was checked, the edge network and the gate (sandbox.ts). */
   sandbox?: SandboxState;
+  /** Game days: where the agent's fault proxy sits between the services (fixed at up). */
+  faultProxy?: FaultProxyPlan;
   volumes: string[];
   services: ServiceState[];
   secretNames: string[];

@@ -22,6 +22,7 @@ import { recordRuntime, runtimeFor, sessionRuntime, type RuntimeRef, type Servic
 import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
 import { timed, timedSince } from '../timing';
+import { planFaultProxy, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
 import { SessionStore, assertSessionName, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
 import { appendAll } from '../../../shared/array';
@@ -180,6 +181,9 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       const port = plan.ports[plugin.name];
       Object.assign(pluginEnv, plugin.envFor?.({ session: name, bundleId, advertisedHost: plan.advertisedHost, ...(port ? { reservedPort: port } : {}) }) ?? {});
     }
+    // Game days' fault proxy: its routes (and their agent ports) are fixed now, because a
+    // container's /etc/hosts is.
+    record.faultProxy = await planFaultProxy(manifest.services, plan, opts.env);
     const featureFlags = manifest.provenance.featureFlags;
     record.agentPlan = plan;
     record.injectedEnv = { ...pluginEnv, ...(featureFlags ? { REPRO_FEATURE_FLAGS: JSON.stringify(featureFlags) } : {}) };
@@ -198,7 +202,6 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     store.write(record);
 
     // 3. images, all at once (the engine serialises what it must), and the gate beside them
-    const ctx: ServiceContext = { session: name, record, labels: (service) => sessionLabels(labelInput, service), secrets, bundleRoot: opened.root, progress, signal };
     throwIfCancelled(signal);
     progress({ task: `up:${name}:gate`, label: record.sandbox.egress === 'sealed' ? 'Sealing the session network' : 'Opening the session network (egress allowed)', done: 0, total: 1 });
     const gateStart = performance.now();
@@ -210,13 +213,21 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       edgeNetworkId: edge.Id,
       agentHost: opts.advertiseHost ?? (local ? edgeGateway : 'host.docker.internal'),
       agentPorts: agentPorts(plan),
-      forwards: gateForwards(manifest, agentPorts(plan)),
+      forwards: gateForwards(manifest, [...agentPorts(plan), ...proxyGateRoutes(record.faultProxy).map((r) => r.listen)], proxyUpstreams(record.faultProxy)),
+      routes: proxyGateRoutes(record.faultProxy),
     }).then((g) => {
       timedSince('up: session gate (alongside the images)', gateStart);
       record.sandbox!.gate = g;
+      // consumers' /etc/hosts send a proxied service's name to the gate
+      if (record.faultProxy?.enabled) {
+        if (!g.address) throw new WorkbenchError('internal', `the session gate has no address on ${networkName}`);
+        record.faultProxy.hostsAddress = g.address;
+      }
       store.write(record);
       progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
     });
+    // (with the fault proxy, a container's /etc/hosts needs the gate's address: creations wait for it)
+    const ctx: ServiceContext = { session: name, record, labels: (service) => sessionLabels(labelInput, service), secrets, bundleRoot: opened.root, progress, signal, gate };
     await timed('up: images and the gate', () => allSettledOrThrow(inner, [
       gate,
       ...order.map((svc) =>
@@ -252,8 +263,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     await timed('up: start services, wait for health', () =>
       allSettledOrThrow(
         inner,
-        startByDependencies(order, ENGINE_CONCURRENCY, async (_svc, i) => {
+        startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
           throwIfCancelled(signal);
+          // A service that depends on others reaches them through the fault proxy: it must listen first.
+          if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(agentStarting!, signal);
           created[i]!.state.endpoints = await created[i]!.start();
           store.write(record);
         }),

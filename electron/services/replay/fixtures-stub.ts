@@ -31,8 +31,8 @@ import { HOP_BY_HOP } from '../../../shared/replay/request';
 import type { SessionPlugin, SessionPluginContext } from '../environments/session-plugin';
 import { FIXTURES_LOG_QUOTA, WriteQuota } from '../environments/write-quota';
 import { HARDENED_HOST_CONFIG } from '../environments/container-spec';
+import { injectExternalFault, type AgentFaultBoard } from '../gameday/fault-board';
 import { listedHarFiles, loadHarFolder } from './traffic';
-
 
 export const UNMATCHED_LOG = 'fixtures-unmatched.jsonl';
 
@@ -99,6 +99,8 @@ export async function startFixturesServer(opts: {
   port?: number;
   match?: FixtureMatchOptions;
   onUnmatched?: (u: UnmatchedRequest) => void;
+  /** A game day's external faults (errors, delays) for a fixture host. */
+  faults?: AgentFaultBoard;
   /** Append each unmatched request to this JSON Lines file, up to maxBytes (then 507). */
   unmatchedLog?: { file: string; maxBytes: number };
   maxBodyBytes?: number;
@@ -122,6 +124,7 @@ export async function startFixturesServer(opts: {
       host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
       target = raw;
     }
+    if (opts.faults && (await injectExternalFault(opts.faults, host, res))) return;
     const found = book.match({ method: req.method ?? 'GET', host, target, body });
     if ('entry' in found) return writeRecorded(res, found.entry);
     const miss: UnmatchedRequest = {
@@ -266,6 +269,7 @@ export const fixturesStubPlugin: SessionPlugin = {
       host: ctx.bindHost,
       ...(ctx.reservedPort ? { port: ctx.reservedPort } : {}),
       match: matchOptionsFromEnv(process.env),
+      ...(ctx.faults ? { faults: ctx.faults } : {}),
       unmatchedLog: { file: join(ctx.sessionDir, UNMATCHED_LOG), maxBytes: FIXTURES_LOG_QUOTA.maxBytes },
       onUnmatched: (u) => ctx.log(`unmatched ${u.method} ${u.host}${u.target}: ${u.reason}`),
     });

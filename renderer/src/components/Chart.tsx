@@ -2,7 +2,8 @@
  * The one recharts wrapper of the app: every chart goes through here, so axes, colours, tooltips,
  * animation (off: it costs frames with many charts) and sizing are decided once.
  * Kinds:
- *  - time:      series over time (canary vs baseline) with a brush to zoom into a window;
+ *  - time:      series over time (canary vs baseline) with a brush to zoom into a window, and
+ *               optional bands (a game day's faults while active) over an elapsed-time axis;
  *  - histogram: two distributions side by side over shared bins (as shares, samples may differ in size);
  *  - interval:  a confidence interval drawn against a tolerance band on the shift axis.
  */
@@ -31,6 +32,16 @@ export interface TimeLine {
   color: string;
   /** [time ms, value or null for a gap] */
   points: [number, number | null][];
+  /** Draw the points only (events such as failed probes), not a line through them. */
+  dotsOnly?: boolean;
+}
+
+/** A stretch of time to shade, labelled (e.g. a fault while it was active). */
+export interface TimeBand {
+  from: number;
+  to: number;
+  label: string;
+  color?: string;
 }
 
 export interface HistogramSeries {
@@ -41,7 +52,7 @@ export interface HistogramSeries {
 }
 
 export type ChartSpec =
-  | { kind: 'time'; lines: TimeLine[]; brush?: boolean; unit?: string }
+  | { kind: 'time'; lines: TimeLine[]; brush?: boolean; unit?: string; bands?: TimeBand[]; /** x is ms since a start, shown as seconds */ elapsed?: boolean; xDomain?: [number, number] }
   | { kind: 'histogram'; series: HistogramSeries[]; bins?: number; unit?: string }
   | { kind: 'interval'; interval: [number, number]; estimate: number; band: [number, number]; label?: string };
 
@@ -63,6 +74,7 @@ export function formatValue(v: number | null | undefined): string {
 }
 
 const formatTime = (t: number) => new Date(t).toISOString().slice(11, 19);
+const formatElapsed = (t: number) => `${Number((t / 1000).toFixed(1))}s`;
 
 /**
  * Rows keyed by time, one column per line, for recharts' shared-data model (and the brush).
@@ -81,6 +93,7 @@ function mergeByTime(lines: TimeLine[]): Record<string, number | null>[] {
   }
   const rows = [...byTime.values()].sort((a, b) => a.t! - b.t!);
   for (const line of lines) {
+    if (line.dotsOnly) continue; // events, not a measurement between them
     let previous = -1;
     for (let i = 0; i < rows.length; i++) {
       const v = rows[i]![line.key];
@@ -118,18 +131,27 @@ function histogramRows(series: HistogramSeries[], binCount: number): Record<stri
   return rows;
 }
 
-function TimeChart({ lines, brush, unit }: Extract<ChartSpec, { kind: 'time' }>) {
+function TimeChart({ lines, brush, unit, bands, elapsed, xDomain }: Extract<ChartSpec, { kind: 'time' }>) {
   const rows = useMemo(() => mergeByTime(lines), [lines]);
+  const fmt = elapsed ? formatElapsed : formatTime;
   return (
     <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
       <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-      <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatTime} tick={axisTick} stroke="var(--border)" />
+      <XAxis dataKey="t" type="number" domain={xDomain ?? ['dataMin', 'dataMax']} tickFormatter={fmt} tick={axisTick} stroke="var(--border)" allowDataOverflow={Boolean(xDomain)} />
       <YAxis tick={axisTick} tickFormatter={(v: number) => formatValue(v)} stroke="var(--border)" width={56} unit={unit} />
-      <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => new Date(Number(t)).toISOString()} formatter={(v) => formatValue(v as number)} />
+      <Tooltip contentStyle={tooltipStyle} labelFormatter={(t) => (elapsed ? formatElapsed(Number(t)) : new Date(Number(t)).toISOString())} formatter={(v) => formatValue(v as number)} />
       <Legend wrapperStyle={{ fontSize: 12 }} />
-      {lines.map((l) => (
-        <Line key={l.key} dataKey={l.key} name={l.label} stroke={l.color} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
+      {(bands ?? []).map((b, i) => (
+        <ReferenceArea key={`band-${i}`} x1={b.from} x2={Math.max(b.to, b.from + 1)} fill={b.color ?? 'var(--warn)'} fillOpacity={0.16} stroke={b.color ?? 'var(--warn)'} strokeOpacity={0.5}
+          label={{ value: b.label, position: 'insideTopLeft', fontSize: 11, fill: 'var(--text)' }} ifOverflow="extendDomain" />
       ))}
+      {lines.map((l) =>
+        l.dotsOnly ? (
+          <Line key={l.key} dataKey={l.key} name={l.label} stroke={l.color} strokeWidth={0} dot={{ r: 3, fill: l.color, stroke: l.color }} activeDot={false} legendType="circle" isAnimationActive={false} connectNulls={false} />
+        ) : (
+          <Line key={l.key} dataKey={l.key} name={l.label} stroke={l.color} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
+        ),
+      )}
       {brush && rows.length > 20 && <Brush dataKey="t" height={22} stroke="var(--accent)" tickFormatter={formatTime} travellerWidth={8} />}
     </LineChart>
   );

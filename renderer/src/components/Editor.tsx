@@ -8,9 +8,21 @@ export function loadMonaco(): Promise<MonacoModule> {
   return (loading ??= import('./monaco'));
 }
 
+/** A problem to underline in the text (1-based positions), e.g. a schema violation found as you type. */
+export interface EditorMarker {
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  message: string;
+  severity?: 'error' | 'warning';
+}
+
 export interface EditorProps {
   value: string;
-  language?: string; // 'markdown' | 'json' | 'plaintext'
+  language?: string; // 'markdown' | 'json' | 'yaml' | 'plaintext'
+  /** Problems shown in the text, replaced whenever this changes. */
+  markers?: EditorMarker[];
   readOnly?: boolean;
   onChange?: (value: string) => void;
   height?: number | string;
@@ -20,11 +32,16 @@ export interface EditorProps {
 }
 
 /** The one wrapped Monaco code editor of the app. */
-export function Editor({ value, language = 'plaintext', readOnly, onChange, height = 360, ariaLabel, onMount }: EditorProps) {
+export function Editor({ value, language = 'plaintext', readOnly, onChange, height = 360, ariaLabel, onMount, markers }: EditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const monacoRef = useRef<typeof Monaco | null>(null);
+  const [ready, setReady] = useState(false);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  // Monaco loads asynchronously: the editor starts with the value of that moment, not of the first render.
+  const valueRef = useRef(value);
+  valueRef.current = value;
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -32,7 +49,7 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
     void loadMonaco().then(({ monaco, monacoTheme }) => {
       if (disposed || !host.current) return;
       const editor = monaco.editor.create(host.current, {
-        value,
+        value: valueRef.current,
         language,
         readOnly,
         theme: monacoTheme(),
@@ -45,6 +62,8 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
       });
       editor.onDidChangeModelContent(() => onChangeRef.current?.(editor.getValue()));
       editorRef.current = editor;
+      monacoRef.current = monaco;
+      setReady(true);
       onMount?.(editor);
     }, (err: unknown) => setError(String(err)));
     return () => {
@@ -63,6 +82,24 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
   useEffect(() => {
     editorRef.current?.updateOptions({ readOnly });
   }, [readOnly]);
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    const monaco = monacoRef.current;
+    if (!model || !monaco || !markers) return;
+    monaco.editor.setModelMarkers(
+      model,
+      'repro',
+      markers.map((m) => ({
+        startLineNumber: m.line,
+        startColumn: m.column,
+        endLineNumber: m.endLine ?? m.line,
+        // an empty range would not show: underline at least one character
+        endColumn: Math.max(m.endColumn ?? m.column + 1, (m.endLine ?? m.line) === m.line ? m.column + 1 : 1),
+        message: m.message,
+        severity: m.severity === 'warning' ? monaco.MarkerSeverity.Warning : monaco.MarkerSeverity.Error,
+      })),
+    );
+  }, [markers, ready, value]);
 
   if (error) return <p className="error">Editor failed to load: {error}</p>;
   return <div ref={host} className="editor-host" style={{ height, border: '1px solid var(--border)', borderRadius: 6 }} />;

@@ -1,10 +1,11 @@
 /**
  * Monaco, loaded from our own bundle (never a CDN: the CSP forbids it and the app must work
- * offline). Only the editor core, Markdown and JSON are pulled in; workers are built by Vite
+ * offline). Only the editor core, Markdown, YAML and JSON are pulled in; workers are built by Vite
  * (`?worker`) and served from our origin. Import this module lazily (it is large).
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/markdown/register';
+import 'monaco-editor/languages/definitions/yaml/register';
 import 'monaco-editor/languages/features/json/register';
 // The diff editor's breadcrumbs contribution needs the outline service; without it Monaco throws
 // "depends on UNKNOWN service IOutlineModelService" when a diff editor is created.

@@ -20,4 +20,5 @@ export const PANES: PaneDef[] = [
   { id: 'runbook', label: 'Runbook', glyph: '▶', component: lazy(() => import('./RunbookPane')) },
   { id: 'record', label: 'Record', glyph: '✎', component: lazy(() => import('./RecordPane')) },
   { id: 'capture', label: 'Capture', glyph: '⤓', component: lazy(() => import('./CapturePane')) },
+  { id: 'gameday', label: 'Game day', glyph: '⚡', component: lazy(() => import('./GamedayPane')) },
 ];

@@ -4,7 +4,7 @@ import type { OpenedBundleInfo, RecentBundle } from '../../../shared/api/methods
 import { api, runOperation, type RunningOperation } from '../api';
 import { load, remote, toUiError, type Remote, type UiError } from './remote';
 
-export const PANE_IDS = ['incident', 'environment', 'replay', 'traces', 'logs', 'metrics', 'runbook', 'record', 'capture'] as const;
+export const PANE_IDS = ['incident', 'environment', 'replay', 'traces', 'logs', 'metrics', 'runbook', 'record', 'capture', 'gameday'] as const;
 export type PaneId = (typeof PANE_IDS)[number];
 
 /** A failure of work nobody is looking at (closing a bundle, a background refresh): shown in the top bar. */

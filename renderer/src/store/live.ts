@@ -8,6 +8,7 @@ import type { EventName, WorkbenchEvents } from '../../../shared/api/events';
 import { api } from '../api';
 import { reportBackgroundError, useApp } from './app';
 import { applyOperationEvent, loadOperations } from './operations';
+import { refreshGamedaysOf } from './gameday';
 import { refreshRecordOf, refreshRecordSessions } from './record';
 import { refreshReplaysOf, refreshReplays } from './replay';
 import { refreshRunbookSessions } from './runbook';
@@ -31,11 +32,12 @@ export const REFRESH_ON_EVENT: Rule[] = [
   },
   {
     on: 'recordChanged',
-    why: "something was recorded for a session (a note, a mark, a step, a replay, a new computed verdict): its timeline, the history, its verdict, and after a replay the session's replays",
+    why: "something was recorded for a session (a note, a mark, a step, a replay, a game day, a new computed verdict): its timeline, the history, its verdict, and after a replay or a game day the session's replays or game days",
     refresh: ({ session, kind }) => {
       refreshRecordOf(session);
       refreshVerdictOf(session);
       if (kind === 'replay') refreshReplaysOf(session);
+      if (kind === 'gameday') refreshGamedaysOf(session);
     },
   },
   {

@@ -52,7 +52,7 @@ describe('sample bundle build', () => {
     const da = await digests(a);
     expect(Object.keys(da).sort()).toEqual(
       [
-        'attestations/bundle.dsse.json', 'bundle.json', 'fixtures/payments.har', 'images/checkout.tar', 'images/pricing.tar',
+        'attestations/bundle.dsse.json', 'bundle.json', 'fixtures/payments.har', 'gamedays/pricing-outage.yaml', 'images/checkout.tar', 'images/pricing.tar',
         'logs/checkout.jsonl', 'logs/pricing.jsonl', 'metrics/errors.json', 'metrics/latency.json', 'runbook.md', 'snapshots/pricing-data.tar', 'traces/incident.otlp.json', 'traffic/checkout.har',
       ].sort(),
     );

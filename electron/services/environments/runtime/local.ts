@@ -8,6 +8,7 @@ import type { ServiceSpec } from '../../../../shared/bundle/manifest';
 import { throwIfCancelled } from '../../abort';
 import { bundleFileStream } from '../../bundles/bundle-path';
 import { containerCreateOptions } from '../container-spec';
+import { proxyExtraHosts } from '../../gameday/proxy-plan';
 import { computeDrift, type DriftItem } from '../drift';
 import { waitUntilReady, type HealthWaitProgress } from '../health';
 import { ensureImage, type ImageProgress } from '../images';
@@ -48,6 +49,8 @@ export class LocalRuntime implements SessionRuntime {
     const labels = ctx.labels(svc.name);
     const volumeNames = await createVolumes(docker, svc, ctx);
     const containerName = containerNameFor(ctx.session, svc.name);
+    // The fault proxy's names point at the gate (proxy-plan.ts): its address is fixed once it runs.
+    if (ctx.record.faultProxy?.enabled) await ctx.gate;
     throwIfCancelled(ctx.signal);
     const container = await docker
       .createContainer(
@@ -59,6 +62,7 @@ export class LocalRuntime implements SessionRuntime {
           volumeNames,
           injectedEnv: ctx.record.injectedEnv,
           secrets: ctx.secrets,
+          extraHosts: proxyExtraHosts(ctx.record.faultProxy, svc.name),
         }),
       )
       .catch((err: Error & { statusCode?: number }) => {

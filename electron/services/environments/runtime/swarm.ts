@@ -26,6 +26,7 @@ import { removeLabelled, type RemovalCounts } from '../resources';
 import { gateEndpoints, healthTarget } from '../sandbox';
 import type { ServiceState } from '../state-store';
 import { containerNameFor, createVolumes, fillSnapshots, healthProgress } from './local';
+import { proxyExtraHosts } from '../../gameday/proxy-plan';
 import type { CreatedService, RuntimeRef, ServiceContext, ServiceRuntimeState, SessionRuntime } from './types';
 import { checkRegistry, checkReplicas } from './options';
 
@@ -117,6 +118,9 @@ export class SwarmRuntime implements SessionRuntime {
         ctx.progress({ task, label: `Deploying ${svc.name} (${replicas} task${replicas > 1 ? 's' : ''})`, done: 0, total: 1 });
         throwIfCancelled(ctx.signal);
         const env = serviceEnv(svc, ctx.record.injectedEnv, ctx.secrets);
+        // Game days' fault proxy: other services' names resolve to the gate, as on the local runtime
+        if (ctx.record.faultProxy?.enabled) await ctx.gate;
+        const hosts = proxyExtraHosts(ctx.record.faultProxy, svc.name).map((h) => `${h.slice(h.lastIndexOf(':') + 1)} ${h.slice(0, h.lastIndexOf(':'))}`);
         const created = (await docker
           .createService({
             Name: name,
@@ -126,6 +130,7 @@ export class SwarmRuntime implements SessionRuntime {
                 Image: this.images.get(svc.name) ?? svc.image.id,
                 Labels: labels,
                 Hostname: svc.name,
+                ...(hosts.length ? { Hosts: hosts } : {}),
                 Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
                 ...(svc.entrypoint ? { Command: svc.entrypoint } : {}),
                 ...(svc.command ? { Args: svc.command } : {}),

@@ -48,6 +48,8 @@ export interface ServiceContext {
   bundleRoot: string;
   progress: (p: ProgressEvent) => void;
   signal: AbortSignal;
+  /** The session's gate starting: with the fault proxy, a container's /etc/hosts needs its address. */
+  gate: Promise<void>;
 }
 
 /** A created (not yet started) service: its state for the record and what start needs. */

@@ -4,6 +4,7 @@ import { describeEvent } from '../../../../shared/record/report';
 import { formatDuration } from '../../../../shared/record/stats';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useAction } from '../../store/actions';
+import { openGamedayJournal } from '../../store/gameday';
 import { recordActions } from '../../store/record';
 import { useVerdict, verdictFor } from '../../store/verdict';
 import { EventDetails, hasDetails, isFailure } from './EventDetails';
@@ -85,6 +86,11 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
             </time>
             <span className={`badge kind`}>{e.kind}</span>
             <span className="ev-text">{describeEvent(e)}</span>
+            {e.kind === 'gameday' && (
+              <button type="button" className="link small" onClick={() => void openGamedayJournal(session, (e.data as { id: string }).id)}>
+                open in Game day
+              </button>
+            )}
             {hasDetails(e) && (
               <button type="button" className="link small" aria-expanded={open.has(e.id)} onClick={() => setOpen((s) => toggled(s, e.id, !s.has(e.id)))}>
                 {open.has(e.id) ? 'hide' : 'details'}
