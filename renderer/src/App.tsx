@@ -1,18 +1,31 @@
 import { Suspense, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { focusPaneHeading, startFocusKeeper } from './a11y/focus';
 import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { ProgressBar } from './components/ProgressBar';
 import { VerdictStrip } from './components/VerdictStrip';
 import { PANES } from './panes';
 import { PANE_IDS, useApp } from './store/app';
+import { useAnnouncer } from './store/announcer';
 import { runningBars, useOperations } from './store/operations';
+
+/** The one polite live region: what the last operation ended with (store/announcer.ts). */
+function Announcer() {
+  const { message, seq } = useAnnouncer();
+  return (
+    <span className="status-announce" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer" title={message}>
+      {/* a new node per announcement: the same words twice are read twice */}
+      <span key={seq}>{message}</span>
+    </span>
+  );
+}
 
 function StatusBar() {
   const engine = useApp((s) => s.engine);
   const info = useApp((s) => s.info.data);
   const connected = useApp((s) => s.connected);
   return (
-    <footer className="status-bar" role="status" aria-label="Status">
+    <footer className="status-bar" aria-label="Status">
       <span className="status-host" data-testid="host">
         {api.host === 'desktop' ? 'Desktop app' : 'Web host'}
         {info ? ` · v${info.version}` : ''}
@@ -23,11 +36,10 @@ function StatusBar() {
         {engine?.reachable && `Docker ${engine.version} · ${engine.endpoint}`}
         {engine && !engine.reachable && `Docker unreachable — ${engine.hint ?? engine.error}`}
       </span>
-      {!connected && (
-        <span className="status-connection bad" data-testid="connection">
-          Connection to the workbench lost: reconnecting…
-        </span>
-      )}
+      <span role="status" className="status-connection bad" data-testid="connection">
+        {!connected && 'Connection to the workbench lost: reconnecting…'}
+      </span>
+      <Announcer />
     </footer>
   );
 }
@@ -65,12 +77,16 @@ function Sidebar() {
             tabIndex={pane === p.id ? 0 : -1}
             className={pane === p.id ? 'active' : ''}
             onClick={() => setPane(p.id)}
-            title={`${p.label} (Alt+${i + 1})`}
+            title={`${p.label} (Alt+${(i + 1) % 10})`}
+            aria-keyshortcuts={`Alt+${(i + 1) % 10}`}
           >
             <span className="glyph" aria-hidden>
               {p.glyph}
             </span>
-            {p.label}
+            <span className="tab-label">{p.label}</span>
+            <span className="tab-key" aria-hidden>
+              Alt+{(i + 1) % 10}
+            </span>
           </button>
         ))}
       </div>
@@ -116,7 +132,14 @@ function TopBar() {
       )}
       <BackgroundErrors />
       {bundle && (
-        <button type="button" onClick={() => void closeBundle()}>
+        <button
+          type="button"
+          onClick={() => {
+            void closeBundle();
+            // the button goes with the bundle: the pane (now its empty state) takes focus
+            focusPaneHeading();
+          }}
+        >
           Close bundle
         </button>
       )}
@@ -124,17 +147,35 @@ function TopBar() {
   );
 }
 
+/** "Traces · INC-2041 — Repro Workbench": the title names the pane and the incident (read first by screen readers, shown in tabs). */
+function useDocumentTitle(): void {
+  const pane = useApp((s) => s.pane);
+  const incident = useApp((s) => s.bundle?.manifest.incident.id);
+  useEffect(() => {
+    const label = PANES.find((p) => p.id === pane)?.label ?? pane;
+    document.title = `${label}${incident ? ` · ${incident}` : ''} — Repro Workbench`;
+  }, [pane, incident]);
+}
+
 export function App() {
   const pane = useApp((s) => s.pane);
   const setPane = useApp((s) => s.setPane);
+  useDocumentTitle();
+  useEffect(() => startFocusKeeper(), []);
   useEffect(() => {
-    // Alt+1..7 switches panes from anywhere (Monaco keeps its own Ctrl shortcuts).
+    // Alt+1..9 and Alt+0 switch panes from anywhere (Monaco keeps its own Ctrl shortcuts); focus goes to
+    // the new pane's heading, unless it was on the sidebar (which keeps it, on the new tab).
     const onKey = (e: globalThis.KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const n = Number(e.key);
+      // e.code: Alt+digit types another character on some layouts (macOS)
+      const digit = /^Digit\d$/.test(e.code) ? Number(e.code.slice(5)) : Number(e.key);
+      const n = digit === 0 ? 10 : digit; // Alt+0 is the tenth pane
       if (n >= 1 && n <= PANE_IDS.length) {
         e.preventDefault();
+        const onSidebar = document.activeElement?.closest('.sidebar');
         setPane(PANE_IDS[n - 1]!);
+        if (onSidebar) requestAnimationFrame(() => document.getElementById(`tab-${PANE_IDS[n - 1]}`)?.focus());
+        else focusPaneHeading();
       }
     };
     window.addEventListener('keydown', onKey);

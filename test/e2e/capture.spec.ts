@@ -1,17 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { startComposeApp, type ComposeApp } from '../integration/capture/compose-app';
+import { audit, tabTo } from './a11y';
 import { expect, snap, test } from './fixtures';
 
-// The Capture flow against the real engine and a real compose project: from the empty state,
-// tick the project, review (env vars taken for secrets with their reason, one flipped by hand),
-// capture with progress, and the new bundle opens verified.
-
-/** axe-core (WCAG 2.0/2.1 A and AA) on the Capture pane. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).include('.capture-pane').analyze();
-  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+// The Capture flow against the real engine and a real compose project, driven from the keyboard:
+// from the empty state, tick the project, review (env vars taken for secrets with their reason,
+// one flipped by hand), capture with progress, and the new bundle opens verified.
 
 let app: ComposeApp;
 
@@ -30,9 +23,13 @@ test.describe('capture pane', () => {
     await expect(page.getByRole('tab', { name: 'Capture' })).toHaveAttribute('aria-selected', 'true');
     const project = page.getByRole('checkbox', { name: app.project, exact: true });
     await expect(project).toBeVisible();
-    await project.check();
+    // from the keyboard: tick the project, review
+    await tabTo(page, project, { max: 80 });
+    await page.keyboard.press('Space');
+    await expect(project).toBeChecked();
     await snap(page, 'capture-sources');
-    await page.getByRole('button', { name: 'Review what will be captured' }).click();
+    await tabTo(page, page.getByRole('button', { name: 'Review what will be captured' }), { max: 80 });
+    await page.keyboard.press('Enter');
 
     const web = page.getByRole('article', { name: 'Service web' });
     await expect(web).toBeVisible();
@@ -46,7 +43,8 @@ test.describe('capture pane', () => {
     await expect(row('LOG_LEVEL')).toContainText('info');
     await expect(web.getByRole('checkbox', { name: 'Treat LOG_LEVEL as a secret' })).not.toBeChecked();
     // Flip one by hand: the backend says why it is a secret now.
-    await web.getByRole('checkbox', { name: 'Treat LOG_LEVEL as a secret' }).check();
+    await tabTo(page, web.getByRole('checkbox', { name: 'Treat LOG_LEVEL as a secret' }), { max: 80 });
+    await page.keyboard.press('Space');
     await expect(row('LOG_LEVEL')).toContainText('marked secret by hand');
     await expect(web.getByRole('checkbox', { name: 'Treat LOG_LEVEL as a secret' })).toBeChecked();
     await expect(web).toContainText('/data');
@@ -54,9 +52,10 @@ test.describe('capture pane', () => {
     await page.getByLabel('Incident id').fill('INC-E2E-CAP');
     await expect(page.getByLabel('Bundle folder')).toHaveValue(/captures\/repro-cap-/);
     await snap(page, 'capture-review');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await audit(page, 'Capture', { include: '.capture-pane', impacts: 'all' })).toEqual([]);
 
-    await page.getByRole('button', { name: 'Capture', exact: true }).click();
+    await tabTo(page, page.getByRole('button', { name: 'Capture', exact: true }), { max: 80 });
+    await page.keyboard.press('Enter');
     // The bundle opens by itself when the capture is done, and verifies.
     await expect(page.locator('.top-title')).toContainText('INC-E2E-CAP', { timeout: 120_000 });
     await expect(page.getByRole('tab', { name: 'Incident' })).toHaveAttribute('aria-selected', 'true');
@@ -73,6 +72,6 @@ test.describe('capture pane', () => {
     await expect(progress.getByRole('progressbar', { name: /Saved image of web/ })).toBeVisible();
     await expect(progress.getByRole('progressbar', { name: /Copied \/data of web/ })).toBeVisible();
     await snap(page, 'capture-done');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await audit(page, 'Capture', { include: '.capture-pane', impacts: 'all' })).toEqual([]);
   });
 });

@@ -67,7 +67,7 @@ export const test = base.extend<{ workbenchPage: Page }, { served: ServedWorkben
   ],
   workbenchPage: async ({ page, served }, use) => {
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('pageerror', (e) => errors.push(e.message + (process.env.E2E_STACKS ? String(e.stack) : '')));
     page.on('console', (m) => {
       // Docker creating or removing a bridge network (every up and down) makes Chromium abort the
       // requests in flight with ERR_NETWORK_CHANGED and log it; the stores show such a failure and

@@ -21,9 +21,9 @@ test.describe('incident verification', () => {
     await expect(badge).toContainText('Signed · trusted');
     await expect(badge).toContainText('sample.pub.pem');
     await expect(page.getByTestId('trust-statement')).toHaveText(/which you trust/);
-    const rows = page.locator('.file-results tbody tr');
-    await expect(rows.first()).toContainText('OK');
-    expect(await rows.count()).toBeGreaterThan(3);
+    const rows = page.getByRole('grid', { name: 'Files' }).getByRole('row');
+    await expect(rows.nth(1)).toContainText('OK');
+    expect(await rows.count()).toBeGreaterThan(4);
     await badge.scrollIntoViewIfNeeded();
     await snap(page, 'incident-verification');
   });
@@ -42,7 +42,11 @@ test.describe('incident verification of a tampered copy', () => {
     await expect(page.getByTestId('verify-status')).toHaveText(/Verification failed/);
     await expect(page.getByTestId('signature-badge')).toContainText('Signature invalid');
     await expect(page.getByTestId('trust-statement')).toHaveText(/Nobody vouches for this bundle/);
-    await expect(page.locator('.file-results tr', { hasText: 'runbook.md' })).toContainText('size differs');
+    const runbookRow = page.getByRole('grid', { name: 'Files' }).getByRole('row', { name: /runbook\.md/ });
+    await expect(runbookRow).toContainText('size differs');
+    // the grid is walked by keyboard; the selected file's problem is spelled out
+    await runbookRow.click();
+    await expect(page.locator('.file-detail')).toContainText('runbook.md:');
     await page.getByTestId('signature-badge').scrollIntoViewIfNeeded();
     await snap(page, 'incident-verification-tampered');
     remove();

@@ -94,6 +94,12 @@ export interface GcReport {
   collected: Array<{ session: string; reason: string; removed: RemovalCounts }>;
   /** Faults of game days whose process died, reverted from their undo ledgers. */
   faultsReverted: LedgerReplay[];
+  /**
+   * Sessions whose resources the engine refused to remove (each tried on its own, so one stuck
+   * network does not keep the rest). `leftover`: resources of a workbench home that no longer
+   * exists, nobody's live work.
+   */
+  failed: Array<{ session: string; leftover: boolean; error: string }>;
 }
 
 /** Why a session is an orphan, or undefined when its owner is still alive. */
@@ -118,6 +124,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
   const store = new SessionStore(sessionsRoot(stateDir));
   const myHome = homeTag(stateDir);
   const collected: GcReport['collected'] = [];
+  const failed: GcReport['failed'] = [];
   const live = new Set<string>();
   for (const record of store.list()) {
     const reason = orphanReason(record);
@@ -126,7 +133,13 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       continue;
     }
     signalAgent(record.agent, isProcessAlive, 'SIGKILL');
-    const removed = await removeSession(docker, record, sessionLabelFilter(record.name, myHome));
+    let removed: RemovalCounts;
+    try {
+      removed = await removeSession(docker, record, sessionLabelFilter(record.name, myHome));
+    } catch (err) {
+      failed.push({ session: record.name, leftover: false, error: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
     store.write({ ...record, phase: 'down', upOwner: undefined, error: { message: `collected by gc: ${reason}` } } as SessionRecord);
     collected.push({ session: record.name, reason, removed });
   }
@@ -134,14 +147,17 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
     const mine = key.home === myHome;
     if (mine && live.has(key.session)) continue;
     if (!mine && (!key.homePath || existsSync(key.homePath))) continue; // another live home's business
-    // A leftover still in use (its owner is a process without a state folder yet, or one racing
-    // this gc) is collected next time; it must not stop the rest of the collection.
-    const removed = await removeLabelled(docker, sessionLabelFilter(key.session, key.home)).catch(() => undefined);
-    if (!removed) continue;
+    let removed: RemovalCounts;
+    try {
+      removed = await removeLabelled(docker, sessionLabelFilter(key.session, key.home));
+    } catch (err) {
+      if (!failed.some((f) => f.session === key.session && mine)) failed.push({ session: key.session, leftover: !mine, error: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
     if ((removed.services ?? 0) + removed.containers + removed.networks + removed.volumes > 0 && !collected.some((c) => c.session === key.session && mine)) {
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
   await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
-  return { collected, faultsReverted };
+  return { collected, faultsReverted, failed };
 }

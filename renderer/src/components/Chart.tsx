@@ -7,7 +7,7 @@
  *  - histogram: two distributions side by side over shared bins (as shares, samples may differ in size);
  *  - interval:  a confidence interval drawn against a tolerance band on the shift axis.
  */
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useState, type ReactNode } from 'react';
 import {
   Bar,
   BarChart,
@@ -75,6 +75,7 @@ export function formatValue(v: number | null | undefined): string {
 
 const formatTime = (t: number) => new Date(t).toISOString().slice(11, 19);
 const formatElapsed = (t: number) => `${Number((t / 1000).toFixed(1))}s`;
+const formatDateTime = (t: number) => `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
 /**
  * Rows keyed by time, one column per line, for recharts' shared-data model (and the brush).
@@ -92,6 +93,8 @@ function mergeByTime(lines: TimeLine[]): Record<string, number | null>[] {
     }
   }
   const rows = [...byTime.values()].sort((a, b) => a.t! - b.t!);
+  // the brush's sliders read a row's `name`: a time, not epoch milliseconds
+  for (const row of rows) (row as Record<string, unknown>).name = formatDateTime(row.t!);
   for (const line of lines) {
     if (line.dotsOnly) continue; // events, not a measurement between them
     let previous = -1;
@@ -135,7 +138,7 @@ function TimeChart({ lines, brush, unit, bands, elapsed, xDomain }: Extract<Char
   const rows = useMemo(() => mergeByTime(lines), [lines]);
   const fmt = elapsed ? formatElapsed : formatTime;
   return (
-    <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+    <LineChart data={rows} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
       <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
       <XAxis dataKey="t" type="number" domain={xDomain ?? ['dataMin', 'dataMax']} tickFormatter={fmt} tick={axisTick} stroke="var(--border)" allowDataOverflow={Boolean(xDomain)} />
       <YAxis tick={axisTick} tickFormatter={(v: number) => formatValue(v)} stroke="var(--border)" width={56} unit={unit} />
@@ -160,7 +163,7 @@ function TimeChart({ lines, brush, unit, bands, elapsed, xDomain }: Extract<Char
 function HistogramChart({ series, bins, unit }: Extract<ChartSpec, { kind: 'histogram' }>) {
   const rows = useMemo(() => histogramRows(series, bins ?? 30), [series, bins]);
   return (
-    <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} barGap={0} barCategoryGap={1}>
+    <BarChart data={rows} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} barGap={0} barCategoryGap={1}>
       <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
       <XAxis dataKey="x" tick={axisTick} stroke="var(--border)" unit={unit} interval="preserveStartEnd" />
       <YAxis tick={axisTick} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} stroke="var(--border)" width={44} />
@@ -186,7 +189,7 @@ function IntervalChart({ interval, estimate, band, label }: Extract<ChartSpec, {
     { x: domain[1], y: 1 },
   ];
   return (
-    <ComposedChart data={extent} margin={{ top: 20, right: 16, bottom: 4, left: 8 }}>
+    <ComposedChart data={extent} accessibilityLayer={false} margin={{ top: 20, right: 16, bottom: 4, left: 8 }}>
       <XAxis dataKey="x" type="number" domain={domain} tick={axisTick} tickFormatter={(v: number) => formatValue(v)} stroke="var(--border)" allowDataOverflow />
       <YAxis type="number" domain={[0, 1]} hide />
       <ReferenceArea x1={band[0]} x2={band[1]} y1={0} y2={1} fill="var(--muted)" fillOpacity={0.18} stroke="var(--muted)" strokeDasharray="4 3"
@@ -200,12 +203,151 @@ function IntervalChart({ interval, estimate, band, label }: Extract<ChartSpec, {
   );
 }
 
-export const Chart = memo(function Chart({ spec, height = 220, ariaLabel }: ChartProps) {
+function quantile(sorted: number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+}
+
+/** The chart in a sentence or two: what a screen reader reads when the chart takes focus. */
+export function chartSummary(spec: ChartSpec): string {
+  if (spec.kind === 'time') {
+    return spec.lines
+      .map((l) => {
+        const vals = l.points.map((p) => p[1]).filter((v): v is number => v !== null);
+        if (!vals.length) return `${l.label}: no data`;
+        const t0 = l.points[0]![0];
+        const t1 = l.points[l.points.length - 1]![0];
+        return `${l.label}: ${vals.length} points from ${formatDateTime(t0)} to ${formatTime(t1)}, min ${formatValue(Math.min(...vals))}, max ${formatValue(Math.max(...vals))}, last ${formatValue(vals[vals.length - 1])}${spec.unit ?? ''}`;
+      })
+      .join('; ');
+  }
+  if (spec.kind === 'histogram') {
+    const unit = spec.unit ? ` ${spec.unit}` : '';
+    return spec.series
+      .map((s) => {
+        const sorted = [...s.values].sort((a, b) => a - b);
+        return sorted.length ? `${s.label}: ${sorted.length} samples, median ${formatValue(quantile(sorted, 0.5))}${unit}, p90 ${formatValue(quantile(sorted, 0.9))}${unit}, max ${formatValue(sorted[sorted.length - 1])}${unit}` : `${s.label}: no samples`;
+      })
+      .join('; ');
+  }
+  const [lo, hi] = spec.interval;
+  const inside = lo >= spec.band[0] && hi <= spec.band[1];
+  return `${spec.label ?? 'interval'} from ${formatValue(lo)} to ${formatValue(hi)}, estimate ${formatValue(spec.estimate)}; tolerance band ${formatValue(spec.band[0])} to ${formatValue(spec.band[1])}: the interval is ${inside ? 'inside' : 'not inside'} the band`;
+}
+
+/** The numbers behind the drawing, as a table (built only when opened: a series may have thousands of points). */
+function DataTable({ spec }: { spec: ChartSpec }): ReactNode {
+  if (spec.kind === 'time') {
+    const rows = mergeByTime(spec.lines);
+    return (
+      <table className="data chart-table">
+        <thead>
+          <tr>
+            <th scope="col">Time (UTC)</th>
+            {spec.lines.map((l) => (
+              <th key={l.key} scope="col">
+                {l.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.t}>
+              <th scope="row">{formatDateTime(r.t!)}</th>
+              {spec.lines.map((l) => (
+                <td key={l.key}>{formatValue(r[l.key])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  if (spec.kind === 'histogram') {
+    const rows = histogramRows(spec.series, spec.bins ?? 30);
+    return (
+      <table className="data chart-table">
+        <thead>
+          <tr>
+            <th scope="col">Bin centre{spec.unit ? ` (${spec.unit})` : ''}</th>
+            {spec.series.map((s) => (
+              <th key={s.key} scope="col">
+                {s.label} (share of samples)
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={String(r.x)}>
+              <th scope="row">{r.x}</th>
+              {spec.series.map((s) => (
+                <td key={s.key}>{`${((r[s.key] as number) * 100).toFixed(1)}%`}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
   return (
-    <figure className="chart" role="img" aria-label={ariaLabel} style={{ height, margin: 0 }}>
-      <ResponsiveContainer width="100%" height="100%" debounce={100}>
-        {spec.kind === 'time' ? <TimeChart {...spec} /> : spec.kind === 'histogram' ? <HistogramChart {...spec} /> : <IntervalChart {...spec} />}
-      </ResponsiveContainer>
+    <table className="data chart-table">
+      <tbody>
+        {(
+          [
+            ['Interval lower end', spec.interval[0]],
+            ['Estimate', spec.estimate],
+            ['Interval upper end', spec.interval[1]],
+            ['Tolerance band lower end', spec.band[0]],
+            ['Tolerance band upper end', spec.band[1]],
+          ] as const
+        ).map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td>{formatValue(v)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * A chart is one tab stop that reads as its label and a summary of its numbers; the drawing is
+ * for the eye (hidden from assistive tech, except a time chart's brush, whose sliders read
+ * times); "Data table" opens the numbers themselves. Tooltips are not live regions.
+ */
+export const Chart = memo(function Chart({ spec, height = 220, ariaLabel }: ChartProps) {
+  const summary = useMemo(() => chartSummary(spec), [spec]);
+  const [showTable, setShowTable] = useState(false);
+  const hasBrush = spec.kind === 'time' && spec.brush && spec.lines.some((l) => l.points.length > 20);
+  return (
+    <figure className="chart" style={{ margin: 0 }}>
+      <div className="chart-drawing" tabIndex={0} role="img" aria-label={`${ariaLabel}. ${summary}`} style={{ height }}>
+        {!hasBrush && (
+          <ResponsiveContainer width="100%" height="100%" debounce={100}>
+            {spec.kind === 'time' ? <TimeChart {...spec} /> : spec.kind === 'histogram' ? <HistogramChart {...spec} /> : <IntervalChart {...spec} />}
+          </ResponsiveContainer>
+        )}
+      </div>
+      {hasBrush && (
+        // the brush's sliders are controls: outside the image, below the summary's tab stop
+        <div className="chart-brush" style={{ height, marginTop: -height }}>
+          <ResponsiveContainer width="100%" height="100%" debounce={100}>
+            <TimeChart {...(spec as Extract<ChartSpec, { kind: 'time' }>)} />
+          </ResponsiveContainer>
+        </div>
+      )}
+      <details className="chart-data" onToggle={(e) => setShowTable((e.currentTarget as HTMLDetailsElement).open)}>
+        <summary>
+          Data table<span className="sr-only">: {ariaLabel}</span>
+        </summary>
+        {showTable && (
+          <div className="chart-table-wrap" tabIndex={0} role="region" aria-label={`Data of ${ariaLabel}`}>
+            <DataTable spec={spec} />
+          </div>
+        )}
+      </details>
     </figure>
   );
 });

@@ -29,10 +29,17 @@ export interface EditorProps {
   ariaLabel?: string;
   /** Called once the editor exists (e.g. to add actions or read the selection). */
   onMount?: (editor: Monaco.editor.IStandaloneCodeEditor) => void;
+  /**
+   * Tab and Shift+Tab move focus out of the editor instead of typing (Monaco's tab focus mode).
+   * With `onToggleTabMovesFocus`, Ctrl+M (Cmd+M) in the editor toggles it, in every language:
+   * Monaco's own toggle lives in a contribution our Markdown editor does not load.
+   */
+  tabMovesFocus?: boolean;
+  onToggleTabMovesFocus?: () => void;
 }
 
 /** The one wrapped Monaco code editor of the app. */
-export function Editor({ value, language = 'plaintext', readOnly, onChange, height = 360, ariaLabel, onMount, markers }: EditorProps) {
+export function Editor({ value, language = 'plaintext', readOnly, onChange, height = 360, ariaLabel, onMount, markers, tabMovesFocus, onToggleTabMovesFocus }: EditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<typeof Monaco | null>(null);
@@ -42,6 +49,8 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
   // Monaco loads asynchronously: the editor starts with the value of that moment, not of the first render.
   const valueRef = useRef(value);
   valueRef.current = value;
+  const onToggleRef = useRef(onToggleTabMovesFocus);
+  onToggleRef.current = onToggleTabMovesFocus;
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -59,8 +68,17 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
         scrollBeyondLastLine: false,
         fontSize: 13,
         ariaLabel: ariaLabel ?? 'Editor',
+        tabFocusMode: Boolean(tabMovesFocus),
       });
       editor.onDidChangeModelContent(() => onChangeRef.current?.(editor.getValue()));
+      if (onToggleRef.current) {
+        editor.addAction({
+          id: 'repro.toggleTabMovesFocus',
+          label: 'Toggle Tab Key Moves Focus',
+          keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM],
+          run: () => onToggleRef.current?.(),
+        });
+      }
       editorRef.current = editor;
       monacoRef.current = monaco;
       setReady(true);
@@ -100,6 +118,9 @@ export function Editor({ value, language = 'plaintext', readOnly, onChange, heig
       })),
     );
   }, [markers, ready, value]);
+  useEffect(() => {
+    editorRef.current?.updateOptions({ tabFocusMode: Boolean(tabMovesFocus), ...(ariaLabel ? { ariaLabel } : {}) });
+  }, [tabMovesFocus, ariaLabel]);
 
   if (error) return <p className="error">Editor failed to load: {error}</p>;
   return <div ref={host} className="editor-host" style={{ height, border: '1px solid var(--border)', borderRadius: 6 }} />;
@@ -132,6 +153,19 @@ export function DiffEditor({ original, modified, language = 'plaintext', height 
         scrollBeyondLastLine: false,
         fontSize: 12,
       });
+      // Each side's input is named (axe: aria-input-field-name). Monaco's originalAriaLabel and
+      // modifiedAriaLabel are lost on its next options update (it recomputes the label from the
+      // changed options only, e.g. when the view goes inline on a narrow window), so each side
+      // takes its name back whenever its options change.
+      const name = (side: Monaco.editor.ICodeEditor, label: string) => {
+        const apply = () => {
+          if (side.getOption(monaco.editor.EditorOption.ariaLabel) !== label) side.updateOptions({ ariaLabel: label });
+        };
+        apply();
+        side.onDidChangeConfiguration(apply);
+      };
+      name(editor.getOriginalEditor(), `${originalLabel ?? 'Original'} (read only)`);
+      name(editor.getModifiedEditor(), `${modifiedLabel ?? 'Modified'} (read only)`);
       state.current = { editor, monaco };
       editor.setModel({ original: monaco.editor.createModel(original, language), modified: monaco.editor.createModel(modified, language) });
     });

@@ -1,4 +1,5 @@
 import { useState, type DragEvent } from 'react';
+import { focusPaneHeading } from '../a11y/focus';
 import { api } from '../api';
 import { useApp } from '../store/app';
 import { useOperations } from '../store/operations';
@@ -12,7 +13,12 @@ import { ProgressBar } from './ProgressBar';
 export function EmptyState() {
   const info = useApp((s) => s.info.data);
   const recent = useApp((s) => s.recent);
-  const { opening, openError, openBundle, cancelOpen, setPane } = useApp();
+  const { opening, openError, openBundle: open, cancelOpen, setPane } = useApp();
+  // This view (and the control that opened) goes when the bundle opens: its pane's heading takes focus.
+  const openBundle = async (path: string) => {
+    await open(path);
+    if (useApp.getState().bundle) focusPaneHeading();
+  };
   const openOp = useOperations((s) => (opening ? s.byId[opening] : undefined));
   const [path, setPath] = useState('');
   const [dragging, setDragging] = useState(false);

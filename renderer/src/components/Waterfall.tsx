@@ -94,6 +94,24 @@ export function formatUs(us: number): string {
   return `${us.toFixed(a >= 100 ? 0 : 1)} µs`;
 }
 
+/** A duration in words for screen readers ("1.25 milliseconds", not "1.25 µs" read letter by letter). */
+export function spokenUs(us: number): string {
+  const a = Math.abs(us);
+  const [value, unit] = a >= 1e6 ? [us / 1e6, 'second'] : a >= 1e3 ? [us / 1e3, 'millisecond'] : [us, 'microsecond'];
+  const n = Number(value.toPrecision(3));
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** A duration shown short and read in words (and machine-readable as an ISO 8601 duration). */
+export function Duration({ us, sign }: { us: number; sign?: boolean }) {
+  return (
+    <time dateTime={`PT${(Math.abs(us) / 1e6).toFixed(6).replace(/\.?0+$/, '')}S`} title={spokenUs(us)}>
+      {sign && us >= 0 ? '+' : ''}
+      {formatUs(us)}
+    </time>
+  );
+}
+
 declare global {
   interface Window {
     /** Frame timings of the waterfall, read by the e2e/perf tests. */
@@ -337,7 +355,27 @@ export function Waterfall(props: WaterfallProps) {
     return () => clearTimeout(timer);
   }, [schedule, drawHeader, trace, rows, collapsed, selected, critical, showCritical, view, playhead, size]);
 
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      // a frame cancelled here must not look pending: schedule() would never draw again (StrictMode remounts)
+      frame.current = 0;
+    },
+    [],
+  );
+  // The theme follows the OS: colours are read again when it changes.
+  useEffect(() => {
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
+    if (!mq) return;
+    const onChange = () => {
+      colors.current = null;
+      minimapCache.current = null;
+      schedule();
+      drawHeader();
+    };
+    mq.addEventListener('change', onChange);
+    return () => mq.removeEventListener('change', onChange);
+  }, [schedule, drawHeader]);
   useEffect(() => {
     window.__waterfall = { drawMs: [], rowsDrawn: 0 };
     minimapCache.current = null;
@@ -404,7 +442,8 @@ export function Waterfall(props: WaterfallProps) {
 
   return (
     <div className="waterfall">
-      <canvas ref={headerRef} className="waterfall-header" height={HEADER_H} onMouseDown={onHeaderDown} aria-label="Minimap and time axis" />
+      {/* drawn for the eye (drag to zoom); keyboard users zoom with z and Esc */}
+      <canvas ref={headerRef} className="waterfall-header" height={HEADER_H} onMouseDown={onHeaderDown} aria-hidden="true" />
       <div ref={scrollRef} className="waterfall-scroll" onScroll={schedule} data-testid="waterfall-scroll">
         <div style={{ height: Math.max(rows.length * ROW_H, 1), position: 'relative' }}>
           <canvas

@@ -96,42 +96,44 @@ export default function IncidentPane() {
       {m.services.length === 0 ? (
         <p className="muted">This bundle has no services (a traces- or metrics-only bundle).</p>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Service</th>
-              <th>Image</th>
-              <th>Image id</th>
-              <th>Ports</th>
-              <th>Env flags</th>
-              <th>Secrets</th>
-            </tr>
-          </thead>
-          <tbody>
-            {m.services.map((s) => (
-              <tr key={s.name}>
-                <td>
-                  <strong>{s.name}</strong>
-                  {s.dependsOn?.length ? <div className="muted small">after {s.dependsOn.join(', ')}</div> : null}
-                </td>
-                <td>
-                  <code>{s.image.ref}</code>
-                </td>
-                <td>
-                  <code title={s.image.id}>{s.image.id.slice(0, 19)}…</code>
-                </td>
-                <td>{(s.ports ?? []).map((p) => `${p.container}/${p.protocol ?? 'tcp'}${p.ingress ? ' (ingress)' : ''}`).join(', ') || '—'}</td>
-                <td>
-                  {Object.entries(s.env ?? {})
-                    .filter(([k]) => /FLAG|FEATURE|NEW_|ENABLE/i.test(k))
-                    .map(([k, v]) => `${k}=${v}`)
-                    .join(', ') || '—'}
-                </td>
-                <td>{(s.secrets ?? []).map((x) => `${x.name}${x.required === false ? ' (optional)' : ''}`).join(', ') || '—'}</td>
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Services">
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Service</th>
+                <th>Image</th>
+                <th>Image id</th>
+                <th>Ports</th>
+                <th>Env flags</th>
+                <th>Secrets</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {m.services.map((s) => (
+                <tr key={s.name}>
+                  <td>
+                    <strong>{s.name}</strong>
+                    {s.dependsOn?.length ? <div className="muted small">after {s.dependsOn.join(', ')}</div> : null}
+                  </td>
+                  <td>
+                    <code>{s.image.ref}</code>
+                  </td>
+                  <td>
+                    <code title={s.image.id}>{s.image.id.slice(0, 19)}…</code>
+                  </td>
+                  <td>{(s.ports ?? []).map((p) => `${p.container}/${p.protocol ?? 'tcp'}${p.ingress ? ' (ingress)' : ''}`).join(', ') || '—'}</td>
+                  <td>
+                    {Object.entries(s.env ?? {})
+                      .filter(([k]) => /FLAG|FEATURE|NEW_|ENABLE/i.test(k))
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(', ') || '—'}
+                  </td>
+                  <td>{(s.secrets ?? []).map((x) => `${x.name}${x.required === false ? ' (optional)' : ''}`).join(', ') || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <h2>Provenance</h2>
       <dl className="facts">

@@ -26,7 +26,8 @@ const modeLabel = (m: string) => (m === 'as-recorded' ? 'as recorded' : m === 'm
 function Counts({ counts, stoppedEarly }: { counts: ReplayCounts; stoppedEarly: boolean }) {
   const rate = counts.done > 0 ? counts.matched / counts.done : undefined;
   return (
-    <div className="replay-counts" aria-live="polite">
+    // not a live region: it changes with every batch; the announcer says how the replay ended
+    <div className="replay-counts">
       <span className="replay-rate" title="matched / sent (M10)">
         {rate === undefined ? 'n/a' : pct(rate)}
       </span>

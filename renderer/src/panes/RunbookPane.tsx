@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode, type RefObject } from 'react';
+import { focusWhenLost } from '../a11y/focus';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { checkServices, parseRunbook, type RunbookStep } from '../../../shared/runbook';
 import { DiffEditor, Editor } from '../components/Editor';
@@ -27,12 +28,14 @@ export default function RunbookPane() {
 }
 
 function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNames: string[] }) {
-  const { workspace, text, textVersion, save, view, diffBase, diffText, open, edit, saveNow, setView, setDiffBase, loadDiff, run, stop } = useRunbook();
+  const { workspace, text, textVersion, save, view, diffBase, diffText, tabMovesFocus, open, edit, saveNow, setView, setDiffBase, setTabMovesFocus, loadDiff, run, stop } = useRunbook();
   const { session, setSession } = useSessionChoice();
   const current = useRunbook((s) => (session ? s.runs[session] : undefined));
   // One run per session, whoever started it (this window, another one, the CLI).
   const busyOp = useOperations((s) => (session ? runningOperation(s, 'runbook.run', { session }) : undefined));
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const runAllRef = useRef<HTMLButtonElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
   const ws = dataFor(workspace, handle);
   // What the editor starts from: the text as it is when the editor mounts or a load replaces it.
   // Typing does not flow back into the editor (that would race the keystrokes and reset the cursor).
@@ -74,6 +77,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
   const elsewhere = busyOp && busyOp.id !== current?.opId ? busyOp : undefined;
   const running = Boolean(current?.running) || Boolean(elsewhere);
   return (
+    <RunbookView running={running} runAllRef={runAllRef} stopRef={stopRef}>
     <section className="pane runbook-pane" aria-labelledby="pane-title">
       <div className="runbook-toolbar">
         <h1 id="pane-title">Runbook</h1>
@@ -88,15 +92,25 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
             ))}
           </select>
         </label>
-        <button type="button" className="primary" disabled={!session || running || parsed.steps.length === 0} onClick={() => session && void run(session, 0)}>
+        <button ref={runAllRef} type="button" className="primary" disabled={!session || running || parsed.steps.length === 0} onClick={() => session && void run(session, 0)}>
           {running && current?.all ? 'Running…' : 'Run all'}
         </button>
         {running && session && (
           // Kills the running step (and what it started) inside the container, then stops the run.
-          <button type="button" onClick={() => void (current?.running ? stop(session) : elsewhere && cancelOperation(elsewhere.id))}>
+          <button ref={stopRef} type="button" onClick={() => void (current?.running ? stop(session) : elsewhere && cancelOperation(elsewhere.id))}>
             Stop
           </button>
         )}
+        <button
+          type="button"
+          className="runbook-tabkey"
+          aria-pressed={tabMovesFocus}
+          aria-keyshortcuts="Control+M"
+          title="In the editor, Tab moves focus to the next control (on) or types a tab (off). Ctrl+M (Cmd+M) in the editor toggles it."
+          onClick={() => setTabMovesFocus(!tabMovesFocus)}
+        >
+          Tab moves focus <kbd>Ctrl+M</kbd>
+        </button>
         <div className="runbook-view" role="group" aria-label="View">
           <button type="button" aria-pressed={view === 'edit'} onClick={() => setView('edit')}>
             Edit
@@ -138,7 +152,7 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
             original={dataFor(diffText, `${ws.bundleId}:${diffBase}`) ?? ''}
             modified={text}
             language="markdown"
-            height="calc(100vh - 230px)"
+            height="max(16rem, calc(100vh - 230px))"
             originalLabel={diffBase === 'bundle' ? "Bundle's runbook" : 'Earlier save'}
             modifiedLabel="Your copy"
           />
@@ -151,8 +165,10 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
               value={seed}
               language="markdown"
               onChange={edit}
-              height="calc(100vh - 200px)"
-              ariaLabel="Runbook editor"
+              height="max(16rem, calc(100vh - 200px))"
+              ariaLabel={tabMovesFocus ? 'Runbook editor. Tab moves focus; Ctrl+M to type tabs instead' : 'Runbook editor. Tab types a tab; Ctrl+M to let Tab move focus'}
+              tabMovesFocus={tabMovesFocus}
+              onToggleTabMovesFocus={() => useRunbook.getState().setTabMovesFocus(!useRunbook.getState().tabMovesFocus)}
               onMount={(ed) => {
                 editorRef.current = ed;
               }}
@@ -168,5 +184,20 @@ function RunbookWorkspace({ handle, serviceNames }: { handle: string; serviceNam
         </div>
       )}
     </section>
+    </RunbookView>
   );
+}
+
+/**
+ * Keeps focus on the toolbar as a run starts and ends: Run all turns disabled (so the focus goes
+ * to Stop), and Stop goes away when the run ends (so it comes back to Run all).
+ */
+function RunbookView({ running, runAllRef, stopRef, children }: { running: boolean; runAllRef: RefObject<HTMLButtonElement | null>; stopRef: RefObject<HTMLButtonElement | null>; children: ReactNode }) {
+  const was = useRef(running);
+  useEffect(() => {
+    if (was.current === running) return;
+    was.current = running;
+    focusWhenLost(running ? stopRef.current : runAllRef.current);
+  }, [running, runAllRef, stopRef]);
+  return <>{children}</>;
 }

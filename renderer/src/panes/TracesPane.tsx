@@ -44,7 +44,16 @@ export default function TracesPane() {
       )}
       {source ? (
         <div className="traces-layout">
-          <TraceList source={source} selected={trace} onSelect={setTrace} />
+          <TraceList
+            source={source}
+            selected={trace}
+            onSelect={setTrace}
+            onOpen={(i) => {
+              setTrace(i);
+              // the trace's waterfall (mounted for it by now) takes focus: j/k walk it at once
+              requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="waterfall"]')?.focus());
+            }}
+          />
           {source.set.traces[trace] ? (
             <TraceView key={`${source.key}#${trace}#${focusSpan ?? ''}`} source={source} traceIndex={trace} sources={sources} {...(focusSpan ? { spanId: focusSpan } : {})} />
           ) : (

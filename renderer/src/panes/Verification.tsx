@@ -1,9 +1,10 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { formatBytes } from '../../../shared/format/bytes';
 import type { OpenedBundleInfo } from '../../../shared/api/methods/bundle';
-import { explainSignature, fileResults, trustStatement, type FileStatus } from '../../../shared/bundle/report';
+import { explainSignature, fileResults, trustStatement, type FileResult, type FileStatus } from '../../../shared/bundle/report';
 import { ErrorNote } from '../components/ErrorNote';
 import { ProgressBar } from '../components/ProgressBar';
+import { VirtualGrid, type GridColumn } from '../components/VirtualGrid';
 import { runningOperation, useOperations } from '../store/operations';
 import { useVerify } from '../store/verify';
 import './Verification.css';
@@ -22,6 +23,27 @@ function bytes(n?: number): string {
   return n === undefined ? '—' : formatBytes(n);
 }
 
+type FileRow = FileResult & { i: number };
+const FILE_COLUMNS: GridColumn<FileRow>[] = [
+  { key: 'path', header: 'File', width: 'minmax(8rem, 1fr)', cell: (r) => <code>{r.path}</code>, cellTitle: (r) => r.path },
+  { key: 'size', header: 'Size', width: '6rem', cell: (r) => bytes(r.size), cellClass: () => 'num' },
+  { key: 'result', header: 'Result', width: '9rem', cell: (r) => <span className={`badge ${STATUS_TEXT[r.status].tone}`}>{STATUS_TEXT[r.status].text}</span> },
+];
+
+/** Every file of the bundle and how it checked: a grid (arrows walk it); the selected file's problem is spelled out below. */
+function FileResults({ rows }: { rows: FileRow[] }) {
+  const [selected, setSelected] = useState<number>();
+  const chosen = selected === undefined ? undefined : rows[selected];
+  return (
+    <div className="file-results">
+      <VirtualGrid label="Files" rows={rows} columns={FILE_COLUMNS} rowKey={(r) => r.i} selected={selected} onSelect={setSelected} rowHeight={30} />
+      <p className="small file-detail" aria-live="polite">
+        {chosen ? `${chosen.path}: ${chosen.message ?? STATUS_TEXT[chosen.status].text}` : <span className="muted">Select a file for its detail.</span>}
+      </p>
+    </div>
+  );
+}
+
 /** Verification of the open bundle: runs on open, shows progress, signature, problems and files. */
 export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
   const entry = useVerify((s) => s.byHandle[bundle.handle]);
@@ -35,7 +57,7 @@ export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
 
   const result = entry?.result;
   const running = Boolean(entry?.opId);
-  const rows = useMemo(() => (result ? fileResults(bundle.manifest, result) : []), [bundle.manifest, result]);
+  const rows = useMemo(() => (result ? fileResults(bundle.manifest, result).map((r, i) => ({ ...r, i })) : []), [bundle.manifest, result]);
   const sig = result ? explainSignature(result.signature, result.trustedKeys.find((k) => k.keyid === result.signature.keyid)?.source) : undefined;
 
   return (
@@ -108,30 +130,7 @@ export function Verification({ bundle }: { bundle: OpenedBundleInfo }) {
             </ul>
           )}
 
-          <div className="file-results">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th>File</th>
-                  <th className="num">Size</th>
-                  <th>Result</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.path} title={r.message}>
-                    <td>
-                      <code>{r.path}</code>
-                    </td>
-                    <td className="num">{bytes(r.size)}</td>
-                    <td>
-                      <span className={`badge ${STATUS_TEXT[r.status].tone}`}>{STATUS_TEXT[r.status].text}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FileResults rows={rows} />
         </>
       )}
     </section>

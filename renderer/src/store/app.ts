@@ -106,13 +106,29 @@ export const useApp = create<AppState>((set, get) => ({
   dismissError: (id) => set((s) => ({ backgroundErrors: s.backgroundErrors.filter((e) => e.id !== id) })),
 }));
 
+/**
+ * A read cut off in transit (the browser aborts requests in flight when the host's networks change,
+ * e.g. as Docker creates a bridge: "Failed to fetch") is asked again, a few times: without app.info
+ * the empty state has no sample to open. Only for reads: a change is never sent twice.
+ */
+async function retryInTransit<T>(read: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof TypeError) || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 250 * i));
+    }
+  }
+}
+
 /** First loads, once at start-up (the event streams and polling are wired in store/live.ts). */
 export function startAppStore(): void {
   // `npm start` opens the sample incident: the URL says so with #open=sample (or &open=sample).
   const openSample = /(?:^#|&)open=sample\b/.test(location.hash);
-  void load(useApp, 'info', 'app', () => api.call('app.info', {})).then((info) => {
+  void load(useApp, 'info', 'app', () => retryInTransit(() => api.call('app.info', {}))).then((info) => {
     if (openSample && info?.samplePath && !useApp.getState().bundle) void useApp.getState().openBundle(info.samplePath);
   });
-  void useApp.getState().refreshRecent();
+  void load(useApp, 'recent', 'all', () => retryInTransit(() => api.call('bundle.recent', {})));
   void useApp.getState().refreshEngine();
 }

@@ -6,8 +6,9 @@
  */
 import type { EventName, WorkbenchEvents } from '../../../shared/api/events';
 import { api } from '../api';
+import { announceOperationEvent } from './announcer';
 import { reportBackgroundError, useApp } from './app';
-import { applyOperationEvent, loadOperations } from './operations';
+import { applyOperationEvent, loadOperations, useOperations } from './operations';
 import { refreshGamedaysOf } from './gameday';
 import { refreshRecordOf, refreshRecordSessions } from './record';
 import { refreshReplaysOf, refreshReplays } from './replay';
@@ -19,7 +20,15 @@ type Rule = { [E in EventName]: { on: E; why: string; refresh(payload: Workbench
 
 /** Event -> the stores it refreshes. Stores refresh only what they hold (a no-op when nothing is loaded). */
 export const REFRESH_ON_EVENT: Rule[] = [
-  { on: 'op', why: 'an operation started, progressed or ended (ours or another client’s): bars and "running" states', refresh: applyOperationEvent },
+  {
+    on: 'op',
+    why: 'an operation started, progressed or ended (ours or another client’s): bars and "running" states, and its result announced (once: a copy replayed after a reconnect is not)',
+    refresh: (e) => {
+      const known = useOperations.getState().byId[e.op.id];
+      if (!known || (known.state === 'running' && known.seq < e.op.seq)) announceOperationEvent(e);
+      applyOperationEvent(e);
+    },
+  },
   {
     on: 'sessionsChanged',
     why: 'a session came, went or changed state: the session list and the sessions one can pick',

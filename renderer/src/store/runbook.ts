@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { RunbookSessionChoice, RunbookUpdate, RunbookWorkspaceInfo } from '../../../shared/api/methods/runbook';
 import { parseRunbook, type StepRunResult } from '../../../shared/runbook';
 import { api, runOperation } from '../api';
+import { announce } from './announcer';
 import { cancelOperation } from './operations';
 import { clear, load, remote, toUiError, type Remote, type UiError } from './remote';
 import { useSessionChoice } from './session-choice';
@@ -47,6 +48,9 @@ interface RunbookState {
   revision: string;
   save: SaveState;
   view: 'edit' | 'diff';
+  /** Tab leaves the editor (the default: no keyboard trap) or types a tab (toggled by the button or Ctrl+M). */
+  tabMovesFocus: boolean;
+  setTabMovesFocus(on: boolean): void;
   /** 'bundle' or a saved version's id. */
   diffBase: string;
   /** The text compared with, keyed by `${bundleId}:${diffBase}`. */
@@ -81,6 +85,7 @@ function updateRun(session: string, change: (run: RunbookRun) => RunbookRun): vo
 
 /** Applies one live update of a run (a step started, printed, ended) to the session's run. */
 export function applyRunbookUpdate(session: string, u: RunbookUpdate): void {
+  if (u.type !== 'start' && u.type !== 'output') announce(`Step ${u.index + 1} ${u.result.ok ? 'passed' : `failed${u.result.error ? `: ${u.result.error}` : ''}`}`);
   updateRun(session, (run) => {
     const cur = run.steps[u.index];
     if (u.type === 'start') return { ...run, steps: { ...run.steps, [u.index]: { body: cur?.body ?? '', running: true, output: '' } } };
@@ -97,6 +102,8 @@ export const useRunbook = create<RunbookState>((set, get) => ({
   revision: '',
   save: { kind: 'saved', at: 0 },
   view: 'edit',
+  tabMovesFocus: true,
+  setTabMovesFocus: (tabMovesFocus) => set({ tabMovesFocus }),
   diffBase: 'bundle',
   diffText: remote(),
   runs: {},

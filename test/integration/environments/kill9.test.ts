@@ -1,6 +1,6 @@
 // kill -9 of the CLI in the middle of an up must leave nothing that `repro gc` does not remove.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../../electron/services/docker-engine';
@@ -100,5 +100,34 @@ describe('kill -9 mid-up', () => {
     expect(report.collected.map((c) => c.session)).toContain(session);
     expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });
     expect(readRecord(session)?.phase).toBe('down');
+  });
+
+  it('a leftover the engine will not remove (a dead home’s network with a foreign container on it) is named, and does not stop gc', async () => {
+    const dir = mkdtempSync(join(home.home, 'b-'));
+    const { manifest } = writeTinyBundle(dir, 'INC-GC-STUCK', [{ name: 'web', files: { 'www/health': `ok ${Date.now()} ${Math.random()}\n` } }]);
+    const imageId = manifest.services[0]!.image.id;
+    testImages.push(imageId);
+    await new Promise<void>((resolve, reject) => {
+      void docker.loadImage(createReadStream(join(dir, manifest.services[0]!.image.archive!))).then((stream) => docker.modem.followProgress(stream as NodeJS.ReadableStream, (err) => (err ? reject(err) : resolve())), reject);
+    });
+    const stuck = uniqueSession('gcstuck');
+    // labelled as a session of a workbench home that no longer exists: gc's to collect
+    const network = await docker.createNetwork({
+      Name: `repro-${stuck}`,
+      Labels: { 'repro.session': stuck, 'repro.home': 'gone0000gone0000', 'repro.home.path': join(home.home, 'no-such-home') },
+    });
+    // an unlabelled container on it keeps an endpoint the engine will not let go of
+    const holder = await docker.createContainer({ Image: imageId, name: `${stuck}-holder`, HostConfig: { NetworkMode: `repro-${stuck}` } });
+    try {
+      await holder.start();
+      const gc = await runCli(['gc', '--json']);
+      expect(gc.code, gc.stderr).toBe(0);
+      const report = JSON.parse(gc.stdout) as { failed: Array<{ session: string; leftover: boolean; error: string }> };
+      expect(report.failed).toContainEqual(expect.objectContaining({ session: stuck, leftover: true }));
+      expect(gc.stderr).toContain(`Could not collect ${stuck} (left by a workbench home that no longer exists)`);
+    } finally {
+      await holder.remove({ force: true }).catch(() => {});
+      await network.remove().catch(() => {});
+    }
   });
 });

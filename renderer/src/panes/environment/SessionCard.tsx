@@ -57,42 +57,46 @@ export function SessionCard({ session: s }: { session: EnvSessionInfo }) {
       </header>
       {s.engineError && <p className="error small">{s.engineError.error}</p>}
       {s.error && <p className="error small">{s.error.message}</p>}
-      <table className="env-services">
-        <thead>
-          <tr>
-            <th>Service</th>
-            <th>State</th>
-            <th>Endpoints</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {s.services.map((svc) => (
-            <tr key={svc.name}>
-              <td>{svc.name}</td>
-              <td>
-                {healthBadge(svc.health, svc.state)}
-                {svc.exitCode !== undefined && <span className="muted small"> exit {svc.exitCode}</span>}
-              </td>
-              <td>
-                {svc.endpoints.map((e) => (
-                  <a key={e.container} href={e.url} target="_blank" rel="noreferrer" className="env-endpoint">
-                    {e.container} → {e.url}
-                  </a>
-                ))}
-              </td>
-              <td className="env-actions">
-                <button disabled={act.busy} onClick={() => run(`restart ${svc.name}`, () => environmentActions.restartService(s.name, svc.name))}>
-                  {act.busyWith === `restart ${svc.name}` ? 'Restarting…' : 'Restart'}
-                </button>
-                <button disabled={act.busy || svc.state !== 'running'} onClick={() => run(`stop ${svc.name}`, () => environmentActions.stopService(s.name, svc.name))}>
-                  Stop
-                </button>
-              </td>
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={`Services of ${s.name}`}>
+        <table className="env-services">
+          <thead>
+            <tr>
+              <th>Service</th>
+              <th>State</th>
+              <th>Endpoints</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {s.services.map((svc) => (
+              <tr key={svc.name}>
+                <td>{svc.name}</td>
+                <td>
+                  {healthBadge(svc.health, svc.state)}
+                  {svc.exitCode !== undefined && <span className="muted small"> exit {svc.exitCode}</span>}
+                </td>
+                <td>
+                  {svc.endpoints.map((e) => (
+                    <a key={e.container} href={e.url} target="_blank" rel="noreferrer" className="env-endpoint">
+                      {e.container} → {e.url}
+                    </a>
+                  ))}
+                </td>
+                <td className="env-actions">
+                  <button aria-label={`Restart ${svc.name}`} disabled={act.busy} onClick={() => run(`restart ${svc.name}`, () => environmentActions.restartService(s.name, svc.name))}>
+                    {act.busyWith === `restart ${svc.name}` ? 'Restarting…' : 'Restart'}
+                  </button>
+                  <button aria-label={`Stop ${svc.name}`} disabled={act.busy || svc.state !== 'running'} onClick={() => run(`stop ${svc.name}`, () => environmentActions.stopService(s.name, svc.name))}>
+                    Stop
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {Object.keys(s.agent.endpoints).length > 0 && (
         <p className="muted small">
           Agent:{' '}

@@ -8,6 +8,8 @@ export function ScenarioEditor({ running }: { running: boolean }) {
   const text = useGameday((s) => s.text);
   const problems = useGameday((s) => s.problems);
   const scenarios = useGameday((s) => s.scenarios.data) ?? [];
+  // the bundle's scenarios are read through a session: none chosen yet is not "the bundle ships none"
+  const scenariosRead = useGameday((s) => s.scenarios.data !== undefined);
   const scenarioName = useGameday((s) => s.scenarioName);
   const setText = useGameday((s) => s.setText);
   const selectScenario = useGameday((s) => s.selectScenario);
@@ -35,7 +37,7 @@ export function ScenarioEditor({ running }: { running: boolean }) {
                 {s.path}
               </option>
             ))}
-            <option value={CUSTOM_SCENARIO}>{scenarios.length ? 'edited / custom' : 'custom (the bundle ships none)'}</option>
+            <option value={CUSTOM_SCENARIO}>{scenarios.length ? 'edited / custom' : scenariosRead ? 'custom (the bundle ships none)' : 'custom (a session lists the bundle’s)'}</option>
           </select>
         </label>
       </div>

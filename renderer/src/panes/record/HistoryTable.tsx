@@ -25,28 +25,30 @@ export function HistoryTable({ history }: { history: RecordHistory }) {
         </div>
       </div>
       {rows.length > 0 && (
-        <table className="record-table">
-          <thead>
-            <tr>
-              <th>Session</th>
-              <th>Incident</th>
-              <th>Started</th>
-              <th>Verdict</th>
-              <th>Time to reproduce</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((s) => (
-              <tr key={s.session.id}>
-                <td>{s.session.name}</td>
-                <td>{s.session.bundleId}</td>
-                <td>{new Date(s.firstEventAt ?? s.session.createdAt).toLocaleString()}</td>
-                <td>{s.verdict ?? '—'}</td>
-                <td>{s.timeToReproduceMs !== undefined ? formatDuration(s.timeToReproduceMs) : ''}</td>
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Sessions across incidents">
+          <table className="record-table">
+            <thead>
+              <tr>
+                <th>Session</th>
+                <th>Incident</th>
+                <th>Started</th>
+                <th>Verdict</th>
+                <th>Time to reproduce</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((s) => (
+                <tr key={s.session.id}>
+                  <td>{s.session.name}</td>
+                  <td>{s.session.bundleId}</td>
+                  <td>{new Date(s.firstEventAt ?? s.session.createdAt).toLocaleString()}</td>
+                  <td>{s.verdict ?? '—'}</td>
+                  <td>{s.timeToReproduceMs !== undefined ? formatDuration(s.timeToReproduceMs) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

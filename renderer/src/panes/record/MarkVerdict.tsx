@@ -17,6 +17,9 @@ export function suggestedEvidence(verdict: SessionVerdict | undefined, inTimelin
  * shown and offered first ("Confirm"), its evidence is ticked in the timeline, and the other
  * verdict is an override. The mark keeps both: the person's word and the computed verdict they saw.
  */
+/** The note field's id: the record's skip button focuses it past a long timeline. */
+export const VERDICT_NOTE_ID = 'record-verdict-note';
+
 export function MarkVerdict({ session, evidence, picked, onMarked }: { session: string; evidence: ReadonlySet<number>; picked: boolean; onMarked(): void }) {
   const verdict = useVerdict((s) => verdictFor(s, session));
   const [note, setNote] = useState('');
@@ -49,7 +52,7 @@ export function MarkVerdict({ session, evidence, picked, onMarked }: { session: 
         )}
       </p>
       <div className="record-mark">
-        <input aria-label="Verdict note" placeholder="What shows it (optional)" value={note} onChange={(e) => setNote(e.target.value)} />
+        <input id={VERDICT_NOTE_ID} aria-label="Verdict note" placeholder="What shows it (optional)" value={note} onChange={(e) => setNote(e.target.value)} />
         {button('reproduced')}
         {button('not-reproducible')}
         <span className="muted small">

@@ -8,7 +8,7 @@ import { openGamedayJournal } from '../../store/gameday';
 import { recordActions } from '../../store/record';
 import { useVerdict, verdictFor } from '../../store/verdict';
 import { EventDetails, hasDetails, isFailure } from './EventDetails';
-import { MarkVerdict, suggestedEvidence } from './MarkVerdict';
+import { MarkVerdict, suggestedEvidence, VERDICT_NOTE_ID } from './MarkVerdict';
 import { NoteForm } from './NoteForm';
 
 function toggled(set: Set<number>, id: number, on: boolean): Set<number> {
@@ -75,6 +75,12 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
         </span>
       </div>
       <ErrorNote error={report.error} prefix="Export" />
+      {events.length > 5 && (
+        // the timeline holds two tab stops an event: a keyboard user can go past it to the verdict
+        <button type="button" className="link small" onClick={() => document.getElementById(VERDICT_NOTE_ID)?.focus()}>
+          Skip the timeline to the verdict
+        </button>
+      )}
       <ol className="record-timeline" aria-label="Timeline">
         {events.map((e) => (
           <li key={e.id} className={`ev ev-${e.kind}${isFailure(e) ? ' failed' : ''}`}>

@@ -8,8 +8,8 @@ export function LatencyPanel({ report }: { report: ReplayReport }) {
       kind: 'histogram' as const,
       unit: 'ms',
       series: [
-        { key: 'recorded', label: 'recorded', color: '#8884d8', values: report.results.map((r) => r.recordedLatencyMs).filter((v): v is number => v !== null) },
-        { key: 'replayed', label: 'replayed', color: '#f28e2b', values: report.results.map((r) => r.latencyMs).filter((v): v is number => v !== null) },
+        { key: 'recorded', label: 'recorded', color: 'var(--chart-baseline)', values: report.results.map((r) => r.recordedLatencyMs).filter((v): v is number => v !== null) },
+        { key: 'replayed', label: 'replayed', color: 'var(--chart-canary)', values: report.results.map((r) => r.latencyMs).filter((v): v is number => v !== null) },
       ],
     }),
     [report],

@@ -14,7 +14,7 @@ function shortUrl(url: string): string {
 
 const COLUMNS: GridColumn<ReplayResult>[] = [
   { key: 'index', header: '#', width: '3.2rem', cell: (r) => r.index },
-  { key: 'request', header: 'Request', width: 'minmax(0, 1fr)', cell: (r) => `${r.method} ${shortUrl(r.url)}`, cellClass: () => 'url', cellTitle: (r) => `${r.method} ${r.url}` },
+  { key: 'request', header: 'Request', width: 'minmax(6rem, 1fr)', cell: (r) => `${r.method} ${shortUrl(r.url)}`, cellClass: () => 'url', cellTitle: (r) => `${r.method} ${r.url}` },
   { key: 'status', header: 'Status', title: 'replayed / recorded', width: '5.5rem', cell: (r) => `${r.status ?? '—'} / ${r.recordedStatus}` },
   { key: 'latency', header: 'Latency', title: 'replayed / recorded, ms', width: '6.5rem', cell: (r) => `${r.latencyMs?.toFixed(0) ?? '—'} / ${r.recordedLatencyMs?.toFixed(0) ?? '—'}` },
   // `*`: the recording held no body, so status and content-type were compared (the note says why).
@@ -47,7 +47,9 @@ export function ResultsPanel({ rows, version }: { rows: ResultRows; version: num
           rowKey={(r) => r.index}
           selected={selected}
           onSelect={select}
-          caption="Status and latency: replayed / recorded. * no body in the recording: status and content-type compared"
+          // Enter: the details (the recorded vs replayed diff) take focus
+          onOpen={() => requestAnimationFrame(() => document.getElementById('replay-detail-title')?.focus())}
+          caption="Status and latency: replayed / recorded. * no body in the recording: status and content-type compared. Arrows select, Enter opens the details."
         />
       </div>
     </div>

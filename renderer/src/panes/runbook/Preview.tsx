@@ -23,7 +23,7 @@ function renderProse(markdown: string): string {
 /** The runbook as it reads, each step a card with its run state inline. */
 export function Preview(props: { blocks: RunbookBlock[]; steps: Record<number, StepState>; canRun: boolean; onRun(step: RunbookStep): void; onReveal(step: RunbookStep): void }) {
   return (
-    <div className="runbook-preview" aria-label="Runbook preview">
+    <div className="runbook-preview" role="region" aria-label="Runbook preview">
       {props.blocks.map((b, i) =>
         b.type === 'prose' ? (
           <div key={`p${i}`} className="runbook-prose" dangerouslySetInnerHTML={{ __html: renderProse(b.markdown) }} />

@@ -53,7 +53,8 @@ export function StepCard({ step, state, canRun, onRun, onReveal }: { step: Runbo
             <div className="small muted">
               {state?.running ? 'running…' : r ? `${r.status !== undefined ? `HTTP ${r.status} · ` : ''}exit ${r.exitCode} · ${r.durationMs} ms` : ''}
             </div>
-            {output && <pre>{output}</pre>}
+            {/* focusable: a long output scrolls inside itself, by keyboard too */}
+            {output && <pre tabIndex={0}>{output}</pre>}
           </div>
         )
       )}

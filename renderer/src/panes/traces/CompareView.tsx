@@ -1,6 +1,6 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
-import { compareTraces, type CompareStatus } from '../../../../shared/traces/compare';
+import { useMemo, useState } from 'react';
+import { compareTraces, type CompareRow, type CompareStatus } from '../../../../shared/traces/compare';
+import { VirtualGrid, type GridColumn } from '../../components/VirtualGrid';
 import { formatUs } from '../../components/Waterfall';
 import type { LoadedSource } from '../../store/traces';
 
@@ -13,6 +13,28 @@ const STATUS_TEXT: Record<CompareStatus, string> = {
   slower: 'slower in B',
   faster: 'faster in B',
 };
+
+type Row = CompareRow & { i: number };
+const mean = (s: Row['a']) => (s ? formatUs(s.totalUs / s.count) : '—');
+const COLUMNS: GridColumn<Row>[] = [
+  {
+    key: 'path',
+    header: 'call path (service · operation)',
+    width: 'minmax(10rem, 1fr)',
+    cell: (r) => (
+      <span style={{ paddingLeft: Math.min(r.depth, 30) * 14 }}>
+        <strong>{r.service}</strong> {r.name}
+      </span>
+    ),
+    cellClass: () => 'compare-path',
+  },
+  { key: 'a', header: 'A', width: '50px', cell: (r) => <>{r.a ? r.a.count : '—'}{r.a?.errors ? <span className="error"> ({r.a.errors}!)</span> : null}</> },
+  { key: 'b', header: 'B', width: '50px', cell: (r) => <>{r.b ? r.b.count : '—'}{r.b?.errors ? <span className="error"> ({r.b.errors}!)</span> : null}</> },
+  { key: 'am', header: 'A mean', width: '80px', cell: (r) => mean(r.a) },
+  { key: 'bm', header: 'B mean', width: '80px', cell: (r) => mean(r.b) },
+  { key: 'd', header: 'Δ mean', width: '90px', cell: (r) => (r.a && r.b ? `${r.meanDeltaUs > 0 ? '+' : ''}${formatUs(r.meanDeltaUs)}` : '') },
+  { key: 'status', header: 'status', width: '110px', cell: (r) => STATUS_TEXT[r.status] },
+];
 
 /** Two traces aligned on their service/operation call tree, with the first divergence summarised. */
 export function CompareView({ sources, a }: { sources: LoadedSource[]; a: { source: LoadedSource; trace: number } }) {
@@ -38,8 +60,10 @@ export function CompareView({ sources, a }: { sources: LoadedSource[]; a: { sour
     () => (b ? compareTraces(a.source.set, a.source.set.traces[a.trace]!, b.source.set, b.source.set.traces[b.trace]!, { labels: { a: 'A', b: 'B' } }) : undefined),
     [a.source, a.trace, b],
   );
-  const parentRef = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: cmp?.rows.length ?? 0, getScrollElement: () => parentRef.current, estimateSize: () => 24, overscan: 12 });
+  const rows = useMemo<Row[]>(() => cmp?.rows.map((r, i) => ({ ...r, i })) ?? [], [cmp]);
+  // the first divergence is where a reader starts
+  const [picked, setPicked] = useState<number>();
+  const selected = picked ?? (cmp && cmp.firstDivergence >= 0 ? cmp.firstDivergence : undefined);
   const aTrace = a.source.set.traces[a.trace]!;
 
   return (
@@ -73,40 +97,17 @@ export function CompareView({ sources, a }: { sources: LoadedSource[]; a: { sour
                 </span>
               ))}
           </div>
-          <div className="compare-head small">
-            <span>call path (service · operation)</span>
-            <span>A</span>
-            <span>B</span>
-            <span>A mean</span>
-            <span>B mean</span>
-            <span>Δ mean</span>
-            <span>status</span>
-          </div>
-          <div ref={parentRef} className="compare-scroll" role="table" aria-label="Aligned call tree">
-            <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-              {v.getVirtualItems().map((vr) => {
-                const r = cmp.rows[vr.index]!;
-                const mean = (s: typeof r.a) => (s ? formatUs(s.totalUs / s.count) : '—');
-                return (
-                  <div
-                    key={vr.index}
-                    role="row"
-                    className={`compare-row status-${r.status}${vr.index === cmp.firstDivergence ? ' first' : ''}`}
-                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: vr.size, transform: `translateY(${vr.start}px)` }}
-                  >
-                    <span role="cell" style={{ paddingLeft: 6 + Math.min(r.depth, 30) * 14 }} className="compare-path">
-                      <strong>{r.service}</strong> {r.name}
-                    </span>
-                    <span role="cell">{r.a ? r.a.count : '—'}{r.a?.errors ? <span className="error"> ({r.a.errors}!)</span> : null}</span>
-                    <span role="cell">{r.b ? r.b.count : '—'}{r.b?.errors ? <span className="error"> ({r.b.errors}!)</span> : null}</span>
-                    <span role="cell">{mean(r.a)}</span>
-                    <span role="cell">{mean(r.b)}</span>
-                    <span role="cell">{r.a && r.b ? `${r.meanDeltaUs > 0 ? '+' : ''}${formatUs(r.meanDeltaUs)}` : ''}</span>
-                    <span role="cell">{STATUS_TEXT[r.status]}</span>
-                  </div>
-                );
-              })}
-            </div>
+          <div className="compare-grid">
+            <VirtualGrid
+              label="Aligned call tree"
+              rows={rows}
+              columns={COLUMNS}
+              rowKey={(r) => r.i}
+              selected={selected}
+              onSelect={setPicked}
+              rowHeight={24}
+              rowClass={(r) => `compare-row status-${r.status}${r.i === cmp.firstDivergence ? ' first' : ''}`}
+            />
           </div>
         </>
       )}

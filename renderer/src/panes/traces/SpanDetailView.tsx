@@ -1,6 +1,6 @@
 import type { Attribute, SpanDetail } from '../../../../shared/traces/model';
 import { attrToString } from '../../../../shared/traces/model';
-import { formatUs } from '../../components/Waterfall';
+import { Duration } from '../../components/Waterfall';
 import { useApp } from '../../store/app';
 import { useLogs } from '../../store/logs';
 
@@ -47,7 +47,7 @@ function SpanLogsLink({ traceId, spanId }: { traceId: string; spanId: string }) 
 export function SpanDetailView({ detail, ancestry, onJump, traceId }: { detail?: SpanDetail; ancestry: { span: number; label: string }[]; onJump(span: number): void; traceId?: string }) {
   if (!detail) return <div className="span-detail muted pad">Select a span.</div>;
   return (
-    <div className="span-detail" aria-label="Span detail" role="region">
+    <div className="span-detail" aria-label="Span detail" role="region" id="span-detail">
       <nav className="crumbs small" aria-label="Ancestry">
         {ancestry.map((a, k) => (
           <span key={a.span}>
@@ -63,8 +63,15 @@ export function SpanDetailView({ detail, ancestry, onJump, traceId }: { detail?:
         {detail.error && ' — error'}
       </h2>
       <div className="small detail-facts">
-        <span>duration <strong>{formatUs(detail.durationUs)}</strong></span>
-        <span>starts at +{formatUs(detail.startUs)}</span>
+        <span>
+          duration{' '}
+          <strong>
+            <Duration us={detail.durationUs} />
+          </strong>
+        </span>
+        <span>
+          starts at <Duration us={detail.startUs} sign />
+        </span>
         <span>kind {detail.kind}</span>
         <span>
           span <code>{detail.spanId}</code>
@@ -86,7 +93,9 @@ export function SpanDetailView({ detail, ancestry, onJump, traceId }: { detail?:
             <tbody>
               {detail.events.map((e, k) => (
                 <tr key={k}>
-                  <th scope="row">+{formatUs(e.time)}</th>
+                  <th scope="row">
+                    <Duration us={e.time} sign />
+                  </th>
                   <td>
                     {e.name || <span className="muted">(no name)</span>}{' '}
                     {e.attributes.map((a) => (

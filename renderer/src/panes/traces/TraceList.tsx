@@ -1,17 +1,33 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { TraceListItem, TraceQuery, TraceSortKey } from '../../../../shared/traces/search';
+import { VirtualListbox } from '../../components/VirtualGrid';
 import { formatUs } from '../../components/Waterfall';
 import type { LoadedSource } from '../../store/traces';
 
-/** Searchable, sortable list of the traces of one source; the search runs in the worker. */
-export function TraceList({ source, selected, onSelect }: { source: LoadedSource; selected: number; onSelect(i: number): void }) {
+function TraceOption({ t }: { t: TraceListItem }) {
+  return (
+    <>
+      <div className="trace-item-title">
+        <strong>{t.rootService}</strong> {t.rootName}
+      </div>
+      <div className="small muted">
+        {formatUs(t.durationUs)} · {t.spanCount.toLocaleString()} spans
+        {t.errorCount > 0 && <span className="error"> · {t.errorCount} errors</span>} · <code>{t.traceId.slice(0, 12)}</code>
+      </div>
+    </>
+  );
+}
+
+/**
+ * Searchable, sortable list of the traces of one source; the search runs in the worker. A listbox:
+ * arrows open the trace they land on, Enter moves focus into its waterfall.
+ */
+export function TraceList({ source, selected, onSelect, onOpen }: { source: LoadedSource; selected: number; onSelect(i: number): void; onOpen(i: number): void }) {
   const [query, setQuery] = useState<TraceQuery>({});
   const [sort, setSort] = useState<TraceSortKey>('duration');
   const [desc, setDesc] = useState(true);
   const [items, setItems] = useState<TraceListItem[]>([]);
   const [error, setError] = useState<string>();
-  const parentRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     let stale = false;
@@ -27,7 +43,6 @@ export function TraceList({ source, selected, onSelect }: { source: LoadedSource
     };
   }, [source, query, sort, desc]);
 
-  const v = useVirtualizer({ count: items.length, getScrollElement: () => parentRef.current, estimateSize: () => 52, overscan: 8 });
   const num = (s: string) => (s.trim() === '' || Number.isNaN(Number(s)) ? undefined : Number(s));
   const services = source.summary.services;
 
@@ -67,31 +82,18 @@ export function TraceList({ source, selected, onSelect }: { source: LoadedSource
           {error ? <span className="error">{error}</span> : `${items.length} of ${source.set.traces.length} traces`}
         </div>
       </div>
-      <div ref={parentRef} className="trace-list-scroll" role="listbox" aria-label="Traces">
-        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-          {v.getVirtualItems().map((row) => {
-            const t = items[row.index]!;
-            return (
-              <div
-                key={t.index}
-                role="option"
-                aria-selected={t.index === selected}
-                className={`trace-item${t.index === selected ? ' selected' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: row.size, transform: `translateY(${row.start}px)` }}
-                onClick={() => onSelect(t.index)}
-              >
-                <div className="trace-item-title">
-                  <strong>{t.rootService}</strong> {t.rootName}
-                </div>
-                <div className="small muted">
-                  {formatUs(t.durationUs)} · {t.spanCount.toLocaleString()} spans
-                  {t.errorCount > 0 && <span className="error"> · {t.errorCount} errors</span>} · <code>{t.traceId.slice(0, 12)}</code>
-                </div>
-              </div>
-            );
-          })}
-        </div>
-      </div>
+      <VirtualListbox
+        label="Traces"
+        className="trace-list-scroll"
+        rows={items}
+        rowKey={(t) => t.index}
+        selected={selected}
+        onSelect={onSelect}
+        onOpen={onOpen}
+        rowHeight={52}
+        optionClass={(_t, isSelected) => `trace-item${isSelected ? ' selected' : ''}`}
+        option={(t) => <TraceOption t={t} />}
+      />
     </div>
   );
 }

@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { criticalPathSections } from '../../../../shared/traces/critical-path';
-import type { SpanDetail, Trace, TraceSet } from '../../../../shared/traces/model';
+import { SpanFlag, type SpanDetail, type Trace, type TraceSet } from '../../../../shared/traces/model';
 import { activeAt, ancestry, firstChild, nextError, nextSpan, parentSpan, prevError, prevSpan } from '../../../../shared/traces/navigation';
 import { revealSpan, rowIndex, visibleRows } from '../../../../shared/traces/rows';
 import { serviceMap } from '../../../../shared/traces/service-map';
 import { ErrorNote } from '../../components/ErrorNote';
 import { toUiError, type UiError } from '../../store/remote';
-import { Waterfall, formatUs, type CriticalIndex, type TimeRange } from '../../components/Waterfall';
+import { Waterfall, formatUs, spokenUs, type CriticalIndex, type TimeRange } from '../../components/Waterfall';
 import type { LoadedSource } from '../../store/traces';
 import { CompareView } from './CompareView';
 import { ServiceMapView } from './ServiceMapView';
@@ -28,7 +28,16 @@ function criticalIndex(t: Trace): CriticalIndex {
   return { offset, start, end };
 }
 
-const KEYS_HELP = '↓/j next · ↑/k previous · → child · ← parent · e / E next / previous error · Enter fold · p playhead here · , . move playhead · c critical path · Esc reset zoom';
+const KEYS_HELP = '↓/j next · ↑/k previous · → child · ← parent · e / E next / previous error · Enter fold · p playhead here · , . move playhead · c critical path · z zoom to span · Esc reset zoom';
+
+const TRACE_TABS = ['waterfall', 'map', 'compare'] as const;
+
+/** What a screen reader hears when the selection moves (the polite summary of the selected span). */
+function spanSummary(set: TraceSet, t: Trace, i: number, row: number | undefined, rows: number): string {
+  const service = set.services[t.service[i]!] || 'unknown service';
+  const error = t.flags[i]! & SpanFlag.Error ? ', error' : '';
+  return `${service}, ${set.names[t.name[i]!]}, ${spokenUs(t.end[i]! - t.start[i]!)}, depth ${t.depth[i]}${error}${row !== undefined && row >= 0 ? `, row ${row + 1} of ${rows}` : ''}`;
+}
 
 /** One trace: the canvas waterfall walked by keyboard, its service map, and a comparison. */
 export function TraceView({ source, traceIndex, sources, spanId }: { source: LoadedSource; traceIndex: number; sources: LoadedSource[]; spanId?: string }) {
@@ -108,6 +117,13 @@ export function TraceView({ source, traceIndex, sources, spanId }: { source: Loa
       '.': () => setPlayhead(Math.min(trace.durationUs, (playhead ?? view.t0) + step)),
       ',': () => setPlayhead(Math.max(0, (playhead ?? view.t0) - step)),
       c: () => setShowCritical(!showCritical),
+      z: () => {
+        // the selected span fills the view, with a little room on each side
+        const s0 = trace.start[selected]!;
+        const s1 = trace.end[selected]!;
+        const pad = Math.max((s1 - s0) * 0.05, 1);
+        setView({ t0: Math.max(0, s0 - pad), t1: Math.min(Math.max(trace.durationUs, 1), s1 + pad) });
+      },
       Escape: () => setView({ t0: 0, t1: Math.max(trace.durationUs, 1) }),
     };
     const act = actions[e.key];
@@ -133,14 +149,38 @@ export function TraceView({ source, traceIndex, sources, spanId }: { source: Loa
             {formatUs(trace.durationUs)} · {trace.spanCount.toLocaleString()} spans · {trace.errorCount} errors · <code>{trace.traceId}</code>
           </span>
         </div>
-        <div role="tablist" aria-label="Trace views" className="tabs">
-          {(['waterfall', 'map', 'compare'] as const).map((t) => (
-            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
+        <div
+          role="tablist"
+          aria-label="Trace views"
+          className="tabs"
+          onKeyDown={(e) => {
+            // one tab stop; ← → move between the views (WAI-ARIA tabs)
+            const i = TRACE_TABS.indexOf(tab);
+            const j = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : -9;
+            if (j === -9) return;
+            e.preventDefault();
+            const next = TRACE_TABS[(j + TRACE_TABS.length) % TRACE_TABS.length]!;
+            setTab(next);
+            requestAnimationFrame(() => document.getElementById(`trace-tab-${next}`)?.focus());
+          }}
+        >
+          {TRACE_TABS.map((t) => (
+            <button
+              key={t}
+              id={`trace-tab-${t}`}
+              role="tab"
+              aria-selected={tab === t}
+              aria-controls="trace-tabpanel"
+              tabIndex={tab === t ? 0 : -1}
+              className={tab === t ? 'active' : ''}
+              onClick={() => setTab(t)}
+            >
               {t === 'waterfall' ? 'Waterfall' : t === 'map' ? 'Service map' : 'Compare'}
             </button>
           ))}
         </div>
       </div>
+      <div id="trace-tabpanel" role="tabpanel" aria-labelledby={`trace-tab-${tab}`} className="trace-tabpanel">
       {tab === 'waterfall' && (
         <div className="waterfall-area">
           <div className="waterfall-tools small">
@@ -165,6 +205,7 @@ export function TraceView({ source, traceIndex, sources, spanId }: { source: Loa
                 max={Math.max(trace.durationUs, 1)}
                 step="any"
                 value={playhead ?? 0}
+                aria-valuetext={playhead === null ? 'no playhead' : `${spokenUs(playhead)} after the trace start${active ? `, ${active.count} active span${active.count === 1 ? '' : 's'}` : ''}`}
                 onChange={(e) => setPlayhead(Number(e.target.value))}
               />
             </label>
@@ -177,7 +218,12 @@ export function TraceView({ source, traceIndex, sources, spanId }: { source: Loa
             className="waterfall-focus"
             tabIndex={0}
             onKeyDown={onKey}
-            aria-label={`Waterfall. Keys: ${KEYS_HELP}`}
+            // application: a screen reader passes j, k, e… to it instead of using them to browse
+            role="application"
+            aria-roledescription="span waterfall"
+            aria-label={`Waterfall of ${crumbs[0]?.label ?? 'the trace'}`}
+            aria-describedby="waterfall-keys waterfall-selected"
+            aria-controls="span-detail"
             data-testid="waterfall"
             data-selected-span={trace.spanId[selected]}
             data-selected-row={rowOf[selected]}
@@ -201,7 +247,12 @@ export function TraceView({ source, traceIndex, sources, spanId }: { source: Loa
               scrollToRow={scrollTo >= 0 ? rowOf[scrollTo]! : -1}
             />
           </div>
-          <p className="small muted keys-help">{KEYS_HELP}</p>
+          <p className="small muted keys-help" id="waterfall-keys">
+            {KEYS_HELP}
+          </p>
+          <p className="sr-only" id="waterfall-selected" aria-live="polite" aria-atomic="true" data-testid="span-summary">
+            {spanSummary(set, trace, selected, rowOf[selected], rows.length)}
+          </p>
           {active && active.count > 0 && (
             <div className="active-list small" aria-label="Active spans at the playhead">
               {Array.from(active.spans.slice(0, 12)).map((s) => (
@@ -218,6 +269,7 @@ export function TraceView({ source, traceIndex, sources, spanId }: { source: Loa
       )}
       {tab === 'map' && map && <ServiceMapView map={map} />}
       {tab === 'compare' && <CompareView sources={sources} a={{ source, trace: traceIndex }} />}
+      </div>
     </div>
   );
 }
