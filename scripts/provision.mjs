@@ -15,6 +15,7 @@ export const PARTS = [
   { pkg: 'docker-compose', what: 'docker-compose (a real compose project for capture tests)', suites: ['integration', 'e2e'], present: () => onPath('docker-compose') },
   { pkg: 'prometheus', what: 'Prometheus (a real server for metrics capture)', suites: ['integration', 'e2e'], present: () => existsSync('/usr/bin/prometheus') },
   { pkg: 'docker-registry', what: 'a Docker registry (image pushes for the swarm runtime)', suites: ['integration', 'e2e'], present: () => existsSync('/usr/bin/docker-registry') },
+  { pkg: 'openssl', what: 'openssl (the remote-engine test makes its TLS certificates with it)', suites: ['integration'], present: () => onPath('openssl') },
   { pkg: 'chromium', what: "Chromium (e2e tests drive Debian's browser; replay tests record HAR with it)", suites: ['integration', 'e2e'], present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') },
 ];
 

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import Module, { createRequire } from 'node:module';
 import { WorkbenchError } from '../../shared/api/errors';
 import type { EngineStatus } from '../../shared/api/methods/app';
+import { resolveEngine } from './engine-endpoint';
 
 /**
  * Parts of dockerode's dependency tree that only two features we never use at start-up need:
@@ -53,18 +54,15 @@ function dockerode(): typeof Docker {
  */
 export function createDockerClient(env: NodeJS.ProcessEnv = process.env): Docker {
   const Docker = dockerode();
-  // A unix socket from the given env (which may not be process.env); anything else (tcp with
-  // its TLS variables, npipe) dockerode reads from the process environment itself.
-  if (env.DOCKER_HOST?.startsWith('unix://')) return new Docker({ socketPath: env.DOCKER_HOST.slice('unix://'.length) });
-  return env.DOCKER_HOST ? new Docker() : new Docker({ socketPath: defaultSocketPath() });
+  // DOCKER_CONTEXT, DOCKER_HOST (TLS from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), the CLI's current
+  // context, or the default socket: decided from the env given, as the docker CLI does.
+  return new Docker(resolveEngine(env).options);
 }
 
-export function defaultSocketPath(): string {
-  return process.platform === 'win32' ? '//./pipe/docker_engine' : '/var/run/docker.sock';
-}
+export { defaultSocketPath } from './engine-endpoint';
 
 export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_HOST ?? `unix://${defaultSocketPath()}`;
+  return resolveEngine(env).endpoint;
 }
 
 /**
@@ -72,7 +70,13 @@ export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
  * instead of a hang. Never throws: the status says why and how to fix it.
  */
 export async function engineStatus(docker: Docker, timeoutMs = 3000, env: NodeJS.ProcessEnv = process.env): Promise<EngineStatus> {
-  const endpoint = engineEndpoint(env);
+  let endpoint: string;
+  try {
+    endpoint = engineEndpoint(env);
+  } catch (err) {
+    // a current context that is not in the store, say: the status says so instead of throwing
+    return { reachable: false, endpoint: env.DOCKER_CONTEXT ?? env.DOCKER_HOST ?? 'unknown', error: (err as Error).message, hint: 'Check the docker context (docker context ls) or DOCKER_HOST.' };
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     const version = await Promise.race([

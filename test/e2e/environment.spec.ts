@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, snap, test } from './fixtures';
 
 // The Environment pane against the real engine: start the sample from the UI (secret typed in
@@ -15,6 +16,24 @@ test.describe('environment pane', () => {
     const start = page.getByRole('button', { name: 'Start INC-2041' });
     // The required secret is missing: nothing can start until it is typed.
     await expect(start).toBeDisabled();
+    // The runtime: local unless picked; the choice is kept in the store and moved with the arrow keys.
+    const runtime = page.getByRole('group', { name: 'Runtime' });
+    const local = runtime.getByRole('radio', { name: 'Local containers' });
+    const swarm = runtime.getByRole('radio', { name: 'Swarm services' });
+    await expect(local).toBeChecked();
+    await local.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(swarm).toBeChecked();
+    await expect(page.locator('#env-runtime-note')).toContainText('swarm manager');
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).include('.env-up').analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await snap(page, 'environment-runtime-choice');
+    // kept across a pane switch (store), then back to local for this start
+    await page.getByRole('tab', { name: 'Incident' }).click();
+    await page.getByRole('tab', { name: 'Environment' }).click();
+    await expect(swarm).toBeChecked();
+    await swarm.press('ArrowLeft');
+    await expect(local).toBeChecked();
     await page.getByLabel('Session name').fill(session);
     await page.getByLabel('Secret PAYMENT_KEY').fill('pk-typed-in-the-ui');
     await expect(start).toBeEnabled();
@@ -27,6 +46,7 @@ test.describe('environment pane', () => {
     await snap(page, 'environment-egress-warning');
     await egress.press('Space'); // and off again, from the keyboard
     await expect(egress).not.toBeChecked();
+
     await start.click();
 
     const card = page.getByRole('article', { name: `Session ${session}` });
@@ -35,6 +55,7 @@ test.describe('environment pane', () => {
     await expect(card.getByRole('row', { name: /pricing/ })).toContainText('healthy');
     await expect(card).toContainText('Drift: none');
     await expect(card.getByTestId('sandbox-status')).toHaveText('sealed');
+    await expect(card.getByTestId('session-runtime')).toContainText(/local\s+on unix:\/\//);
     const endpoint = card.getByRole('link', { name: /8080 → http:\/\/127\.0\.0\.1:\d+/ });
     await expect(endpoint).toBeVisible();
 

@@ -70,7 +70,7 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
   'env.get': async ({ session }, { wb }) => getSession(wb.docker, wb.stateDir, session, { probe: true }),
   'env.secrets': async ({ handle }, { wb }) =>
     secretNeeds(getOpenBundle(wb, handle).manifest).map((n) => ({ ...n, available: wb.env[SECRET_ENV_PREFIX + n.name] !== undefined })),
-  'env.up': async ({ handle, path, session, secrets, keys, allowEgress, requireSignature }, { wb, emit, signal, progress }) => {
+  'env.up': async ({ handle, path, session, secrets, keys, allowEgress, requireSignature, runtime, replicas, registry, advertiseHost }, { wb, emit, signal, progress }) => {
     // The session keeps its own copy open (an archive is unpacked under the state folder), so
     // closing the bundle in the UI does not pull the files from under a running session.
     const opened = handle ? getOpenBundle(wb, handle) : undefined;
@@ -87,6 +87,10 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
         ...(keys?.length ? { keys } : {}),
         ...(allowEgress ? { allowEgress } : {}),
         ...(requireSignature ? { requireSignature } : {}),
+        ...(runtime ? { runtime } : {}),
+        ...(replicas ? { replicas } : {}),
+        ...(registry ? { registry } : {}),
+        ...(advertiseHost ? { advertiseHost } : {}),
         trustedKeysDir: trustedKeysDir(wb.env),
         signal,
         // each task of the up (an image load, a service start) is a part with its own bar

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { readSecretsFile, SECRET_ENV_PREFIX } from '../../services/environments/secrets';
 import { createWorkbench } from '../../services/workbench';
+import { checkRegistry, parseReplicas, parseRuntimeKind } from '../../services/environments/runtime/options';
 import { trustStatement } from '../../../shared/bundle/report';
 import { defineCommand, UsageError } from '../command';
 import { resultOrThrow, runCliOperation } from '../operation';
@@ -10,8 +11,8 @@ import { sandboxLines } from '../sandbox';
 export const command = defineCommand(
   {
     name: 'up',
-    summary: "bring a verified bundle's environment up in the local Docker engine",
-    usage: ['up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress] [--json]'],
+    summary: "bring a verified bundle's environment up in Docker (local containers or a swarm)",
+    usage: ['up <bundle> [--session NAME] [--secrets FILE] [--key FILE]... [--require-signature] [--allow-egress] [--json]', 'up <bundle> --runtime swarm [--replicas SERVICE=N]... [--registry HOST:PORT] [options]', 'up <bundle> [--advertise-host ADDR] [options]'],
     description: `Verifies the bundle (nothing starts unless it verifies), checks its required secrets, loads its
 images (skipped when the engine already has the image id), creates a session network, volumes
 filled from snapshots and one container per service exactly as the manifest says, starts each once
@@ -34,7 +35,11 @@ read. Values go into the containers' environment only and are never stored.`,
       { name: 'key', value: 'FILE', multiple: true, help: 'trust this public key (PEM) and require a trusted signature' },
       { name: 'require-signature', help: 'refuse a bundle no trusted key signed (setting: bundles.requireSignature)' },
       { name: 'allow-egress', help: 'let the containers reach the internet, the LAN and this machine' },
-      { name: 'json', help: 'print {session, services:[{name,state,health,containerId,endpoints}], drift,\nsandbox:{egress,verified,notes,agentPorts}, signature:{status,keyid}}' },
+      { name: 'runtime', value: 'RUNTIME', help: 'local (default): containers of the engine; swarm: swarm services of the engine,\na swarm manager (docs/runtimes.md)' },
+      { name: 'replicas', value: 'SERVICE=N', multiple: true, help: 'swarm: run N tasks of a stateless service (default 1)' },
+      { name: 'registry', value: 'HOST:PORT', help: 'swarm: push the images there by id and deploy them pinned by digest\n(default: the manager node\'s own image store, enough on one node)' },
+      { name: 'advertise-host', value: 'ADDR', help: 'an address of this machine where the session\'s containers reach the agent\n(an engine elsewhere: one its host can route to); checked by the up' },
+      { name: 'json', help: 'print {session, runtime:{kind,endpoint}, services:[{name,state,health,containerId,endpoints}],\ndrift, sandbox:{egress,verified,notes,agentPorts}, signature:{status,keyid}}' },
     ],
     exits: {
       0: 'every service is up and healthy',
@@ -44,6 +49,10 @@ read. Values go into the containers' environment only and are never stored.`,
   },
   async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('expected exactly one bundle (folder or .tar/.tar.gz/.tgz)');
+    const runtime = values.runtime === undefined ? undefined : usage(() => parseRuntimeKind(values.runtime!));
+    const replicas = values.replicas?.length ? usage(() => parseReplicas(values.replicas!)) : undefined;
+    if ((replicas || values.registry) && runtime !== 'swarm') throw new UsageError('--replicas and --registry apply to --runtime swarm only');
+    if (values.registry) usage(() => checkRegistry(values.registry!));
     const wb = createWorkbench({ host: 'cli', env: io.env });
     const secrets = values.secrets ? secretsFromFile(resolve(io.cwd, values.secrets)) : undefined;
     const end = await runCliOperation(io, wb, 'env.up', {
@@ -53,13 +62,17 @@ read. Values go into the containers' environment only and are never stored.`,
       ...(values.key?.length ? { keys: values.key.map((k) => resolve(io.cwd, k)) } : {}),
       ...(values['require-signature'] ? { requireSignature: true } : {}),
       ...(values['allow-egress'] ? { allowEgress: true } : {}),
+      ...(runtime ? { runtime } : {}),
+      ...(replicas ? { replicas } : {}),
+      ...(values.registry ? { registry: values.registry } : {}),
+      ...(values['advertise-host'] ? { advertiseHost: values['advertise-host'] } : {}),
     });
     const report = resultOrThrow(end);
     if (values.json) {
       printJson(io, report);
       return 0;
     }
-    const lines = [`Session ${report.session} is up.`, '', ...sandboxLines(report.sandbox), `Trust: ${trustStatement(report.signature).text}`, ''];
+    const lines = [`Session ${report.session} is up (runtime: ${report.runtime.kind} on ${report.runtime.endpoint}).`, '', ...sandboxLines(report.sandbox), `Trust: ${trustStatement(report.signature).text}`, ''];
     for (const s of report.services) {
       lines.push(`  ${s.name.padEnd(16)} ${s.state.padEnd(8)} ${s.health.padEnd(9)} ${s.endpoints.map((e) => `${e.container} -> ${e.url}`).join(', ')}`);
     }
@@ -74,6 +87,15 @@ read. Values go into the containers' environment only and are never stored.`,
     return 0;
   },
 );
+
+/** A bad option value is a usage error (exit 2), with the service's own message. */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 /** The values of a dotenv secrets file by secret name (NAME=… or REPRO_SECRET_NAME=…; a plain NAME wins). */
 function secretsFromFile(file: string): Record<string, string> {

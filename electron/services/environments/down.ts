@@ -38,7 +38,7 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   const record = store.read(name);
   await timed('down: engine check', () => requireEngine(docker));
   if (opts.graceful) await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
-  const removed = await timed('down: remove containers, network, volumes', () => removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
+  const removed = await timed('down: remove containers, network, volumes', () => removeSession(docker, record, sessionLabelFilter(name, homeTag(stateDir))));
   // The home's edge network goes with its last session's gate, alongside the rest of the down
   // (sandbox.ts loads only now: the gate's image builder is no business of a down before this).
   const edgeStart = performance.now();
@@ -46,7 +46,7 @@ export async function downSession(docker: Docker, stateDir: string, name: string
     .then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir))
     .catch(() => 0)
     .finally(() => timedSince('down: remove an unused edge network (alongside)', edgeStart));
-  if (!record && removed.containers + removed.networks + removed.volumes === 0) {
+  if (!record && (removed.services ?? 0) + removed.containers + removed.networks + removed.volumes === 0) {
     await edgeCleanup;
     throw new WorkbenchError('not_found', `No session named "${name}" (see repro status)`);
   }
@@ -77,6 +77,17 @@ async function removeUnpackedBundle(stateDir: string, record: SessionRecord): Pr
   if (!root.startsWith(unpackRoot)) return;
   const others = new SessionStore(sessionsRoot(stateDir)).list().filter((r) => r.name !== record.name && r.phase !== 'down' && resolve(r.bundleRoot) === root);
   if (others.length === 0) await rm(root.slice(0, unpackRoot.length + root.slice(unpackRoot.length).split(sep)[0]!.length), { recursive: true, force: true });
+}
+
+/**
+ * Remove a session's resources through its runtime. Labels find everything on every runtime
+ * (swarm services included), so only what labels cannot find loads its runtime: a swarm
+ * session's pushed images. A local down loads no runtime code (start-up cost, issue 16).
+ */
+async function removeSession(docker: Docker, record: SessionRecord | undefined, labels: string[]): Promise<RemovalCounts> {
+  if (!record?.runtime || record.runtime.kind === 'local') return removeLabelled(docker, labels);
+  const { sessionRuntime } = await import('./runtime');
+  return sessionRuntime(docker, record).removeSession(labels);
 }
 
 export interface GcReport {
@@ -115,7 +126,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
     signalAgent(record.agent, isProcessAlive, 'SIGKILL');
     let removed: RemovalCounts;
     try {
-      removed = await removeLabelled(docker, sessionLabelFilter(record.name, myHome));
+      removed = await removeSession(docker, record, sessionLabelFilter(record.name, myHome));
     } catch (err) {
       failed.push({ session: record.name, leftover: false, error: err instanceof Error ? err.message : String(err) });
       continue;
@@ -134,7 +145,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       if (!failed.some((f) => f.session === key.session && mine)) failed.push({ session: key.session, leftover: !mine, error: err instanceof Error ? err.message : String(err) });
       continue;
     }
-    if (removed.containers + removed.networks + removed.volumes > 0 && !collected.some((c) => c.session === key.session && mine)) {
+    if ((removed.services ?? 0) + removed.containers + removed.networks + removed.volumes > 0 && !collected.some((c) => c.session === key.session && mine)) {
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }

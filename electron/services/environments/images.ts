@@ -27,7 +27,7 @@ export async function imageExists(docker: Docker, id: string): Promise<boolean> 
 }
 
 /** Read a docker JSON-message stream to its end; an `error` message becomes an exception. */
-async function drainJsonMessages(stream: NodeJS.ReadableStream): Promise<Array<Record<string, unknown>>> {
+export async function drainJsonMessages(stream: NodeJS.ReadableStream): Promise<Array<Record<string, unknown>>> {
   const messages: Array<Record<string, unknown>> = [];
   let buffered = '';
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {

@@ -16,6 +16,8 @@ import { upSession, type UpReport } from './up';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { readSessionManifest, sessionsRoot } from './session-info';
 import { SessionStore } from './state-store';
+import { engineEndpoint } from '../docker-engine';
+import type { RuntimeKind } from './runtime';
 import { timed } from '../timing';
 
 export { upSession, defaultSessionName, sessionDrift, type UpReport } from './up';
@@ -69,6 +71,12 @@ export interface UpFromPathOptions {
   requireSignature?: boolean;
   /** Folder of settings.json (the signature policy); default the config folder of `env`. */
   settingsDir?: string;
+  /** Where the session runs (default local); swarm takes replicas and a registry. */
+  runtime?: RuntimeKind;
+  replicas?: Record<string, number>;
+  registry?: string;
+  /** Where the session's containers reach the agent (an address of this machine); checked by the up. */
+  advertiseHost?: string;
 }
 
 /**
@@ -96,6 +104,13 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
         ...(signal ? { signal } : {}),
       }),
       ...(opts.allowEgress ? { allowEgress: true } : {}),
+      ...(opts.advertiseHost ? { advertiseHost: opts.advertiseHost } : {}),
+      runtime: {
+        kind: opts.runtime ?? 'local',
+        endpoint: engineEndpoint(opts.env ?? process.env),
+        ...(opts.replicas && Object.keys(opts.replicas).length ? { replicas: opts.replicas } : {}),
+        ...(opts.registry ? { registry: opts.registry } : {}),
+      },
       ...(signal ? { signal } : {}),
       ...(opts.session ? { session: opts.session } : {}),
       secrets: opts.secrets,

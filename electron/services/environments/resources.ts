@@ -2,6 +2,8 @@ import type Docker from 'dockerode';
 import { LABEL_HOME, LABEL_HOME_PATH, LABEL_SESSION } from './labels';
 
 export interface LabelledResources {
+  /** Swarm services (none when the engine is no swarm manager). */
+  services: Array<{ ID: string; Spec?: { Labels?: Record<string, string> } }>;
   containers: Docker.ContainerInfo[];
   networks: Docker.NetworkInspectInfo[];
   volumes: Array<{ Name: string; Labels: Record<string, string> | null }>;
@@ -10,12 +12,23 @@ export interface LabelledResources {
 /** Everything in the engine carrying the given label filters (all states, not only running). */
 export async function listLabelled(docker: Docker, labels: string[]): Promise<LabelledResources> {
   const filters = JSON.stringify({ label: labels });
-  const [containers, networks, volumes] = await Promise.all([
+  const [services, containers, networks, volumes] = await Promise.all([
+    listServices(docker, filters),
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
     docker.listVolumes({ filters }).then((r) => (r.Volumes ?? []) as LabelledResources['volumes']),
   ]);
-  return { containers, networks, volumes };
+  return { services, containers, networks, volumes };
+}
+
+/** Labelled swarm services; an engine that is no swarm manager answers 503: it has none. */
+async function listServices(docker: Docker, filters: string): Promise<LabelledResources['services']> {
+  try {
+    return (await docker.listServices({ filters })) as LabelledResources['services'];
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 503) return [];
+    throw err;
+  }
 }
 
 const ignoreGone = (err: unknown) => {
@@ -25,6 +38,8 @@ const ignoreGone = (err: unknown) => {
 };
 
 export interface RemovalCounts {
+  /** Swarm services (absent when there were none). */
+  services?: number;
   containers: number;
   networks: number;
   volumes: number;
@@ -36,12 +51,53 @@ export interface RemovalCounts {
  */
 export async function removeLabelled(docker: Docker, labels: string[]): Promise<RemovalCounts> {
   const found = await listLabelled(docker, labels);
-  await Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)));
+  // Swarm services go first: the swarm would otherwise start new tasks for the containers removed below.
+  await Promise.all(found.services.map((s) => docker.getService(s.ID).remove().catch(ignoreGone)));
+  await Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGoneOrGoing)));
+  if (found.services.length) await tasksGone(docker, labels);
   await Promise.all([
-    ...found.networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreGone)),
+    ...found.networks.map((n) => removeNetwork(docker, n.Id, found.services.length > 0)),
     ...found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)),
   ]);
-  return { containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
+  return { ...(found.services.length ? { services: found.services.length } : {}), containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
+}
+
+/** A container the engine is already removing (a swarm task going with its service) is as good as gone. */
+const ignoreGoneOrGoing = (err: unknown) => {
+  if ((err as { statusCode?: number }).statusCode === 409 && /already in progress/i.test((err as Error).message)) return;
+  return ignoreGone(err);
+};
+
+const SERVICE_REMOVAL_TIMEOUT_MS = 30_000;
+
+/**
+ * Wait until the removed services' task containers are gone (they hold the session's network
+ * and volumes until then). They were killed above, as the local runtime's containers are, not
+ * stopped politely with the swarm's 10 s grace.
+ */
+async function tasksGone(docker: Docker, labels: string[]): Promise<void> {
+  const filters = JSON.stringify({ label: labels.concat('com.docker.swarm.service.id') });
+  const deadline = Date.now() + SERVICE_REMOVAL_TIMEOUT_MS;
+  // (the swarm keeps a removed service's task records a while longer: its containers are what matter)
+  while ((await docker.listContainers({ all: true, filters })).length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** An overlay network stays "in use" for a moment after its services' tasks went: try again until it goes. */
+async function removeNetwork(docker: Docker, id: string, afterServices: boolean): Promise<void> {
+  const deadline = Date.now() + (afterServices ? SERVICE_REMOVAL_TIMEOUT_MS : 0);
+  for (;;) {
+    try {
+      await docker.getNetwork(id).remove();
+      return;
+    } catch (err) {
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code === 404) return;
+      if (Date.now() > deadline || (code !== 403 && code !== 409 && code !== 500)) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 /** Stop the running containers carrying the labels (SIGTERM, SIGKILL after each one's stop timeout), side by side. */
@@ -73,6 +129,7 @@ export async function labelledSessions(docker: Docker): Promise<Array<{ session:
     const key = { session: labels[LABEL_SESSION], home: labels[LABEL_HOME] ?? '', ...(labels[LABEL_HOME_PATH] ? { homePath: labels[LABEL_HOME_PATH] } : {}) };
     keys.set(`${key.home}\u0000${key.session}`, key);
   };
+  for (const s of all.services) note(s.Spec?.Labels);
   for (const c of all.containers) note(c.Labels);
   for (const n of all.networks) note(n.Labels);
   for (const v of all.volumes) note(v.Labels);

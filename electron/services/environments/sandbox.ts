@@ -25,6 +25,7 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifest';
 import { ensureForwarderImage } from '../replay/fixtures-stub';
 import { HARDENED_HOST_CONFIG } from './container-spec';
+import { lastLogLines } from './docker-streams';
 import { canBind, type AgentPlan } from './host-address';
 import { homeTag, LABEL_HOME, LABEL_HOME_PATH, LABEL_ROLE } from './labels';
 import { isProcessAlive } from './process-identity';
@@ -86,7 +87,10 @@ export async function checkSeal(info: Docker.NetworkInspectInfo, opts: { allowEg
   }
   const notes: string[] = [];
   const internal = info.Internal === true;
-  const inhibited = info.Options?.[INHIBIT_IPV4] === 'true';
+  // An overlay network (swarm) lives in the engine's own network namespace: no host has an
+  // address on it, so there is nothing to inhibit; internal keeps docker_gwbridge (the way out) off.
+  const overlay = info.Driver === 'overlay';
+  const inhibited = overlay || info.Options?.[INHIBIT_IPV4] === 'true';
   if (!internal) notes.push('the engine did not make the session network internal: containers may reach other networks and the internet');
   if (!inhibited) notes.push('the engine ignored the request for no host address on the session network: containers may reach this machine');
   const gateway = info.IPAM?.Config?.[0]?.Gateway;
@@ -210,6 +214,51 @@ export function gateScript(ports: number[], agentHost: string, forwards: GateFor
     lines.push(`/bin/busybox nc -ll -p ${Number(f.listen)} -e /bin/busybox nc ${f.service} ${Number(f.port)} &`);
   }
   return [...lines, 'wait'].join('\n');
+}
+
+/** `--advertise-host`: a plain address of this machine (the agent listens there), never a URL. */
+export async function checkAdvertiseHost(host: string): Promise<void> {
+  if (!HOST_RE.test(host) || host === 'host.docker.internal') {
+    throw new WorkbenchError('invalid_argument', `--advertise-host "${host}": expected an IP address or host name of this machine`);
+  }
+  if (!(await canBind(host))) {
+    throw new WorkbenchError('invalid_argument', `--advertise-host ${host} is not an address of this machine: the session agent listens there, so it must be one (see ip addr)`);
+  }
+}
+
+/**
+ * From a throwaway container on the session's edge network (where the gate is), connect to each
+ * served agent port at `host` (busybox nc, 3 s each): an advertised address the engine's
+ * containers cannot reach fails the up here, with the reason, instead of leaving a session whose
+ * telemetry and fixtures silently go nowhere. Not from the gate itself: it listens on the agent's
+ * ports, so it would answer for any address of its own.
+ */
+export async function gateReachesAgent(docker: Docker, input: { edgeNetworkId: string; host: string; ports: number[]; labels: Record<string, string> }): Promise<void> {
+  if (!HOST_RE.test(input.host)) throw new Error(`unexpected agent host "${input.host}"`);
+  if (input.ports.length === 0) return;
+  const image = await ensureForwarderImage(docker);
+  const script = input.ports.map((p) => `/bin/busybox nc -w 3 ${input.host} ${Number(p)} -e /bin/busybox true || { echo "port ${Number(p)}"; exit 1; }`).join('\n');
+  const probe = await docker.createContainer({
+    Image: image,
+    Cmd: ['sh', '-c', script],
+    User: '65534:65534',
+    Labels: { ...input.labels, [LABEL_ROLE]: 'probe' },
+    HostConfig: { ...HARDENED_HOST_CONFIG, CapAdd: [], NetworkMode: input.edgeNetworkId, ReadonlyRootfs: true, Memory: 32 * 1024 * 1024 },
+  });
+  try {
+    await probe.start();
+    const { StatusCode } = (await probe.wait()) as { StatusCode: number };
+    if (StatusCode !== 0) {
+      const failed = (await lastLogLines(docker, probe.id)).join(' ').match(/port (\d+)/)?.[1] ?? String(input.ports[0]);
+      throw new WorkbenchError(
+        'unavailable',
+        `The session's containers cannot reach the session agent at ${input.host}:${failed} (--advertise-host). Give an address of this machine that the engine's host can route to, and let this machine's firewall accept ports ${input.ports.join(', ')} from it.`,
+        { host: input.host, port: Number(failed) },
+      );
+    }
+  } finally {
+    await probe.remove({ force: true }).catch(() => {});
+  }
 }
 
 export interface GateInput {

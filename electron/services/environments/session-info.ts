@@ -8,6 +8,7 @@ import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
 import { agentPorts, healthTarget } from './sandbox';
 import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
+import { recordRuntime, sessionRuntime, type ServiceRuntimeState } from './runtime';
 import { readBundleFileSync } from '../bundles/bundle-path';
 import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
@@ -44,16 +45,17 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
   // Only an owner we know of can be found gone (records written by hand, as tests do, have none).
   const orphaned = record.agent || record.upOwner ? orphanReason(record) : undefined;
   const manifest = opts.probe ? readSessionManifest(record) : undefined;
+  const runtime = sessionRuntime(docker, record);
   const services: ServiceInfo[] = [];
   for (const s of record.services) {
     const base = { name: s.name, ...(s.containerId ? { containerId: s.containerId } : {}), endpoints: s.endpoints };
-    if (opts.engineDown || !s.containerId) {
+    if (opts.engineDown || (!s.containerId && !s.serviceId)) {
       services.push({ ...base, state: 'unknown', health: 'unknown' });
       continue;
     }
-    let info: Docker.ContainerInspectInfo;
+    let now: ServiceRuntimeState;
     try {
-      info = await withTimeout(docker.getContainer(s.containerId).inspect(), 5000, `inspecting ${s.name}`);
+      now = await withTimeout(runtime.inspectService(s), 5000, `inspecting ${s.name}`);
     } catch (err) {
       const gone = (err as { statusCode?: number }).statusCode === 404;
       services.push({ ...base, state: gone ? 'missing' : 'unknown', health: 'unknown' });
@@ -61,17 +63,19 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     }
     const spec = manifest?.services.find((m) => m.name === s.name);
     let health: ServiceHealth = 'unknown';
-    if (!info.State.Running) health = 'unhealthy';
+    if (!now.running) health = 'unhealthy';
     else if (record.phase === 'running' && !opts.probe) health = manifestHasHealthcheck(record, s.name) ? 'healthy' : 'none';
     else if (spec && !spec.healthcheck) health = 'none';
-    else if (spec?.healthcheck) {
+    else if (spec?.healthcheck && now.containerId) {
       const quick = { ...spec, healthcheck: { ...spec.healthcheck, timeoutMs: 2000, intervalMs: 2000 } };
-      health = await waitUntilReady(docker, s.containerId, quick, healthTarget(info, record, s.name)).then(
+      const containerId = now.containerId;
+      const info = await docker.getContainer(containerId).inspect();
+      health = await waitUntilReady(docker, containerId, quick, healthTarget(info, record, s.name)).then(
         () => 'healthy' as const,
         () => 'unhealthy' as const,
       );
     }
-    services.push({ ...base, state: info.State.Status, health, ...(info.State.Running ? {} : { exitCode: info.State.ExitCode }) });
+    services.push({ ...base, ...(now.containerId ? { containerId: now.containerId } : {}), state: now.status, health, ...(now.exitCode !== undefined ? { exitCode: now.exitCode } : {}) });
   }
   return {
     name: record.name,
@@ -80,6 +84,7 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     bundleSource: record.bundleSource,
     createdAt: record.createdAt,
     phase: orphaned ? 'failed' : record.phase,
+    runtime: { kind: recordRuntime(record).kind, endpoint: recordRuntime(record).endpoint },
     services,
     network: { name: record.network?.name ?? '', gatewayIp: record.network?.gatewayIp ?? '' },
     stateDir: store.dir(record.name),

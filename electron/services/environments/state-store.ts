@@ -6,6 +6,7 @@ import type { FaultProxyPlan } from '../gameday/proxy-plan';
 import type { AgentPlan } from './host-address';
 import type { SandboxState } from './sandbox';
 import { isProcessAlive, type ProcessIdentity } from './process-identity';
+import type { RuntimeRef } from './runtime/types';
 
 export type SessionPhase = 'starting' | 'running' | 'failed' | 'stopping' | 'down';
 
@@ -18,6 +19,8 @@ export interface ServiceState {
   name: string;
   containerId?: string;
   containerName?: string;
+  /** swarm: the service's id (its tasks' containers come and go). */
+  serviceId?: string;
   imageId: string;
   endpoints: EndpointInfo[];
 }
@@ -36,6 +39,8 @@ export interface SessionRecord {
   createdAt: string;
   updatedAt: string;
   phase: SessionPhase;
+  /** Which runtime and engine own the session (absent in records from before runtimes: local). */
+  runtime?: RuntimeRef;
   /** The process doing `up` right now; when it dies during 'starting' the session is an orphan. */
   upOwner?: ProcessIdentity;
   /** The detached agent owning a running session (OTLP receiver, fixtures stub). */

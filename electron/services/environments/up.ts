@@ -6,31 +6,32 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import type { ProgressEvent } from '../../../shared/api/events';
 import type { SignatureStatus } from '../../../shared/bundle/dsse';
-import type { BundleManifest, ServiceSpec } from '../../../shared/bundle/manifest';
-import { bundleFileStream } from '../bundles/bundle-path';
+import type { EnvRuntimeInfo } from '../../../shared/api/methods/environment';
+import type { BundleManifest } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
-import { containerCreateOptions, serviceEnv } from './container-spec';
+import { serviceEnv } from './container-spec';
 import { canBind, freePort, type AgentPlan } from './host-address';
-import { agentPorts, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateEndpoints, gateForwards, healthTarget, removeUnusedEdgeNetworks, sessionNetworkSpec, startGate } from './sandbox';
+import { agentPorts, checkAdvertiseHost, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateForwards, gateReachesAgent, removeUnusedEdgeNetworks, startGate } from './sandbox';
 import { sessionPlugins } from './plugins';
-import { computeDrift, type DriftItem } from './drift';
-import { waitUntilReady, type HealthWaitProgress } from './health';
-import { ensureImage } from './images';
+import type { DriftItem } from './drift';
 import { homeTag, sessionLabels } from './labels';
 import { currentProcessIdentity, isProcessAlive } from './process-identity';
-import { removeLabelled, sessionLabelFilter } from './resources';
+import { sessionLabelFilter } from './resources';
+import { recordRuntime, runtimeFor, sessionRuntime, type RuntimeRef, type ServiceContext } from './runtime';
 import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
 import { noteLoadedImage } from '../prune/image-ledger';
 import { timed, timedSince } from '../timing';
-import { planFaultProxy, proxyExtraHosts, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
-import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
+import { planFaultProxy, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
+import { SessionStore, assertSessionName, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
 import { appendAll } from '../../../shared/array';
 
 export interface UpReport {
   session: string;
+  /** Which runtime runs it, on which engine. */
+  runtime: EnvRuntimeInfo;
   services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: Array<{ container: number; url: string }> }>;
   drift: DriftItem[];
   /** Whether the session is sealed, whether that was checked, and what could not be enforced. */
@@ -58,6 +59,14 @@ export interface UpOptions {
   signal?: AbortSignal;
   /** Let the containers reach the internet, the LAN and this machine (the session is sealed otherwise). */
   allowEgress?: boolean;
+  /** Which runtime runs the session (default: local containers on `docker`'s engine). */
+  runtime?: RuntimeRef;
+  /**
+   * The address of this machine where the session's gate reaches the agent (an engine on another
+   * machine: an address that machine can route to). The agent listens there; the up checks from
+   * the gate that it is reachable and fails with a clear error when not.
+   */
+  advertiseHost?: string;
 }
 
 /** Engine calls of one kind (creations, starts) in flight at once: enough to keep the engine busy, few enough not to swamp it. */
@@ -68,9 +77,7 @@ export function defaultSessionName(manifest: BundleManifest): string {
   return `${base}-${randomBytes(3).toString('hex')}`;
 }
 
-export function containerNameFor(session: string, service: string): string {
-  return `repro-${session}-${service}`;
-}
+export { containerNameFor, endpointsOf } from './runtime/local';
 
 /**
  * Bring a verified bundle's environment up as captured. Order of checks matters: verification
@@ -105,6 +112,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   }
   const bundleId = manifest.incident.id;
   const labelInput = { session: name, bundleId, stateDir };
+  const runtimeRef = opts.runtime ?? recordRuntime({}, opts.env);
+  const runtime = runtimeFor(docker, runtimeRef);
+  await runtime.ensureReady(manifest.services);
+  if (opts.advertiseHost !== undefined) await checkAdvertiseHost(opts.advertiseHost);
   const now = new Date().toISOString();
   const record: SessionRecord = {
     version: 1,
@@ -116,6 +127,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     createdAt: now,
     updatedAt: now,
     phase: 'starting',
+    runtime: runtimeRef,
     upOwner: currentProcessIdentity(),
     volumes: [],
     services: [],
@@ -143,25 +155,27 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const allowEgress = opts.allowEgress ?? false;
     const networkName = `repro-${name}`;
     // Both networks side by side, settled (not Promise.all) so the cleanup sees whatever was made.
-    const sessionNetwork = docker.createNetwork(sessionNetworkSpec(networkName, sessionLabels(labelInput), allowEgress)).then((n) => n.inspect() as Promise<Docker.NetworkInspectInfo>);
+    const sessionNetwork = runtime.createNetwork(networkName, sessionLabels(labelInput), allowEgress);
     const edgeNetwork = ensureEdgeNetwork(docker, stateDir);
     await timed('up: session and edge networks', () => allSettledOrThrow(inner, [sessionNetwork, edgeNetwork]));
     const [netInfo, edge] = [await sessionNetwork, await edgeNetwork];
     const gatewayIp = netInfo.IPAM?.Config?.[0]?.Gateway;
-    if (!gatewayIp) throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
-    record.network = { name: networkName, id: netInfo.Id, gatewayIp };
+    // (a swarm allocates an overlay network's subnet when a task first joins it: no gateway yet)
+    if (!gatewayIp && netInfo.Driver !== 'overlay') throw new WorkbenchError('internal', `The engine gave network ${networkName} no gateway address`);
+    record.network = { name: networkName, id: netInfo.Id, ...(gatewayIp ? { gatewayIp } : {}) };
     const edgeGateway = edge.IPAM?.Config?.[0]?.Gateway;
     if (!edgeGateway) throw new WorkbenchError('internal', `The engine gave network ${edge.Name} no gateway address`);
     // The agent listens on the edge network's gateway when the engine runs on this machine; else
     // on loopback, which Docker Desktop's host.docker.internal reaches.
     const local = await canBind(edgeGateway);
     record.sandbox = { ...(await checkSeal(netInfo, { allowEgress, local })), edgeNetwork: { name: edge.Name, id: edge.Id, gatewayIp: edgeGateway } };
+    record.sandbox.notes.push(...runtime.sandboxNotes());
     store.write(record);
 
     // 2. the agent (OTLP receiver, fixtures stub) starts in its own process, slow to boot, so
     //    everything below overlaps with it: the up reserves the plugins' ports and computes
     //    their container env itself. Containers reach every agent port at the gate's name.
-    const plan: AgentPlan = { bindHost: local ? edgeGateway : '127.0.0.1', advertisedHost: GATE_ALIAS, ports: {} };
+    const plan: AgentPlan = { bindHost: opts.advertiseHost ?? (local ? edgeGateway : '127.0.0.1'), advertisedHost: GATE_ALIAS, ports: {} };
     const pluginEnv: Record<string, string> = {};
     for (const plugin of sessionPlugins) {
       if (plugin.reservePort) plan.ports[plugin.name] = await freePort(plan.bindHost);
@@ -198,7 +212,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       sessionNetwork: networkName,
       stateDir,
       edgeNetworkId: edge.Id,
-      agentHost: local ? edgeGateway : 'host.docker.internal',
+      agentHost: opts.advertiseHost ?? (local ? edgeGateway : 'host.docker.internal'),
       agentPorts: agentPorts(plan),
       forwards: gateForwards(manifest, [...agentPorts(plan), ...proxyGateRoutes(record.faultProxy).map((r) => r.listen)], proxyUpstreams(record.faultProxy)),
       routes: proxyGateRoutes(record.faultProxy),
@@ -213,30 +227,31 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       store.write(record);
       progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
     });
+    // (with the fault proxy, a container's /etc/hosts needs the gate's address: creations wait for it)
+    const ctx: ServiceContext = { session: name, record, labels: (service) => sessionLabels(labelInput, service), secrets, bundleRoot: opened.root, progress, signal, gate };
     await timed('up: images and the gate', () => allSettledOrThrow(inner, [
       gate,
       ...order.map((svc) =>
-        ensureImage(docker, svc, opened.root, (p) => {
+        runtime.prepareImage(svc, ctx, (p) => {
           if (p.phase === 'loaded' || p.phase === 'pulled') noteLoadedImage(stateDir, svc.image.id, svc.image.ref); // what repro prune --images may remove
           const task = `up:${name}:image:${svc.name}`;
           if (p.phase === 'present') progress({ task, label: `Image of ${svc.name} already present`, done: 1, total: 1, finished: true });
           else if (p.phase === 'loading') progress({ task, label: `Loading image of ${svc.name}`, done: p.bytesDone ?? 0, total: p.bytesTotal, unit: 'bytes' });
           else if (p.phase === 'loaded') progress({ task, label: `Loaded image of ${svc.name}${p.note ? `; ${p.note}` : ''}`, done: p.bytesTotal ?? 1, total: p.bytesTotal ?? 1, unit: 'bytes', finished: true });
           else progress({ task, label: `${p.phase === 'pulling' ? 'Pulling' : 'Pulled'} ${svc.image.ref}`, done: p.phase === 'pulled' ? 1 : 0, total: 1, finished: p.phase === 'pulled' });
-        }, signal),
+        }),
       ),
     ]));
 
-    // 4. create every container (volumes filled from snapshots), then start each once what it
+    // 4. create every service (volumes filled from snapshots), then start each once what it
     //    dependsOn is healthy; both side by side, ENGINE_CONCURRENCY at a time
-    const ctx = { name, record, store, labelInput, secrets, opened, progress, signal, gate };
     throwIfCancelled(signal);
     // Settled, not Promise.all: a failing creation must not start the cleanup while the others
     // are still creating containers it would not see.
     const creating = concurrencyLimit(ENGINE_CONCURRENCY);
     const created = await timed('up: create volumes and containers', () => allSettledOrThrow(
       inner,
-      order.map((svc) => creating(() => createService(docker, svc, ctx))),
+      order.map((svc) => creating(() => runtime.createService(svc, ctx))),
     ));
     record.services = created.map((c) => c.state);
     store.write(record);
@@ -254,7 +269,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
           throwIfCancelled(signal);
           // A service that depends on others reaches them through the fault proxy: it must listen first.
           if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(agentStarting!, signal);
-          created[i]!.state.endpoints = await startService(docker, svc, created[i]!.container, ctx);
+          created[i]!.state.endpoints = await created[i]!.start();
           store.write(record);
         }),
       ),
@@ -263,6 +278,11 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     agent = await timed('up: wait for the agent', () => unlessCancelled(agentStarting!, signal));
     record.agent = { pid: agent.pid, ...(agent.startTime ? { startTime: agent.startTime } : {}), endpoints: agent.endpoints };
     store.write(record);
+    if (opts.advertiseHost !== undefined) {
+      // the ports the agent serves (a plugin with nothing to serve, e.g. no fixtures, listens on none)
+      const served = agentPorts(plan).filter((p) => Object.values(agent!.endpoints ?? {}).some((u) => u.endsWith(`:${p}`)));
+      await gateReachesAgent(docker, { edgeNetworkId: record.sandbox.edgeNetwork!.id, host: opts.advertiseHost, ports: served, labels: sessionLabels(labelInput) });
+    }
     progress({ task: `up:${name}:agent`, label: 'Session agent ready', done: 1, total: 1, finished: true });
 
     // 5. drift: what the engine runs vs what was captured
@@ -273,7 +293,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     store.write(record);
     const info = await timed('up: describe the session', () => describeSession(docker, stateDir, record, { probe: false }));
     const signature = (verification?.signature as UpReport['signature'] | undefined) ?? { status: 'unsigned' as const };
-    const report: UpReport = { session: name, services: info.services.map(reportService), drift, sandbox: info.sandbox!, signature };
+    const report: UpReport = { session: name, runtime: info.runtime, services: info.services.map(reportService), drift, sandbox: info.sandbox!, signature };
     const [{ contextFromManifest, recordEvent }, { bundleFindings }] = await recording;
     const ref = {
       name,
@@ -305,7 +325,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     // so the removal below sees everything it made.
     if (!agent && agentStarting) agent = await agentStarting.catch(() => undefined);
     if (agent) signalAgent(agent, isProcessAlive);
-    await removeLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
+    await runtime.removeSession(sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
       // engine gone: the session stays 'failed' with resources listed for gc
     });
     progress({ task: `up:${name}:cleanup`, label: 'Removed what the up created', done: 1, total: 1, finished: true });
@@ -345,127 +365,16 @@ function reportService(s: SessionInfo['services'][number]): UpReport['services']
   return { name: s.name, state: s.state, health: s.health, containerId: s.containerId ?? '', endpoints: s.endpoints };
 }
 
-interface StartContext {
-  name: string;
-  record: SessionRecord;
-  store: SessionStore;
-  labelInput: { session: string; bundleId: string; stateDir: string };
-  secrets: Map<string, string>;
-  opened: OpenedBundle;
-  progress: (p: ProgressEvent) => void;
-  signal: AbortSignal;
-  /** The session's gate starting: with the fault proxy, a container's /etc/hosts needs its address. */
-  gate: Promise<void>;
-}
-
-async function createService(docker: Docker, svc: ServiceSpec, ctx: StartContext): Promise<{ state: ServiceState; container: Docker.Container }> {
-  const labels = sessionLabels(ctx.labelInput, svc.name);
-  const volumeNames: string[] = [];
-  for (const [i] of (svc.volumes ?? []).entries()) {
-    throwIfCancelled(ctx.signal);
-    const volName = `repro-${ctx.name}-${svc.name}-${i}`;
-    await docker.createVolume({ Name: volName, Labels: labels });
-    volumeNames.push(volName);
-    ctx.record.volumes.push(volName);
-  }
-  const containerName = containerNameFor(ctx.name, svc.name);
-  // The fault proxy's names point at the gate (proxy-plan.ts): its address is fixed once it runs.
-  if (ctx.record.faultProxy?.enabled) await ctx.gate;
-  throwIfCancelled(ctx.signal);
-  const container = await docker
-    .createContainer(
-      containerCreateOptions({
-        service: svc,
-        labels,
-        containerName,
-        networkName: ctx.record.network!.name,
-        volumeNames,
-        injectedEnv: ctx.record.injectedEnv,
-        secrets: ctx.secrets,
-        extraHosts: proxyExtraHosts(ctx.record.faultProxy, svc.name),
-      }),
-    )
-    .catch((err: Error & { statusCode?: number }) => {
-      throw new WorkbenchError(err.statusCode === 409 ? 'conflict' : 'internal', `Creating the container ${containerName} of service "${svc.name}" failed: ${err.message}`, { service: svc.name });
-    });
-  // Snapshots go into the volumes through the (not yet started) service container itself, so
-  // no helper image is needed and the data is in place before the service first looks. A
-  // read-only mount cannot be written that way: those go through a never-started twin of the
-  // container (same image) that mounts the volume writable.
-  for (const [i, vol] of (svc.volumes ?? []).entries()) {
-    if (!vol.snapshot) continue;
-    throwIfCancelled(ctx.signal);
-    const task = `up:${ctx.name}:snapshot:${svc.name}:${i}`;
-    ctx.progress({ task, label: `Filling ${vol.target} of ${svc.name} from ${vol.snapshot}`, done: 0, total: 1 });
-    const tarStream = async () => (await bundleFileStream(ctx.opened.root, vol.snapshot!)).stream;
-    if (!vol.readOnly) {
-      await container.putArchive(await tarStream(), { path: vol.target });
-    } else {
-      const filler = await docker.createContainer({
-        Image: svc.image.id,
-        Labels: labels,
-        Entrypoint: ['/nonexistent-never-started'],
-        NetworkDisabled: true,
-        HostConfig: { Mounts: [{ Type: 'volume', Source: volumeNames[i]!, Target: vol.target, ReadOnly: false }], NetworkMode: 'none' },
-      });
-      try {
-        await filler.putArchive(await tarStream(), { path: vol.target });
-      } finally {
-        await filler.remove({ force: true });
-      }
-    }
-    ctx.progress({ task, label: `Filled ${vol.target} of ${svc.name}`, done: 1, total: 1, finished: true });
-  }
-  return { state: { name: svc.name, containerId: container.id, containerName, imageId: svc.image.id, endpoints: [] }, container };
-}
-
-async function startService(docker: Docker, svc: ServiceSpec, container: Docker.Container, ctx: StartContext): Promise<ServiceState['endpoints']> {
-  const task = `up:${ctx.name}:start:${svc.name}`;
-  ctx.progress({ task, label: `Starting ${svc.name}`, done: 0, total: 1 });
-  await container.start();
-  const info = await container.inspect();
-  const onHealth = (p: HealthWaitProgress) =>
-    ctx.progress({
-      task,
-      label: p.phase === 'healthy' ? `${svc.name} is ready` : `Waiting for ${svc.name} to be healthy (${Math.round(p.elapsedMs / 1000)}s${p.lastError ? `, ${p.lastError}` : ''})`,
-      done: p.phase === 'healthy' ? 1 : 0,
-      total: 1,
-      ...(p.phase === 'healthy' ? { finished: true } : {}),
-    });
-  await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record, svc.name), onHealth, ctx.signal);
-  return endpointsOf(svc, info, ctx.record);
-}
-
-/** A service's endpoints: its ingress through the session's gate (sessions from before the gate: what the container published). */
-export function endpointsOf(svc: ServiceSpec, info: Docker.ContainerInspectInfo, record: SessionRecord): Array<{ container: number; url: string }> {
-  if (record.sandbox?.gate) return gateEndpoints(record.sandbox, svc);
-  const out: Array<{ container: number; url: string }> = [];
-  for (const [key, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
-    const [port, proto] = key.split('/');
-    const b = (bindings ?? []).find((x: { HostIp: string }) => x.HostIp === '127.0.0.1') ?? (bindings ?? [])[0];
-    if (!b || proto !== 'tcp') continue;
-    out.push({ container: Number(port), url: `http://127.0.0.1:${b.HostPort}` });
-  }
-  return out;
-}
-
 export async function sessionDrift(docker: Docker, manifest: BundleManifest, record: SessionRecord, secrets?: Map<string, string>): Promise<DriftItem[]> {
+  const runtime = sessionRuntime(docker, record);
   const out: DriftItem[] = [];
   for (const state of record.services) {
     const svc = manifest.services.find((s) => s.name === state.name);
-    if (!svc || !state.containerId) continue;
-    let info: Docker.ContainerInspectInfo;
-    try {
-      info = await docker.getContainer(state.containerId).inspect();
-    } catch (err) {
-      out.push({ service: svc.name, field: 'container', expected: state.containerId, actual: `missing (${(err as Error).message})` });
-      continue;
-    }
-    const image = await docker.getImage(info.Image).inspect();
+    if (!svc) continue;
     // Secret values are not stored; without them (later drift checks) compare the names only.
     const secretNames = new Set((svc.secrets ?? []).map((s) => s.name).filter((n) => record.secretNames.includes(n)));
     const env = serviceEnv(svc, record.injectedEnv, secrets ?? new Map());
-    const drift = computeDrift(svc, env, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4]);
+    const drift = await runtime.serviceDrift(svc, state, env, secretNames);
     appendAll(out, secrets ? drift : drift.filter((d) => !(d.field.startsWith('env.') && secretNames.has(d.field.slice(4)) && d.actual !== null)));
   }
   return out;

@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { LogEvent } from '../../../shared/api/events';
-import type { DriftItem, EnvSecretNeed } from '../../../shared/api/methods/environment';
+import type { DriftItem, EnvRuntimeKind, EnvSecretNeed } from '../../../shared/api/methods/environment';
 import { api, runOperation } from '../api';
 import { reportBackgroundError } from './app';
 import { load, remote, toUiError, type Remote, type UiError } from './remote';
@@ -37,8 +37,11 @@ interface EnvironmentState {
   ups: Record<string, UpRun>;
   /** Why the last stop of a session failed. */
   downErrors: Record<string, UiError>;
+  /** Where the next start runs (docs/runtimes.md); a user's pick, kept across pane switches. */
+  runtime: EnvRuntimeKind;
+  setRuntime(runtime: EnvRuntimeKind): void;
   /** `allowEgress` opens the session's sandbox (the containers reach the internet, the LAN, this machine). */
-  up(handle: string, session: string, secrets: Record<string, string>, opts?: { allowEgress?: boolean }): Promise<void>;
+  up(handle: string, session: string, secrets: Record<string, string>, opts?: { allowEgress?: boolean; runtime?: EnvRuntimeKind }): Promise<void>;
   down(session: string): Promise<void>;
   loadSecrets(handle: string): Promise<void>;
   setDrift(session: string, drift: DriftItem[]): void;
@@ -53,9 +56,11 @@ export const useEnvironment = create<EnvironmentState>((set, get) => ({
   logs: remote(),
   ups: {},
   downErrors: {},
+  runtime: 'local',
+  setRuntime: (runtime) => set({ runtime }),
   up: async (handle, session, secrets, opts = {}) => {
     if (get().ups[handle]?.running) return;
-    const op = runOperation('env.up', { handle, ...(session ? { session } : {}), ...(Object.keys(secrets).length ? { secrets } : {}), ...(opts.allowEgress ? { allowEgress: true } : {}) });
+    const op = runOperation('env.up', { handle, ...(session ? { session } : {}), ...(Object.keys(secrets).length ? { secrets } : {}), ...(opts.allowEgress ? { allowEgress: true } : {}), ...(opts.runtime && opts.runtime !== 'local' ? { runtime: opts.runtime } : {}) });
     const write = (run: UpRun) => set((s) => ({ ups: { ...s.ups, [handle]: run } }));
     write({ opId: op.opId, running: true, ...(session ? { session } : {}) });
     const end = await op.end;

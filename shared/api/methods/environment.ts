@@ -33,6 +33,16 @@ export interface EnvSandboxInfo {
   agentPorts: number[];
 }
 
+/** The runtimes a session can run on (docs/runtimes.md). */
+export const ENV_RUNTIMES = ['local', 'swarm'] as const;
+export type EnvRuntimeKind = (typeof ENV_RUNTIMES)[number];
+
+export interface EnvRuntimeInfo {
+  kind: EnvRuntimeKind;
+  /** The engine (DOCKER_HOST, context or the default socket) the session lives on. */
+  endpoint: string;
+}
+
 export interface EnvSessionInfo {
   name: string;
   bundleId: string;
@@ -40,6 +50,8 @@ export interface EnvSessionInfo {
   bundleSource: string;
   createdAt: string;
   phase: 'starting' | 'running' | 'failed' | 'stopping' | 'down';
+  /** Which runtime runs the session and on which engine (docs/runtimes.md). */
+  runtime: EnvRuntimeInfo;
   services: EnvServiceInfo[];
   network: { name: string; gatewayIp: string };
   stateDir: string;
@@ -61,13 +73,14 @@ export interface DriftItem {
 /** Exactly `repro down --json`. */
 export interface EnvDownReport {
   session: string;
-  removed: { containers: number; networks: number; volumes: number };
+  removed: { services?: number; containers: number; networks: number; volumes: number };
   agentStopped: boolean;
 }
 
 /** Exactly `repro up --json`. */
 export interface EnvUpReport {
   session: string;
+  runtime: EnvRuntimeInfo;
   services: Array<{ name: string; state: string; health: ServiceHealth; containerId: string; endpoints: EnvEndpoint[] }>;
   drift: DriftItem[];
   sandbox: EnvSandboxInfo;
@@ -109,6 +122,14 @@ export const environmentMethods = {
         allowEgress: z.boolean().optional(),
         /** Refuse a bundle that no trusted key signed (also the setting bundles.requireSignature). */
         requireSignature: z.boolean().optional(),
+        /** Where the session runs (docs/runtimes.md); default local. */
+        runtime: z.enum(ENV_RUNTIMES).optional(),
+        /** swarm: tasks per stateless service. */
+        replicas: z.record(serviceName, z.int().min(1).max(32)).optional(),
+        /** swarm: push images to this registry (HOST:PORT) and deploy them pinned by digest. */
+        /** The address of this machine where the session's containers reach the agent (a remote engine's containers: one they can route to). */
+        advertiseHost: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'expected an IP address or host name' }).optional(),
+        registry: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { message: 'expected HOST:PORT' }).optional(),
       })
       .strict()
       .refine((x) => (x.handle === undefined) !== (x.path === undefined), { message: 'give exactly one of handle and path' }),

@@ -64,7 +64,8 @@ describe('repro up / status / logs / down --json', () => {
     const up = repro(['up', sampleBundle, '--session', session, '--secrets', secrets, '--json']);
     expect(up.code, up.stderr).toBe(0);
     const report = JSON.parse(up.stdout);
-    expect(Object.keys(report).sort()).toEqual(['drift', 'sandbox', 'services', 'session', 'signature']);
+    expect(Object.keys(report).sort()).toEqual(['drift', 'runtime', 'sandbox', 'services', 'session', 'signature']);
+    expect(report.runtime).toEqual({ kind: 'local', endpoint: expect.stringMatching(/^(unix|tcp|npipe|ssh):\/\//) });
     expect(Object.keys(report.sandbox).sort()).toEqual(['agentPorts', 'egress', 'notes', 'verified']);
     expect(report.signature.status).toBe('untrusted'); // signed, but its key is not in this home's trusted keys
     expect(report.session).toBe(session);
@@ -79,6 +80,7 @@ describe('repro up / status / logs / down --json', () => {
     expect(status.engine.reachable).toBe(true);
     const mine = status.sessions.find((s: { name: string }) => s.name === session);
     expect(mine.phase).toBe('running');
+    expect(mine.runtime.kind).toBe('local');
     expect(mine.services.map((s: { health: string }) => s.health)).toEqual(['healthy', 'healthy']);
 
     // A command that talks to Docker asks the engine at most once before its work.
@@ -96,6 +98,12 @@ describe('repro up / status / logs / down --json', () => {
     expect(logs.code, logs.stderr).toBe(0);
     expect(Array.isArray(JSON.parse(logs.stdout))).toBe(true);
     expect(repro(['logs', session, 'nosuch']).stderr).toContain('has no service "nosuch"');
+
+    // runtime options are checked before any work: usage errors
+    const badRuntime = repro(['up', sampleBundle, '--runtime', 'nomad']);
+    expect(badRuntime.code).toBe(2);
+    expect(badRuntime.stderr).toContain('Unknown runtime "nomad": expected one of local, swarm');
+    expect(repro(['up', sampleBundle, '--replicas', 'checkout=2']).stderr).toContain('apply to --runtime swarm only');
 
     const again = repro(['up', sampleBundle, '--session', session], { REPRO_SECRET_PAYMENT_KEY: 'x' });
     expect(again.code).toBe(1);

@@ -72,7 +72,7 @@ describe('kill -9 mid-up', () => {
     up.child.kill('SIGKILL');
     await exited(up.child);
     const gc = await runCli(['gc', '--json']);
-    expect(gc.code).toBe(0);
+    expect(gc.code, gc.stderr).toBe(0);
     expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });
     const agent = readRecord(session)?.agent;
     await until('the agent to stop', () => !isProcessAlive(agent), 15_000);
@@ -95,7 +95,7 @@ describe('kill -9 mid-up', () => {
     await exited(up.child);
     expect((await labelledCount(docker, session)).networks).toBe(1); // nothing cleaned it: gc's job
     const gc = await runCli(['gc', '--json']);
-    expect(gc.code).toBe(0);
+    expect(gc.code, gc.stderr).toBe(0);
     const report = JSON.parse(gc.stdout) as { collected: Array<{ session: string; reason: string }> };
     expect(report.collected.map((c) => c.session)).toContain(session);
     expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });

@@ -5,6 +5,7 @@ import { environmentActions, useEnvironment } from '../../store/environment';
 import { runningOperation, useOperations } from '../../store/operations';
 import { refreshSessions } from '../../store/sessions';
 import { ProgressBar } from '../../components/ProgressBar';
+import { RuntimeBadge } from './Runtime';
 import { SandboxStatus } from './Sandbox';
 
 function healthBadge(health: string, state: string) {
@@ -46,6 +47,7 @@ export function SessionCard({ session: s }: { session: EnvSessionInfo }) {
         <h2>{s.name}</h2>
         <span className={`badge ${s.phase === 'running' ? 'ok' : s.phase === 'failed' ? 'bad' : 'warn'}`}>{s.phase}</span>
         <span className="muted small">{s.bundleId}</span>
+        <RuntimeBadge runtime={s.runtime} />
         {!s.agent.alive && s.phase === 'running' && (
           <span className="badge warn" title="The session agent (OTLP receiver, fixtures) is not running; repro gc would collect this session">
             agent gone

@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { useEnvironment } from '../../store/environment';
 import { cancelOperation, progressBars, runningOperation, useOperations } from '../../store/operations';
 import { dataFor } from '../../store/remote';
+import { RuntimeChoice } from './Runtime';
 import { EgressChoice } from './Sandbox';
 
 interface MissingSecret {
@@ -30,6 +31,7 @@ export function UpForm(props: { handle: string; incidentId: string; serviceCount
   const [showOverrides, setShowOverrides] = useState(false);
   const firstPrompted = useRef<HTMLInputElement>(null);
   const up = useEnvironment((s) => s.ups[props.handle]);
+  const runtime = useEnvironment((s) => s.runtime);
   const op = useOperations((s) => runningOperation(s, 'env.up', { handle: props.handle }));
   const bars = useMemo(() => progressBars(op), [op]);
   // A start refused for missing secrets opens the prompt on exactly those (kept in the store: also after a pane switch).
@@ -48,7 +50,7 @@ export function UpForm(props: { handle: string; incidentId: string; serviceCount
   const missing = needs.filter((n) => n.required && !n.available && !values[n.name]);
   const overridable = needs.filter((n) => n.available);
   const shown = needs.filter((n) => !n.available || showOverrides || values[n.name] || prompted.includes(n.name));
-  const start = () => void useEnvironment.getState().up(props.handle, name, Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')), { allowEgress });
+  const start = () => void useEnvironment.getState().up(props.handle, name, Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')), { allowEgress, runtime });
   if (props.serviceCount === 0) return <p className="muted">{props.incidentId} has no services to run (a traces- or metrics-only bundle).</p>;
   return (
     <form
@@ -82,6 +84,7 @@ export function UpForm(props: { handle: string; incidentId: string; serviceCount
           Override {overridable.length} secret{overridable.length === 1 ? '' : 's'} set in the environment
         </button>
       )}
+      <RuntimeChoice value={runtime} onChange={(k) => useEnvironment.getState().setRuntime(k)} disabled={busy} />
       <EgressChoice checked={allowEgress} onChange={setAllowEgress} />
       <button className="primary" type="submit" disabled={busy || props.disabled || missing.length > 0} title={missing.length ? `Missing secret: ${missing.map((m) => m.name).join(', ')}` : ''}>
         {busy ? 'Starting…' : `Start ${props.incidentId}`}

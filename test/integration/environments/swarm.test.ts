@@ -1,0 +1,161 @@
+/**
+ * The sample incident on the swarm runtime, on a single-node swarm this test makes of the CI
+ * engine (`docker swarm init`, and `docker swarm leave --force` after: only here, and only when
+ * this test did the init). Images go through a real registry (Debian's docker-registry, started
+ * here on a loopback port): pushed by id, deployed pinned by digest, and pulled by the node.
+ * The session then answers and replays as on the local runtime, drift is empty, and down
+ * leaves nothing: no service, container, network, volume, or image in the registry.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDockerClient } from '../../../electron/services/docker-engine';
+import { downSession, getSession, sessionDrift, upFromPath, type UpReport } from '../../../electron/services/environments';
+import { readSessionManifestOf } from '../../../electron/services/environments';
+import { LABEL_SESSION } from '../../../electron/services/environments/labels';
+import { freePort } from '../../../electron/services/environments/host-address';
+import { SessionStore } from '../../../electron/services/environments/state-store';
+import { replaySession } from '../../../electron/services/replay';
+import { labelledCount, removeSessions, sampleBundle, tempHome, uniqueSession } from './helpers';
+
+const docker = createDockerClient();
+const home = tempHome();
+const session = uniqueSession('swarm');
+const registryDir = mkdtempSync(join(tmpdir(), 'repro-registry-'));
+let registry: ChildProcess | undefined;
+let registryAddr = '';
+const registryLog: string[] = [];
+let swarmInitByUs = false;
+let report: UpReport;
+
+async function swarmState(): Promise<string> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
+  return info.Swarm?.LocalNodeState ?? 'unknown';
+}
+
+/** Debian's docker-registry on a loopback port, deletes enabled (down removes what the session pushed). */
+async function startRegistry(): Promise<void> {
+  const port = await freePort('127.0.0.1');
+  registryAddr = `127.0.0.1:${port}`;
+  const config = join(registryDir, 'config.yml');
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log: { level: info, accesslog: { disabled: false } }',
+      `storage: { filesystem: { rootdirectory: ${join(registryDir, 'data')} }, delete: { enabled: true } }`,
+      `http: { addr: ${registryAddr} }`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  registry = child;
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      registryLog.push(chunk.toString());
+      if (/listening on/.test(chunk.toString())) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`docker-registry exited with ${code}: ${registryLog.join('')}`)));
+  });
+}
+
+describe('sample incident on a single-node swarm', () => {
+  beforeAll(async () => {
+    const state = await swarmState();
+    if (state !== 'inactive') {
+      throw new Error(
+        `The Docker engine is already part of a swarm (state "${state}") that this test did not create. It will not use or leave someone else's swarm: run it on an engine outside any swarm.`,
+      );
+    }
+    execFileSync('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1'], { stdio: 'pipe' });
+    swarmInitByUs = true;
+    await startRegistry();
+    report = await upFromPath({
+      bundlePath: sampleBundle,
+      session,
+      secrets: { env: { REPRO_SECRET_PAYMENT_KEY: 'swarm-secret' } },
+      docker,
+      stateDir: home.stateDir,
+      env: { ...process.env, REPRO_HOME: home.home },
+      runtime: 'swarm',
+      replicas: { checkout: 2 },
+      registry: registryAddr,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await downSession(docker, home.stateDir, session).catch(() => {});
+    await removeSessions(docker, [session]);
+    registry?.kill();
+    if (swarmInitByUs) execFileSync('docker', ['swarm', 'leave', '--force'], { stdio: 'pipe' });
+    rmSync(registryDir, { recursive: true, force: true });
+    home.cleanup();
+  }, 120_000);
+
+  it('runs every service as a swarm service, healthy, with no drift', async () => {
+    expect(report.runtime.kind).toBe('swarm');
+    expect(report.services.map((s) => [s.name, s.state, s.health]).sort()).toEqual([
+      ['checkout', 'running', 'healthy'],
+      ['pricing', 'running', 'healthy'],
+    ]);
+    expect(report.drift).toEqual([]);
+    const services = await docker.listServices({ filters: JSON.stringify({ label: [`${LABEL_SESSION}=${session}`] }) });
+    expect(services).toHaveLength(2);
+    const checkout = services.find((s) => s.Spec?.Name?.endsWith('-checkout'))!;
+    expect(checkout.Spec?.Mode?.Replicated?.Replicas).toBe(2);
+    // deployed from the registry, pinned by digest
+    const image = (checkout.Spec?.TaskTemplate as { ContainerSpec: { Image: string } }).ContainerSpec.Image;
+    expect(image).toMatch(new RegExp(`^${registryAddr.replace(/\./g, '\\.')}/repro-${session}/checkout@sha256:[0-9a-f]{64}$`));
+    // and the node pulled it from there by that digest (the engine keeps none of the pushed
+    // names itself; with every layer already present, the pull asks for the manifest only)
+    const digest = image.split('@')[1]!;
+    expect(registryLog.join('')).toMatch(new RegExp(`"(GET|HEAD) /v2/repro-${session}/checkout/manifests/${digest} HTTP/1.1" 200`));
+  });
+
+  it('puts the services on an attachable, internal overlay network with their names as aliases', async () => {
+    const record = new SessionStore(join(home.stateDir, 'sessions')).read(session)!;
+    expect(record.runtime).toMatchObject({ kind: 'swarm', registry: registryAddr, replicas: { checkout: 2 } });
+    const net = (await docker.getNetwork(record.network!.id!).inspect()) as { Driver: string; Attachable: boolean; Internal: boolean };
+    expect(net).toMatchObject({ Driver: 'overlay', Attachable: true, Internal: true });
+    expect(report.sandbox).toMatchObject({ egress: 'sealed', verified: true });
+    const pricing = (await docker.getService(record.services.find((s) => s.name === 'pricing')!.serviceId!).inspect()) as {
+      Spec: { TaskTemplate: { Networks: Array<{ Aliases: string[] }>; Placement?: { Constraints?: string[] } } };
+    };
+    expect(pricing.Spec.TaskTemplate.Networks[0]!.Aliases).toEqual(['pricing']);
+    // the stateful service is pinned to the node that holds its volume
+    expect(pricing.Spec.TaskTemplate.Placement?.Constraints?.[0]).toMatch(/^node\.id==/);
+  });
+
+  it('answers on the ingress and replays as on the local runtime', async () => {
+    const replay = await replaySession(docker, home.stateDir, session, { mode: 'max', concurrency: 4, recordStateDir: home.stateDir });
+    expect(replay).toMatchObject({ total: 8, matched: 8, mismatched: 0, errors: 0 });
+  });
+
+  it('status reads health from the tasks, and drift stays empty later (without the secret values)', async () => {
+    const info = await getSession(docker, home.stateDir, session, { probe: true });
+    expect(info.runtime.kind).toBe('swarm');
+    expect(info.services.map((s) => [s.name, s.state, s.health]).sort()).toEqual([
+      ['checkout', 'running', 'healthy'],
+      ['pricing', 'running', 'healthy'],
+    ]);
+    const { record, manifest } = readSessionManifestOf(home.stateDir, session);
+    expect(await sessionDrift(docker, manifest!, record)).toEqual([]);
+  });
+
+  it('down removes the services, containers, network, volumes and the pushed images', async () => {
+    const record = new SessionStore(join(home.stateDir, 'sessions')).read(session)!;
+    const down = await downSession(docker, home.stateDir, session);
+    expect(down.removed.services).toBe(2);
+    expect(await labelledCount(docker, session)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(await docker.listServices({ filters: JSON.stringify({ label: [`${LABEL_SESSION}=${session}`] }) })).toEqual([]);
+    for (const pinned of record.runtime!.pushed!) {
+      const [name, digest] = pinned.slice(registryAddr.length + 1).split('@');
+      const res = await fetch(`http://${registryAddr}/v2/${name}/manifests/${digest}`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+      expect(res.status).toBe(404);
+    }
+  });
+});
