@@ -22,6 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { main } from '../electron/cli/main';
+import { emit, row } from './lib/harness';
 import { sh, startComposeApp } from '../test/integration/capture/compose-app';
 
 const { values } = parseArgs({
@@ -121,27 +122,24 @@ try {
     log(`round ${i + 1}: docker save + cp ${base.at(-1)!.toFixed(0)} ms · repro capture (cold, tsx) ${cli.at(-1)!.toFixed(0)} ms${distBuilt ? ` · built CLI ${dist.at(-1)!.toFixed(0)} ms` : ''} · in-process ${inproc.at(-1)!.toFixed(0)} ms`);
   }
   const baselineMs = median(base);
-  const ms = median(cli);
-  const result = {
-    name: 'capture-vs-docker-save-and-cp',
-    ratio: ms / baselineMs,
-    ms,
-    baselineMs,
-    ...(distBuilt ? { distMs: median(dist), distRatio: median(dist) / baselineMs } : {}),
-    inProcessMs: median(inproc),
-    inProcessRatio: median(inproc) / baselineMs,
-    goal: 1.3,
-    /** The machine's 1-minute load average when the bench ended (other work skews both sides, ours more). */
-    loadavg: Math.round(loadavg()[0]! * 10) / 10,
-    imageMib,
-    volumeMib,
-  };
-  if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
-  else
-    log(
-      `repro capture ${ms.toFixed(0)} ms (cold, as the README runs it) vs docker save + cp ${baselineMs.toFixed(0)} ms: ratio ${result.ratio.toFixed(2)} (goal <= 1.3)` +
-        `${distBuilt ? `; built CLI ${result.distRatio!.toFixed(2)}x` : ''}; in-process ${result.inProcessRatio.toFixed(2)}x`,
-    );
+  emit(
+    [
+      row({
+        id: 'capture',
+        what: `capture of a compose project (${imageMib} MiB image, ${volumeMib} MiB volume, images present) vs docker save + docker cp of the same, cold processes`,
+        unit: 'ms',
+        better: 'lower',
+        ours: { command: 'repro capture --project P -o DIR', value: median(cli) },
+        baseline: { command: 'docker save <ids> + docker cp <volumes>', value: baselineMs },
+        inProcess: median(inproc),
+        goal: 1.3,
+        rounds,
+        // other work on the machine skews both sides, ours more
+        note: `built CLI ${distBuilt ? `${(median(dist) / baselineMs).toFixed(2)}x` : 'not built'}; 1-minute load average at the end ${loadavg()[0]!.toFixed(1)}`,
+      }),
+    ],
+    values.json,
+  );
 } finally {
   await app.down();
   await app.removeImages();
