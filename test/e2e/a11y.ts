@@ -23,6 +23,13 @@ export async function audit(page: Page, where: string, opts: AuditOptions = {}):
   const found: string[] = [];
   for (const scheme of opts.schemes ?? ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
+    // Monaco re-themes from a matchMedia listener, a moment after the page's CSS: give the editors
+    // that moment (their root's class) so axe does not read old tokens on the new background (CI
+    // once caught the diff editor mid-switch). Not an assertion: in the keyboard flow one
+    // .monaco-editor never takes the dark class (not yet explained); axe judges what is shown.
+    const stale = scheme === 'dark' ? '.monaco-editor:not(.vs-dark)' : '.monaco-editor.vs-dark';
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, stale, { timeout: 2000 }).catch(() => undefined);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
     const builder = new AxeBuilder({ page }).withTags(WCAG);
     const result = await (opts.include ? builder.include(opts.include) : builder).analyze();
     for (const v of result.violations) {
