@@ -34,7 +34,8 @@ export const everyMethodHandled = (all: Intersection<AreaMaps[keyof AreaMaps]>):
 /** The handler of `method`, its area loaded on first use. */
 export async function handlerFor<M extends MethodName>(method: M): Promise<Handler<M>> {
   const area = method.slice(0, method.indexOf('.')) as keyof typeof areas;
-  const map = (await timed(`load the ${area} handlers`, () => areas[area]?.())) as Partial<HandlerMap<MethodName>> | undefined;
+  const load = areas[area] as (() => Promise<unknown>) | undefined;
+  const map = (await timed(`load the ${area} handlers`, () => load?.())) as Partial<HandlerMap<MethodName>> | undefined;
   const handler = map?.[method];
   if (!handler) throw new WorkbenchError('internal', `No handler for API method "${method}"`);
   return handler as unknown as Handler<M>;
