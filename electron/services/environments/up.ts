@@ -41,6 +41,11 @@ export interface UpReport {
 }
 
 export interface UpOptions {
+  /**
+   * The engine check, already under way (a caller starts it before opening and verifying the
+   * bundle, so its round trip overlaps that work); default: asked here.
+   */
+  engineReady?: Promise<void>;
   /** An opened bundle (kept open for the session's life: replay and the agent read its folder). */
   opened: OpenedBundle;
   /**
@@ -103,7 +108,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   }
   progress({ task: `up:${name}:verify`, label: verifyNote ? `Bundle verified (${verifyNote})` : 'Bundle verified', done: 1, total: 1, finished: true });
   const order = startOrder(manifest.services);
-  await timed('up: engine check', () => requireEngine(docker));
+  await timed('up: engine check', () => opts.engineReady ?? requireEngine(docker));
 
   const store = new SessionStore(sessionsRoot(stateDir));
   const existing = store.read(name);
@@ -139,6 +144,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
 
   let agent: AgentReady | undefined;
   let agentStarting: Promise<AgentReady> | undefined;
+  /** Settles when the gate has (undefined, or its failure): the cleanup waits for it. */
+  let gateSettled: Promise<unknown> = Promise.resolve(undefined);
   // Work running side by side (image loads, container creation) stops early when one part
   // fails or the caller cancels, and is always waited for before the cleanup below looks.
   const inner = new AbortController();
@@ -202,11 +209,20 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     record.agent = spawned.identity;
     store.write(record);
 
-    // 3. images, all at once (the engine serialises what it must), and the gate beside them
+    // 3. images, all at once (the engine serialises what it must), and the gate beside them; the
+    //    gate goes on starting while the containers are created (it joins the session network
+    //    first, so no creation races its network connect), and only what needs it waits for it:
+    //    a container whose /etc/hosts names it, and health checks, which go through it
     throwIfCancelled(signal);
     progress({ task: `up:${name}:gate`, label: record.sandbox.egress === 'sealed' ? 'Sealing the session network' : 'Opening the session network (egress allowed)', done: 0, total: 1 });
     const gateStart = performance.now();
+    let gateJoined!: () => void;
+    const joined = new Promise<void>((resolve) => (gateJoined = resolve));
     const gate = startGate(docker, {
+      onJoined: () => {
+        timedSince('up: session gate joins the network', gateStart);
+        gateJoined();
+      },
       session: name,
       labels: sessionLabels(labelInput),
       sessionNetwork: networkName,
@@ -217,7 +233,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       forwards: gateForwards(manifest, [...agentPorts(plan), ...proxyGateRoutes(record.faultProxy).map((r) => r.listen)], proxyUpstreams(record.faultProxy)),
       routes: proxyGateRoutes(record.faultProxy),
     }).then((g) => {
-      timedSince('up: session gate (alongside the images)', gateStart);
+      timedSince('up: session gate (alongside images and creations)', gateStart);
       record.sandbox!.gate = g;
       // consumers' /etc/hosts send a proxied service's name to the gate
       if (record.faultProxy?.enabled) {
@@ -227,10 +243,17 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       store.write(record);
       progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
     });
-    // (with the fault proxy, a container's /etc/hosts needs the gate's address: creations wait for it)
+    // A failing gate stops the rest early; the cleanup waits for it to settle (see catch).
+    gateSettled = gate.then(
+      () => undefined,
+      (gateErr: unknown) => {
+        inner.abort();
+        return gateErr;
+      },
+    );
     const ctx: ServiceContext = { session: name, record, labels: (service) => sessionLabels(labelInput, service), secrets, bundleRoot: opened.root, progress, signal, gate };
-    await timed('up: images and the gate', () => allSettledOrThrow(inner, [
-      gate,
+    await timed('up: images, the gate on the network', () => allSettledOrThrow(inner, [
+      Promise.race([joined, gate]),
       ...order.map((svc) =>
         runtime.prepareImage(svc, ctx, (p) => {
           if (p.phase === 'loaded' || p.phase === 'pulled') noteLoadedImage(stateDir, svc.image.id, svc.image.ref); // what repro prune --images may remove
@@ -263,15 +286,15 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     // side (a bounded number at a time), so an up scales with the depth of the graph, not the
     // number of services.
     await timed('up: start services, wait for health', () =>
-      allSettledOrThrow(
+      allSettledOrThrow<unknown>(
         inner,
-        startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
+        [gate, ...startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
           throwIfCancelled(signal);
           // A service that depends on others reaches them through the fault proxy: it must listen first.
           if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(agentStarting!, signal);
           created[i]!.state.endpoints = await created[i]!.start();
           store.write(record);
-        }),
+        })],
       ),
     );
     progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
@@ -318,12 +341,17 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
     timedSince('up: findings and the session record', recordingStart);
     return report;
-  } catch (err) {
+  } catch (caught) {
+    let err = caught;
     const cancelled = opts.signal?.aborted === true;
     progress({ task: `up:${name}:cleanup`, label: cancelled ? 'Up cancelled; removing what was created' : 'Up failed; removing what was created', done: 0 });
     // Let a still-starting agent finish (its plugins may be creating resources), then stop it,
     // so the removal below sees everything it made.
     if (!agent && agentStarting) agent = await agentStarting.catch(() => undefined);
+    // Likewise the gate (it may still be starting when something else failed). When the gate's
+    // failure is what stopped the rest, it is the error to report, not their `cancelled`.
+    const gateError = await gateSettled;
+    if (!cancelled && gateError && err instanceof WorkbenchError && err.code === 'cancelled') err = gateError;
     if (agent) signalAgent(agent, isProcessAlive);
     await runtime.removeSession(sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
       // engine gone: the session stays 'failed' with resources listed for gc

@@ -93,6 +93,11 @@ export async function planFaultProxy(services: readonly ServiceSpec[], plan: Age
   return { enabled: true, ...base, routes, skipped };
 }
 
+/** Whether a service's container gets /etc/hosts entries pointing at the gate (so its creation needs the gate's address). */
+export function needsGateAddress(plan: FaultProxyPlan | undefined, service: string): boolean {
+  return Boolean(plan?.enabled && plan.routes.some((r) => r.service !== service));
+}
+
 /** The /etc/hosts entries of one service's container: every other proxied service's name -> the gate. */
 export function proxyExtraHosts(plan: FaultProxyPlan | undefined, service: string): string[] {
   if (!plan?.enabled || !plan.hostsAddress) return [];
