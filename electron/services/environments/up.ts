@@ -24,7 +24,7 @@ import { concurrencyLimit, startByDependencies, startOrder } from './start-order
 import { noteLoadedImage } from '../prune/image-ledger';
 import { timed, timedSince } from '../timing';
 import { planFaultProxy, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
-import { SessionStore, assertSessionName, type SessionRecord } from './state-store';
+import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
 import { appendAll } from '../../../shared/array';
 
@@ -266,36 +266,42 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       ),
     ]));
 
-    // 4. create every service (volumes filled from snapshots), then start each once what it
-    //    dependsOn is healthy; both side by side, ENGINE_CONCURRENCY at a time
+    // 4. create every service (volumes filled from snapshots) and start each once it is created
+    //    and what it dependsOn is healthy, ENGINE_CONCURRENCY at a time: a service does not wait
+    //    for the creation of others (one waiting for the gate's address, say) before it starts
     throwIfCancelled(signal);
-    // Settled, not Promise.all: a failing creation must not start the cleanup while the others
-    // are still creating containers it would not see.
-    const creating = concurrencyLimit(ENGINE_CONCURRENCY);
-    const created = await timed('up: create volumes and containers', () => allSettledOrThrow(
-      inner,
-      order.map((svc) => creating(() => runtime.createService(svc, ctx))),
-    ));
-    record.services = created.map((c) => c.state);
-    store.write(record);
     // What only the end of an up needs (the record's SQLite, the canary judge and trace import
     // for the findings) loads while the services start, not before the first engine call.
     const recording = Promise.all([import('../record'), import('../record/findings')]);
     recording.catch(() => {});
+    const creating = concurrencyLimit(ENGINE_CONCURRENCY);
+    const states: (ServiceState | undefined)[] = order.map(() => undefined);
+    const creations = order.map((svc, i) =>
+      creating(() => runtime.createService(svc, ctx)).then((c) => {
+        // recorded as each is made (in start order), so a failed up's record lists what it made
+        states[i] = c.state;
+        record.services = states.filter((x): x is ServiceState => x !== undefined);
+        store.write(record);
+        return c;
+      }),
+    );
     // Each service starts once what it dependsOn is healthy: independent services start side by
     // side (a bounded number at a time), so an up scales with the depth of the graph, not the
-    // number of services.
-    await timed('up: start services, wait for health', () =>
-      allSettledOrThrow<unknown>(
-        inner,
-        [gate, ...startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
+    // number of services. Settled, not Promise.all: a failure must not start the cleanup while
+    // other services are still being created or started.
+    await timed('up: create and start services, wait for health', () =>
+      allSettledOrThrow<unknown>(inner, [
+        gate,
+        ...creations,
+        ...startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
+          const created = await creations[i]!;
           throwIfCancelled(signal);
           // A service that depends on others reaches them through the fault proxy: it must listen first.
           if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(agentStarting!, signal);
-          created[i]!.state.endpoints = await created[i]!.start();
+          created.state.endpoints = await created.start();
           store.write(record);
-        })],
-      ),
+        }),
+      ]),
     );
     progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
     agent = await timed('up: wait for the agent', () => unlessCancelled(agentStarting!, signal));
