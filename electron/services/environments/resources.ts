@@ -119,16 +119,19 @@ async function removeNetwork(docker: Docker, id: string, afterServices: boolean,
       if (code === 404) return;
       if (Date.now() > deadline || (code !== 403 && code !== 409 && code !== 500)) throw err;
       if (!afterServices && code === 403 && /active endpoints/i.test((err as Error).message)) {
-        const foreign = await disconnectStaleEndpoints(docker, id, labels);
+        const { foreign, listed } = await disconnectStaleEndpoints(docker, id, labels);
         if (foreign.length) throw new Error(`${(err as Error).message}: containers of no session of this workbench are on it (${foreign.join(', ')})`, { cause: err });
+        if (listed === 0 && Date.now() + 200 > deadline) {
+          throw new Error(`${(err as Error).message}, though no container is on it: the engine lost count of its endpoints (a dockerd 20.10 fault); it can be removed once dockerd restarts`, { cause: err });
+        }
       }
       await new Promise((r) => setTimeout(r, 200));
     }
   }
 }
 
-/** Force off a network the endpoints of containers that are gone or carry `labels`; returns the names of the others. */
-async function disconnectStaleEndpoints(docker: Docker, id: string, labels: string[]): Promise<string[]> {
+/** Force off a network the endpoints of containers that are gone or carry `labels`; names the others. */
+async function disconnectStaleEndpoints(docker: Docker, id: string, labels: string[]): Promise<{ foreign: string[]; listed: number }> {
   const info = (await docker.getNetwork(id).inspect().catch(() => undefined)) as Docker.NetworkInspectInfo | undefined;
   const foreign: string[] = [];
   for (const [containerId, ep] of Object.entries(info?.Containers ?? {})) {
@@ -137,7 +140,7 @@ async function disconnectStaleEndpoints(docker: Docker, id: string, labels: stri
     if (container === null || ours) await docker.getNetwork(id).disconnect({ Container: containerId, Force: true }).catch(() => undefined);
     else foreign.push(ep.Name || containerId);
   }
-  return foreign;
+  return { foreign, listed: Object.keys(info?.Containers ?? {}).length };
 }
 
 /** Stop the running containers carrying the labels (SIGTERM, SIGKILL after each one's stop timeout), side by side. */

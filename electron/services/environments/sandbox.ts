@@ -274,8 +274,6 @@ export interface GateInput {
   forwards: GateForward[];
   /** Listeners on services' own ports that lead to agent ports (the fault proxy's routes). */
   routes?: GateRoute[];
-  /** Called once the gate is created and joined to the session network (before it starts). */
-  onJoined?: () => void;
 }
 
 export function gateName(session: string): string {
@@ -330,7 +328,6 @@ export async function startGate(docker: Docker, input: GateInput): Promise<NonNu
     container = await create((await ensureEdgeNetwork(docker, input.stateDir)).Id);
   }
   await docker.getNetwork(input.sessionNetwork).connect({ Container: container.id, EndpointConfig: { Aliases: [GATE_ALIAS] } });
-  input.onJoined?.();
   await container.start();
   const info = await container.inspect();
   const forwards = input.forwards.map((f) => {

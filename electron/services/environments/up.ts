@@ -23,8 +23,8 @@ import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
 import { noteLoadedImage } from '../prune/image-ledger';
 import { timed, timedSince } from '../timing';
-import { planFaultProxy, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
-import { SessionStore, assertSessionName, type ServiceState, type SessionRecord } from './state-store';
+import { FAULT_PROXY_PLUGIN, planFaultProxy, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
+import { SessionStore, assertSessionName, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
 import { appendAll } from '../../../shared/array';
 
@@ -144,8 +144,6 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
 
   let agent: AgentReady | undefined;
   let agentStarting: Promise<AgentReady> | undefined;
-  /** Settles when the gate has (undefined, or its failure): the cleanup waits for it. */
-  let gateSettled: Promise<unknown> = Promise.resolve(undefined);
   // Work running side by side (image loads, container creation) stops early when one part
   // fails or the caller cancels, and is always waited for before the cleanup below looks.
   const inner = new AbortController();
@@ -205,24 +203,19 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     });
     // an agent that fails while the rest goes on must not become an unhandled rejection
     agentStarting.catch(() => {});
+    // The fault proxy (what a dependent service's calls go through) serves before the agent's
+    // other plugins may (the fixtures stub starts a container): dependents wait only for it.
+    const proxyServing = spawned.pluginReady(FAULT_PROXY_PLUGIN).then(() => timedSince("up: the agent's fault proxy serving", agentStart));
+    proxyServing.catch(() => {});
     // recorded at once, so gc can stop it should this up die before the agent is ready
     record.agent = spawned.identity;
     store.write(record);
 
-    // 3. images, all at once (the engine serialises what it must), and the gate beside them; the
-    //    gate goes on starting while the containers are created (it joins the session network
-    //    first, so no creation races its network connect), and only what needs it waits for it:
-    //    a container whose /etc/hosts names it, and health checks, which go through it
+    // 3. images, all at once (the engine serialises what it must), and the gate beside them
     throwIfCancelled(signal);
     progress({ task: `up:${name}:gate`, label: record.sandbox.egress === 'sealed' ? 'Sealing the session network' : 'Opening the session network (egress allowed)', done: 0, total: 1 });
     const gateStart = performance.now();
-    let gateJoined!: () => void;
-    const joined = new Promise<void>((resolve) => (gateJoined = resolve));
     const gate = startGate(docker, {
-      onJoined: () => {
-        timedSince('up: session gate joins the network', gateStart);
-        gateJoined();
-      },
       session: name,
       labels: sessionLabels(labelInput),
       sessionNetwork: networkName,
@@ -233,7 +226,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       forwards: gateForwards(manifest, [...agentPorts(plan), ...proxyGateRoutes(record.faultProxy).map((r) => r.listen)], proxyUpstreams(record.faultProxy)),
       routes: proxyGateRoutes(record.faultProxy),
     }).then((g) => {
-      timedSince('up: session gate (alongside images and creations)', gateStart);
+      timedSince('up: session gate (alongside the images)', gateStart);
       record.sandbox!.gate = g;
       // consumers' /etc/hosts send a proxied service's name to the gate
       if (record.faultProxy?.enabled) {
@@ -243,17 +236,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       store.write(record);
       progress({ task: `up:${name}:gate`, label: `Session gate up (agent ports ${agentPorts(plan).join(', ') || 'none'})`, done: 1, total: 1, finished: true });
     });
-    // A failing gate stops the rest early; the cleanup waits for it to settle (see catch).
-    gateSettled = gate.then(
-      () => undefined,
-      (gateErr: unknown) => {
-        inner.abort();
-        return gateErr;
-      },
-    );
+    // (with the fault proxy, a container's /etc/hosts needs the gate's address: creations wait for it)
     const ctx: ServiceContext = { session: name, record, labels: (service) => sessionLabels(labelInput, service), secrets, bundleRoot: opened.root, progress, signal, gate };
-    await timed('up: images, the gate on the network', () => allSettledOrThrow(inner, [
-      Promise.race([joined, gate]),
+    await timed('up: images and the gate', () => allSettledOrThrow(inner, [
+      gate,
       ...order.map((svc) =>
         runtime.prepareImage(svc, ctx, (p) => {
           if (p.phase === 'loaded' || p.phase === 'pulled') noteLoadedImage(stateDir, svc.image.id, svc.image.ref); // what repro prune --images may remove
@@ -266,42 +252,36 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       ),
     ]));
 
-    // 4. create every service (volumes filled from snapshots) and start each once it is created
-    //    and what it dependsOn is healthy, ENGINE_CONCURRENCY at a time: a service does not wait
-    //    for the creation of others (one waiting for the gate's address, say) before it starts
+    // 4. create every service (volumes filled from snapshots), then start each once what it
+    //    dependsOn is healthy; both side by side, ENGINE_CONCURRENCY at a time
     throwIfCancelled(signal);
+    // Settled, not Promise.all: a failing creation must not start the cleanup while the others
+    // are still creating containers it would not see.
+    const creating = concurrencyLimit(ENGINE_CONCURRENCY);
+    const created = await timed('up: create volumes and containers', () => allSettledOrThrow(
+      inner,
+      order.map((svc) => creating(() => runtime.createService(svc, ctx))),
+    ));
+    record.services = created.map((c) => c.state);
+    store.write(record);
     // What only the end of an up needs (the record's SQLite, the canary judge and trace import
     // for the findings) loads while the services start, not before the first engine call.
     const recording = Promise.all([import('../record'), import('../record/findings')]);
     recording.catch(() => {});
-    const creating = concurrencyLimit(ENGINE_CONCURRENCY);
-    const states: (ServiceState | undefined)[] = order.map(() => undefined);
-    const creations = order.map((svc, i) =>
-      creating(() => runtime.createService(svc, ctx)).then((c) => {
-        // recorded as each is made (in start order), so a failed up's record lists what it made
-        states[i] = c.state;
-        record.services = states.filter((x): x is ServiceState => x !== undefined);
-        store.write(record);
-        return c;
-      }),
-    );
     // Each service starts once what it dependsOn is healthy: independent services start side by
     // side (a bounded number at a time), so an up scales with the depth of the graph, not the
-    // number of services. Settled, not Promise.all: a failure must not start the cleanup while
-    // other services are still being created or started.
-    await timed('up: create and start services, wait for health', () =>
-      allSettledOrThrow<unknown>(inner, [
-        gate,
-        ...creations,
-        ...startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
-          const created = await creations[i]!;
+    // number of services.
+    await timed('up: start services, wait for health', () =>
+      allSettledOrThrow(
+        inner,
+        startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
           throwIfCancelled(signal);
           // A service that depends on others reaches them through the fault proxy: it must listen first.
-          if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(agentStarting!, signal);
-          created.state.endpoints = await created.start();
+          if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(proxyServing, signal);
+          created[i]!.state.endpoints = await created[i]!.start();
           store.write(record);
         }),
-      ]),
+      ),
     );
     progress({ task: `up:${name}:agent`, label: 'Waiting for the session agent', done: 0 });
     agent = await timed('up: wait for the agent', () => unlessCancelled(agentStarting!, signal));
@@ -347,17 +327,12 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     recordEvent(ref, { kind: 'drift', data: { drift } }, { stateDir, secretValues });
     timedSince('up: findings and the session record', recordingStart);
     return report;
-  } catch (caught) {
-    let err = caught;
+  } catch (err) {
     const cancelled = opts.signal?.aborted === true;
     progress({ task: `up:${name}:cleanup`, label: cancelled ? 'Up cancelled; removing what was created' : 'Up failed; removing what was created', done: 0 });
     // Let a still-starting agent finish (its plugins may be creating resources), then stop it,
     // so the removal below sees everything it made.
     if (!agent && agentStarting) agent = await agentStarting.catch(() => undefined);
-    // Likewise the gate (it may still be starting when something else failed). When the gate's
-    // failure is what stopped the rest, it is the error to report, not their `cancelled`.
-    const gateError = await gateSettled;
-    if (!cancelled && gateError && err instanceof WorkbenchError && err.code === 'cancelled') err = gateError;
     if (agent) signalAgent(agent, isProcessAlive);
     await runtime.removeSession(sessionLabelFilter(name, homeTag(stateDir))).catch(() => {
       // engine gone: the session stays 'failed' with resources listed for gc

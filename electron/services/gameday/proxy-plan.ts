@@ -93,10 +93,8 @@ export async function planFaultProxy(services: readonly ServiceSpec[], plan: Age
   return { enabled: true, ...base, routes, skipped };
 }
 
-/** Whether a service's container gets /etc/hosts entries pointing at the gate (so its creation needs the gate's address). */
-export function needsGateAddress(plan: FaultProxyPlan | undefined, service: string): boolean {
-  return Boolean(plan?.enabled && plan.routes.some((r) => r.service !== service));
-}
+/** The session agent's plugin that runs the fault proxy (agent-plugin.ts). */
+export const FAULT_PROXY_PLUGIN = 'faults';
 
 /** The /etc/hosts entries of one service's container: every other proxied service's name -> the gate. */
 export function proxyExtraHosts(plan: FaultProxyPlan | undefined, service: string): string[] {

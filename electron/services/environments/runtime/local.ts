@@ -5,10 +5,10 @@
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../../shared/api/errors';
 import type { ServiceSpec } from '../../../../shared/bundle/manifest';
-import { throwIfCancelled, unlessCancelled } from '../../abort';
+import { throwIfCancelled } from '../../abort';
 import { bundleFileStream } from '../../bundles/bundle-path';
 import { containerCreateOptions } from '../container-spec';
-import { needsGateAddress, proxyExtraHosts } from '../../gameday/proxy-plan';
+import { proxyExtraHosts } from '../../gameday/proxy-plan';
 import { computeDrift, type DriftItem } from '../drift';
 import { waitUntilReady, type HealthWaitProgress } from '../health';
 import { ensureImage, type ImageProgress } from '../images';
@@ -49,9 +49,8 @@ export class LocalRuntime implements SessionRuntime {
     const labels = ctx.labels(svc.name);
     const volumeNames = await createVolumes(docker, svc, ctx);
     const containerName = containerNameFor(ctx.session, svc.name);
-    // The fault proxy's names point at the gate (proxy-plan.ts): its address is fixed once it
-    // runs. Only a container that gets such names waits for it; the others are made meanwhile.
-    if (needsGateAddress(ctx.record.faultProxy, svc.name)) await ctx.gate;
+    // The fault proxy's names point at the gate (proxy-plan.ts): its address is fixed once it runs.
+    if (ctx.record.faultProxy?.enabled) await ctx.gate;
     throwIfCancelled(ctx.signal);
     const container = await docker
       .createContainer(
@@ -81,8 +80,6 @@ export class LocalRuntime implements SessionRuntime {
         ctx.progress({ task, label: `Starting ${svc.name}`, done: 0, total: 1 });
         await container.start();
         const info = await container.inspect();
-        // health checks go through the gate's forwards: the gate may still be starting
-        await unlessCancelled(ctx.gate, ctx.signal);
         await waitUntilReady(docker, container.id, svc, healthTarget(info, ctx.record, svc.name), healthProgress(ctx, task, svc.name), ctx.signal);
         return endpointsOf(svc, info, ctx.record);
       },

@@ -16,7 +16,7 @@
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../../shared/api/errors';
 import type { ServiceSpec } from '../../../../shared/bundle/manifest';
-import { sleepUnlessAborted, throwIfCancelled, unlessCancelled } from '../../abort';
+import { sleepUnlessAborted, throwIfCancelled } from '../../abort';
 import { KEPT_CAPABILITIES, memoryBytes, nanoCpus, pidsLimit, serviceEnv } from '../container-spec';
 import { lastLogLines } from '../docker-streams';
 import { computeDrift, type DriftItem } from '../drift';
@@ -118,9 +118,8 @@ export class SwarmRuntime implements SessionRuntime {
         ctx.progress({ task, label: `Deploying ${svc.name} (${replicas} task${replicas > 1 ? 's' : ''})`, done: 0, total: 1 });
         throwIfCancelled(ctx.signal);
         const env = serviceEnv(svc, ctx.record.injectedEnv, ctx.secrets);
-        // Game days' fault proxy: other services' names resolve to the gate, as on the local
-        // runtime; and health checks go through the gate: it may still be starting.
-        await unlessCancelled(ctx.gate, ctx.signal);
+        // Game days' fault proxy: other services' names resolve to the gate, as on the local runtime
+        if (ctx.record.faultProxy?.enabled) await ctx.gate;
         const hosts = proxyExtraHosts(ctx.record.faultProxy, svc.name).map((h) => `${h.slice(h.lastIndexOf(':') + 1)} ${h.slice(0, h.lastIndexOf(':'))}`);
         const created = (await docker
           .createService({

@@ -48,11 +48,7 @@ export interface ServiceContext {
   bundleRoot: string;
   progress: (p: ProgressEvent) => void;
   signal: AbortSignal;
-  /**
-   * The session's gate starting (it is already on the session network; it starts alongside the
-   * creations): with the fault proxy, a container's /etc/hosts needs its address, and health
-   * checks go through its forwards.
-   */
+  /** The session's gate starting: with the fault proxy, a container's /etc/hosts needs its address. */
   gate: Promise<void>;
 }
 
