@@ -112,7 +112,7 @@ function order(r) {
 function fmt(v, unit) {
   if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
   if (unit === 'ms') return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`;
-  if (unit === 'req/s') return `${(v / 1000).toFixed(1)}k req/s`;
+  if (unit === 'req/s') return v >= 1000 ? `${(v / 1000).toFixed(1)}k req/s` : `${v.toFixed(1)} req/s`;
   if (unit === 'score') return v.toFixed(3);
   return `${Math.round(v)} ${unit}`;
 }
