@@ -312,15 +312,30 @@ export class TraceSetBuilder {
     for (let l = 0; l < n; l++) flags[l] = this.flags[records[l]!]!;
     let reused = this.link(records, flags, parent);
     if (reused.length) {
-      // Rare: a span ID seen twice. Exact copies go; the trace is linked again without them.
-      const kept = this.withoutExactCopies(traceId, records, reused);
-      if (kept !== records) {
-        records = kept;
-        n = records.length;
-        parent = new Int32Array(n).fill(-1);
-        flags = new Uint8Array(n);
-        for (let l = 0; l < n; l++) flags[l] = this.flags[records[l]!]!;
-        reused = this.link(records, flags, parent);
+      // Rare: a span ID seen twice. Exact copies go (they have no children: those attach to the
+      // first), so the kept spans keep their parents, renumbered.
+      const drop = this.exactCopies(traceId, records, reused);
+      if (drop) {
+        const at = new Int32Array(n);
+        let m = 0;
+        for (let l = 0; l < n; l++) at[l] = drop[l] ? -1 : m++;
+        const keptRecords = new Array<number>(m);
+        const keptParent = new Int32Array(m);
+        const keptFlags = new Uint8Array(m);
+        for (let l = 0; l < n; l++) {
+          const k = at[l]!;
+          if (k < 0) continue;
+          keptRecords[k] = records[l]!;
+          keptParent[k] = parent[l]! >= 0 ? at[parent[l]!]! : -1;
+          keptFlags[k] = flags[l]!;
+        }
+        const keptReused: number[] = [];
+        for (let k = 0; k < reused.length; k += 2) if (!drop[reused[k]!]) keptReused.push(at[reused[k]!]!, at[reused[k + 1]!]!);
+        records = keptRecords;
+        parent = keptParent;
+        flags = keptFlags;
+        reused = keptReused;
+        n = m;
       }
       for (let k = 0; k < reused.length; k += 2) {
         const l = reused[k]!;
@@ -446,15 +461,17 @@ export class TraceSetBuilder {
   }
 
   /**
-   * `records` without the spans that are exact copies of an earlier span with the same ID (an
+   * Which spans (local indices) are exact copies of an earlier span with the same ID (an
    * exporter's retry posted twice, one span in two files), with one warning per trace naming a
-   * span and how many copies went; the same array when there are none.
+   * span and how many copies go; undefined when there are none.
    */
-  private withoutExactCopies(traceId: string, records: number[], reused: number[]): number[] {
+  private exactCopies(traceId: string, records: number[], reused: number[]): Uint8Array | undefined {
     const drop = new Uint8Array(records.length);
-    const differing = new Map<number, number[]>(); // first -> later copies kept (different content)
-    const dropped = new Map<number, number>(); // kept span -> copies dropped
+    const copiesOf = new Int32Array(records.length); // kept span -> copies dropped
+    const differing = new Map<number, number[]>(); // first -> later spans kept (different content)
+    let spans = 0;
     let total = 0;
+    let example = -1;
     for (let k = 0; k < reused.length; k += 2) {
       const l = reused[k]!;
       const first = reused[k + 1]!;
@@ -464,20 +481,20 @@ export class TraceSetBuilder {
       if (same >= 0) {
         drop[l] = 1;
         total++;
-        dropped.set(same, (dropped.get(same) ?? 0) + 1);
+        if (copiesOf[same]!++ === 0) spans++;
+        if (example < 0) example = same;
       } else if (others) others.push(l);
       else differing.set(first, [l]);
     }
-    if (total === 0) return records;
-    const [kept, copies] = dropped.entries().next().value as [number, number];
-    const id = this.spanId[records[kept]!]!;
-    const n = (c: number) => `${c} ${c === 1 ? 'copy' : 'copies'}`;
+    if (total === 0) return undefined;
+    const id = this.spanId[records[example]!]!;
+    const copies = (c: number) => `${c} ${c === 1 ? 'copy' : 'copies'}`;
     this.warnings.push(
-      dropped.size === 1
-        ? `trace ${traceId}: span ${id} appears ${copies + 1} times with the same content (an exporter's retry, or one span in two files); counted once, ${n(copies)} dropped`
-        : `trace ${traceId}: ${dropped.size} spans appear more than once with the same content (an exporter's retry, or one span in two files); each counted once, ${n(total)} dropped (e.g. span ${id}: ${n(copies)})`,
+      spans === 1
+        ? `trace ${traceId}: span ${id} appears ${total + 1} times with the same content (an exporter's retry, or one span in two files); counted once, ${copies(total)} dropped`
+        : `trace ${traceId}: ${spans} spans appear more than once with the same content (an exporter's retry, or one span in two files); each counted once, ${copies(total)} dropped (e.g. span ${id}: ${copies(copiesOf[example]!)})`,
     );
-    return records.filter((_, l) => !drop[l]);
+    return drop;
   }
 
   /** Whether two records are the same span: same columns, same raw span and same resource/scope/process. */
@@ -507,8 +524,19 @@ export class TraceSetBuilder {
       const processId = ctx.processes ? (rawSpan(this.raw, r) as { processID?: unknown } | undefined)?.processID : undefined;
       return JSON.stringify([ctx.format, ctx.resource, ctx.scope, typeof processId === 'string' ? ctx.processes![processId] : undefined]);
     };
-    return contextOf(ca, a) === contextOf(cb, b);
+    // A whole request posted twice compares the same two contexts for every span: remember the
+    // answer (not for Jaeger, whose span picks its process from the context by ID).
+    const cacheable = !this.raw.contexts[ca]!.processes && !this.raw.contexts[cb]!.processes && ca < 2 ** 21 && cb < 2 ** 21;
+    const key = ca * 2 ** 32 + cb;
+    const known = cacheable ? this.sameContext.get(key) : undefined;
+    if (known !== undefined) return known;
+    const same = contextOf(ca, a) === contextOf(cb, b);
+    if (cacheable) this.sameContext.set(key, same);
+    return same;
   }
+
+  /** sameSpan's answers for pairs of contexts (see there). */
+  private readonly sameContext = new Map<number, boolean>();
 
   /**
    * Parents by span ID, the general way: any ID strings, Zipkin's shared span IDs (the server
