@@ -17,7 +17,7 @@ function Details({ id, verdict }: { id: string; verdict: SessionVerdict }) {
         ))}
       </ul>
       <table className="verdict-evidence-table">
-        <caption className="verdict-sr">Evidence, each judged on its own</caption>
+        <caption className="sr-only">Evidence, each judged on its own</caption>
         <thead>
           <tr>
             <th scope="col">Evidence</th>
@@ -82,7 +82,7 @@ export function VerdictStrip() {
                     {VERDICT_LABEL[verdict.verdict]}
                   </span>{' '}
                   <span className="verdict-confidence">{verdict.confidence} confidence</span>
-                  <span className="verdict-sr">. </span>
+                  <span className="sr-only">. </span>
                   <span className="verdict-reason" title={verdict.reasons.join(' ')} data-testid="verdict-reason">
                     {verdict.reasons[0]}
                   </span>
@@ -96,7 +96,7 @@ export function VerdictStrip() {
                 {verdict.evidence.map((e) => (
                   <li key={e.kind} className={`verdict-chip ev-${e.verdict}`} title={`${EVIDENCE_LABEL[e.kind]}: ${e.explanation}`}>
                     <span aria-hidden>{MARK[e.verdict]}</span> {EVIDENCE_LABEL[e.kind]}
-                    <span className="verdict-sr">: {EVIDENCE_VERDICT_LABEL[e.verdict]}</span>
+                    <span className="sr-only">: {EVIDENCE_VERDICT_LABEL[e.verdict]}</span>
                   </li>
                 ))}
               </ul>
