@@ -91,19 +91,6 @@ export function VerdictStrip() {
                 <span className="muted">{remote.loading ? 'Computing…' : 'No verdict yet.'}</span>
               )}
             </span>
-            {verdict && (
-              <ul className="verdict-chips" aria-label="Evidence">
-                {verdict.evidence.map((e) => (
-                  <li key={e.kind} className={`verdict-chip ev-${e.verdict}`} title={`${EVIDENCE_LABEL[e.kind]}: ${e.explanation}`}>
-                    <span aria-hidden>{MARK[e.verdict]}</span> {EVIDENCE_LABEL[e.kind]}
-                    <span className="sr-only">: {EVIDENCE_VERDICT_LABEL[e.verdict]}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <span className="verdict-session muted small">
-              session <strong>{session}</strong>
-            </span>
             <button type="button" className="small" aria-expanded={open} aria-controls={detailsId} disabled={!verdict} onClick={() => setOpen((o) => !o)}>
               {open ? 'Hide details' : 'Details'}
             </button>
@@ -113,6 +100,24 @@ export function VerdictStrip() {
           </>
         )}
       </div>
+      {session && (
+        // Evidence chips and the session on a line of their own, so the deciding sentence keeps the width.
+        <div className="verdict-line verdict-evidence-line">
+          {verdict && (
+            <ul className="verdict-chips" aria-label="Evidence">
+              {verdict.evidence.map((e) => (
+                <li key={e.kind} className={`verdict-chip ev-${e.verdict}`} title={`${EVIDENCE_LABEL[e.kind]}: ${e.explanation}`}>
+                  <span aria-hidden>{MARK[e.verdict]}</span> {EVIDENCE_LABEL[e.kind]}
+                  <span className="sr-only">: {EVIDENCE_VERDICT_LABEL[e.verdict]}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <span className="verdict-session muted small">
+            session <strong>{session}</strong>
+          </span>
+        </div>
+      )}
       {session && remote.key === session && <ErrorNote error={remote.error} prefix="Verdict" />}
       {open && verdict && <Details id={detailsId} verdict={verdict} />}
     </section>
