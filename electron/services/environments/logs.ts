@@ -98,10 +98,14 @@ export async function streamLogs(opts: StreamLogsOptions): Promise<void> {
         stream.on('end', done);
         stream.on('close', done);
         stream.on('error', done);
-        opts.signal?.addEventListener('abort', () => {
+        const abort = () => {
           stream.destroy();
           done();
-        });
+        };
+        // Stopped while this service's stream was being opened (Ctrl-C, or `| head` closing
+        // stdout on another service's first lines): an abort listener added now would never run.
+        if (opts.signal?.aborted) abort();
+        else opts.signal?.addEventListener('abort', abort, { once: true });
       });
     }),
   );
