@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../../shared/api/errors';
 import { engineEndpoint } from '../../docker-engine';
+import { assertSessionEngine } from './engine-guard';
 import type { SessionRecord } from '../state-store';
 import { LocalRuntime } from './local';
 import { SwarmRuntime } from './swarm';
@@ -25,8 +26,10 @@ export function runtimeFor(docker: Docker, ref: RuntimeRef): SessionRuntime {
   }
 }
 
-export function sessionRuntime(docker: Docker, record: Pick<SessionRecord, 'runtime'>): SessionRuntime {
+export function sessionRuntime(docker: Docker, record: Pick<SessionRecord, 'runtime' | 'name'>): SessionRuntime {
+  assertSessionEngine(docker, record);
   return runtimeFor(docker, recordRuntime(record));
 }
 
+export { assertSessionEngine, otherEngine } from './engine-guard';
 export { parseRuntimeKind } from './options';

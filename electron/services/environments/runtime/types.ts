@@ -85,6 +85,11 @@ export interface SessionRuntime {
   inspectService(state: ServiceState): Promise<ServiceRuntimeState>;
   /** What the engine runs vs what the manifest captured, for one service. */
   serviceDrift(svc: ServiceSpec, state: ServiceState, expectedEnv: Record<string, string>, secretNames: Set<string>): Promise<DriftItem[]>;
+  /**
+   * The containers on this engine that run a service now (`running`), or every container its
+   * tasks left here, oldest first (`all`: logs). Local: the one container, whatever its state.
+   */
+  serviceContainers(state: ServiceState, which: 'running' | 'all'): Promise<string[]>;
   /** Remove everything carrying the session's labels (idempotent). */
   removeSession(labelFilter: string[]): Promise<RemovalCounts>;
 }
