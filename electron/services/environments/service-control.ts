@@ -17,7 +17,7 @@ function locate(docker: Docker, stateDir: string, session: string, service: stri
   return { store, record, state: serviceState(record, service) };
 }
 
-/** Run a command inside a service's container (runbook steps, the UI's "exec"); on a swarm, in its task's container. */
+/** Run a command inside a service's container (runbook steps, the UI's "exec"); on a swarm, in its (oldest) running task's container. */
 export async function execInService(
   docker: Docker,
   stateDir: string,
@@ -28,7 +28,7 @@ export async function execInService(
 ): Promise<ExecResult> {
   if (argv.length === 0) throw new WorkbenchError('invalid_argument', 'exec needs a command');
   const { record } = locate(docker, stateDir, session, service);
-  const { containerId } = await serviceTarget(docker, record, service, `exec in ${service}`);
+  const { containerId } = await serviceTarget(docker, record, service, `exec in ${service}`, { anyTask: true });
   return execInContainer(docker, containerId, argv, opts);
 }
 

@@ -1,9 +1,10 @@
 /**
  * Which container an action on a service of a session acts on (exec, runbook `sh` steps, logs,
  * game-day container faults), on every runtime: the service's container on the local runtime;
- * on a swarm, the container of its running task on this engine. An action that needs one
- * container refuses a swarm service running several tasks rather than pick one of them, and
- * every action refuses a session that runs on another engine (runtime/engine-guard.ts).
+ * on a swarm, the container of its running task on this engine. A command (exec, runbook steps)
+ * runs in the oldest running task of a service with several, as `docker exec` into any replica
+ * would; a fault on one container refuses such a service rather than pick a task for the user.
+ * Every action refuses a session that runs on another engine (runtime/engine-guard.ts).
  */
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
@@ -30,8 +31,11 @@ export function serviceState(record: SessionRecord, service: string): ServiceSta
   return state;
 }
 
-/** The one container `what` (e.g. "exec", "the pause fault") acts on for `service`. */
-export async function serviceTarget(docker: Docker, record: SessionRecord, service: string, what: string): Promise<ServiceTarget> {
+/**
+ * The one container `what` (e.g. "exec", "the pause fault") acts on for `service`. `anyTask`:
+ * of several running tasks, the oldest (commands); without it, several is an error (faults).
+ */
+export async function serviceTarget(docker: Docker, record: SessionRecord, service: string, what: string, opts: { anyTask?: boolean } = {}): Promise<ServiceTarget> {
   assertSessionEngine(docker, record);
   const state = serviceState(record, service);
   if ((record.runtime?.kind ?? 'local') === 'local') return { state, containerId: state.containerId! };
@@ -40,7 +44,7 @@ export async function serviceTarget(docker: Docker, record: SessionRecord, servi
   if (running.length === 0) {
     throw new WorkbenchError('conflict', `${what}: service "${service}" of session "${record.name}" (runtime ${ref.kind}) has no running task with a container on this engine (${ref.endpoint})`, { service, runtime: ref.kind });
   }
-  if (running.length > 1) {
+  if (running.length > 1 && !opts.anyTask) {
     throw new WorkbenchError(
       'conflict',
       `${what}: service "${service}" of session "${record.name}" runs ${running.length} tasks (runtime ${ref.kind}, --replicas); it acts on one container and will not pick one of them for you`,

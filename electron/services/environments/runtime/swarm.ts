@@ -143,6 +143,8 @@ export class SwarmRuntime implements SessionRuntime {
               Resources: { Limits: { MemoryBytes: memoryBytes(svc), NanoCPUs: nanoCpus(svc), Pids: pidsLimit(svc) } },
               // as on the local runtime: a crash stays visible instead of being restarted away
               RestartPolicy: { Condition: 'none' },
+              // as on the local runtime: logs the engine can give back (an engine's default driver may not)
+              LogDriver: { Name: 'json-file', Options: {} },
               ...(svc.volumes?.length ? { Placement: { Constraints: [`node.id==${this.ref.nodeId}`] } } : {}),
               Networks: [{ Target: ctx.record.network!.id ?? ctx.record.network!.name, Aliases: [svc.name] }],
             },
@@ -366,7 +368,10 @@ export async function pushById(docker: Docker, imageId: string, registry: string
     await untagUnlessLastName(docker, `${name}:${tag}`);
     throw new WorkbenchError('unavailable', `Pushing image ${imageId.slice(0, 19)}… to ${registry} failed: ${(err as Error).message}`, { registry, imageId });
   }
-  if (!digest) throw new WorkbenchError('internal', `The engine pushed ${name}:${tag} but reported no digest`);
+  if (!digest) {
+    await untagUnlessLastName(docker, `${name}:${tag}`);
+    throw new WorkbenchError('internal', `The engine pushed ${name}:${tag} to ${registry} but reported no digest`, { registry, imageId });
+  }
   const pinned = `${name}@${digest}`;
   await untagUnlessLastName(docker, `${name}:${tag}`);
   await untagUnlessLastName(docker, pinned);
