@@ -29,7 +29,7 @@ export type Undo =
   | { kind: 'agent'; faultId: string }
   | { kind: 'netem'; service: string; containerId: string }
   /** swarm: kill, stop, restart: the service runs its tasks again (new ones: an ended task never runs again) */
-  | { kind: 'redeploy'; service: string };
+  | { kind: 'redeploy'; service: string; containerId: string };
 
 export interface FaultContext {
   docker: Docker;
@@ -96,9 +96,9 @@ export async function prepareFault(step: ScenarioStep, faultId: string, ctx: Fau
       case 'kill':
       case 'stop':
         // the task ends and stays ended (restart policy none): the revert deploys a new task
-        return { faultId, undo: { kind: 'redeploy', service }, apply: () => (step.fault === 'kill' ? container.kill({ signal: step.params?.signal ?? SCENARIO_DEFAULTS.killSignal }) : container.stop({ t: step.params?.timeoutS ?? SCENARIO_DEFAULTS.stopTimeoutS }).catch(ignoreAlreadyDone)) };
+        return { faultId, undo: { kind: 'redeploy', service, containerId }, apply: () => (step.fault === 'kill' ? container.kill({ signal: step.params?.signal ?? SCENARIO_DEFAULTS.killSignal }) : container.stop({ t: step.params?.timeoutS ?? SCENARIO_DEFAULTS.stopTimeoutS }).catch(ignoreAlreadyDone)) };
       case 'restart':
-        return { faultId, undo: { kind: 'redeploy', service }, apply: () => redeploy(ctx, service).then(() => undefined) };
+        return { faultId, undo: { kind: 'redeploy', service, containerId }, apply: () => redeploy(ctx, service).then(() => undefined) };
       case 'partition':
         throw new WorkbenchError(
           'invalid_argument',
@@ -200,12 +200,15 @@ export async function revertFault(undo: Undo, ctx: Omit<FaultContext, 'agent'> &
       await revertNetem(docker, undo.containerId);
       return;
     case 'redeploy': {
-      // idempotent: a service that already runs all its tasks is left alone
+      // idempotent: the faulted task still running (a signal it survived), or the service
+      // running all its tasks without it (a revert replayed from the ledger), is left alone
+      const faulted = await docker.getContainer(undo.containerId).inspect().then((c) => c.State.Running, () => false);
+      if (faulted) return;
       const state = ctx.record.services.find((s) => s.name === undo.service);
       const { SwarmRuntime } = await import('../environments/runtime/swarm');
       const swarm = new SwarmRuntime(docker, ctx.record.runtime!);
       const wanted = ctx.record.runtime?.replicas?.[undo.service] ?? 1;
-      if (state && (await swarm.serviceContainers(state, 'running')).length >= wanted) return;
+      if (state && (await swarm.serviceContainers(state, 'running')).filter((id) => id !== undo.containerId).length >= wanted) return;
       await redeploy(ctx, undo.service);
       return;
     }

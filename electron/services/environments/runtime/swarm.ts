@@ -139,6 +139,8 @@ export class SwarmRuntime implements SessionRuntime {
                 // the session's hardening, as far as the engine's service API carries it (docs/runtimes.md)
                 CapabilityDrop: ['ALL'],
                 CapabilityAdd: KEPT_CAPABILITIES,
+                // a stop or restart waits 5 s for the process to end, as the local runtime's (service-control.ts)
+                StopGracePeriod: 5_000_000_000,
               },
               Resources: { Limits: { MemoryBytes: memoryBytes(svc), NanoCPUs: nanoCpus(svc), Pids: pidsLimit(svc) } },
               // as on the local runtime: a crash stays visible instead of being restarted away
@@ -205,8 +207,9 @@ export class SwarmRuntime implements SessionRuntime {
     const tasks = (await this.tasksOf(state.serviceId)).sort((a, b) => (a.CreatedAt ?? '').localeCompare(b.CreatedAt ?? ''));
     const chosen = which === 'running' ? tasks.filter((t) => t.DesiredState === 'running' && t.Status?.State === 'running') : tasks;
     const ids = chosen.map((t) => t.Status?.ContainerStatus?.ContainerID).filter((id): id is string => Boolean(id));
-    // a task on another node has no container here (only the single-node case is tested: docs/runtimes.md)
-    const here = await Promise.all(ids.map((id) => this.docker.getContainer(id).inspect().then(() => true, () => false)));
+    // a task on another node has no container here (only the single-node case is tested:
+    // docs/runtimes.md); a task's state lags behind its container's (a killed one reads running a moment longer)
+    const here = await Promise.all(ids.map((id) => this.docker.getContainer(id).inspect().then((c) => which === 'all' || c.State.Running, () => false)));
     return ids.filter((_, i) => here[i]);
   }
 
@@ -247,7 +250,13 @@ export class SwarmRuntime implements SessionRuntime {
     if (!state.serviceId) throw new WorkbenchError('not_found', `Service "${state.name}" has no swarm service in the session record`);
     const service = this.docker.getService(state.serviceId);
     const info = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> & { TaskTemplate: Record<string, unknown> & { ForceUpdate?: number } } };
-    const spec = { ...info.Spec, Mode: { Replicated: { Replicas: replicas } }, TaskTemplate: { ...info.Spec.TaskTemplate, ...(force ? { ForceUpdate: (info.Spec.TaskTemplate.ForceUpdate ?? 0) + 1 } : {}) } };
+    const spec = {
+      ...info.Spec,
+      Mode: { Replicated: { Replicas: replicas } },
+      TaskTemplate: { ...info.Spec.TaskTemplate, ...(force ? { ForceUpdate: (info.Spec.TaskTemplate.ForceUpdate ?? 0) + 1 } : {}) },
+      // every task at once, as a restart of the service: not one by one with the default 5 s watch after each
+      UpdateConfig: { Parallelism: 0, Order: 'stop-first', FailureAction: 'pause', Monitor: 0 },
+    };
     await service.update({ _query: { version: info.Version.Index }, _body: spec } as object).catch((err: Error) => {
       throw new WorkbenchError('internal', `Updating the swarm service ${String(info.Spec.Name)} of "${state.name}" failed: ${err.message}`, { service: state.name });
     });
