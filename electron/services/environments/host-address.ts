@@ -71,6 +71,17 @@ export async function ingressHostFor(endpoint: string): Promise<string> {
  * engine on another machine (tcp:// or ssh:// to a host other than loopback) has no way back
  * here but the one the user names: host.docker.internal there is that machine itself.
  */
+/**
+ * Before anything exists: an engine on another machine (a tcp:// or ssh:// host that is neither
+ * loopback nor an address of this machine) needs --advertise-host (agentRoute says why).
+ */
+export async function checkAgentRoute(endpoint: string, advertiseHost: string | undefined): Promise<void> {
+  const host = engineNetworkHost(endpoint);
+  if (advertiseHost !== undefined || !host || isLoopbackHost(host)) return;
+  const local = isIP(host) ? await canBind(host) : false;
+  agentRoute({ endpoint, local, edgeGateway: '', advertiseHost });
+}
+
 export function agentRoute(input: { endpoint: string; local: boolean; edgeGateway: string; advertiseHost?: string | undefined }): { bindHost: string; gateHost: string } {
   if (input.advertiseHost !== undefined) return { bindHost: input.advertiseHost, gateHost: input.advertiseHost };
   if (input.local) return { bindHost: input.edgeGateway, gateHost: input.edgeGateway };

@@ -11,7 +11,7 @@ import type { BundleManifest } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { serviceEnv } from './container-spec';
-import { agentRoute, canBind, freePort, ingressHostFor, type AgentPlan } from './host-address';
+import { agentRoute, canBind, checkAgentRoute, freePort, ingressHostFor, type AgentPlan } from './host-address';
 import { agentPorts, checkAdvertiseHost, checkSeal, ensureEdgeNetwork, firewallIsolates, GATE_ALIAS, gateForwards, gateReachesAgent, removeUnusedEdgeNetworks, startGate } from './sandbox';
 import { sessionPlugins } from './plugins';
 import type { DriftItem } from './drift';
@@ -116,6 +116,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   const runtime = runtimeFor(docker, runtimeRef);
   await runtime.ensureReady(manifest.services);
   if (opts.advertiseHost !== undefined) await checkAdvertiseHost(opts.advertiseHost);
+  await checkAgentRoute(runtimeRef.endpoint, opts.advertiseHost);
   const now = new Date().toISOString();
   const record: SessionRecord = {
     version: 1,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import Docker from 'dockerode';
 import { assertSessionEngine, otherEngine, parseRuntimeKind, recordRuntime, runtimeFor } from '../../../electron/services/environments/runtime';
 import { createDockerClient } from '../../../electron/services/docker-engine';
-import { agentRoute, ingressHostFor } from '../../../electron/services/environments/host-address';
+import { agentRoute, checkAgentRoute, ingressHostFor } from '../../../electron/services/environments/host-address';
 import { checkSeal } from '../../../electron/services/environments/sandbox';
 import { LocalRuntime } from '../../../electron/services/environments/runtime/local';
 import { checkRegistry, checkReplicas, parseReplicas } from '../../../electron/services/environments/runtime/options';
@@ -71,6 +71,14 @@ describe('remote engines: where the ingress and the agent are reached', () => {
     expect(agentRoute({ ...base, endpoint: 'tcp://127.0.0.1:2375', local: false })).toEqual({ bindHost: '127.0.0.1', gateHost: 'host.docker.internal' });
     expect(() => agentRoute({ ...base, endpoint: 'tcp://10.1.2.3:2376', local: false })).toThrow(/runs on another machine.*Pass --advertise-host with an address of this machine that 10\.1\.2\.3 can route to/);
     expect(() => agentRoute({ ...base, endpoint: 'ssh://ops@build-box', local: false })).toThrow(/that build-box can route to/);
+  });
+
+  it('asks for --advertise-host before anything exists when the engine is on another machine', async () => {
+    await expect(checkAgentRoute('tcp://192.0.2.10:2376', undefined)).rejects.toThrow(/runs on another machine/);
+    await expect(checkAgentRoute('tcp://192.0.2.10:2376', '10.9.9.9')).resolves.toBeUndefined();
+    // loopback, an address of this machine, a socket: the up finds the way itself
+    await expect(checkAgentRoute('tcp://127.0.0.1:2375', undefined)).resolves.toBeUndefined();
+    await expect(checkAgentRoute('unix:///var/run/docker.sock', undefined)).resolves.toBeUndefined();
   });
 
   it('refuses a session to a workbench on another engine, naming both', () => {
