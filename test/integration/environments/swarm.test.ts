@@ -23,6 +23,8 @@ import { replaySession } from '../../../electron/services/replay';
 import { execInService, restartService, stopService, streamLogs } from '../../../electron/services/environments';
 import { SwarmRuntime } from '../../../electron/services/environments/runtime/swarm';
 import { prepareFault, revertFault } from '../../../electron/services/gameday/faults';
+import { resolveRun, runGameday } from '../../../electron/services/gameday';
+import { parseScenarioText } from '../../../shared/gameday/validate';
 import { openRecordDb } from '../../../electron/services/record';
 import { runRunbook, sessionReplayRunner } from '../../../electron/services/runbooks';
 import type { ScenarioStep } from '../../../shared/gameday/scenario';
@@ -211,6 +213,46 @@ describe('sample incident on a single-node swarm', () => {
     // refused, saying why: one container of two tasks, and a partition of a swarm task
     await expect(prepareFault(fault('kill', 'checkout'), 'f-k2', ctx())).rejects.toThrow(/service "checkout" of session ".*" runs 2 tasks \(runtime swarm, --replicas\)/);
     await expect(prepareFault(fault('partition', 'pricing'), 'f-p', ctx())).rejects.toThrow(/the partition fault is not available on the swarm runtime/);
+  }, 120_000);
+
+  it('a game day kills pricing on the swarm: the probes fail only meanwhile, a new task comes back, no residue; the plan refuses what swarm cannot do', async () => {
+    const text = (steps: string) => `schema: repro.gameday/v1
+title: swarm
+hypothesis:
+  probes:
+    - name: small-cart
+      http: { service: checkout, path: "/cgi-bin/checkout?cart=small" }
+      expect: { status: 200, json: { "$.total": "25.80" } }
+      everyMs: 200
+  recoveryS: 20
+steps:
+${steps}`;
+    const scenario = (t: string) => {
+      const parsed = parseScenarioText(t);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+      return parsed.scenario;
+    };
+    const refused = await resolveRun({
+      docker,
+      stateDir: home.stateDir,
+      session,
+      scenario: scenario(text('  - { id: cut, at: 0s, fault: partition, target: pricing, duration: 1s }\n  - { id: k2, at: 2s, fault: kill, target: checkout, duration: 1s }\n')),
+    });
+    expect(refused.plan.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^partition is not available on the swarm runtime/),
+      expect.stringMatching(/^checkout runs 2 tasks on swarm \(--replicas\): a kill fault acts on one container/),
+    ]);
+    const [before] = await running('pricing');
+    const steps = '  - { id: kill-pricing, at: 500ms, fault: kill, target: pricing, duration: 2s }\n';
+    const { journal: j } = await runGameday({ docker, stateDir: home.stateDir, session, scenario: scenario(text(steps)), source: { label: 'test', text: text(steps) } });
+    expect(j!.status, j!.error).toBe('completed');
+    const fault = j!.faults[0]!;
+    expect(fault.appliedAt && fault.revertedAt && fault.recoveredAt).toBeTruthy();
+    expect(j!.probes.filter((p) => !p.ok && !p.activeFaults.includes('kill-pricing'))).toEqual([]);
+    expect(j!.residue).toEqual([]);
+    const [after] = await running('pricing');
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
   }, 120_000);
 
   it("the Environment pane's stop and restart: stop leaves no task running, restart deploys new healthy tasks", async () => {
