@@ -138,11 +138,13 @@ export interface DiffEditorProps {
 /** The one wrapped Monaco diff editor (read-only): recorded vs replayed bodies, runbook versions. */
 export function DiffEditor({ original, modified, language = 'plaintext', height = 360, originalLabel, modifiedLabel }: DiffEditorProps) {
   const host = useRef<HTMLDivElement>(null);
-  const state = useRef<{ editor: Monaco.editor.IStandaloneDiffEditor; monaco: typeof Monaco } | null>(null);
+  const state = useRef<{ editor: Monaco.editor.IStandaloneDiffEditor; monaco: typeof Monaco; stopThemeWatch: () => void } | null>(null);
+  const texts = useRef({ original, modified, language });
+  texts.current = { original, modified, language };
 
   useEffect(() => {
     let disposed = false;
-    void loadMonaco().then(({ monaco, monacoTheme }) => {
+    void loadMonaco().then(({ monaco, monacoTheme, onMonacoThemeChange }) => {
       if (disposed || !host.current) return;
       const editor = monaco.editor.createDiffEditor(host.current, {
         readOnly: true,
@@ -166,12 +168,16 @@ export function DiffEditor({ original, modified, language = 'plaintext', height 
       };
       name(editor.getOriginalEditor(), `${originalLabel ?? 'Original'} (read only)`);
       name(editor.getModifiedEditor(), `${modifiedLabel ?? 'Modified'} (read only)`);
-      state.current = { editor, monaco };
-      editor.setModel({ original: monaco.editor.createModel(original, language), modified: monaco.editor.createModel(modified, language) });
+      // Fresh models after a theme change: the diff, and its inline deleted lines, are drawn anew
+      // with the new theme's token classes (see onMonacoThemeChange).
+      const stopThemeWatch = onMonacoThemeChange(() => showTexts());
+      state.current = { editor, monaco, stopThemeWatch };
+      showTexts();
     });
     return () => {
       disposed = true;
       const model = state.current?.editor.getModel();
+      state.current?.stopThemeWatch();
       state.current?.editor.dispose();
       model?.original.dispose();
       model?.modified.dispose();
@@ -179,14 +185,18 @@ export function DiffEditor({ original, modified, language = 'plaintext', height 
     };
   }, []);
 
-  useEffect(() => {
+  /** Shows the current texts in new models, and disposes of the models they replace. */
+  function showTexts() {
     const s = state.current;
     if (!s) return;
+    const { original, modified, language } = texts.current;
     const old = s.editor.getModel();
     s.editor.setModel({ original: s.monaco.editor.createModel(original, language), modified: s.monaco.editor.createModel(modified, language) });
     old?.original.dispose();
     old?.modified.dispose();
-  }, [original, modified, language]);
+  }
+
+  useEffect(showTexts, [original, modified, language]);
 
   return (
     <div>

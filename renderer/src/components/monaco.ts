@@ -59,7 +59,24 @@ export function monacoTheme(): 'repro-light' | 'repro-dark' {
   return dark?.matches ? 'repro-dark' : 'repro-light';
 }
 
+const themeListeners = new Set<() => void>();
+
+/**
+ * Called after Monaco took a new theme. The diff editor needs it: its inline view of deleted lines
+ * is rendered once with the token classes of the theme of that moment and is redrawn only when
+ * the original text's tokenization completes anew, which a theme change does not always cause;
+ * the old classes then point into the new theme's colour map (axe caught a light theme's token
+ * class drawn in a dark theme's colour at 3.2:1).
+ */
+export function onMonacoThemeChange(listener: () => void): () => void {
+  themeListeners.add(listener);
+  return () => themeListeners.delete(listener);
+}
+
 // Monaco's theme is global: every editor follows when the OS theme changes.
-dark?.addEventListener?.('change', () => monaco.editor.setTheme(monacoTheme()));
+dark?.addEventListener?.('change', () => {
+  monaco.editor.setTheme(monacoTheme());
+  for (const listener of themeListeners) listener();
+});
 
 export { monaco };
