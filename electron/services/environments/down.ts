@@ -37,7 +37,7 @@ export interface DownOptions {
 export async function downSession(docker: Docker, stateDir: string, name: string, opts: DownOptions = {}): Promise<DownReport> {
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(name);
-  if (record) assertSessionEngine(docker, record);
+  if (record) await assertSessionEngine(docker, record);
   await timed('down: engine check', () => requireEngine(docker));
   if (opts.graceful) await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
   const removed = await timed('down: remove containers, network, volumes', () => removeSession(docker, record, sessionLabelFilter(name, homeTag(stateDir))));
@@ -121,7 +121,7 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
   const live = new Set<string>();
   for (const record of store.list()) {
     const reason = orphanReason(record);
-    const elsewhere = reason ? otherEngine(docker, record) : undefined;
+    const elsewhere = reason ? await otherEngine(docker, record) : undefined;
     if (elsewhere) {
       // its resources are on another engine: collecting it here would remove nothing and call it gone
       failed.push({ session: record.name, leftover: false, error: `${reason}; ${elsewhere}` });

@@ -9,11 +9,11 @@ import { SessionStore } from './state-store';
 import { gateEndpoints, healthTarget } from './sandbox';
 import { endpointsOf } from './up';
 
-function locate(docker: Docker, stateDir: string, session: string, service: string) {
+async function locate(docker: Docker, stateDir: string, session: string, service: string) {
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(session);
   if (!record) throw new WorkbenchError('not_found', `No session named "${session}" (see repro status)`);
-  assertSessionEngine(docker, record);
+  await assertSessionEngine(docker, record);
   return { store, record, state: serviceState(record, service) };
 }
 
@@ -27,14 +27,14 @@ export async function execInService(
   opts: { onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void; timeoutMs?: number; signal?: AbortSignal; stoppable?: boolean } = {},
 ): Promise<ExecResult> {
   if (argv.length === 0) throw new WorkbenchError('invalid_argument', 'exec needs a command');
-  const { record } = locate(docker, stateDir, session, service);
+  const { record } = await locate(docker, stateDir, session, service);
   const { containerId } = await serviceTarget(docker, record, service, `exec in ${service}`, { anyTask: true });
   return execInContainer(docker, containerId, argv, opts);
 }
 
 /** Stop one service: its container (local), or all its tasks (swarm: scaled to 0, the service stays). */
 export async function stopService(docker: Docker, stateDir: string, session: string, service: string): Promise<void> {
-  const { record, state } = locate(docker, stateDir, session, service);
+  const { record, state } = await locate(docker, stateDir, session, service);
   if (record.runtime?.kind === 'swarm') {
     const { SwarmRuntime } = await import('./runtime/swarm');
     await new SwarmRuntime(docker, record.runtime).scaleToZero(state);
@@ -50,7 +50,7 @@ export async function stopService(docker: Docker, stateDir: string, session: str
  * swarm its tasks are replaced by new ones (a task that ended never runs again).
  */
 export async function restartService(docker: Docker, stateDir: string, session: string, service: string): Promise<{ endpoints: Array<{ container: number; url: string }> }> {
-  const { store, record, state } = locate(docker, stateDir, session, service);
+  const { store, record, state } = await locate(docker, stateDir, session, service);
   const spec = readSessionManifest(record)?.services.find((s) => s.name === service);
   if (record.runtime?.kind === 'swarm') {
     const { SwarmRuntime } = await import('./runtime/swarm');

@@ -36,7 +36,7 @@ export function serviceState(record: SessionRecord, service: string): ServiceSta
  * of several running tasks, the oldest (commands); without it, several is an error (faults).
  */
 export async function serviceTarget(docker: Docker, record: SessionRecord, service: string, what: string, opts: { anyTask?: boolean } = {}): Promise<ServiceTarget> {
-  assertSessionEngine(docker, record);
+  await assertSessionEngine(docker, record);
   const state = serviceState(record, service);
   if ((record.runtime?.kind ?? 'local') === 'local') return { state, containerId: state.containerId! };
   const { ref, runtime } = await remoteRuntime(docker, record);
@@ -56,7 +56,7 @@ export async function serviceTarget(docker: Docker, record: SessionRecord, servi
 
 /** Every container a service's logs come from: the local container, or each of its swarm tasks' (oldest first). */
 export async function serviceLogContainers(docker: Docker, record: SessionRecord, state: ServiceState): Promise<string[]> {
-  assertSessionEngine(docker, record);
+  await assertSessionEngine(docker, record);
   if ((record.runtime?.kind ?? 'local') === 'local') return state.containerId ? [state.containerId] : [];
   return (await remoteRuntime(docker, record)).runtime.serviceContainers(state, 'all');
 }

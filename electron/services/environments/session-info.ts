@@ -46,7 +46,7 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
   const orphaned = record.agent || record.upOwner ? orphanReason(record) : undefined;
   const manifest = opts.probe ? readSessionManifest(record) : undefined;
   // a session on another engine than this workbench's: shown from its record, never looked up here
-  const elsewhere = otherEngine(docker, record);
+  const elsewhere = await otherEngine(docker, record);
   const engineDown = opts.engineDown ?? (elsewhere ? { error: elsewhere } : undefined);
   const runtime = runtimeFor(docker, recordRuntime(record));
   const services: ServiceInfo[] = [];

@@ -19,6 +19,7 @@ import { homeTag, sessionLabels } from './labels';
 import { currentProcessIdentity, isProcessAlive } from './process-identity';
 import { sessionLabelFilter } from './resources';
 import { recordRuntime, runtimeFor, sessionRuntime, type RuntimeRef, type ServiceContext } from './runtime';
+import { engineId } from './runtime/engine-guard';
 import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
 import { noteLoadedImage } from '../prune/image-ledger';
@@ -103,7 +104,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   }
   progress({ task: `up:${name}:verify`, label: verifyNote ? `Bundle verified (${verifyNote})` : 'Bundle verified', done: 1, total: 1, finished: true });
   const order = startOrder(manifest.services);
-  await timed('up: engine check', () => requireEngine(docker));
+  // the engine's own ID (alongside): a later command through another address of it is still at home
+  const [, id] = await timed('up: engine check', () => Promise.all([requireEngine(docker), engineId(docker)]));
 
   const store = new SessionStore(sessionsRoot(stateDir));
   const existing = store.read(name);
@@ -112,7 +114,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   }
   const bundleId = manifest.incident.id;
   const labelInput = { session: name, bundleId, stateDir };
-  const runtimeRef = opts.runtime ?? recordRuntime({}, opts.env);
+  const runtimeRef = { ...(opts.runtime ?? recordRuntime({}, opts.env)), ...(id ? { engineId: id } : {}) };
   const runtime = runtimeFor(docker, runtimeRef);
   await runtime.ensureReady(manifest.services);
   if (opts.advertiseHost !== undefined) await checkAdvertiseHost(opts.advertiseHost);

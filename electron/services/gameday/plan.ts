@@ -54,7 +54,7 @@ export async function resolveRun(opts: { docker: Docker; stateDir: string; sessi
   const store = new SessionStore(sessionsRoot(opts.stateDir));
   const record = store.read(opts.session);
   if (!record) throw new WorkbenchError('not_found', `No session named "${opts.session}" (see repro status)`);
-  assertSessionEngine(docker, record);
+  await assertSessionEngine(docker, record);
   if (record.phase !== 'running') throw new WorkbenchError('conflict', `session "${record.name}" is ${record.phase}, not running; bring it up first (repro up)`);
   const engine = await engineStatus(docker);
   if (!engine.reachable) throw new WorkbenchError('unavailable', `${engine.error}${engine.hint ? `. ${engine.hint}` : ''}`);

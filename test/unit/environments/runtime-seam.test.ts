@@ -81,15 +81,17 @@ describe('remote engines: where the ingress and the agent are reached', () => {
     await expect(checkAgentRoute('unix:///var/run/docker.sock', undefined)).resolves.toBeUndefined();
   });
 
-  it('refuses a session to a workbench on another engine, naming both', () => {
+  it('refuses a session to a workbench on another engine, naming both', async () => {
     const docker = createDockerClient({ DOCKER_HOST: 'unix:///tmp/other.sock' });
     const record = { name: 's1', runtime: { kind: 'local' as const, endpoint: 'tcp://10.1.2.3:2376' } };
-    expect(otherEngine(docker, record)).toMatch(/^Session "s1" runs on the Docker engine at tcp:\/\/10\.1\.2\.3:2376, but this workbench talks to unix:\/\/\/tmp\/other\.sock/);
-    expect(() => assertSessionEngine(docker, record)).toThrow(/point DOCKER_HOST \(or DOCKER_CONTEXT\) at tcp:\/\/10\.1\.2\.3:2376/);
-    expect(otherEngine(docker, { name: 's2', runtime: { kind: 'local', endpoint: 'unix:///tmp/other.sock' } })).toBeUndefined();
+    expect(await otherEngine(docker, record)).toMatch(/^Session "s1" runs on the Docker engine at tcp:\/\/10\.1\.2\.3:2376, but this workbench talks to unix:\/\/\/tmp\/other\.sock/);
+    await expect(assertSessionEngine(docker, record)).rejects.toThrow(/point DOCKER_HOST \(or DOCKER_CONTEXT\) at tcp:\/\/10\.1\.2\.3:2376/);
+    expect(await otherEngine(docker, { name: 's2', runtime: { kind: 'local', endpoint: 'unix:///tmp/other.sock' } })).toBeUndefined();
+    // another address of an engine that is not the one the record names (here: none answers)
+    expect(await otherEngine(docker, { name: 's4', runtime: { ...record.runtime, engineId: 'ABCD:EFGH' } })).toMatch(/runs on the Docker engine at tcp:/);
     // records from before runtimes, and clients made elsewhere, cannot be told apart: no refusal
-    expect(otherEngine(docker, { name: 's3' })).toBeUndefined();
-    expect(otherEngine(new Docker({ socketPath: '/x.sock' }), record)).toBeUndefined();
+    expect(await otherEngine(docker, { name: 's3' })).toBeUndefined();
+    expect(await otherEngine(new Docker({ socketPath: '/x.sock' }), record)).toBeUndefined();
   });
 
   it('says the session is NOT sealed when the engine made no firewall rules for its network', async () => {

@@ -1,7 +1,6 @@
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../../shared/api/errors';
 import { engineEndpoint } from '../../docker-engine';
-import { assertSessionEngine } from './engine-guard';
 import type { SessionRecord } from '../state-store';
 import { LocalRuntime } from './local';
 import { SwarmRuntime } from './swarm';
@@ -27,9 +26,8 @@ export function runtimeFor(docker: Docker, ref: RuntimeRef): SessionRuntime {
 }
 
 export function sessionRuntime(docker: Docker, record: Pick<SessionRecord, 'runtime' | 'name'>): SessionRuntime {
-  assertSessionEngine(docker, record);
   return runtimeFor(docker, recordRuntime(record));
 }
 
-export { assertSessionEngine, otherEngine } from './engine-guard';
+export { assertSessionEngine, engineId, otherEngine } from './engine-guard';
 export { parseRuntimeKind } from './options';

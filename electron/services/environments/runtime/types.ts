@@ -28,6 +28,8 @@ export interface RuntimeRef {
   kind: RuntimeKind;
   /** The engine the workbench talked to (DOCKER_HOST or the default socket). */
   endpoint: string;
+  /** That engine's identity (`docker info` ID@data root): the same engine reached at another address is still it. */
+  engineId?: string;
   /** swarm: the registry images were pushed to (HOST:PORT), when one was named. */
   registry?: string;
   /** swarm: tasks per stateless service (default 1). */
