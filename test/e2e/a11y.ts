@@ -24,11 +24,10 @@ export async function audit(page: Page, where: string, opts: AuditOptions = {}):
   for (const scheme of opts.schemes ?? ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
     // Monaco re-themes from a matchMedia listener, a moment after the page's CSS: give the editors
-    // that moment (their root's class) so axe does not read old tokens on the new background (CI
-    // once caught the diff editor mid-switch). Not an assertion: in the keyboard flow one
-    // .monaco-editor never takes the dark class (not yet explained); axe judges what is shown.
-    const stale = scheme === 'dark' ? '.monaco-editor:not(.vs-dark)' : '.monaco-editor.vs-dark';
-    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, stale, { timeout: 2000 }).catch(() => undefined);
+    // that moment (their root's class) so axe does not read old tokens on the new background.
+    // The diff editor's gutter also has the .monaco-editor class but never a theme's: not counted.
+    const stale = scheme === 'dark' ? '.monaco-editor:not(.vs-dark):not(.gutter)' : '.monaco-editor.vs-dark:not(.gutter)';
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, stale, { timeout: 5000 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
     const builder = new AxeBuilder({ page }).withTags(WCAG);
     const result = await (opts.include ? builder.include(opts.include) : builder).analyze();
