@@ -10,6 +10,7 @@ import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts } from './resources';
 import { requireEngine } from '../docker-engine';
+import { assertSessionEngine, otherEngine } from './runtime/engine-guard';
 import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { timed, timedSince } from '../timing';
 
@@ -36,6 +37,7 @@ export interface DownOptions {
 export async function downSession(docker: Docker, stateDir: string, name: string, opts: DownOptions = {}): Promise<DownReport> {
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(name);
+  if (record) await assertSessionEngine(docker, record);
   await timed('down: engine check', () => requireEngine(docker));
   if (opts.graceful) await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
   const removed = await timed('down: remove containers, network, volumes', () => removeSession(docker, record, sessionLabelFilter(name, homeTag(stateDir))));
@@ -119,6 +121,12 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
   const live = new Set<string>();
   for (const record of store.list()) {
     const reason = orphanReason(record);
+    const elsewhere = reason ? await otherEngine(docker, record) : undefined;
+    if (elsewhere) {
+      // its resources are on another engine: collecting it here would remove nothing and call it gone
+      failed.push({ session: record.name, leftover: false, error: `${reason}; ${elsewhere}` });
+      continue;
+    }
     if (!reason) {
       if (record.phase === 'starting' || record.phase === 'running' || record.phase === 'stopping') live.add(record.name);
       continue;

@@ -16,7 +16,7 @@ import { upSession, type UpReport } from './up';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { readSessionManifest, sessionsRoot } from './session-info';
 import { SessionStore } from './state-store';
-import { engineEndpoint } from '../docker-engine';
+import { clientEndpoint, engineEndpoint } from '../docker-engine';
 import type { RuntimeKind } from './runtime';
 import { timed } from '../timing';
 
@@ -107,7 +107,7 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
       ...(opts.advertiseHost ? { advertiseHost: opts.advertiseHost } : {}),
       runtime: {
         kind: opts.runtime ?? 'local',
-        endpoint: engineEndpoint(opts.env ?? process.env),
+        endpoint: clientEndpoint(opts.docker) ?? engineEndpoint(opts.env ?? process.env),
         ...(opts.replicas && Object.keys(opts.replicas).length ? { replicas: opts.replicas } : {}),
         ...(opts.registry ? { registry: opts.registry } : {}),
       },
