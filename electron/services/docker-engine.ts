@@ -56,7 +56,18 @@ export function createDockerClient(env: NodeJS.ProcessEnv = process.env): Docker
   const Docker = dockerode();
   // DOCKER_CONTEXT, DOCKER_HOST (TLS from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), the CLI's current
   // context, or the default socket: decided from the env given, as the docker CLI does.
-  return new Docker(resolveEngine(env).options);
+  const engine = resolveEngine(env);
+  const client = new Docker(engine.options);
+  clientEndpoints.set(client, engine.endpoint);
+  return client;
+}
+
+/** The engine address each client made here talks to (a session names the engine it runs on). */
+const clientEndpoints = new WeakMap<Docker, string>();
+
+/** The engine address `docker` talks to, when it was made by createDockerClient (else unknown). */
+export function clientEndpoint(docker: Docker): string | undefined {
+  return clientEndpoints.get(docker);
 }
 
 export { defaultSocketPath } from './engine-endpoint';

@@ -305,12 +305,44 @@ export class TraceSetBuilder {
   }
 
   private buildTrace(traceId: string, records: number[]): Trace {
-    const n = records.length;
+    let n = records.length;
     // Local index l refers to records[l] until the final renumbering.
-    const parent = new Int32Array(n).fill(-1);
-    const flags = new Uint8Array(n);
+    let parent = new Int32Array(n).fill(-1);
+    let flags = new Uint8Array(n);
     for (let l = 0; l < n; l++) flags[l] = this.flags[records[l]!]!;
-    if (!this.linkByHexIds(traceId, records, flags, parent)) this.linkByMap(traceId, records, flags, parent);
+    let reused = this.link(records, flags, parent);
+    if (reused.length) {
+      // Rare: a span ID seen twice. Exact copies go (they have no children: those attach to the
+      // first), so the kept spans keep their parents, renumbered.
+      const drop = this.exactCopies(traceId, records, reused);
+      if (drop) {
+        const at = new Int32Array(n);
+        let m = 0;
+        for (let l = 0; l < n; l++) at[l] = drop[l] ? -1 : m++;
+        const keptRecords = new Array<number>(m);
+        const keptParent = new Int32Array(m);
+        const keptFlags = new Uint8Array(m);
+        for (let l = 0; l < n; l++) {
+          const k = at[l]!;
+          if (k < 0) continue;
+          keptRecords[k] = records[l]!;
+          keptParent[k] = parent[l]! >= 0 ? at[parent[l]!]! : -1;
+          keptFlags[k] = flags[l]!;
+        }
+        const keptReused: number[] = [];
+        for (let k = 0; k < reused.length; k += 2) if (!drop[reused[k]!]) keptReused.push(at[reused[k]!]!, at[reused[k + 1]!]!);
+        records = keptRecords;
+        parent = keptParent;
+        flags = keptFlags;
+        reused = keptReused;
+        n = m;
+      }
+      for (let k = 0; k < reused.length; k += 2) {
+        const l = reused[k]!;
+        flags[l]! |= SpanFlag.DuplicateId;
+        this.warnings.push(`trace ${traceId}: span ID ${this.spanId[records[l]!]} occurs more than once with different content; children attach to the first`);
+      }
+    }
 
     const depth = computeDepths(parent, (l) => {
       this.warnings.push(`trace ${traceId}: parent cycle through span ${this.spanId[records[l]!]}; cut there`);
@@ -419,10 +451,98 @@ export class TraceSetBuilder {
   }
 
   /**
+   * Resolves parents; returns the spans whose ID an earlier span of the trace already has, as
+   * flat pairs [local index, local index of the first], in input order (usually none).
+   */
+  private link(records: number[], flags: Uint8Array, parent: Int32Array): number[] {
+    const reused: number[] = [];
+    if (!this.linkByHexIds(records, flags, parent, reused)) this.linkByMap(records, flags, parent, reused);
+    return reused;
+  }
+
+  /**
+   * Which spans (local indices) are exact copies of an earlier span with the same ID (an
+   * exporter's retry posted twice, one span in two files), with one warning per trace naming a
+   * span and how many copies go; undefined when there are none.
+   */
+  private exactCopies(traceId: string, records: number[], reused: number[]): Uint8Array | undefined {
+    const drop = new Uint8Array(records.length);
+    const copiesOf = new Int32Array(records.length); // kept span -> copies dropped
+    const differing = new Map<number, number[]>(); // first -> later spans kept (different content)
+    let spans = 0;
+    let total = 0;
+    let example = -1;
+    for (let k = 0; k < reused.length; k += 2) {
+      const l = reused[k]!;
+      const first = reused[k + 1]!;
+      const others = differing.get(first);
+      let same = this.sameSpan(records[l]!, records[first]!) ? first : -1;
+      if (same < 0 && others) same = others.find((o) => this.sameSpan(records[l]!, records[o]!)) ?? -1;
+      if (same >= 0) {
+        drop[l] = 1;
+        total++;
+        if (copiesOf[same]!++ === 0) spans++;
+        if (example < 0) example = same;
+      } else if (others) others.push(l);
+      else differing.set(first, [l]);
+    }
+    if (total === 0) return undefined;
+    const id = this.spanId[records[example]!]!;
+    const copies = (c: number) => `${c} ${c === 1 ? 'copy' : 'copies'}`;
+    this.warnings.push(
+      spans === 1
+        ? `trace ${traceId}: span ${id} appears ${total + 1} times with the same content (an exporter's retry, or one span in two files); counted once, ${copies(total)} dropped`
+        : `trace ${traceId}: ${spans} spans appear more than once with the same content (an exporter's retry, or one span in two files); each counted once, ${copies(total)} dropped (e.g. span ${id}: ${copies(copiesOf[example]!)})`,
+    );
+    return drop;
+  }
+
+  /** Whether two records are the same span: same columns, same raw span and same resource/scope/process. */
+  private sameSpan(a: number, b: number): boolean {
+    if (
+      this.parentId[a] !== this.parentId[b] ||
+      this.service[a] !== this.service[b] ||
+      this.name[a] !== this.name[b] ||
+      this.kind[a] !== this.kind[b] ||
+      this.flags[a] !== this.flags[b] ||
+      !Object.is(this.startUs[a], this.startUs[b]) ||
+      this.startNs[a] !== this.startNs[b] ||
+      !Object.is(this.durationUs[a], this.durationUs[b])
+    ) {
+      return false;
+    }
+    // Scanned spans: equal bytes settle it; otherwise (other spacing, or a parsed object) compare as JSON.
+    const sa = this.scanSource[a]!;
+    const sb = this.scanSource[b]!;
+    const sameText = sa >= 0 && sb >= 0 && sameBytes(this.sources[sa]!.subarray(this.scanStart[a]!, this.scanEnd[a]!), this.sources[sb]!.subarray(this.scanStart[b]!, this.scanEnd[b]!));
+    if (!sameText && JSON.stringify(rawSpan(this.raw, a)) !== JSON.stringify(rawSpan(this.raw, b))) return false;
+    const ca = this.context[a]!;
+    const cb = this.context[b]!;
+    if (ca === cb) return true;
+    const contextOf = (c: number, r: number) => {
+      const ctx = this.raw.contexts[c]!;
+      const processId = ctx.processes ? (rawSpan(this.raw, r) as { processID?: unknown } | undefined)?.processID : undefined;
+      return JSON.stringify([ctx.format, ctx.resource, ctx.scope, typeof processId === 'string' ? ctx.processes![processId] : undefined]);
+    };
+    // A whole request posted twice compares the same two contexts for every span: remember the
+    // answer (not for Jaeger, whose span picks its process from the context by ID).
+    const cacheable = !this.raw.contexts[ca]!.processes && !this.raw.contexts[cb]!.processes && ca < 2 ** 21 && cb < 2 ** 21;
+    const key = ca * 2 ** 32 + cb;
+    const known = cacheable ? this.sameContext.get(key) : undefined;
+    if (known !== undefined) return known;
+    const same = contextOf(ca, a) === contextOf(cb, b);
+    if (cacheable) this.sameContext.set(key, same);
+    return same;
+  }
+
+  /** sameSpan's answers for pairs of contexts (see there). */
+  private readonly sameContext = new Map<number, boolean>();
+
+  /**
    * Parents by span ID, the general way: any ID strings, Zipkin's shared span IDs (the server
    * half of an RPC carries the client's span ID).
    */
-  private linkByMap(traceId: string, records: number[], flags: Uint8Array, parent: Int32Array): void {
+  private linkByMap(records: number[], flags: Uint8Array, parent: Int32Array, reused: number[]): void {
     const n = records.length;
     const plain = new Map<string, number>(); // span ID -> first non-shared span
     const shared = new Map<string, number[]>(); // span ID -> shared (Zipkin server) spans
@@ -432,10 +552,10 @@ export class TraceSetBuilder {
         const list = shared.get(id);
         if (list) list.push(l);
         else shared.set(id, [l]);
-      } else if (!plain.has(id)) {
-        plain.set(id, l);
       } else {
-        this.warnings.push(`trace ${traceId}: span ID ${id} occurs more than once; children attach to the first`);
+        const first = plain.get(id);
+        if (first === undefined) plain.set(id, l);
+        else reused.push(l, first);
       }
     }
     for (let l = 0; l < n; l++) {
@@ -468,7 +588,7 @@ export class TraceSetBuilder {
    * shared (OTLP, Jaeger): the IDs become two 32-bit numbers in an open-addressing table, several
    * times quicker than a Map of strings at 500k spans. Returns false (nothing changed) otherwise.
    */
-  private linkByHexIds(traceId: string, records: number[], flags: Uint8Array, parent: Int32Array): boolean {
+  private linkByHexIds(records: number[], flags: Uint8Array, parent: Int32Array, reused: number[]): boolean {
     const n = records.length;
     const hi = new Uint32Array(n);
     const lo = new Uint32Array(n);
@@ -492,7 +612,7 @@ export class TraceSetBuilder {
     for (let l = 0; l < n; l++) {
       const i = slot(hi[l]!, lo[l]!);
       if (table[i]! < 0) table[i] = l;
-      else this.warnings.push(`trace ${traceId}: span ID ${this.spanId[records[l]!]} occurs more than once; children attach to the first`);
+      else reused.push(l, table[i]!);
     }
     const ph = new Uint32Array(1);
     const pl = new Uint32Array(1);
@@ -524,6 +644,12 @@ function hexHalves(id: string, hi: Uint32Array, lo: Uint32Array, i: number): boo
   }
   hi[i] = h;
   lo[i] = w;
+  return true;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Critical path, following Jaeger UI's algorithm (TracePage/CriticalPath):
  *
- * 1. Per root, take its subtree without FOLLOWS_FROM children (they do not block their parent).
+ * 1. Per root, take its subtree without FOLLOWS_FROM children (they do not block their parent)
+ *    and without spans that reuse an earlier span's ID (SpanFlag.DuplicateId: never twice on the path).
  * 2. Clip every child to its (already clipped) parent's interval, top down; a child lying wholly
  *    outside its parent is dropped with its descendants.
  * 3. Starting at the root with no "return time": the last-finishing child (LFC) is the child
@@ -52,6 +53,7 @@ export function criticalPathSections(t: Trace): CriticalSection[] {
   const out: CriticalSection[] = [];
 
   for (const root of t.roots) {
+    if (t.flags[root]! & SpanFlag.DuplicateId) continue;
     // Top-down clipping in DFS preorder.
     let top = 0;
     stack[top++] = root;
@@ -63,7 +65,8 @@ export function criticalPathSections(t: Trace): CriticalSection[] {
       let kept = 0;
       for (let k = base; k < t.childOffset[p + 1]!; k++) {
         const c = t.childList[k]!;
-        if (t.flags[c]! & SpanFlag.FollowsFrom) continue;
+        // A span that reuses an earlier span's ID is the same operation told twice: the first stands for it.
+        if (t.flags[c]! & (SpanFlag.FollowsFrom | SpanFlag.DuplicateId)) continue;
         let s = t.start[c]!;
         let e = t.end[c]!;
         const ps = cs[p]!;

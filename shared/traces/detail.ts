@@ -14,6 +14,7 @@ const FLAG_NAMES: [number, string][] = [
   [SpanFlag.Orphan, 'parent not in trace'],
   [SpanFlag.FollowsFrom, 'follows-from parent'],
   [SpanFlag.Shared, 'shared span ID (server half of an RPC)'],
+  [SpanFlag.DuplicateId, 'span ID reused with different content (children attach to the first; not on the critical path)'],
 ];
 
 function traceStartInstant(startUnixNs: string): Instant {

@@ -37,6 +37,12 @@ export const SpanFlag = {
   FollowsFrom: 16,
   /** Zipkin: the server half of an RPC that shares its span ID with the client half. */
   Shared: 32,
+  /**
+   * A later span that reuses an earlier span's ID (same trace) with different content: it keeps
+   * its own parent, but children attach to the first, and it is kept off the critical path.
+   * (An exact copy, e.g. an exporter's retry, is dropped at build time instead.)
+   */
+  DuplicateId: 64,
 } as const;
 
 export interface Trace {

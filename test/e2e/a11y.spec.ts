@@ -248,10 +248,17 @@ test.describe('accessibility', () => {
 
       // Mark reproduced (or confirm it, when the workbench computed that verdict already).
       await goToPane(page, 'Record');
-      // past the timeline (two stops an event) with its skip button
-      await tabTo(page, page.getByRole('button', { name: 'Skip the timeline to the verdict' }));
-      await page.keyboard.press('Enter');
-      await expect(page.getByLabel('Verdict note')).toBeFocused();
+      // The timeline is one tab stop: arrows move inside it, one Tab leaves it for the note field.
+      const timeline = page.getByRole('list', { name: 'Timeline' });
+      const picks = timeline.getByRole('checkbox');
+      await tabTo(page, picks.first());
+      await page.keyboard.press('ArrowDown');
+      await expect(picks.nth(1)).toBeFocused();
+      await page.keyboard.press('End');
+      await expect(picks.last()).toBeFocused();
+      await page.keyboard.press('Tab');
+      await expect(page.getByRole('textbox', { name: 'Note', exact: true })).toBeFocused();
+      await tabTo(page, page.getByLabel('Verdict note'));
       await page.keyboard.type('pricing down: the legacy cart answers 502');
       await tabTo(page, page.getByRole('button', { name: /^(Mark|Confirm:) reproduced$/ }));
       await page.keyboard.press('Enter');

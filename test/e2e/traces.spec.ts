@@ -5,6 +5,7 @@ import type { Page } from '@playwright/test';
 import { importTraceTexts } from '../../shared/traces/detect';
 import { compareTraces } from '../../shared/traces/compare';
 import { nextError, nextSpan, parentSpan, firstChild } from '../../shared/traces/navigation';
+import { visibleRows } from '../../shared/traces/rows';
 import { generateOtlpText } from '../../bench/lib/gen-otlp';
 import { expect, repoRoot, screenshotDir, snap, test } from './fixtures';
 
@@ -29,6 +30,23 @@ test.describe('traces pane', () => {
     await expect(wf).toHaveAttribute('data-selected-span', t.spanId[t.roots[0]!]!);
     await expect(page.getByText(`${sample.traces.length} of ${sample.traces.length} traces`)).toBeVisible();
     await wf.focus();
+    // Space folds the selected span's children and unfolds them again, without scrolling anything.
+    const root = t.roots[0]!;
+    const folded = new Uint8Array(t.spanCount);
+    folded[root] = 1;
+    const scrolled = () => page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.scrollTop > 0).length + window.scrollY);
+    const scrolledBefore = await scrolled();
+    await expect(wf).toHaveAttribute('data-rows', String(visibleRows(t).length));
+    await page.keyboard.press('Space');
+    await expect(wf).toHaveAttribute('data-rows', String(visibleRows(t, folded).length));
+    await expect(page.getByTestId('span-summary')).toContainText(/children folded, row 1 of/);
+    await snap(page, 'traces-waterfall-folded');
+    expect(await scrolled()).toBe(scrolledBefore);
+    await page.keyboard.press('Space');
+    await expect(wf).toHaveAttribute('data-rows', String(visibleRows(t).length));
+    await expect(page.getByTestId('span-summary')).not.toContainText('folded');
+    expect(await scrolled()).toBe(scrolledBefore);
+    await expect(wf).toBeFocused();
     // Next / previous in start order.
     let at = t.roots[0]!;
     for (let k = 0; k < 4; k++) {

@@ -48,6 +48,9 @@ test.describe('verdict strip and the Record pane', () => {
     await expect(strip.getByTestId('verdict-value')).toHaveText('Reproduced');
     await expect(strip).toContainText('high confidence');
     await expect(strip.getByTestId('verdict-reason')).toContainText("Both of the incident's symptoms show again");
+    // At the default 1440 px window the deciding sentence is shown whole (it wraps, never clipped to a few words).
+    const reasonBox = await strip.getByTestId('verdict-reason').evaluate((e) => ({ overflowX: e.scrollWidth - e.clientWidth, overflowY: e.scrollHeight - e.clientHeight }));
+    expect(reasonBox).toEqual({ overflowX: 0, overflowY: 0 });
     for (const kind of ['Symptoms', 'Replay', 'Metrics']) await expect(chips.getByRole('listitem').filter({ hasText: kind })).toContainText('Reproduced');
     for (const kind of ['Traces', 'Logs', 'Runbook']) await expect(chips.getByRole('listitem').filter({ hasText: kind })).toContainText('Not available');
 

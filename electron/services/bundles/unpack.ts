@@ -225,8 +225,21 @@ function corruptProblem(err: unknown, archiveLabel: string): BundleProblem {
   if (/decompression ratio/i.test(detail)) {
     return { code: 'archive_limit', path: archiveLabel, message: `archive refused: ${detail} (looks like a compression bomb)` };
   }
-  if (e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(detail)) {
-    return { code: 'corrupt_archive', path: archiveLabel, message: 'archive is truncated: it ends in the middle of its data (was it copied or downloaded completely?)' };
+  // The stream libraries' own words (zlib, node-tar codes) follow in parentheses; the sentence says what it means.
+  const corrupt = (message: string): BundleProblem => ({ code: 'corrupt_archive', path: archiveLabel, message });
+  const tarCode = e.tarCode ?? (/^TAR_/.test(e.code ?? '') ? e.code : undefined);
+  const raw = detail.replace(/^TAR_[A-Z_]+: /, '');
+  if (e.code === 'Z_BUF_ERROR' || /unexpected end|truncated input/i.test(detail)) {
+    return corrupt('archive is truncated: it ends in the middle of its data (was it copied or downloaded completely?)');
   }
-  return { code: 'corrupt_archive', path: archiveLabel, message: `archive cannot be read: ${detail}` };
+  if (/^Z_/.test(e.code ?? '') || /^zlib: /.test(detail)) {
+    return corrupt(`archive is damaged: its gzip data does not decompress (${detail}); was it copied or downloaded completely, and not edited?`);
+  }
+  if (tarCode === 'TAR_BAD_ARCHIVE' && /unrecognized archive format/i.test(detail)) {
+    return corrupt('archive is neither a tar nor a gzip-compressed tar (.tgz): its first bytes are no archive header');
+  }
+  if (tarCode === 'TAR_ENTRY_INVALID' || /checksum/i.test(detail)) {
+    return corrupt(`archive is damaged or not a tar archive: an entry header is invalid (${raw})`);
+  }
+  return corrupt(`archive cannot be read: ${raw}`);
 }

@@ -10,6 +10,7 @@ import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts, type RemoveOptions } from './resources';
 import { requireEngine } from '../docker-engine';
+import { assertSessionEngine, otherEngine } from './runtime/engine-guard';
 import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { timed, timedSince } from '../timing';
 
@@ -36,6 +37,7 @@ export interface DownOptions {
 export async function downSession(docker: Docker, stateDir: string, name: string, opts: DownOptions = {}): Promise<DownReport> {
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(name);
+  if (record) await assertSessionEngine(docker, record);
   // The engine check's round trip overlaps the listing of what to remove (a graceful down stops
   // containers first, so it asks first).
   const engineReady = timed('down: engine check (alongside the listing)', () => requireEngine(docker));
@@ -132,6 +134,12 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
   const live = new Set<string>();
   for (const record of store.list()) {
     const reason = orphanReason(record);
+    const elsewhere = reason ? await otherEngine(docker, record) : undefined;
+    if (elsewhere) {
+      // its resources are on another engine: collecting it here would remove nothing and call it gone
+      failed.push({ session: record.name, leftover: false, error: `${reason}; ${elsewhere}` });
+      continue;
+    }
     if (!reason) {
       if (record.phase === 'starting' || record.phase === 'running' || record.phase === 'stopping') live.add(record.name);
       continue;

@@ -16,7 +16,8 @@ import { upSession, type UpReport } from './up';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { readSessionManifest, sessionsRoot } from './session-info';
 import { SessionStore } from './state-store';
-import { engineEndpoint, requireEngine } from '../docker-engine';
+import { clientEndpoint, engineEndpoint, requireEngine } from '../docker-engine';
+import { engineId } from './runtime/engine-guard';
 import type { RuntimeKind } from './runtime';
 import { timed } from '../timing';
 
@@ -89,6 +90,7 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
   // the first engine resource, as before).
   const engineReady = requireEngine(opts.docker);
   engineReady.catch(() => {}); // awaited by upSession; a bundle error may come first
+  void engineId(opts.docker); // asked once per client: up finds it answered
   const requireSignature = opts.requireSignature || (await requireSignatureFromSettings(opts.settingsDir ?? configDir(opts.env ?? process.env)));
   const opened = await timed('up: open the bundle', () => openBundle(opts.bundlePath, {
     workDir: join(opts.stateDir, 'bundles'),
@@ -112,7 +114,7 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
       ...(opts.advertiseHost ? { advertiseHost: opts.advertiseHost } : {}),
       runtime: {
         kind: opts.runtime ?? 'local',
-        endpoint: engineEndpoint(opts.env ?? process.env),
+        endpoint: clientEndpoint(opts.docker) ?? engineEndpoint(opts.env ?? process.env),
         ...(opts.replicas && Object.keys(opts.replicas).length ? { replicas: opts.replicas } : {}),
         ...(opts.registry ? { registry: opts.registry } : {}),
       },

@@ -14,7 +14,7 @@ export const LABEL_SERVICE = 'repro.service';
 export const LABEL_HOME = 'repro.home';
 /** The state folder path itself, so gc can tell a home that no longer exists (deleted temp dir). */
 export const LABEL_HOME_PATH = 'repro.home.path';
-/** What a container or network of ours (not a bundle service) is: gate, edge, fixtures-forwarder. */
+/** What a container or network of ours (not a bundle service) is: gate, edge, fixtures-forwarder, probe (docs/state.md lists them). */
 export const LABEL_ROLE = 'repro.role';
 
 export function homeTag(stateDir: string): string {

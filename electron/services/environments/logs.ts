@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { LogEvent } from '../../../shared/api/events';
 import { demuxBuffer } from './docker-streams';
+import { serviceLogContainers } from './service-target';
 import { sessionsRoot } from './session-info';
 import { SessionStore } from './state-store';
 
@@ -56,11 +57,12 @@ export async function streamLogs(opts: StreamLogsOptions): Promise<void> {
   if (opts.service && services.length === 0) {
     throw new WorkbenchError('not_found', `Session "${opts.session}" has no service "${opts.service}" (services: ${record.services.map((s) => s.name).join(', ') || 'none'})`);
   }
+  // the containers each service's lines come from: its container, or every task's on a swarm
+  const sources = await Promise.all(services.map(async (s) => ({ name: s.name, containers: await serviceLogContainers(opts.docker, record, s) })));
   const tail: number | undefined = opts.tail;
   if (!opts.follow) {
     const events: LogEvent[] = [];
-    for (const s of services) {
-      if (!s.containerId) continue;
+    for (const s of sources.flatMap((x) => x.containers.map((containerId) => ({ name: x.name, containerId })))) {
       const raw = (await opts.docker.getContainer(s.containerId).logs({ stdout: true, stderr: true, timestamps: true, follow: false, ...(tail !== undefined ? { tail } : {}) })) as unknown as Buffer;
       const { stdout, stderr } = demuxBuffer(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
       for (const [stream, text] of [['stdout', stdout], ['stderr', stderr]] as const) {
@@ -76,8 +78,7 @@ export async function streamLogs(opts: StreamLogsOptions): Promise<void> {
     return;
   }
   await Promise.all(
-    services.map(async (s) => {
-      if (!s.containerId) return;
+    sources.flatMap((x) => x.containers.map((containerId) => ({ name: x.name, containerId }))).map(async (s) => {
       const stream = (await opts.docker.getContainer(s.containerId).logs({ stdout: true, stderr: true, timestamps: true, follow: true, ...(tail !== undefined ? { tail } : {}) })) as unknown as NodeJS.ReadableStream & { destroy(): void };
       const make = (kind: 'stdout' | 'stderr') => {
         const splitter = lineSplitter((l) => {
@@ -98,10 +99,14 @@ export async function streamLogs(opts: StreamLogsOptions): Promise<void> {
         stream.on('end', done);
         stream.on('close', done);
         stream.on('error', done);
-        opts.signal?.addEventListener('abort', () => {
+        const abort = () => {
           stream.destroy();
           done();
-        });
+        };
+        // Stopped while this service's stream was being opened (Ctrl-C, or `| head` closing
+        // stdout on another service's first lines): an abort listener added now would never run.
+        if (opts.signal?.aborted) abort();
+        else opts.signal?.addEventListener('abort', abort, { once: true });
       });
     }),
   );

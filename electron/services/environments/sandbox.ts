@@ -17,9 +17,11 @@
  * `--allow-egress` keeps the same plumbing but makes the session network an ordinary bridge:
  * containers then reach the internet, the LAN and this machine. The record says which it was.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifest';
@@ -30,6 +32,8 @@ import { canBind, type AgentPlan } from './host-address';
 import { homeTag, LABEL_HOME, LABEL_HOME_PATH, LABEL_ROLE } from './labels';
 import { isProcessAlive } from './process-identity';
 import { SessionStore } from './state-store';
+
+const execFileP = promisify(execFile);
 
 /** The gate's name on the session network: containers reach the agent's ports here. */
 export const GATE_ALIAS = 'agent.repro.internal';
@@ -51,10 +55,24 @@ export interface SandboxState {
   egress: 'sealed' | 'open';
   /** The workbench checked the seal itself (local engine: internal network, no address of this machine on it). */
   verified: boolean;
+  /**
+   * false: the engine does not enforce the seal it was asked for (no firewall rules for the
+   * session network: a dockerd with --iptables=false); the session is not sealed. Absent: as far
+   * as the workbench can tell, it does.
+   */
+  enforced?: false;
   /** What could not be enforced or checked, in words for the UI and `up`'s output. */
   notes: string[];
   edgeNetwork?: { name: string; id: string; gatewayIp: string };
-  gate?: { containerId: string; containerName: string; forwards: GateForward[]; /** Its address on the session network. */ address?: string };
+  gate?: {
+    containerId: string;
+    containerName: string;
+    forwards: GateForward[];
+    /** Its address on the session network. */
+    address?: string;
+    /** Where its forwards are published: an address of the engine's machine (absent: 127.0.0.1). */
+    host?: string;
+  };
 }
 
 /**
@@ -81,7 +99,10 @@ export function sessionNetworkSpec(name: string, labels: Record<string, string>,
  * Check what the engine made of the session network. On a local engine the workbench can see
  * for itself that this machine has no address on it; elsewhere it can only report what it asked.
  */
-export async function checkSeal(info: Docker.NetworkInspectInfo, opts: { allowEgress: boolean; local: boolean }): Promise<Pick<SandboxState, 'egress' | 'verified' | 'notes'>> {
+export async function checkSeal(
+  info: Docker.NetworkInspectInfo,
+  opts: { allowEgress: boolean; local: boolean; firewall?: (info: Docker.NetworkInspectInfo) => Promise<boolean | undefined> },
+): Promise<Pick<SandboxState, 'egress' | 'verified' | 'notes' | 'enforced'>> {
   if (opts.allowEgress) {
     return { egress: 'open', verified: false, notes: ['egress allowed (--allow-egress): containers can reach the internet, the LAN and this machine'] };
   }
@@ -97,10 +118,46 @@ export async function checkSeal(info: Docker.NetworkInspectInfo, opts: { allowEg
   if (opts.local) {
     const hostHasAddress = gateway ? await canBind(gateway) : false;
     if (hostHasAddress) notes.push(`this machine has the address ${gateway} on the session network: containers can reach its ports`);
+    // an internal bridge network is enforced by the engine's firewall rules on this machine
+    const firewalled = !overlay && opts.firewall ? await opts.firewall(info) : undefined;
+    if (firewalled === false) {
+      notes.unshift(
+        `NOT SEALED: the engine made no firewall rules for the session network (${bridgeInterface(info)}): it runs without iptables (dockerd --iptables=false), so nothing keeps the containers' traffic inside the internal network, and the edge network's gates are not kept apart either`,
+      );
+      return { egress: 'sealed', verified: false, enforced: false, notes };
+    }
     return { egress: 'sealed', verified: internal && inhibited && !hostHasAddress, notes };
   }
-  notes.push('the engine does not run on this machine (Docker Desktop or a remote engine): the workbench asked it for an internal network without a host address but cannot check the result from here');
+  notes.push(
+    "the engine does not run on this machine (Docker Desktop or a remote engine): the workbench asked it for an internal network without a host address but cannot check the result from here; that engine's firewall enforces it (a dockerd started with --iptables=false does not, and then the session is not sealed)",
+  );
   return { egress: 'sealed', verified: false, notes };
+}
+
+/** The host interface of a bridge network (the engine's default name unless the network set one). */
+function bridgeInterface(info: Docker.NetworkInspectInfo): string {
+  return info.Options?.['com.docker.network.bridge.name'] ?? `br-${info.Id.slice(0, 12)}`;
+}
+
+/**
+ * Whether this machine's firewall drops what leaves an internal bridge network (the engine's
+ * DOCKER-ISOLATION-STAGE-1 rules for its interface), read with `iptables -S` (nf_tables, then
+ * legacy tables). undefined when the firewall cannot be read here (no iptables, not root):
+ * then the engine is taken at its word, as before.
+ */
+export async function firewallIsolates(info: Docker.NetworkInspectInfo): Promise<boolean | undefined> {
+  const rule = `-o ${bridgeInterface(info)} -j DROP`;
+  let readable = false;
+  for (const cmd of ['iptables', 'iptables-legacy']) {
+    const out = await execFileP(cmd, ['-w', '2', '-S', 'DOCKER-ISOLATION-STAGE-1'], { timeout: 5000 }).then(
+      (r) => r.stdout,
+      (err: { code?: unknown; stderr?: string }) => (/No chain|does not exist/i.test(err.stderr ?? '') ? '' : undefined),
+    );
+    if (out === undefined) continue;
+    readable = true;
+    if (out.includes(rule)) return true;
+  }
+  return readable ? false : undefined;
 }
 
 /** A fresh name per edge network: the engine keeps a container's networks by name, so two must never share one. */
@@ -274,6 +331,8 @@ export interface GateInput {
   forwards: GateForward[];
   /** Listeners on services' own ports that lead to agent ports (the fault proxy's routes). */
   routes?: GateRoute[];
+  /** The address of the engine's machine the forwards are published on (ingressHostFor; default 127.0.0.1). */
+  publishHost?: string;
 }
 
 export function gateName(session: string): string {
@@ -284,11 +343,12 @@ export function gateName(session: string): string {
 /** Create and start the session's gate; returns its forwards with the host ports the engine picked. */
 export async function startGate(docker: Docker, input: GateInput): Promise<NonNullable<SandboxState['gate']>> {
   const image = await ensureForwarderImage(docker);
+  const publishHost = input.publishHost ?? '127.0.0.1';
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const f of input.forwards) {
     exposed[`${f.listen}/tcp`] = {};
-    bindings[`${f.listen}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
+    bindings[`${f.listen}/tcp`] = [{ HostIp: publishHost, HostPort: '' }];
   }
   const name = gateName(input.session);
   const create = (edgeId: string) =>
@@ -331,25 +391,25 @@ export async function startGate(docker: Docker, input: GateInput): Promise<NonNu
   await container.start();
   const info = await container.inspect();
   const forwards = input.forwards.map((f) => {
-    const b = (info.NetworkSettings?.Ports?.[`${f.listen}/tcp`] ?? [])?.find((x: { HostIp: string }) => x.HostIp === '127.0.0.1');
-    if (!b) throw new WorkbenchError('internal', `the engine published no host port for the gate's forward to ${f.service}:${f.port}`);
+    const b = (info.NetworkSettings?.Ports?.[`${f.listen}/tcp`] ?? [])?.find((x: { HostIp: string }) => x.HostIp === publishHost);
+    if (!b) throw new WorkbenchError('internal', `the engine published no host port on ${publishHost} for the gate's forward to ${f.service}:${f.port}`);
     return { ...f, hostPort: Number(b.HostPort) };
   });
   const address = info.NetworkSettings?.Networks?.[input.sessionNetwork]?.IPAddress || undefined;
-  return { containerId: container.id, containerName: name, forwards, ...(address ? { address } : {}) };
+  return { containerId: container.id, containerName: name, forwards, ...(address ? { address } : {}), ...(publishHost !== '127.0.0.1' ? { host: publishHost } : {}) };
 }
 
 /** Where this machine reaches a service's port through the gate, if the gate forwards it. */
 export function gateAddress(sandbox: SandboxState | undefined, service: string, port: number): { host: string; port: number } | undefined {
   const f = sandbox?.gate?.forwards.find((x) => x.service === service && x.port === port && x.hostPort);
-  return f ? { host: '127.0.0.1', port: f.hostPort! } : undefined;
+  return f ? { host: sandbox?.gate?.host ?? '127.0.0.1', port: f.hostPort! } : undefined;
 }
 
 /** A service's endpoints as the engineer uses them: its ingress, on loopback, through the gate. */
 export function gateEndpoints(sandbox: SandboxState | undefined, manifestService: { name: string } & Parameters<typeof ingressPort>[0]): Array<{ container: number; url: string }> {
   const ingress = ingressPort(manifestService);
   const addr = ingress === undefined ? undefined : gateAddress(sandbox, manifestService.name, ingress);
-  return addr && ingress !== undefined ? [{ container: ingress, url: `http://${addr.host}:${addr.port}` }] : [];
+  return addr && ingress !== undefined ? [{ container: ingress, url: `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}` }] : [];
 }
 
 /**

@@ -8,7 +8,7 @@ import { waitUntilReady } from './health';
 import { isProcessAlive } from './process-identity';
 import { agentPorts, healthTarget } from './sandbox';
 import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
-import { recordRuntime, sessionRuntime, type ServiceRuntimeState } from './runtime';
+import { otherEngine, recordRuntime, runtimeFor, type ServiceRuntimeState } from './runtime';
 import { readBundleFileSync } from '../bundles/bundle-path';
 import { MAX_MANIFEST_BYTES } from '../bundles/open';
 
@@ -45,11 +45,14 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
   // Only an owner we know of can be found gone (records written by hand, as tests do, have none).
   const orphaned = record.agent || record.upOwner ? orphanReason(record) : undefined;
   const manifest = opts.probe ? readSessionManifest(record) : undefined;
-  const runtime = sessionRuntime(docker, record);
+  // a session on another engine than this workbench's: shown from its record, never looked up here
+  const elsewhere = await otherEngine(docker, record);
+  const engineDown = opts.engineDown ?? (elsewhere ? { error: elsewhere } : undefined);
+  const runtime = runtimeFor(docker, recordRuntime(record));
   const services: ServiceInfo[] = [];
   for (const s of record.services) {
     const base = { name: s.name, ...(s.containerId ? { containerId: s.containerId } : {}), endpoints: s.endpoints };
-    if (opts.engineDown || (!s.containerId && !s.serviceId)) {
+    if (engineDown || (!s.containerId && !s.serviceId)) {
       services.push({ ...base, state: 'unknown', health: 'unknown' });
       continue;
     }
@@ -90,8 +93,8 @@ export async function describeSession(docker: Docker, stateDir: string, record: 
     stateDir: store.dir(record.name),
     agent: { alive: isProcessAlive(record.agent), ...(record.agent ? { pid: record.agent.pid } : {}), endpoints: record.agent?.endpoints ?? {} },
     injectedEnv: record.injectedEnv,
-    ...(record.sandbox ? { sandbox: { egress: record.sandbox.egress, verified: record.sandbox.verified, notes: record.sandbox.notes, agentPorts: agentPorts(record.agentPlan) } } : {}),
-    ...(opts.engineDown ? { engineError: opts.engineDown } : {}),
+    ...(record.sandbox ? { sandbox: { egress: record.sandbox.egress, verified: record.sandbox.verified, ...(record.sandbox.enforced === false ? { enforced: false as const } : {}), notes: record.sandbox.notes, agentPorts: agentPorts(record.agentPlan) } } : {}),
+    ...(engineDown ? { engineError: engineDown } : {}),
     ...(orphaned ? { error: { message: `orphaned: ${orphaned} (agent not running); repro down ${record.name} removes its containers, repro gc every orphaned session's` } } : record.error ? { error: record.error } : {}),
   };
 }

@@ -11,14 +11,15 @@ import type { BundleManifest } from '../../../shared/bundle/manifest';
 import type { OpenedBundle } from '../bundles/open';
 import { spawnAgent, signalAgent, type AgentReady } from './agent-spawn';
 import { serviceEnv } from './container-spec';
-import { canBind, freePort, type AgentPlan } from './host-address';
-import { agentPorts, checkAdvertiseHost, checkSeal, ensureEdgeNetwork, GATE_ALIAS, gateForwards, gateReachesAgent, removeUnusedEdgeNetworks, startGate } from './sandbox';
+import { agentRoute, canBind, checkAgentRoute, freePort, ingressHostFor, type AgentPlan } from './host-address';
+import { agentPorts, checkAdvertiseHost, checkSeal, ensureEdgeNetwork, firewallIsolates, GATE_ALIAS, gateForwards, gateReachesAgent, removeUnusedEdgeNetworks, startGate } from './sandbox';
 import { sessionPlugins } from './plugins';
 import type { DriftItem } from './drift';
 import { homeTag, sessionLabels } from './labels';
 import { currentProcessIdentity, isProcessAlive } from './process-identity';
 import { sessionLabelFilter } from './resources';
 import { recordRuntime, runtimeFor, sessionRuntime, type RuntimeRef, type ServiceContext } from './runtime';
+import { engineId } from './runtime/engine-guard';
 import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
 import { noteLoadedImage } from '../prune/image-ledger';
@@ -108,7 +109,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   }
   progress({ task: `up:${name}:verify`, label: verifyNote ? `Bundle verified (${verifyNote})` : 'Bundle verified', done: 1, total: 1, finished: true });
   const order = startOrder(manifest.services);
-  await timed('up: engine check', () => opts.engineReady ?? requireEngine(docker));
+  // the engine's own ID (alongside): a later command through another address of it is still at home
+  const [, id] = await timed('up: engine check', () => Promise.all([opts.engineReady ?? requireEngine(docker), engineId(docker)]));
 
   const store = new SessionStore(sessionsRoot(stateDir));
   const existing = store.read(name);
@@ -117,10 +119,11 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   }
   const bundleId = manifest.incident.id;
   const labelInput = { session: name, bundleId, stateDir };
-  const runtimeRef = opts.runtime ?? recordRuntime({}, opts.env);
+  const runtimeRef = { ...(opts.runtime ?? recordRuntime({}, opts.env)), ...(id ? { engineId: id } : {}) };
   const runtime = runtimeFor(docker, runtimeRef);
   await runtime.ensureReady(manifest.services);
   if (opts.advertiseHost !== undefined) await checkAdvertiseHost(opts.advertiseHost);
+  await checkAgentRoute(runtimeRef.endpoint, opts.advertiseHost);
   const now = new Date().toISOString();
   const record: SessionRecord = {
     version: 1,
@@ -171,16 +174,23 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const edgeGateway = edge.IPAM?.Config?.[0]?.Gateway;
     if (!edgeGateway) throw new WorkbenchError('internal', `The engine gave network ${edge.Name} no gateway address`);
     // The agent listens on the edge network's gateway when the engine runs on this machine; else
-    // on loopback, which Docker Desktop's host.docker.internal reaches.
+    // on loopback, which Docker Desktop's host.docker.internal reaches; an engine on another
+    // machine reaches it at --advertise-host (host-address.ts agentRoute).
     const local = await canBind(edgeGateway);
-    record.sandbox = { ...(await checkSeal(netInfo, { allowEgress, local })), edgeNetwork: { name: edge.Name, id: edge.Id, gatewayIp: edgeGateway } };
+    const route = agentRoute({ endpoint: runtimeRef.endpoint, local, edgeGateway, advertiseHost: opts.advertiseHost });
+    // the ingress: published by the gate where this machine reaches the engine's machine
+    const ingressHost = await ingressHostFor(runtimeRef.endpoint);
+    record.sandbox = { ...(await checkSeal(netInfo, { allowEgress, local, firewall: firewallIsolates })), edgeNetwork: { name: edge.Name, id: edge.Id, gatewayIp: edgeGateway } };
     record.sandbox.notes.push(...runtime.sandboxNotes());
+    if (ingressHost !== '127.0.0.1') {
+      record.sandbox.notes.push(`the ingress is published on ${ingressHost} (the engine's machine, as this machine reaches it at ${runtimeRef.endpoint}), not on a loopback address: whoever can reach ${ingressHost} can reach the session's ingress ports`);
+    }
     store.write(record);
 
     // 2. the agent (OTLP receiver, fixtures stub) starts in its own process, slow to boot, so
     //    everything below overlaps with it: the up reserves the plugins' ports and computes
     //    their container env itself. Containers reach every agent port at the gate's name.
-    const plan: AgentPlan = { bindHost: opts.advertiseHost ?? (local ? edgeGateway : '127.0.0.1'), advertisedHost: GATE_ALIAS, ports: {} };
+    const plan: AgentPlan = { bindHost: route.bindHost, advertisedHost: GATE_ALIAS, ports: {} };
     const pluginEnv: Record<string, string> = {};
     for (const plugin of sessionPlugins) {
       if (plugin.reservePort) plan.ports[plugin.name] = await freePort(plan.bindHost);
@@ -221,7 +231,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       sessionNetwork: networkName,
       stateDir,
       edgeNetworkId: edge.Id,
-      agentHost: opts.advertiseHost ?? (local ? edgeGateway : 'host.docker.internal'),
+      agentHost: route.gateHost,
+      publishHost: ingressHost,
       agentPorts: agentPorts(plan),
       forwards: gateForwards(manifest, [...agentPorts(plan), ...proxyGateRoutes(record.faultProxy).map((r) => r.listen)], proxyUpstreams(record.faultProxy)),
       routes: proxyGateRoutes(record.faultProxy),

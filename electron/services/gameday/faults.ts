@@ -11,6 +11,7 @@
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { SCENARIO_DEFAULTS, type ScenarioStep } from '../../../shared/gameday/scenario';
+import { serviceTarget } from '../environments/service-target';
 import { readSessionManifest } from '../environments/session-info';
 import type { SessionRecord, SessionStore } from '../environments/state-store';
 import { endpointsOf } from '../environments/up';
@@ -26,7 +27,9 @@ export type Undo =
   | { kind: 'limits'; service: string; containerId: string; nanoCpus?: number; memory?: number; memorySwap?: number }
   | { kind: 'reconnect'; service: string; containerId: string; network: string; aliases: string[] }
   | { kind: 'agent'; faultId: string }
-  | { kind: 'netem'; service: string; containerId: string };
+  | { kind: 'netem'; service: string; containerId: string }
+  /** swarm: kill, stop, restart: the service runs its tasks again (new ones: an ended task never runs again) */
+  | { kind: 'redeploy'; service: string; containerId: string };
 
 export interface FaultContext {
   docker: Docker;
@@ -85,8 +88,27 @@ export async function prepareFault(step: ScenarioStep, faultId: string, ctx: Fau
   }
 
   const service = step.target;
-  const containerId = containerOf(ctx.record, service);
+  // the service's container; on a swarm, its one running task's container on this engine
+  const { containerId } = await serviceTarget(docker, ctx.record, service, `the ${step.fault} fault`);
   const container = docker.getContainer(containerId);
+  if (ctx.record.runtime?.kind === 'swarm') {
+    switch (step.fault) {
+      case 'kill':
+      case 'stop':
+        // the task ends and stays ended (restart policy none): the revert deploys a new task
+        return { faultId, undo: { kind: 'redeploy', service, containerId }, apply: () => (step.fault === 'kill' ? container.kill({ signal: step.params?.signal ?? SCENARIO_DEFAULTS.killSignal }) : container.stop({ t: step.params?.timeoutS ?? SCENARIO_DEFAULTS.stopTimeoutS }).catch(ignoreAlreadyDone)) };
+      case 'restart':
+        return { faultId, undo: { kind: 'redeploy', service, containerId }, apply: () => redeploy(ctx, service).then(() => undefined) };
+      case 'partition':
+        throw new WorkbenchError(
+          'invalid_argument',
+          `the partition fault is not available on the swarm runtime: a swarm task cannot be disconnected from its service's overlay network and connected again by the engine's network API (session "${ctx.session}", service "${service}"); use the fault proxy's reset or timeout faults instead`,
+          { runtime: 'swarm', fault: step.fault },
+        );
+      default:
+        break; // pause, cpu, memory and packet faults act on the task's container as on a local one
+    }
+  }
   switch (step.fault) {
     case 'kill':
       return { faultId, undo: { kind: 'start', service, containerId }, apply: () => container.kill({ signal: step.params?.signal ?? SCENARIO_DEFAULTS.killSignal }) };
@@ -177,7 +199,30 @@ export async function revertFault(undo: Undo, ctx: Omit<FaultContext, 'agent'> &
     case 'netem':
       await revertNetem(docker, undo.containerId);
       return;
+    case 'redeploy': {
+      // idempotent: the faulted task still running (a signal it survived), or the service
+      // running all its tasks without it (a revert replayed from the ledger), is left alone
+      const faulted = await docker.getContainer(undo.containerId).inspect().then((c) => c.State.Running, () => false);
+      if (faulted) return;
+      const state = ctx.record.services.find((s) => s.name === undo.service);
+      const { SwarmRuntime } = await import('../environments/runtime/swarm');
+      const swarm = new SwarmRuntime(docker, ctx.record.runtime!);
+      const wanted = ctx.record.runtime?.replicas?.[undo.service] ?? 1;
+      if (state && (await swarm.serviceContainers(state, 'running')).filter((id) => id !== undo.containerId).length >= wanted) return;
+      await redeploy(ctx, undo.service);
+      return;
+    }
   }
+}
+
+/** A swarm service's tasks replaced by new ones, healthy; the record follows its new container. */
+async function redeploy(ctx: Pick<FaultContext, 'docker' | 'record' | 'store'>, service: string): Promise<void> {
+  const state = ctx.record.services.find((s) => s.name === service);
+  if (!state || !ctx.record.runtime) throw new WorkbenchError('not_found', `session "${ctx.record.name}" has no service "${service}"`);
+  const { SwarmRuntime } = await import('../environments/runtime/swarm');
+  const spec = readSessionManifest(ctx.record)?.services.find((s) => s.name === service);
+  const [containerId] = await new SwarmRuntime(ctx.docker, ctx.record.runtime).redeploy(state, spec, ctx.record);
+  if (containerId) ctx.store.update(ctx.record.name, (r) => ({ ...r, services: r.services.map((s) => (s.name === service ? { ...s, containerId } : s)) }));
 }
 
 /**

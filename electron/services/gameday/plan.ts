@@ -5,6 +5,7 @@
  * that does not resolve is a problem, and a plan with problems is refused.
  */
 import type Docker from 'dockerode';
+import { assertSessionEngine } from '../environments/runtime/engine-guard';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { BundleManifest } from '../../../shared/bundle/manifest';
 import type { GamedayPlan, PlanStep } from '../../../shared/gameday/journal';
@@ -53,6 +54,7 @@ export async function resolveRun(opts: { docker: Docker; stateDir: string; sessi
   const store = new SessionStore(sessionsRoot(opts.stateDir));
   const record = store.read(opts.session);
   if (!record) throw new WorkbenchError('not_found', `No session named "${opts.session}" (see repro status)`);
+  await assertSessionEngine(docker, record);
   if (record.phase !== 'running') throw new WorkbenchError('conflict', `session "${record.name}" is ${record.phase}, not running; bring it up first (repro up)`);
   const engine = await engineStatus(docker);
   if (!engine.reachable) throw new WorkbenchError('unavailable', `${engine.error}${engine.hint ? `. ${engine.hint}` : ''}`);
@@ -98,6 +100,12 @@ export async function resolveRun(opts: { docker: Docker; stateDir: string; sessi
       continue;
     }
     const container = `container ${svc.containerName ?? svc.name} (${svc.containerId.slice(0, 12)})`;
+    // swarm (docs/runtimes.md): container faults act on the service's one running task
+    if (record.runtime?.kind === 'swarm' && (step.fault === 'partition' || group === 'container' || group === 'packet')) {
+      const tasks = record.runtime.replicas?.[step.target] ?? 1;
+      if (step.fault === 'partition') problems.push({ path: `${at}.fault`, message: `partition is not available on the swarm runtime (a swarm task is not disconnected from its overlay network and connected again); use reset or timeout (the fault proxy)` });
+      else if (tasks > 1) problems.push({ path: `${at}.target`, message: `${step.target} runs ${tasks} tasks on swarm (--replicas): a ${step.fault} fault acts on one container and will not pick a task` });
+    }
     if (group === 'network' && step.fault !== 'partition') {
       if (!proxy?.enabled) problems.push({ path: `${at}.fault`, message: proxy ? `the fault proxy is off in session "${record.name}" (${proxy.reason ?? 'disabled'}); bring it up again for network faults` : `session "${record.name}" came up without the fault proxy (before game days existed); bring it up again for network faults` });
       else if (!routed.has(step.target)) problems.push({ path: `${at}.target`, message: `no fault proxy route to ${step.target}: ${proxy.skipped.find((x) => x.service === step.target)?.reason ?? 'not planned at up'}` });

@@ -17,7 +17,7 @@ function Details({ id, verdict }: { id: string; verdict: SessionVerdict }) {
         ))}
       </ul>
       <table className="verdict-evidence-table">
-        <caption className="verdict-sr">Evidence, each judged on its own</caption>
+        <caption className="sr-only">Evidence, each judged on its own</caption>
         <thead>
           <tr>
             <th scope="col">Evidence</th>
@@ -82,7 +82,7 @@ export function VerdictStrip() {
                     {VERDICT_LABEL[verdict.verdict]}
                   </span>{' '}
                   <span className="verdict-confidence">{verdict.confidence} confidence</span>
-                  <span className="verdict-sr">. </span>
+                  <span className="sr-only">. </span>
                   <span className="verdict-reason" title={verdict.reasons.join(' ')} data-testid="verdict-reason">
                     {verdict.reasons[0]}
                   </span>
@@ -90,19 +90,6 @@ export function VerdictStrip() {
               ) : (
                 <span className="muted">{remote.loading ? 'Computing…' : 'No verdict yet.'}</span>
               )}
-            </span>
-            {verdict && (
-              <ul className="verdict-chips" aria-label="Evidence">
-                {verdict.evidence.map((e) => (
-                  <li key={e.kind} className={`verdict-chip ev-${e.verdict}`} title={`${EVIDENCE_LABEL[e.kind]}: ${e.explanation}`}>
-                    <span aria-hidden>{MARK[e.verdict]}</span> {EVIDENCE_LABEL[e.kind]}
-                    <span className="verdict-sr">: {EVIDENCE_VERDICT_LABEL[e.verdict]}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <span className="verdict-session muted small">
-              session <strong>{session}</strong>
             </span>
             <button type="button" className="small" aria-expanded={open} aria-controls={detailsId} disabled={!verdict} onClick={() => setOpen((o) => !o)}>
               {open ? 'Hide details' : 'Details'}
@@ -113,6 +100,24 @@ export function VerdictStrip() {
           </>
         )}
       </div>
+      {session && (
+        // Evidence chips and the session on a line of their own, so the deciding sentence keeps the width.
+        <div className="verdict-line verdict-evidence-line">
+          {verdict && (
+            <ul className="verdict-chips" aria-label="Evidence">
+              {verdict.evidence.map((e) => (
+                <li key={e.kind} className={`verdict-chip ev-${e.verdict}`} title={`${EVIDENCE_LABEL[e.kind]}: ${e.explanation}`}>
+                  <span aria-hidden>{MARK[e.verdict]}</span> {EVIDENCE_LABEL[e.kind]}
+                  <span className="sr-only">: {EVIDENCE_VERDICT_LABEL[e.verdict]}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <span className="verdict-session muted small">
+            session <strong>{session}</strong>
+          </span>
+        </div>
+      )}
       {session && remote.key === session && <ErrorNote error={remote.error} prefix="Verdict" />}
       {open && verdict && <Details id={detailsId} verdict={verdict} />}
     </section>

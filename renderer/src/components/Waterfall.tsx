@@ -331,7 +331,7 @@ export function Waterfall(props: WaterfallProps) {
     }
     ctx.fillStyle = c.text;
     ctx.font = '600 12px system-ui, sans-serif';
-    ctx.fillText(`${p.rows.length.toLocaleString()} rows · ${tr.spanCount.toLocaleString()} spans`, 8, 14);
+    ctx.fillText(`${p.rows.length.toLocaleString()} row${p.rows.length === 1 ? '' : 's'} · ${tr.spanCount.toLocaleString()} span${tr.spanCount === 1 ? '' : 's'}`, 8, 14);
     ctx.fillStyle = c.muted;
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillText('drag on the minimap or axis to zoom', 8, 34);

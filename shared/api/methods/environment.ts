@@ -27,6 +27,8 @@ export interface EnvSandboxInfo {
   egress: 'sealed' | 'open';
   /** The workbench checked the seal itself (only possible when the engine runs on this machine). */
   verified: boolean;
+  /** false: the engine does not enforce the seal asked for (e.g. a dockerd with --iptables=false): NOT sealed. */
+  enforced?: false;
   /** What could not be enforced or checked, in words. */
   notes: string[];
   /** The agent's ports the containers may reach, at agent.repro.internal. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main';
 import { createDockerClient } from '../../../electron/services/docker-engine';
 import { downSession, getSession, upFromPath } from '../../../electron/services/environments';
+import { streamLogs } from '../../../electron/services/environments/logs';
 import { openRecordDb } from '../../../electron/services/record';
 import { removeSessions, sampleBundle, tempHome, uniqueSession } from '../environments/helpers';
 
@@ -95,5 +96,14 @@ describe('logs of a reproduction against its incident', () => {
     const raw = await repro('logs', session, 'pricing', '--tail', '3');
     expect(raw.code).toBe(0);
     expect(raw.out.trim().split('\n').every((l) => l.startsWith('pricing | '))).toBe(true);
+  });
+
+  it('--follow stopped before a stream opened (`| head` closing stdout on the first lines) ends instead of following forever', async () => {
+    // The EPIPE of one service's first lines aborts while the other's stream is still opening:
+    // an already-aborted signal must close every stream opened after it.
+    const controller = new AbortController();
+    controller.abort();
+    // Before the fix this never resolved (the test's timeout failed it).
+    await expect(streamLogs({ docker, stateDir: home.stateDir, session, follow: true, signal: controller.signal, onLine: () => {} })).resolves.toBeUndefined();
   });
 });

@@ -25,8 +25,9 @@ export function runtimeFor(docker: Docker, ref: RuntimeRef): SessionRuntime {
   }
 }
 
-export function sessionRuntime(docker: Docker, record: Pick<SessionRecord, 'runtime'>): SessionRuntime {
+export function sessionRuntime(docker: Docker, record: Pick<SessionRecord, 'runtime' | 'name'>): SessionRuntime {
   return runtimeFor(docker, recordRuntime(record));
 }
 
+export { assertSessionEngine, engineId, otherEngine } from './engine-guard';
 export { parseRuntimeKind } from './options';

@@ -104,6 +104,10 @@ export class LocalRuntime implements SessionRuntime {
     return computeDrift(svc, expectedEnv, secretNames, info, image.Config as unknown as Parameters<typeof computeDrift>[4]);
   }
 
+  async serviceContainers(state: ServiceState): Promise<string[]> {
+    return state.containerId ? [state.containerId] : [];
+  }
+
   removeSession(labelFilter: string[]): Promise<RemovalCounts> {
     return removeLabelled(this.docker, labelFilter);
   }

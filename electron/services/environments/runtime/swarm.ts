@@ -24,7 +24,7 @@ import { waitUntilReady } from '../health';
 import { drainJsonMessages, ensureImage, type ImageProgress } from '../images';
 import { removeLabelled, type RemovalCounts } from '../resources';
 import { gateEndpoints, healthTarget } from '../sandbox';
-import type { ServiceState } from '../state-store';
+import type { ServiceState, SessionRecord } from '../state-store';
 import { containerNameFor, createVolumes, fillSnapshots, healthProgress } from './local';
 import { proxyExtraHosts } from '../../gameday/proxy-plan';
 import type { CreatedService, RuntimeRef, ServiceContext, ServiceRuntimeState, SessionRuntime } from './types';
@@ -139,10 +139,14 @@ export class SwarmRuntime implements SessionRuntime {
                 // the session's hardening, as far as the engine's service API carries it (docs/runtimes.md)
                 CapabilityDrop: ['ALL'],
                 CapabilityAdd: KEPT_CAPABILITIES,
+                // a stop or restart waits 5 s for the process to end, as the local runtime's (service-control.ts)
+                StopGracePeriod: 5_000_000_000,
               },
               Resources: { Limits: { MemoryBytes: memoryBytes(svc), NanoCPUs: nanoCpus(svc), Pids: pidsLimit(svc) } },
               // as on the local runtime: a crash stays visible instead of being restarted away
               RestartPolicy: { Condition: 'none' },
+              // as on the local runtime: logs the engine can give back (an engine's default driver may not)
+              LogDriver: { Name: 'json-file', Options: {} },
               ...(svc.volumes?.length ? { Placement: { Constraints: [`node.id==${this.ref.nodeId}`] } } : {}),
               Networks: [{ Target: ctx.record.network!.id ?? ctx.record.network!.name, Aliases: [svc.name] }],
             },
@@ -168,12 +172,15 @@ export class SwarmRuntime implements SessionRuntime {
     };
   }
 
-  /** Wait until `replicas` tasks run; a task that ends first fails the wait with its error and last log lines. */
-  private async waitForTasks(serviceId: string, service: string, replicas: number, signal: AbortSignal): Promise<string[]> {
+  /**
+   * Wait until `replicas` tasks run; a task that ends first fails the wait with its error and
+   * last log lines. Tasks in `previous` (those before an update) do not count.
+   */
+  private async waitForTasks(serviceId: string, service: string, replicas: number, signal?: AbortSignal, previous: ReadonlySet<string> = new Set()): Promise<string[]> {
     const started = Date.now();
     for (;;) {
       throwIfCancelled(signal);
-      const tasks = await this.tasksOf(serviceId);
+      const tasks = (await this.tasksOf(serviceId)).filter((t) => !previous.has(t.ID));
       const ended = tasks.find((t) => FINAL_TASK_STATES.has(t.Status?.State ?? ''));
       if (ended) {
         const containerId = ended.Status?.ContainerStatus?.ContainerID;
@@ -193,6 +200,66 @@ export class SwarmRuntime implements SessionRuntime {
       }
       await sleepUnlessAborted(TASK_POLL_MS, signal);
     }
+  }
+
+  async serviceContainers(state: ServiceState, which: 'running' | 'all'): Promise<string[]> {
+    if (!state.serviceId) return [];
+    const tasks = (await this.tasksOf(state.serviceId)).sort((a, b) => (a.CreatedAt ?? '').localeCompare(b.CreatedAt ?? ''));
+    const chosen = which === 'running' ? tasks.filter((t) => t.DesiredState === 'running' && t.Status?.State === 'running') : tasks;
+    const ids = chosen.map((t) => t.Status?.ContainerStatus?.ContainerID).filter((id): id is string => Boolean(id));
+    // a task on another node has no container here (only the single-node case is tested:
+    // docs/runtimes.md); a task's state lags behind its container's (a killed one reads running a moment longer)
+    const here = await Promise.all(ids.map((id) => this.docker.getContainer(id).inspect().then((c) => which === 'all' || c.State.Running, () => false)));
+    return ids.filter((_, i) => here[i]);
+  }
+
+  /**
+   * Replace a service's tasks with new ones (a forced update, `docker service update --force`),
+   * `replicas` of them (default: as the session asked), and wait until they run and pass the
+   * manifest's healthcheck. What restarting a service, or bringing a killed one back, means on a
+   * swarm: a task that ended never runs again (restart policy none). Returns the new containers.
+   */
+  async redeploy(state: ServiceState, svc: ServiceSpec | undefined, record: SessionRecord, signal?: AbortSignal): Promise<string[]> {
+    if (!state.serviceId) throw new WorkbenchError('not_found', `Service "${state.name}" has no swarm service in the session record`);
+    const replicas = this.ref.replicas?.[state.name] ?? 1;
+    // every task from before the update: none of them counts as a new one
+    const previous = new Set((await this.tasksOf(state.serviceId)).map((t) => t.ID));
+    await this.updateService(state, replicas, true);
+    const containers = await this.waitForTasks(state.serviceId!, state.name, replicas, signal, previous);
+    if (svc) {
+      for (const containerId of containers) {
+        const info = await this.docker.getContainer(containerId).inspect();
+        await waitUntilReady(this.docker, containerId, svc, healthTarget(info, record, svc.name), undefined, signal);
+      }
+    }
+    state.containerId = containers[0];
+    return containers;
+  }
+
+  /** Stop a service: no task runs (replicas 0; the service, its spec and volumes stay). */
+  async scaleToZero(state: ServiceState, signal?: AbortSignal): Promise<void> {
+    await this.updateService(state, 0, false);
+    const started = Date.now();
+    while ((await this.tasksOf(state.serviceId!)).some((t) => t.Status?.State === 'running' || t.DesiredState === 'running')) {
+      if (Date.now() - started > TASK_START_TIMEOUT_MS) throw new WorkbenchError('timeout', `Service "${state.name}" still had running tasks ${TASK_START_TIMEOUT_MS / 1000} s after it was scaled to 0`, { service: state.name });
+      await sleepUnlessAborted(TASK_POLL_MS, signal);
+    }
+  }
+
+  private async updateService(state: ServiceState, replicas: number, force: boolean): Promise<void> {
+    if (!state.serviceId) throw new WorkbenchError('not_found', `Service "${state.name}" has no swarm service in the session record`);
+    const service = this.docker.getService(state.serviceId);
+    const info = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> & { TaskTemplate: Record<string, unknown> & { ForceUpdate?: number } } };
+    const spec = {
+      ...info.Spec,
+      Mode: { Replicated: { Replicas: replicas } },
+      TaskTemplate: { ...info.Spec.TaskTemplate, ...(force ? { ForceUpdate: (info.Spec.TaskTemplate.ForceUpdate ?? 0) + 1 } : {}) },
+      // every task at once, as a restart of the service: not one by one with the default 5 s watch after each
+      UpdateConfig: { Parallelism: 0, Order: 'stop-first', FailureAction: 'pause', Monitor: 0 },
+    };
+    await service.update({ _query: { version: info.Version.Index }, _body: spec } as object).catch((err: Error) => {
+      throw new WorkbenchError('internal', `Updating the swarm service ${String(info.Spec.Name)} of "${state.name}" failed: ${err.message}`, { service: state.name });
+    });
   }
 
   private async tasksOf(serviceId: string): Promise<SwarmTask[]> {
@@ -310,7 +377,10 @@ export async function pushById(docker: Docker, imageId: string, registry: string
     await untagUnlessLastName(docker, `${name}:${tag}`);
     throw new WorkbenchError('unavailable', `Pushing image ${imageId.slice(0, 19)}… to ${registry} failed: ${(err as Error).message}`, { registry, imageId });
   }
-  if (!digest) throw new WorkbenchError('internal', `The engine pushed ${name}:${tag} but reported no digest`);
+  if (!digest) {
+    await untagUnlessLastName(docker, `${name}:${tag}`);
+    throw new WorkbenchError('internal', `The engine pushed ${name}:${tag} to ${registry} but reported no digest`, { registry, imageId });
+  }
   const pinned = `${name}@${digest}`;
   await untagUnlessLastName(docker, `${name}:${tag}`);
   await untagUnlessLastName(docker, pinned);

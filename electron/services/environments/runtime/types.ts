@@ -28,6 +28,8 @@ export interface RuntimeRef {
   kind: RuntimeKind;
   /** The engine the workbench talked to (DOCKER_HOST or the default socket). */
   endpoint: string;
+  /** That engine's identity (`docker info` ID@data root): the same engine reached at another address is still it. */
+  engineId?: string;
   /** swarm: the registry images were pushed to (HOST:PORT), when one was named. */
   registry?: string;
   /** swarm: tasks per stateless service (default 1). */
@@ -85,6 +87,11 @@ export interface SessionRuntime {
   inspectService(state: ServiceState): Promise<ServiceRuntimeState>;
   /** What the engine runs vs what the manifest captured, for one service. */
   serviceDrift(svc: ServiceSpec, state: ServiceState, expectedEnv: Record<string, string>, secretNames: Set<string>): Promise<DriftItem[]>;
+  /**
+   * The containers on this engine that run a service now (`running`), or every container its
+   * tasks left here, oldest first (`all`: logs). Local: the one container, whatever its state.
+   */
+  serviceContainers(state: ServiceState, which: 'running' | 'all'): Promise<string[]>;
   /** Remove everything carrying the session's labels (idempotent). */
   removeSession(labelFilter: string[]): Promise<RemovalCounts>;
 }

@@ -24,17 +24,20 @@ export function EgressChoice(props: { checked: boolean; onChange(checked: boolea
 /** What a session's containers can reach, and what the workbench could not enforce or check. */
 export function SandboxStatus({ sandbox }: { sandbox?: EnvSandboxInfo | undefined }) {
   if (!sandbox) return null;
-  const open = sandbox.egress === 'open';
-  const text = open ? 'egress allowed' : sandbox.verified ? 'sealed' : 'sealed, not checked';
-  const title = open
+  // not enforced by the engine (e.g. a dockerd without iptables): as open as egress allowed
+  const open = sandbox.egress === 'open' || sandbox.enforced === false;
+  const text = sandbox.egress === 'open' ? 'egress allowed' : sandbox.enforced === false ? 'not sealed' : sandbox.verified ? 'sealed' : 'sealed, not checked';
+  const title = sandbox.egress === 'open'
     ? 'Started with egress allowed: the containers can reach the internet, the LAN and this machine'
+    : sandbox.enforced === false
+    ? 'The engine does not enforce the sealed network it was asked for'
     : `The containers reach each other and the session agent (agent.repro.internal, ports ${sandbox.agentPorts.join(', ')}) only`;
   return (
     <div className="env-sandbox">
       <span className={`badge ${open ? 'bad' : sandbox.verified ? 'ok' : 'warn'}`} title={title} data-testid="sandbox-status">
         {text}
       </span>
-      {!open && sandbox.notes.length > 0 && (
+      {sandbox.egress === 'sealed' && sandbox.notes.length > 0 && (
         <ul className="env-sandbox-notes small" aria-label="What the sandbox could not enforce or check">
           {sandbox.notes.map((n) => (
             <li key={n}>{n}</li>

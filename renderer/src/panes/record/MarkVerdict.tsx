@@ -17,7 +17,7 @@ export function suggestedEvidence(verdict: SessionVerdict | undefined, inTimelin
  * shown and offered first ("Confirm"), its evidence is ticked in the timeline, and the other
  * verdict is an override. The mark keeps both: the person's word and the computed verdict they saw.
  */
-/** The note field's id: the record's skip button focuses it past a long timeline. */
+/** The note field's id (a stable target for links and tests). */
 export const VERDICT_NOTE_ID = 'record-verdict-note';
 
 export function MarkVerdict({ session, evidence, picked, onMarked }: { session: string; evidence: ReadonlySet<number>; picked: boolean; onMarked(): void }) {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { RecordTimeline } from '../../../../shared/api/methods/record';
 import { describeEvent } from '../../../../shared/record/report';
 import { formatDuration } from '../../../../shared/record/stats';
@@ -8,7 +8,7 @@ import { openGamedayJournal } from '../../store/gameday';
 import { recordActions } from '../../store/record';
 import { useVerdict, verdictFor } from '../../store/verdict';
 import { EventDetails, hasDetails, isFailure } from './EventDetails';
-import { MarkVerdict, suggestedEvidence, VERDICT_NOTE_ID } from './MarkVerdict';
+import { MarkVerdict, suggestedEvidence } from './MarkVerdict';
 import { NoteForm } from './NoteForm';
 
 function toggled(set: Set<number>, id: number, on: boolean): Set<number> {
@@ -30,6 +30,36 @@ function download(filename: string, mediaType: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The controls of one timeline event, in tab order (the evidence checkbox always first). */
+function eventControls(e: RecordTimeline['events'][number]): ('pick' | 'gameday' | 'details')[] {
+  return ['pick', ...(e.kind === 'gameday' ? (['gameday'] as const) : []), ...(hasDetails(e) ? (['details'] as const) : [])];
+}
+
+/**
+ * The timeline is one tab stop (roving tabindex): Tab enters at the control used last; ↑ / ↓
+ * move to the same control of the previous / next event (or its checkbox), ← / → between an
+ * event's controls, Home / End to the first / last event. Space ticks, Enter opens, as usual.
+ */
+function moveInTimeline(e: KeyboardEvent<HTMLOListElement>, events: RecordTimeline['events']): void {
+  const from = (e.target as HTMLElement).closest<HTMLElement>('[data-ev]');
+  if (!from) return;
+  const row = events.findIndex((x) => x.id === Number(from.dataset.ev));
+  const col = Number(from.dataset.col);
+  if (row < 0) return;
+  const cols = (r: number) => eventControls(events[r]!).length;
+  let to: [number, number] | undefined;
+  if (e.key === 'ArrowDown' && row + 1 < events.length) to = [row + 1, Math.min(col, cols(row + 1) - 1)];
+  else if (e.key === 'ArrowUp' && row > 0) to = [row - 1, Math.min(col, cols(row - 1) - 1)];
+  else if (e.key === 'ArrowRight' && col + 1 < cols(row)) to = [row, col + 1];
+  else if (e.key === 'ArrowLeft' && col > 0) to = [row, col - 1];
+  else if (e.key === 'Home') to = [0, 0];
+  else if (e.key === 'End') to = [events.length - 1, 0];
+  if (!['ArrowDown', 'ArrowUp', 'ArrowRight', 'ArrowLeft', 'Home', 'End'].includes(e.key)) return;
+  e.preventDefault();
+  if (!to) return;
+  e.currentTarget.querySelector<HTMLElement>(`[data-ev="${events[to[0]]!.id}"][data-col="${to[1]}"]`)?.focus();
+}
+
 export function SessionRecord({ session, timeline }: { session: string; timeline: RecordTimeline }) {
   const { summary, events } = timeline;
   const start = summary.firstEventAt ?? summary.session.createdAt;
@@ -40,6 +70,15 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
   const evidence = picked ?? suggested;
   const [format, setFormat] = useState<'html' | 'md'>('html');
   const [open, setOpen] = useState<Set<number>>(new Set());
+  // The timeline's one tab stop: [event id, control index]; an event no longer listed falls back to the first.
+  const [stop, setStop] = useState<[number, number]>([-1, 0]);
+  const stopAt = events.some((e) => e.id === stop[0]) ? stop : ([events[0]?.id ?? -1, 0] as [number, number]);
+  const stopProps = (id: number, col: number) => ({
+    'data-ev': id,
+    'data-col': col,
+    tabIndex: stopAt[0] === id && stopAt[1] === col ? 0 : -1,
+    onFocus: () => setStop([id, col]),
+  });
 
   const report = useAction(`record.report:${session}`, () => recordActions.report(session, format), {
     onDone: (r) => download(r.filename, r.mediaType, r.text),
@@ -75,36 +114,36 @@ export function SessionRecord({ session, timeline }: { session: string; timeline
         </span>
       </div>
       <ErrorNote error={report.error} prefix="Export" />
-      {events.length > 5 && (
-        // the timeline holds two tab stops an event: a keyboard user can go past it to the verdict
-        <button type="button" className="link small" onClick={() => document.getElementById(VERDICT_NOTE_ID)?.focus()}>
-          Skip the timeline to the verdict
-        </button>
-      )}
-      <ol className="record-timeline" aria-label="Timeline">
-        {events.map((e) => (
-          <li key={e.id} className={`ev ev-${e.kind}${isFailure(e) ? ' failed' : ''}`}>
-            <label className="ev-pick" title="Link as evidence when marking">
-              <input type="checkbox" aria-label={`Evidence #${e.id}`} checked={evidence.has(e.id)} onChange={(ev) => setPicked(toggled(evidence, e.id, ev.target.checked))} />
-            </label>
-            <time dateTime={new Date(e.at).toISOString()} title={new Date(e.at).toISOString()}>
-              +{formatDuration(e.at - start)}
-            </time>
-            <span className={`badge kind`}>{e.kind}</span>
-            <span className="ev-text">{describeEvent(e)}</span>
-            {e.kind === 'gameday' && (
-              <button type="button" className="link small" onClick={() => void openGamedayJournal(session, (e.data as { id: string }).id)}>
-                open in Game day
-              </button>
-            )}
-            {hasDetails(e) && (
-              <button type="button" className="link small" aria-expanded={open.has(e.id)} onClick={() => setOpen((s) => toggled(s, e.id, !s.has(e.id)))}>
-                {open.has(e.id) ? 'hide' : 'details'}
-              </button>
-            )}
-            {open.has(e.id) && <EventDetails event={e} />}
-          </li>
-        ))}
+      <p className="sr-only" id={`record-timeline-keys-${session}`}>
+        One tab stop: up and down arrows move between events, left and right between an event's controls.
+      </p>
+      <ol className="record-timeline" aria-label="Timeline" aria-describedby={`record-timeline-keys-${session}`} onKeyDown={(ev) => moveInTimeline(ev, events)}>
+        {events.map((e) => {
+          const cols = eventControls(e);
+          return (
+            <li key={e.id} className={`ev ev-${e.kind}${isFailure(e) ? ' failed' : ''}`}>
+              <label className="ev-pick" title="Link as evidence when marking">
+                <input type="checkbox" aria-label={`Evidence #${e.id}`} checked={evidence.has(e.id)} onChange={(ev) => setPicked(toggled(evidence, e.id, ev.target.checked))} {...stopProps(e.id, 0)} />
+              </label>
+              <time dateTime={new Date(e.at).toISOString()} title={new Date(e.at).toISOString()}>
+                +{formatDuration(e.at - start)}
+              </time>
+              <span className={`badge kind`}>{e.kind}</span>
+              <span className="ev-text">{describeEvent(e)}</span>
+              {e.kind === 'gameday' && (
+                <button type="button" className="link small" onClick={() => void openGamedayJournal(session, (e.data as { id: string }).id)} {...stopProps(e.id, cols.indexOf('gameday'))}>
+                  open in Game day
+                </button>
+              )}
+              {hasDetails(e) && (
+                <button type="button" className="link small" aria-expanded={open.has(e.id)} onClick={() => setOpen((s) => toggled(s, e.id, !s.has(e.id)))} {...stopProps(e.id, cols.indexOf('details'))}>
+                  {open.has(e.id) ? 'hide' : 'details'}
+                </button>
+              )}
+              {open.has(e.id) && <EventDetails event={e} />}
+            </li>
+          );
+        })}
       </ol>
       <NoteForm session={session} />
       <MarkVerdict session={session} evidence={evidence} picked={picked !== null} onMarked={() => setPicked(null)} />

@@ -28,15 +28,17 @@ function criticalIndex(t: Trace): CriticalIndex {
   return { offset, start, end };
 }
 
-const KEYS_HELP = '↓/j next · ↑/k previous · → child · ← parent · e / E next / previous error · Enter fold · p playhead here · , . move playhead · c critical path · z zoom to span · Esc reset zoom';
+const KEYS_HELP = '↓/j next · ↑/k previous · → child · ← parent · e / E next / previous error · Enter or Space fold / unfold · p playhead here · , . move playhead · c critical path · z zoom to span · Esc reset zoom';
 
 const TRACE_TABS = ['waterfall', 'map', 'compare'] as const;
 
 /** What a screen reader hears when the selection moves (the polite summary of the selected span). */
-function spanSummary(set: TraceSet, t: Trace, i: number, row: number | undefined, rows: number): string {
+function spanSummary(set: TraceSet, t: Trace, i: number, row: number | undefined, rows: number, folded: boolean): string {
   const service = set.services[t.service[i]!] || 'unknown service';
   const error = t.flags[i]! & SpanFlag.Error ? ', error' : '';
-  return `${service}, ${set.names[t.name[i]!]}, ${spokenUs(t.end[i]! - t.start[i]!)}, depth ${t.depth[i]}${error}${row !== undefined && row >= 0 ? `, row ${row + 1} of ${rows}` : ''}`;
+  const kids = t.childOffset[i + 1]! - t.childOffset[i]!;
+  const children = kids === 0 ? '' : `, ${kids} child${kids === 1 ? '' : 'ren'}${folded ? ' folded' : ''}`;
+  return `${service}, ${set.names[t.name[i]!]}, ${spokenUs(t.end[i]! - t.start[i]!)}, depth ${t.depth[i]}${error}${children}${row !== undefined && row >= 0 ? `, row ${row + 1} of ${rows}` : ''}`;
 }
 
 /** One trace: the canvas waterfall walked by keyboard, its service map, and a comparison. */
@@ -227,6 +229,7 @@ export function TraceView({ source, traceIndex, sources, spanId }: { source: Loa
             data-testid="waterfall"
             data-selected-span={trace.spanId[selected]}
             data-selected-row={rowOf[selected]}
+            data-rows={rows.length}
           >
             <Waterfall
               set={set}
@@ -251,7 +254,7 @@ export function TraceView({ source, traceIndex, sources, spanId }: { source: Loa
             {KEYS_HELP}
           </p>
           <p className="sr-only" id="waterfall-selected" aria-live="polite" aria-atomic="true" data-testid="span-summary">
-            {spanSummary(set, trace, selected, rowOf[selected], rows.length)}
+            {spanSummary(set, trace, selected, rowOf[selected], rows.length, collapsed[selected] === 1)}
           </p>
           {active && active.count > 0 && (
             <div className="active-list small" aria-label="Active spans at the playhead">
