@@ -103,7 +103,8 @@ describe('hostile input never crashes, hangs or escapes', () => {
           await mkdir(join(root, f.path, '..'), { recursive: true });
           await writeFile(join(root, f.path), await readFile(join(built.root, f.path)));
         }
-        await writeFile(join(root, 'bundle.json'), JSON.stringify(mutateJson(built.manifest, choice, value)));
+        // the whole document replaced by undefined has no JSON text: an empty bundle.json, as hostile
+        await writeFile(join(root, 'bundle.json'), JSON.stringify(mutateJson(built.manifest, choice, value)) ?? '');
         try {
           const opened = await openBundle(root, { settingsDir: join(dir, 'no-settings') }).catch((err: unknown) => {
             expect(err).toBeInstanceOf(WorkbenchError);
