@@ -7,14 +7,13 @@
  * holding --volume-mib more, so the copies, not the start-up, are what is timed.
  * Baseline: `docker save <id> -o file` of each image id and `docker cp <container>:<path>/. - > file`
  * of each volume, one after the other, each a fresh docker process (what an engineer would type).
- * Measured: `repro capture --project P -o DIR` as a cold separate process, the way the README runs
- * it (`node bin/repro.js`, TypeScript through tsx in a checkout); second column: the built CLI
- * (`REPRO_USE_DIST=1`, what an install runs); third: the same command in-process through the
+ * Measured: `repro capture --project P -o DIR` as a cold separate process from the build, the way
+ * users run it (bench/lib/harness.ts); second column: the same command in-process through the
  * CLI's main (no process start). The capture does more than the copies: describe, digests and
  * the credential scan of every byte on the way to disk, manifest, and a full verification.
- * Rounds alternate; medians are compared.
+ * Rounds alternate which side goes first; medians are compared.
  *
- *   npx tsx bench/capture.bench.ts [--image-mib 256] [--volume-mib 128] [--rounds 3] [--json]
+ *   npx tsx bench/capture.bench.ts [--image-mib 256] [--volume-mib 128] [--rounds 5] [--json]
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -22,18 +21,16 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { main } from '../electron/cli/main';
-import { emit, row } from './lib/harness';
+import { alternate, emit, ensureBuilt, log, median, repro, row } from './lib/harness';
 import { sh, startComposeApp } from '../test/integration/capture/compose-app';
 
 const { values } = parseArgs({
-  options: { 'image-mib': { type: 'string', default: '256' }, 'volume-mib': { type: 'string', default: '128' }, rounds: { type: 'string', default: '3' }, json: { type: 'boolean' } },
+  options: { 'image-mib': { type: 'string', default: '256' }, 'volume-mib': { type: 'string', default: '128' }, rounds: { type: 'string', default: '5' }, json: { type: 'boolean' } },
 });
 const imageMib = Number(values['image-mib']);
 const volumeMib = Number(values['volume-mib']);
 const rounds = Number(values.rounds);
-const log = (s: string) => process.stderr.write(s + '\n');
-const root = join(import.meta.dirname, '..');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+ensureBuilt();
 
 function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; stdoutFile?: string } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -74,15 +71,11 @@ try {
     return ms;
   };
 
-  const cold = async (dist: boolean): Promise<number> => {
+  const cold = async (): Promise<number> => {
     const out = join(work, `bundle-${n++}`);
-    const t0 = performance.now();
-    await run(process.execPath, [join(root, 'bin', 'repro.js'), 'capture', '--project', app.project, '-o', out, '--json'], {
-      env: { ...process.env, REPRO_HOME: home, ...(dist ? { REPRO_USE_DIST: '1' } : {}) },
-    });
-    const ms = performance.now() - t0;
+    const sample = await repro(['capture', '--project', app.project, '-o', out, '--json'], { env: { ...process.env, REPRO_HOME: home } });
     rmSync(out, { recursive: true, force: true });
-    return ms;
+    return sample.wallMs;
   };
 
   const inProcess = async (): Promise<number> => {
@@ -105,22 +98,11 @@ try {
   // One unmeasured round of each warms the page cache and the engine's layer store.
   await baseline();
   await inProcess();
-  await cold(false);
-  const distBuilt = await cold(true).then(
-    () => true,
-    () => false,
+  await cold();
+  const got = await alternate(rounds, { base: baseline, cli: cold, inproc: inProcess }, (r, g) =>
+    log(`round ${r + 1}: docker save + cp ${g.base.toFixed(0)} ms · repro capture (cold) ${g.cli.toFixed(0)} ms · in-process ${g.inproc.toFixed(0)} ms · load ${loadavg()[0]!.toFixed(1)}`),
   );
-  const base: number[] = [];
-  const cli: number[] = [];
-  const dist: number[] = [];
-  const inproc: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    base.push(await baseline());
-    cli.push(await cold(false));
-    if (distBuilt) dist.push(await cold(true));
-    inproc.push(await inProcess());
-    log(`round ${i + 1}: docker save + cp ${base.at(-1)!.toFixed(0)} ms · repro capture (cold, tsx) ${cli.at(-1)!.toFixed(0)} ms${distBuilt ? ` · built CLI ${dist.at(-1)!.toFixed(0)} ms` : ''} · in-process ${inproc.at(-1)!.toFixed(0)} ms`);
-  }
+  const [base, cli, inproc] = [got.base, got.cli, got.inproc];
   const baselineMs = median(base);
   emit(
     [
@@ -135,7 +117,7 @@ try {
         goal: 1.3,
         rounds,
         // other work on the machine skews both sides, ours more
-        note: `built CLI ${distBuilt ? `${(median(dist) / baselineMs).toFixed(2)}x` : 'not built'}; 1-minute load average at the end ${loadavg()[0]!.toFixed(1)}`,
+        note: `1-minute load average at the end ${loadavg()[0]!.toFixed(1)}`,
       }),
     ],
     values.json,

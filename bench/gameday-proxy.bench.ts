@@ -23,6 +23,7 @@ import { executeReplay } from '../electron/services/replay/engine';
 import { loadTraffic } from '../electron/services/replay/traffic';
 import { bundleManifestSchema } from '../shared/bundle/manifest';
 import type { HarEntry } from '../shared/replay/har';
+import { emit, row } from './lib/harness';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, repeat: { type: 'string', default: '6' }, json: { type: 'boolean' } } });
 const rounds = Number(values.rounds);
@@ -87,10 +88,22 @@ try {
   if (crossed < rounds * entries.length) throw new Error(`only ${crossed} checkout -> pricing connections went through the proxy`);
   const ratio = median(a) / median(b);
   log(`sample replay at max rate: ${median(a).toFixed(1)} vs ${median(b).toFixed(1)} req/s -> ${ratio.toFixed(3)}x (goal >= 0.95); ${crossed} connections crossed the proxy`);
-  const rows = [
-    { name: 'fault proxy: sample replay throughput, no fault', ratio, ms: 0, goal: '>=0.95', withProxyRps: Math.round(median(a) * 10) / 10, withoutRps: Math.round(median(b) * 10) / 10, proxiedConnections: crossed, rounds, requests: entries.length },
-  ];
-  if (values.json) process.stdout.write(JSON.stringify(rows) + '\n');
+  emit(
+    [
+      row({
+        id: 'gameday-proxy',
+        what: 'game days: max-rate replay of the sample through the fault proxy (no fault active; sealed sandbox, via the gate) vs a session without it',
+        unit: 'req/s',
+        better: 'higher',
+        ours: { command: 'replay, checkout -> pricing through the proxy', value: median(a) },
+        baseline: { command: 'replay, REPRO_FAULT_PROXY=off', value: median(b) },
+        goal: 0.95,
+        rounds,
+        extra: { proxiedConnections: crossed, requests: entries.length },
+      }),
+    ],
+    values.json,
+  );
 } finally {
   await Promise.all([downSession(docker, stateDir, withProxy).catch(() => undefined), downSession(docker, stateDir, without).catch(() => undefined)]);
   rmSync(home, { recursive: true, force: true });

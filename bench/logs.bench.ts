@@ -3,7 +3,7 @@
  * every line, measured in the same run. Goal: at most 3x.
  *
  * First column, as users run it: `repro logs FILE --patterns --json` as a cold separate process
- * (the built CLI, `npm run build` first) against a cold `node bench/lib/parse-lines.mjs FILE`
+ * (the built CLI; built first when the sources are newer) against a cold `node bench/lib/parse-lines.mjs FILE`
  * that reads the same file the same way and only JSON.parses each line; CPU time of each
  * process (user+sys, from the shell's `times`), the wall ratio beside it. Second column, in
  * process: mining the messages already in memory against JSON.parse of the lines already in
@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { TemplateMiner } from '../shared/logs/miner';
 import { parseJsonLine } from '../shared/logs/record';
 import { generateLogChunks } from './lib/gen-logs';
+import { emit, ensureBuilt, row } from './lib/harness';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' }, json: { type: 'boolean' } } });
 const lines = Number(values.lines);
@@ -70,10 +71,7 @@ function cpuOf(fn: () => void): Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-if (!existsSync(join(root, 'dist', 'electron', 'cli', 'main.mjs'))) {
-  log('bench/logs: dist/ is missing; run `npm run build` first (the CLI is timed as users run it)');
-  process.exit(1);
-}
+ensureBuilt(); // the CLI is timed as users run it: from the build
 const file = await ensureFile();
 const base: Sample[] = [];
 const ours: Sample[] = [];
@@ -116,24 +114,23 @@ for (let r = 0; r < rounds; r++) {
   log(`in process, round ${r + 1}: JSON.parse ${baseIn[r]!.cpu.toFixed(0)} ms cpu; mining ${oursIn[r]!.cpu.toFixed(0)} ms cpu`);
 }
 
-const ratio = (a: Sample[], b: Sample[], k: keyof Sample) => Number((median(a.map((s) => s[k])) / median(b.map((s) => s[k]))).toFixed(3));
-const result = {
-  name: `repro logs --patterns on ${lines} JSONL lines vs JSON.parse (cold processes)`,
-  ratio: ratio(ours, base, 'cpu'),
-  ms: Math.round(median(ours.map((s) => s.cpu))),
-  baselineMs: Math.round(median(base.map((s) => s.cpu))),
-  wallRatio: ratio(ours, base, 'wall'),
-  wallMs: Math.round(median(ours.map((s) => s.wall))),
-  baselineWallMs: Math.round(median(base.map((s) => s.wall))),
-  inProcessRatio: ratio(oursIn, baseIn, 'cpu'),
-  inProcessMs: Math.round(median(oursIn.map((s) => s.cpu))),
-  inProcessBaselineMs: Math.round(median(baseIn.map((s) => s.cpu))),
-  bytes: Buffer.byteLength(text),
-  templates,
-  goal: 3,
-};
-if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
-else
-  process.stdout.write(
-    `${result.name}: ${result.ratio}x CPU (${result.ms} vs ${result.baselineMs} ms), ${result.wallRatio}x wall; in process (mining vs JSON.parse): ${result.inProcessRatio}x (${result.inProcessMs} vs ${result.inProcessBaselineMs} ms); goal <= 3x\n`,
-  );
+const med = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
+emit(
+  [
+    row({
+      id: 'logs-patterns',
+      what: `repro logs --patterns on ${lines.toLocaleString('en')} JSONL lines (${Math.round(Buffer.byteLength(text) / 1e6)} MB) vs JSON.parse of every line, cold processes, CPU time`,
+      unit: 'ms',
+      better: 'lower',
+      ours: { command: 'repro logs FILE --patterns --json', value: med(ours, 'cpu') },
+      baseline: { command: 'node bench/lib/parse-lines.mjs FILE', value: med(base, 'cpu') },
+      // in process: mining the messages already in memory vs JSON.parse of the lines in memory
+      inProcess: med(oursIn, 'cpu'),
+      inProcessBaseline: med(baseIn, 'cpu'),
+      goal: 3,
+      rounds,
+      note: `wall ${(med(ours, 'wall') / med(base, 'wall')).toFixed(2)}x (${Math.round(med(ours, 'wall'))} vs ${Math.round(med(base, 'wall'))} ms); ${templates} templates`,
+    }),
+  ],
+  values.json,
+);

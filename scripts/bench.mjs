@@ -28,6 +28,8 @@ if (!files.length) {
 }
 
 const at = new Date().toISOString();
+const startedMs = Date.now();
+const loadAtStart = Number(loadavg()[0].toFixed(2));
 const fresh = [];
 let failed = false;
 for (const file of files) {
@@ -60,12 +62,24 @@ if (existsSync(latest)) {
 const ranNow = new Set(fresh.map((r) => r.bench));
 const rows = [...previous.filter((r) => !ranNow.has(r.bench)), ...fresh].sort((a, b) => order(a) - order(b));
 
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadAvg1mAtEnd: Number(loadavg()[0].toFixed(2)) };
+// The machine may be shared (other runs, CI): the load beside the figures says how busy it was.
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  loadAvg1mAtStart: loadAtStart,
+  loadAvg1mAtEnd: Number(loadavg()[0].toFixed(2)),
+  benches: files.map((f) => f.replace(/\.bench\.ts$/, '')),
+  durationS: Math.round((Date.now() - startedMs) / 1000),
+};
 const table = markdownTable(rows);
 console.log('\n' + table);
 mkdirSync(resultsDir, { recursive: true });
 writeBeside(latest, JSON.stringify({ schema: 'repro.bench/v1', at, machine, rows }, null, 2) + '\n');
-writeBeside(join(resultsDir, 'latest.md'), `Benchmarks (\`npm run bench\`), ${machine.cpus} CPUs (${machine.cpu}), Node ${machine.node}; ratios against a baseline measured in the same run.\n\n${table}\n`);
+writeBeside(
+  join(resultsDir, 'latest.md'),
+  `Benchmarks (\`npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}\`, ${machine.durationS} s), ${machine.cpus} CPUs (${machine.cpu}), Node ${machine.node}, 1-minute load average ${machine.loadAvg1mAtStart} at the start and ${machine.loadAvg1mAtEnd} at the end; ratios against a baseline measured in the same run.\n\n${table}\n`,
+);
 writeBeside(join(resultsDir, 'latest.svg'), chart(rows));
 console.log(`\nwrote bench/results/latest.json, latest.md and latest.svg`);
 process.exit(failed ? 1 : 0);
@@ -90,7 +104,7 @@ function lastJsonDocument(text) {
 }
 
 function order(r) {
-  const benches = ['startup', 'up-down', 'traces', 'replay', 'traces-ui', 'verify', 'judge'];
+  const benches = ['startup', 'up-down', 'capture', 'verify', 'traces', 'traces-ui', 'judge', 'logs', 'logs-ui', 'loghub', 'replay', 'gameday-proxy', 'gameday-faults'];
   const i = benches.indexOf(r.bench);
   return i < 0 ? benches.length : i; // a bench's own rows keep their order (the sort is stable)
 }
@@ -98,7 +112,8 @@ function order(r) {
 function fmt(v, unit) {
   if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
   if (unit === 'ms') return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`;
-  if (unit === 'req/s') return `${(v / 1000).toFixed(1)}k req/s`;
+  if (unit === 'req/s') return v >= 1000 ? `${(v / 1000).toFixed(1)}k req/s` : `${v.toFixed(1)} req/s`;
+  if (unit === 'score') return v.toFixed(3);
   return `${Math.round(v)} ${unit}`;
 }
 

@@ -147,7 +147,8 @@ export async function alternate<T extends Record<string, (round: number) => Prom
 export interface BenchRow {
   id: string;
   what: string;
-  unit: 'ms' | 'req/s' | 'MiB';
+  /** `score`: a number without a unit (an accuracy between 0 and 1). */
+  unit: 'ms' | 'req/s' | 'MiB' | 'score';
   better: 'lower' | 'higher';
   ours: { command: string; value: number; cpuMs?: number | null; peakMb?: number | null };
   baseline: { command: string; value: number; cpuMs?: number | null; peakMb?: number | null };
@@ -174,7 +175,8 @@ export function row(r: Omit<BenchRow, 'ratio' | 'met' | 'inProcess'> & { inProce
   const inProcess = r.inProcess == null ? null : { value: round(r.inProcess, 1), ratio: round(r.inProcess / (inProcessBaseline ?? r.baseline.value), 3) };
   const within = (v: number, bound: number) => (r.better === 'lower' ? v <= bound : v >= bound);
   const met = r.goal != null ? within(ratio, r.goal) : r.limit != null ? within(r.ours.value, r.limit) : null;
-  return { ...rest, ours: { ...r.ours, value: round(r.ours.value, 1) }, baseline: { ...r.baseline, value: round(r.baseline.value, 1) }, inProcess, ratio, met };
+  const digits = r.unit === 'score' ? 4 : 1;
+  return { ...rest, ours: { ...r.ours, value: round(r.ours.value, digits) }, baseline: { ...r.baseline, value: round(r.baseline.value, digits) }, inProcess, ratio, met };
 }
 
 /** Prints the rows: `--json` one JSON array on stdout (what scripts/bench.mjs reads), else lines. */

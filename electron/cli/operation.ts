@@ -5,6 +5,7 @@ import type { OperationEnd } from '../../shared/api/operations';
 import type { Workbench } from '../services/workbench';
 import type { CliIo } from './command';
 import { printJson, progressPrinter } from './output';
+import { timed } from '../services/timing';
 
 /** Exit code of a command whose operation was cancelled (Ctrl-C): 128 + SIGINT, as shells report it. */
 export const EXIT_CANCELLED = 130;
@@ -55,7 +56,7 @@ export async function runCliOperation<M extends OperationName>(
   try {
     // The API layer (every area's handlers) loads here, for the commands that run operations:
     // this module is also imported by `repro --help`, which must stay light.
-    const { runOperationInProcess } = await import('../api/dispatch');
+    const { runOperationInProcess } = await timed('load the API layer', () => import('../api/dispatch'));
     const started = runOperationInProcess(wb, method, input, 'cli');
     id = started.id;
     if (stops > 0) wb.ops.cancel(id);

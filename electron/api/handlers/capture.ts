@@ -2,9 +2,10 @@ import type { captureMethods } from '../../../shared/api/methods/capture';
 import { engineEndpoint } from '../../services/docker-engine';
 import { capturesDir } from '../../services/paths';
 import type { HandlerMap } from './types';
+import { timed } from '../../services/timing';
 
 // Capture's modules load on first use, so starting a host (or any CLI command) does not pay for them.
-const capture = () => import('../../services/capture');
+const capture = () => timed('load the capture services', () => import('../../services/capture'));
 
 export const captureHandlers: HandlerMap<keyof typeof captureMethods> = {
   'capture.sources': async (_input, { wb, signal }) => ({ ...(await (await capture()).listCaptureSources(wb.docker, signal)), outDir: capturesDir(wb.env) }),

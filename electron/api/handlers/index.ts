@@ -7,6 +7,7 @@
 import type { MethodName } from '../../../shared/api/contract';
 import { WorkbenchError } from '../../../shared/api/errors';
 import type { Handler, HandlerMap } from './types';
+import { timed } from '../../services/timing';
 
 const areas = {
   app: async () => (await import('./app')).appHandlers,
@@ -33,7 +34,8 @@ export const everyMethodHandled = (all: Intersection<AreaMaps[keyof AreaMaps]>):
 /** The handler of `method`, its area loaded on first use. */
 export async function handlerFor<M extends MethodName>(method: M): Promise<Handler<M>> {
   const area = method.slice(0, method.indexOf('.')) as keyof typeof areas;
-  const map = (await areas[area]?.()) as Partial<HandlerMap<MethodName>> | undefined;
+  const load = areas[area] as (() => Promise<unknown>) | undefined;
+  const map = (await timed(`load the ${area} handlers`, () => load?.())) as Partial<HandlerMap<MethodName>> | undefined;
   const handler = map?.[method];
   if (!handler) throw new WorkbenchError('internal', `No handler for API method "${method}"`);
   return handler as unknown as Handler<M>;

@@ -15,13 +15,14 @@ import { trustedKeysDir as defaultTrustedKeysDir } from '../paths';
 import { resolveBundlePath } from './bundle-path';
 import { HASH_CHUNK_BYTES, sha256File } from './hash';
 import type { DigestCache } from './digest-cache';
-import { createHashPool } from './hash-pool';
+import { createHashPool, type HashPool } from './hash-pool';
 import { readImageArchive } from './image-id';
 import { loadKeyFile, loadTrustedKeysDir, type TrustedKey } from './keys';
 import type { OpenedBundle } from './open';
 import { SecretScanner, TEXT_EXTENSIONS } from './secret-scan';
 import { checkSignature, signatureWarnings } from './signature';
 import { walkBundle } from './walk';
+import { timed, timedSince } from '../timing';
 import { appendAll } from '../../../shared/array';
 
 export interface VerifyProgress {
@@ -119,7 +120,11 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   // Big binary files (images, snapshots) go to worker threads; text stays here to be scanned.
   const workerMin = opts.workerMinBytes ?? WORKER_MIN_BYTES;
   const onWorker = (e: { path: string; size: number }) => e.size >= workerMin && !TEXT_EXTENSIONS.test(e.path);
-  const pool = queue.some(onWorker) ? createHashPool(Math.min(queue.filter(onWorker).length, Math.max(1, opts.hashWorkers ?? Math.min(4, availableParallelism() - 1)))) : undefined;
+  // Started on the first file that needs one: a bundle whose big files all come from the digest
+  // cache (capture's own check, a second verify) pays no worker start at all.
+  let pool: HashPool | undefined;
+  const poolSize = Math.min(queue.filter(onWorker).length, Math.max(1, opts.hashWorkers ?? Math.min(4, availableParallelism() - 1)));
+  const hashOnPool = (file: string, onBytes: (n: number) => void) => (pool ??= createHashPool(poolSize)).hash(file, onBytes);
   const worker = async () => {
     const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     for (let next = queue.shift(); next; next = queue.shift()) {
@@ -140,8 +145,8 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
         progressed(entry.size);
       } else {
         const scanner = entry.size <= MAX_SCAN_BYTES && !onWorker(entry) ? new SecretScanner({ textByName: TEXT_EXTENSIONS.test(entry.path) }) : undefined;
-        ({ sha256 } = pool && onWorker(entry)
-          ? await unlessCancelled(pool.hash(file, progressed), signal, cancelled)
+        ({ sha256 } = onWorker(entry)
+          ? await unlessCancelled(hashOnPool(file, progressed), signal, cancelled)
           : await sha256File(
               file,
               (chunk) => {
@@ -169,7 +174,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
     }
   };
   try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    await timed('verify: digests of listed files', () => Promise.all(Array.from({ length: workers }, worker)));
   } finally {
     await pool?.close();
   }
@@ -179,6 +184,7 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
   appendAll(warnings, secretHits);
 
   // Images: the config digest read from each archive must equal image.id.
+  const imagesStart = performance.now();
   for (const [i, s] of manifest.services.entries()) {
     const archive = s.image.archive;
     if (!archive || failed.has(archive) || !tree.files.has(archive)) continue;
@@ -202,6 +208,8 @@ export async function verifyBundle(opened: OpenedBundle, opts: VerifyOptions = {
       problems.push({ code: 'corrupt_archive', path: archive, message: `services[${i}] "${s.name}": cannot read image archive ${archive}: ${(err as Error).message}` });
     }
   }
+
+  timedSince('verify: image ids from the archives', imagesStart);
 
   for (const s of manifest.services) {
     for (const [name, value] of Object.entries(s.env ?? {})) {

@@ -33,6 +33,7 @@ import { queryRange, type PrometheusCapture } from './prometheus';
 import { resolveSelection } from './select';
 import { streamToFile, type SinkResult } from './sink';
 import { tarMemberAt } from './tar-locate';
+import { timed } from '../timing';
 
 export { listCaptureSources } from './select';
 export { parseMetricFlag, type PrometheusCapture } from './prometheus';
@@ -163,8 +164,10 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
   progress({ task: task('describe'), label: 'Describing the selection', done: 0, total: 1 });
   let described: Awaited<ReturnType<typeof describeServices>>;
   try {
-    const containers = await resolveSelection(docker, opts.selection, signal);
-    described = await describeServices(docker, containers, { ...opts, ...(signal ? { signal } : {}) });
+    described = await timed('capture: select and describe', async () => {
+      const containers = await resolveSelection(docker, opts.selection, signal);
+      return describeServices(docker, containers, { ...opts, ...(signal ? { signal } : {}) });
+    });
   } catch (err) {
     throw failure(err, 'describing the selection', opts);
   }
@@ -296,7 +299,7 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
         }
       });
     }
-    await runLimited(jobs, opts.concurrency ?? 2, signal);
+    await timed('capture: images and snapshots', () => runLimited(jobs, opts.concurrency ?? 2, signal));
     for (const s of services) s.spec.image.archive = imageArchive.get(s.spec.image.id)!;
 
     // 4. Traffic (redacted, re-addressed to the services), fixtures (redacted), traces.
@@ -416,10 +419,10 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
     let signed: { keyid: string } | undefined;
     if (signPem) signed = { keyid: (await signBundleFolder(tmp, signPem, opts.signKey)).keyid };
     progress({ task: task('verify'), label: 'Verifying the bundle', done: 0, unit: 'bytes' });
-    const opened = await openBundle(tmp);
+    const opened = await timed('capture: open the bundle', () => openBundle(tmp));
     let verified: Awaited<ReturnType<typeof verifyBundle>>;
     try {
-      verified = await verifyBundle(opened, {
+      verified = await timed('capture: verify', () => verifyBundle(opened, {
         trustedKeysDir: null,
         requireTrusted: false,
         // nothing else runs meanwhile: every core hashes
@@ -427,7 +430,7 @@ export async function captureBundle(opts: CaptureOptions): Promise<CaptureReport
         digestCache: sinkDigests,
         ...(signal ? { signal } : {}),
         onProgress: (p) => progress({ task: task('verify'), label: 'Verifying the bundle', done: p.done, total: p.total, unit: 'bytes' }),
-      });
+      }));
     } finally {
       await opened.dispose();
     }

@@ -25,8 +25,6 @@ export interface SinkOptions {
   values?: readonly KnownSecretValue[];
 }
 
-/** Chunks are scanned in pieces of at least this size, so the scan's overlap costs little. */
-const SCAN_BATCH = 1024 * 1024;
 /**
  * Buffered between the engine's socket and the disk: the socket keeps flowing while a write is
  * in flight and queued chunks go down in one writev. With the default 16 KiB every 64 KiB read
@@ -41,23 +39,14 @@ export async function streamToFile(source: Readable | NodeJS.ReadableStream, fil
   const tarScan = new TarPatternScanner();
   let size = 0;
   let last = 0;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flushScan = () => {
-    if (pendingBytes === 0) return;
-    const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    scanner.push(batch);
-    tarScan.push(batch);
-    pending = [];
-    pendingBytes = 0;
-  };
+  // Each chunk as it comes: both scanners carry what spans two chunks themselves (a few bytes),
+  // so batching chunks first would only copy every byte once more.
   const tap = new Transform({
     highWaterMark: BUFFER_BYTES,
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= SCAN_BATCH) flushScan();
+      scanner.push(chunk);
+      tarScan.push(chunk);
       size += chunk.length;
       const now = Date.now();
       if (opts.onBytes && now - last >= 100) {
@@ -65,10 +54,6 @@ export async function streamToFile(source: Readable | NodeJS.ReadableStream, fil
         opts.onBytes(size);
       }
       cb(null, chunk);
-    },
-    flush(cb) {
-      flushScan();
-      cb();
     },
   });
   await pipeline(source as Readable, tap, createWriteStream(file, { mode: 0o644, highWaterMark: BUFFER_BYTES }), ...(opts.signal ? [{ signal: opts.signal }] : []));

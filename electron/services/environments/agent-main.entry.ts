@@ -76,6 +76,8 @@ async function main(): Promise<void> {
       handles.push({ name: plugin.name, handle });
       for (const [k, v] of Object.entries(handle.endpoints ?? {})) endpoints[`${plugin.name}.${k}`] = v;
       log(`plugin ${plugin.name} started`);
+      // each plugin says when it serves, so the up waits for the one it needs, not the slowest
+      process.stdout.write(JSON.stringify({ plugin: plugin.name }) + '\n');
     }),
   );
   process.stdout.write(JSON.stringify({ ...me, endpoints }) + '\n');

@@ -46,6 +46,8 @@ function nodeArgsFor(entry: string): string[] {
 export function spawnAgent(opts: { stateDir: string; session: string; logFile: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): {
   identity: ProcessIdentity;
   ready: Promise<AgentReady>;
+  /** Settles when the named plugin serves (its own line, or the agent's ready line), or the agent fails. */
+  pluginReady(name: string): Promise<void>;
 } {
   const entry = agentEntry(opts.env);
   const logFd = openSync(opts.logFile, 'a', 0o600);
@@ -66,6 +68,8 @@ export function spawnAgent(opts: { stateDir: string; session: string; logFile: s
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const startTime = child.pid ? processStartTime(child.pid) : undefined;
   const identity: ProcessIdentity = { pid: child.pid ?? -1, ...(startTime ? { startTime } : {}) };
+  const pluginsReady = new Set<string>();
+  const pluginWaiters = new Map<string, Array<() => void>>();
   const ready = new Promise<AgentReady>((resolve, reject) => {
     let buffered = '';
     const fail = (message: string) => {
@@ -82,7 +86,21 @@ export function spawnAgent(opts: { stateDir: string; session: string; logFile: s
     child.once('exit', (code, signal) => fail(`Session agent exited during start (code ${code}, signal ${signal})`));
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
-      const nl = buffered.indexOf('\n');
+      let nl = buffered.indexOf('\n');
+      // `{"plugin":NAME}` lines come first, one per plugin as it starts serving
+      while (nl >= 0 && buffered.startsWith('{"plugin":')) {
+        try {
+          const name = (JSON.parse(buffered.slice(0, nl)) as { plugin: string }).plugin;
+          pluginsReady.add(name);
+          for (const w of pluginWaiters.get(name) ?? []) w();
+          pluginWaiters.delete(name);
+        } catch {
+          // not a plugin line after all: the ready line's parse below says so
+          break;
+        }
+        buffered = buffered.slice(nl + 1);
+        nl = buffered.indexOf('\n');
+      }
       if (nl < 0) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
@@ -96,7 +114,14 @@ export function spawnAgent(opts: { stateDir: string; session: string; logFile: s
       }
     });
   });
-  return { identity, ready };
+  const pluginReady = (name: string) =>
+    pluginsReady.has(name)
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => pluginWaiters.set(name, [...(pluginWaiters.get(name) ?? []), resolve])),
+          ready.then(() => undefined),
+        ]);
+  return { identity, ready, pluginReady };
 }
 
 /** Ask an agent to stop (it stops its plugins and exits); only if it is still the same process. */

@@ -8,7 +8,7 @@ import type { LedgerReplay } from '../gameday/ledger';
 import { signalAgent } from './agent-spawn';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
-import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts } from './resources';
+import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts, type RemoveOptions } from './resources';
 import { requireEngine } from '../docker-engine';
 import { assertSessionEngine, otherEngine } from './runtime/engine-guard';
 import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
@@ -38,16 +38,28 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(name);
   if (record) await assertSessionEngine(docker, record);
-  await timed('down: engine check', () => requireEngine(docker));
-  if (opts.graceful) await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
-  const removed = await timed('down: remove containers, network, volumes', () => removeSession(docker, record, sessionLabelFilter(name, homeTag(stateDir))));
-  // The home's edge network goes with its last session's gate, alongside the rest of the down
-  // (sandbox.ts loads only now: the gate's image builder is no business of a down before this).
-  const edgeStart = performance.now();
-  const edgeCleanup = import('./sandbox')
-    .then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir))
-    .catch(() => 0)
-    .finally(() => timedSince('down: remove an unused edge network (alongside)', edgeStart));
+  // The engine check's round trip overlaps the listing of what to remove (a graceful down stops
+  // containers first, so it asks first).
+  const engineReady = timed('down: engine check (alongside the listing)', () => requireEngine(docker));
+  if (opts.graceful) {
+    await engineReady;
+    await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
+  }
+  // The home's edge network goes with its last session's gate, as soon as the containers (the
+  // gate among them) are gone, alongside the session network and volumes (sandbox.ts loads only
+  // then: the gate's image builder is no business of a down before this).
+  let edgeCleanup: Promise<number> | undefined;
+  const removeEdge = () => {
+    const edgeStart = performance.now();
+    edgeCleanup ??= import('./sandbox')
+      .then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir))
+      .catch(() => 0)
+      .finally(() => timedSince('down: remove an unused edge network (alongside)', edgeStart));
+  };
+  const removed = await timed('down: remove containers, network, volumes', () =>
+    removeSession(docker, record, sessionLabelFilter(name, homeTag(stateDir)), { engineReady, onContainersGone: removeEdge }),
+  );
+  removeEdge();
   if (!record && (removed.services ?? 0) + removed.containers + removed.networks + removed.volumes === 0) {
     await edgeCleanup;
     throw new WorkbenchError('not_found', `No session named "${name}" (see repro status)`);
@@ -86,8 +98,9 @@ async function removeUnpackedBundle(stateDir: string, record: SessionRecord): Pr
  * (swarm services included), so only what labels cannot find loads its runtime: a swarm
  * session's pushed images. A local down loads no runtime code (start-up cost, issue 16).
  */
-async function removeSession(docker: Docker, record: SessionRecord | undefined, labels: string[]): Promise<RemovalCounts> {
-  if (!record?.runtime || record.runtime.kind === 'local') return removeLabelled(docker, labels);
+async function removeSession(docker: Docker, record: SessionRecord | undefined, labels: string[], opts: RemoveOptions = {}): Promise<RemovalCounts> {
+  if (!record?.runtime || record.runtime.kind === 'local') return removeLabelled(docker, labels, opts);
+  await opts.engineReady;
   const { sessionRuntime } = await import('./runtime');
   return sessionRuntime(docker, record).removeSession(labels);
 }

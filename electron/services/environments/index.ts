@@ -16,7 +16,8 @@ import { upSession, type UpReport } from './up';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { readSessionManifest, sessionsRoot } from './session-info';
 import { SessionStore } from './state-store';
-import { clientEndpoint, engineEndpoint } from '../docker-engine';
+import { clientEndpoint, engineEndpoint, requireEngine } from '../docker-engine';
+import { engineId } from './runtime/engine-guard';
 import type { RuntimeKind } from './runtime';
 import { timed } from '../timing';
 
@@ -85,6 +86,11 @@ export interface UpFromPathOptions {
  */
 export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
   const signal = opts.signal;
+  // The engine's round trip goes on while the bundle is opened and verified (up awaits it before
+  // the first engine resource, as before).
+  const engineReady = requireEngine(opts.docker);
+  engineReady.catch(() => {}); // awaited by upSession; a bundle error may come first
+  void engineId(opts.docker); // asked once per client: up finds it answered
   const requireSignature = opts.requireSignature || (await requireSignatureFromSettings(opts.settingsDir ?? configDir(opts.env ?? process.env)));
   const opened = await timed('up: open the bundle', () => openBundle(opts.bundlePath, {
     workDir: join(opts.stateDir, 'bundles'),
@@ -94,6 +100,7 @@ export async function upFromPath(opts: UpFromPathOptions): Promise<UpReport> {
   try {
     return await upSession({
       opened,
+      engineReady,
       verify: verifyGate({
         // `repro up` of a bundle verified before hashes only what changed since (and says so)
         digestCache: new DigestCache(join(opts.stateDir, 'verified-digests.json')),

@@ -45,18 +45,31 @@ export interface RemovalCounts {
   volumes: number;
 }
 
+export interface RemoveOptions {
+  /** An engine check under way: its round trip overlaps the listing, and its error is the one thrown. */
+  engineReady?: Promise<void>;
+  /** Called once the containers are gone (the networks and volumes go next). */
+  onContainersGone?: () => void;
+}
+
 /**
  * Remove containers (killed: force), then networks and volumes together (they are in use until
  * the containers are gone). Idempotent: resources that vanished meanwhile are fine.
  */
-export async function removeLabelled(docker: Docker, labels: string[]): Promise<RemovalCounts> {
-  const found = await listLabelled(docker, labels);
+export async function removeLabelled(docker: Docker, labels: string[], opts: RemoveOptions = {}): Promise<RemovalCounts> {
+  const listing = listLabelled(docker, labels);
+  if (opts.engineReady) {
+    listing.catch(() => {}); // the engine check's error is the one to report
+    await opts.engineReady;
+  }
+  const found = await listing;
   // Swarm services go first: the swarm would otherwise start new tasks for the containers removed below.
   await Promise.all(found.services.map((s) => docker.getService(s.ID).remove().catch(ignoreGone)));
   await Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGoneOrGoing)));
   if (found.services.length) await tasksGone(docker, labels);
+  opts.onContainersGone?.();
   await Promise.all([
-    ...found.networks.map((n) => removeNetwork(docker, n.Id, found.services.length > 0)),
+    ...found.networks.map((n) => removeNetwork(docker, n.Id, found.services.length > 0, labels)),
     ...found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)),
   ]);
   return { ...(found.services.length ? { services: found.services.length } : {}), containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
@@ -84,9 +97,19 @@ async function tasksGone(docker: Docker, labels: string[]): Promise<void> {
   }
 }
 
-/** An overlay network stays "in use" for a moment after its services' tasks went: try again until it goes. */
-async function removeNetwork(docker: Docker, id: string, afterServices: boolean): Promise<void> {
-  const deadline = Date.now() + (afterServices ? SERVICE_REMOVAL_TIMEOUT_MS : 0);
+/** How long a bridge network may report endpoints of containers already removed. */
+const STALE_ENDPOINT_TIMEOUT_MS = 5_000;
+
+/**
+ * An overlay network stays "in use" for a moment after its services' tasks went: try again until
+ * it goes. A bridge network refused with "has active endpoints" once every container on it is
+ * gone holds endpoints the engine has not let go of (dockerd 20.10 can keep one after a
+ * `rm -f` that raced another change of the network): those of containers that no longer exist,
+ * or of this session's own, are disconnected by force and the removal tried again. Anyone
+ * else's container on it is named in the error instead.
+ */
+async function removeNetwork(docker: Docker, id: string, afterServices: boolean, labels: string[]): Promise<void> {
+  const deadline = Date.now() + (afterServices ? SERVICE_REMOVAL_TIMEOUT_MS : STALE_ENDPOINT_TIMEOUT_MS);
   for (;;) {
     try {
       await docker.getNetwork(id).remove();
@@ -95,9 +118,29 @@ async function removeNetwork(docker: Docker, id: string, afterServices: boolean)
       const code = (err as { statusCode?: number }).statusCode;
       if (code === 404) return;
       if (Date.now() > deadline || (code !== 403 && code !== 409 && code !== 500)) throw err;
+      if (!afterServices && code === 403 && /active endpoints/i.test((err as Error).message)) {
+        const { foreign, listed } = await disconnectStaleEndpoints(docker, id, labels);
+        if (foreign.length) throw new Error(`${(err as Error).message}: containers of no session of this workbench are on it (${foreign.join(', ')})`, { cause: err });
+        if (listed === 0 && Date.now() + 200 > deadline) {
+          throw new Error(`${(err as Error).message}, though no container is on it: the engine lost count of its endpoints (a dockerd 20.10 fault); it can be removed once dockerd restarts`, { cause: err });
+        }
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** Force off a network the endpoints of containers that are gone or carry `labels`; names the others. */
+async function disconnectStaleEndpoints(docker: Docker, id: string, labels: string[]): Promise<{ foreign: string[]; listed: number }> {
+  const info = (await docker.getNetwork(id).inspect().catch(() => undefined)) as Docker.NetworkInspectInfo | undefined;
+  const foreign: string[] = [];
+  for (const [containerId, ep] of Object.entries(info?.Containers ?? {})) {
+    const container = await docker.getContainer(containerId).inspect().catch((e: { statusCode?: number }) => (e.statusCode === 404 ? null : undefined));
+    const ours = container && labels.every((l) => container.Config.Labels?.[l.slice(0, l.indexOf('='))] === l.slice(l.indexOf('=') + 1));
+    if (container === null || ours) await docker.getNetwork(id).disconnect({ Container: containerId, Force: true }).catch(() => undefined);
+    else foreign.push(ep.Name || containerId);
+  }
+  return { foreign, listed: Object.keys(info?.Containers ?? {}).length };
 }
 
 /** Stop the running containers carrying the labels (SIGTERM, SIGKILL after each one's stop timeout), side by side. */

@@ -24,7 +24,7 @@ import { resolveSecrets, type SecretSources } from './secrets';
 import { concurrencyLimit, startByDependencies, startOrder } from './start-order';
 import { noteLoadedImage } from '../prune/image-ledger';
 import { timed, timedSince } from '../timing';
-import { planFaultProxy, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
+import { FAULT_PROXY_PLUGIN, planFaultProxy, proxyGateRoutes, proxyUpstreams } from '../gameday/proxy-plan';
 import { SessionStore, assertSessionName, type SessionRecord } from './state-store';
 import { describeSession, requireEngine, sessionsRoot, type SessionInfo, type SessionSandboxInfo, type ServiceHealth } from './session-info';
 import { appendAll } from '../../../shared/array';
@@ -42,6 +42,11 @@ export interface UpReport {
 }
 
 export interface UpOptions {
+  /**
+   * The engine check, already under way (a caller starts it before opening and verifying the
+   * bundle, so its round trip overlaps that work); default: asked here.
+   */
+  engineReady?: Promise<void>;
   /** An opened bundle (kept open for the session's life: replay and the agent read its folder). */
   opened: OpenedBundle;
   /**
@@ -105,7 +110,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
   progress({ task: `up:${name}:verify`, label: verifyNote ? `Bundle verified (${verifyNote})` : 'Bundle verified', done: 1, total: 1, finished: true });
   const order = startOrder(manifest.services);
   // the engine's own ID (alongside): a later command through another address of it is still at home
-  const [, id] = await timed('up: engine check', () => Promise.all([requireEngine(docker), engineId(docker)]));
+  const [, id] = await timed('up: engine check', () => Promise.all([opts.engineReady ?? requireEngine(docker), engineId(docker)]));
 
   const store = new SessionStore(sessionsRoot(stateDir));
   const existing = store.read(name);
@@ -208,6 +213,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     });
     // an agent that fails while the rest goes on must not become an unhandled rejection
     agentStarting.catch(() => {});
+    // The fault proxy (what a dependent service's calls go through) serves before the agent's
+    // other plugins may (the fixtures stub starts a container): dependents wait only for it.
+    const proxyServing = spawned.pluginReady(FAULT_PROXY_PLUGIN).then(() => timedSince("up: the agent's fault proxy serving", agentStart));
+    proxyServing.catch(() => {});
     // recorded at once, so gc can stop it should this up die before the agent is ready
     record.agent = spawned.identity;
     store.write(record);
@@ -279,7 +288,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
         startByDependencies(order, ENGINE_CONCURRENCY, async (svc, i) => {
           throwIfCancelled(signal);
           // A service that depends on others reaches them through the fault proxy: it must listen first.
-          if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(agentStarting!, signal);
+          if (svc.dependsOn?.length && record.faultProxy?.routes.length) await unlessCancelled(proxyServing, signal);
           created[i]!.state.endpoints = await created[i]!.start();
           store.write(record);
         }),

@@ -15,7 +15,7 @@ import type { SessionPlugin, SessionPluginContext } from '../environments/sessio
 import { startControlServer } from './agent-control';
 import { FaultBoard } from './fault-board';
 import { FaultProxy, type ProxyRoute, type Upstream } from './fault-proxy';
-import type { FaultProxyPlan } from './proxy-plan';
+import { FAULT_PROXY_PLUGIN, type FaultProxyPlan } from './proxy-plan';
 
 /** The gate's forward of a route's service port (the gate may still be starting when the agent is). */
 function resolveUpstream(ctx: Pick<SessionPluginContext, 'session' | 'sessionDir'>, route: ProxyRoute): Promise<Upstream> {
@@ -26,7 +26,7 @@ function resolveUpstream(ctx: Pick<SessionPluginContext, 'session' | 'sessionDir
 }
 
 export const faultsPlugin: SessionPlugin = {
-  name: 'faults',
+  name: FAULT_PROXY_PLUGIN,
   async start(ctx) {
     const board = ctx.faults as FaultBoard | undefined;
     if (!board) throw new Error('the agent gave the faults plugin no fault board');

@@ -93,6 +93,9 @@ export async function planFaultProxy(services: readonly ServiceSpec[], plan: Age
   return { enabled: true, ...base, routes, skipped };
 }
 
+/** The session agent's plugin that runs the fault proxy (agent-plugin.ts). */
+export const FAULT_PROXY_PLUGIN = 'faults';
+
 /** The /etc/hosts entries of one service's container: every other proxied service's name -> the gate. */
 export function proxyExtraHosts(plan: FaultProxyPlan | undefined, service: string): string[] {
   if (!plan?.enabled || !plan.hostsAddress) return [];
