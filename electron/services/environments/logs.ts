@@ -58,11 +58,11 @@ export async function streamLogs(opts: StreamLogsOptions): Promise<void> {
     throw new WorkbenchError('not_found', `Session "${opts.session}" has no service "${opts.service}" (services: ${record.services.map((s) => s.name).join(', ') || 'none'})`);
   }
   // the containers each service's lines come from: its container, or every task's on a swarm
-  const sources = await Promise.all(services.map(async (s) => ({ name: s.name, containers: await serviceLogContainers(opts.docker, record, s) })));
+  const sources = (await Promise.all(services.map(async (s) => (await serviceLogContainers(opts.docker, record, s)).map((containerId) => ({ name: s.name, containerId }))))).flat();
   const tail: number | undefined = opts.tail;
   if (!opts.follow) {
     const events: LogEvent[] = [];
-    for (const s of sources.flatMap((x) => x.containers.map((containerId) => ({ name: x.name, containerId })))) {
+    for (const s of sources) {
       const raw = (await opts.docker.getContainer(s.containerId).logs({ stdout: true, stderr: true, timestamps: true, follow: false, ...(tail !== undefined ? { tail } : {}) })) as unknown as Buffer;
       const { stdout, stderr } = demuxBuffer(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
       for (const [stream, text] of [['stdout', stdout], ['stderr', stderr]] as const) {
@@ -78,7 +78,7 @@ export async function streamLogs(opts: StreamLogsOptions): Promise<void> {
     return;
   }
   await Promise.all(
-    sources.flatMap((x) => x.containers.map((containerId) => ({ name: x.name, containerId }))).map(async (s) => {
+    sources.map(async (s) => {
       const stream = (await opts.docker.getContainer(s.containerId).logs({ stdout: true, stderr: true, timestamps: true, follow: true, ...(tail !== undefined ? { tail } : {}) })) as unknown as NodeJS.ReadableStream & { destroy(): void };
       const make = (kind: 'stdout' | 'stderr') => {
         const splitter = lineSplitter((l) => {

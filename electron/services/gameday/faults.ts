@@ -11,6 +11,7 @@
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { SCENARIO_DEFAULTS, type ScenarioStep } from '../../../shared/gameday/scenario';
+import { redeploySwarmService } from '../environments/service-control';
 import { serviceTarget } from '../environments/service-target';
 import { readSessionManifest } from '../environments/session-info';
 import type { SessionRecord, SessionStore } from '../environments/state-store';
@@ -215,14 +216,8 @@ export async function revertFault(undo: Undo, ctx: Omit<FaultContext, 'agent'> &
   }
 }
 
-/** A swarm service's tasks replaced by new ones, healthy; the record follows its new container. */
 async function redeploy(ctx: Pick<FaultContext, 'docker' | 'record' | 'store'>, service: string): Promise<void> {
-  const state = ctx.record.services.find((s) => s.name === service);
-  if (!state || !ctx.record.runtime) throw new WorkbenchError('not_found', `session "${ctx.record.name}" has no service "${service}"`);
-  const { SwarmRuntime } = await import('../environments/runtime/swarm');
-  const spec = readSessionManifest(ctx.record)?.services.find((s) => s.name === service);
-  const [containerId] = await new SwarmRuntime(ctx.docker, ctx.record.runtime).redeploy(state, spec, ctx.record);
-  if (containerId) ctx.store.update(ctx.record.name, (r) => ({ ...r, services: r.services.map((s) => (s.name === service ? { ...s, containerId } : s)) }));
+  await redeploySwarmService(ctx.docker, ctx.store, ctx.record, service);
 }
 
 /**
