@@ -11,6 +11,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBuildOptions } from './lib/node-build-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const prepare = process.argv.includes('--prepare');
@@ -35,27 +36,13 @@ function findEntries(dir) {
   return out;
 }
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root };
-const esmOptions = {
-  ...common,
-  format: 'esm',
-  packages: 'external', // node_modules resolve at run time (native modules, electron)
-  // a require() shim for CommonJS dependencies pulled into an ESM bundle
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-};
+const { common, esmOptions, cliOptions } = nodeBuildOptions(root);
 
 async function buildNode() {
   const esm = ['electron/hosts/desktop/main.ts', ...findEntries(join(root, 'electron')).map((p) => relative(root, p))];
   rmSync(join(root, 'dist', 'electron', 'cli', 'chunks'), { recursive: true, force: true });
   await Promise.all([
-    build({
-      ...esmOptions,
-      entryPoints: { main: 'electron/cli/main.ts' },
-      outdir: 'dist/electron/cli',
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
-      outExtension: { '.js': '.mjs' },
-    }),
+    build(cliOptions),
     ...esm.map((entry) => build({ ...esmOptions, entryPoints: [entry], outfile: join('dist', entry.replace(/\.ts$/, '.mjs')) })),
     build({
       ...common,

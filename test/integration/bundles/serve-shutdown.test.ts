@@ -64,6 +64,9 @@ describe('repro serve shutdown', () => {
       return finals.get(id)!;
     };
 
+    // Input is validated by the build's own copy of zod (bundled with its English messages only).
+    expect(await call('bundle.open', { path: 42 })).toMatchObject({ error: { code: 'invalid_argument', message: 'Invalid input for bundle.open at /path: Invalid input: expected string, received number' } });
+
     // The store's rule: a newer open cancels the one in flight; a reply that still arrives is closed.
     expect(await call('bundle.open', { path: archive }, 'open-first-0001')).toEqual({ result: { op: 'open-first-0001', method: 'bundle.open' } });
     await call('op.cancel', { id: 'open-first-0001' });

@@ -2,29 +2,19 @@
  * Start-up: `repro --help` and `repro --version` load only the CLI's small entry, never a
  * command's code or what it needs (dockerode, SQLite, zod schemas, tsx); each command's module is
  * loaded when it runs. Checked on the build's own module graph (esbuild's metafile for the split
- * CLI build, the same options as scripts/build.mjs), not by timing.
+ * CLI build, with scripts/build.mjs's own options), not by timing.
  */
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../../electron/cli/commands';
+import { BUNDLED_PACKAGES, nodeBuildOptions } from '../../../scripts/lib/node-build-options.mjs';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
 async function cliMetafile(): Promise<Metafile> {
-  const r = await build({
-    absWorkingDir: root,
-    entryPoints: { main: 'electron/cli/main.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    splitting: true,
-    outdir: 'dist-test-unused',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const { cliOptions } = nodeBuildOptions(root);
+  const r = await build({ ...cliOptions, outdir: 'dist-test-unused', sourcemap: false, write: false, metafile: true, logLevel: 'silent' });
   return r.metafile;
 }
 
@@ -49,6 +39,19 @@ describe('CLI start-up', () => {
     expect(sources.filter((s) => s.startsWith('electron/cli/commands/') && !s.endsWith('/index.ts'))).toEqual([]);
     expect(sources.filter((s) => /electron\/services\/(environments|bundles|replay|record)\//.test(s) || s.startsWith('shared/bundle/'))).toEqual([]);
     expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+    // nor a package bundled into our chunks (zod)
+    expect(sources.filter((s) => s.includes('node_modules/'))).toEqual([]);
+  });
+
+  it('bundles zod with its English messages only, and leaves every other package to node_modules', async () => {
+    expect([...BUNDLED_PACKAGES]).toEqual(['zod']);
+    const meta = await cliMetafile();
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs.some((i) => i.startsWith('node_modules/zod/'))).toBe(true);
+    expect(inputs.filter((i) => /zod\/v4\/locales\/(?!index\.js$)/.test(i)).map((i) => i.replace(/.*\//, ''))).toEqual(['en.js']);
+    expect(inputs.filter((i) => i.includes('node_modules/') && !i.includes('node_modules/zod/'))).toEqual([]);
+    const externals = new Set(Object.values(meta.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
+    expect(externals.has('better-sqlite3')).toBe(true); // a native module
   });
 
   it('each command module is loaded on demand and says what the index says of it', async () => {
