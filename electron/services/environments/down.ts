@@ -6,6 +6,7 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import type { recordEvent as RecordEvent } from '../record';
 import type { LedgerReplay } from '../gameday/ledger';
 import { signalAgent } from './agent-spawn';
+import { edgeNetworksToRemove, removeIdleEdgeNetworks, removeUnusedEdgeNetworks } from './edge-network';
 import { homeTag } from './labels';
 import { isProcessAlive } from './process-identity';
 import { labelledSessions, removeLabelled, sessionLabelFilter, stopLabelled, type RemovalCounts, type RemoveOptions } from './resources';
@@ -45,14 +46,16 @@ export async function downSession(docker: Docker, stateDir: string, name: string
     await engineReady;
     await timed('down: stop containers (graceful)', () => stopLabelled(docker, sessionLabelFilter(name, homeTag(stateDir))));
   }
-  // The home's edge network goes with its last session's gate, as soon as the containers (the
-  // gate among them) are gone, alongside the session network and volumes (sandbox.ts loads only
-  // then: the gate's image builder is no business of a down before this).
+  // The home's edge network goes with its last session's gate. Which edge networks may go is
+  // asked while the containers are removed; the removal itself follows as soon as they (the gate
+  // among them) are gone, beside the session network's and volumes'.
+  const edgeCandidates = engineReady.then(() => edgeNetworksToRemove(docker, stateDir));
+  edgeCandidates.catch(() => {});
   let edgeCleanup: Promise<number> | undefined;
   const removeEdge = () => {
     const edgeStart = performance.now();
-    edgeCleanup ??= import('./sandbox')
-      .then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir))
+    edgeCleanup ??= edgeCandidates
+      .then((candidates) => removeIdleEdgeNetworks(docker, stateDir, candidates))
       .catch(() => 0)
       .finally(() => timedSince('down: remove an unused edge network (alongside)', edgeStart));
   };
@@ -170,6 +173,6 @@ export async function gcSessions(docker: Docker, stateDir: string): Promise<GcRe
       collected.push({ session: key.session, reason: mine ? 'labelled resources without a live session' : `its workbench home ${key.homePath} no longer exists`, removed });
     }
   }
-  await import('./sandbox').then((sandbox) => sandbox.removeUnusedEdgeNetworks(docker, stateDir)).catch(() => 0);
+  await removeUnusedEdgeNetworks(docker, stateDir).catch(() => 0);
   return { collected, faultsReverted, failed };
 }

@@ -18,9 +18,6 @@
  * containers then reach the internet, the LAN and this machine. The record says which it was.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
@@ -29,9 +26,8 @@ import { ensureForwarderImage } from '../replay/fixtures-stub';
 import { HARDENED_HOST_CONFIG } from './container-spec';
 import { lastLogLines } from './docker-streams';
 import { canBind, type AgentPlan } from './host-address';
-import { homeTag, LABEL_HOME, LABEL_HOME_PATH, LABEL_ROLE } from './labels';
-import { isProcessAlive } from './process-identity';
-import { SessionStore } from './state-store';
+import { ensureEdgeNetwork } from './edge-network';
+import { LABEL_ROLE } from './labels';
 
 const execFileP = promisify(execFile);
 
@@ -158,64 +154,6 @@ export async function firewallIsolates(info: Docker.NetworkInspectInfo): Promise
     if (out.includes(rule)) return true;
   }
   return readable ? false : undefined;
-}
-
-/** A fresh name per edge network: the engine keeps a container's networks by name, so two must never share one. */
-export function edgeNetworkName(stateDir: string): string {
-  return `repro-edge-${homeTag(stateDir)}-${randomBytes(3).toString('hex')}`;
-}
-
-/**
- * The home's edge network, created on first use and shared by the gates of its sessions (it
- * saves the engine's small pool of network subnets). Only gates join it, and they cannot talk
- * to each other (icc off). Found by its labels: two ups at once may each make one; both work,
- * and the spare goes when unused.
- */
-export async function ensureEdgeNetwork(docker: Docker, stateDir: string): Promise<Docker.NetworkInspectInfo> {
-  const found = await findEdgeNetwork(docker, stateDir);
-  if (found) return found;
-  const name = edgeNetworkName(stateDir);
-  await docker.createNetwork({
-    Name: name,
-    Driver: 'bridge',
-    Labels: { [LABEL_HOME]: homeTag(stateDir), [LABEL_HOME_PATH]: stateDir, [LABEL_ROLE]: 'edge' },
-    Options: { 'com.docker.network.bridge.enable_icc': 'false' },
-  });
-  const made = await findEdgeNetwork(docker, stateDir);
-  if (!made) throw new WorkbenchError('internal', `network ${name} vanished right after it was created`);
-  return made;
-}
-
-async function findEdgeNetwork(docker: Docker, stateDir: string): Promise<Docker.NetworkInspectInfo | undefined> {
-  const labels = [`${LABEL_ROLE}=edge`, `${LABEL_HOME}=${homeTag(stateDir)}`];
-  const all = (await docker.listNetworks({ filters: JSON.stringify({ label: labels }) })).sort((a, b) => (a.Id < b.Id ? -1 : 1));
-  for (const n of all) {
-    const info = await docker.getNetwork(n.Id).inspect().catch(() => undefined);
-    if (info) return info as Docker.NetworkInspectInfo;
-  }
-  return undefined;
-}
-
-/**
- * Remove edge networks no gate uses: this home's (but none while an up of this home is still
- * starting: it may have picked one whose gate is not attached yet), and those of homes that no
- * longer exist.
- */
-export async function removeUnusedEdgeNetworks(docker: Docker, stateDir: string): Promise<number> {
-  const networks = await docker.listNetworks({ filters: JSON.stringify({ label: [`${LABEL_ROLE}=edge`] }) });
-  const mine = homeTag(stateDir);
-  const upInProgress = new SessionStore(join(stateDir, 'sessions')).list().some((r) => r.phase === 'starting' && isProcessAlive(r.upOwner));
-  let removed = 0;
-  for (const n of networks) {
-    const home = n.Labels?.[LABEL_HOME];
-    const path = n.Labels?.[LABEL_HOME_PATH];
-    if (home === mine ? upInProgress : !path || existsSync(path)) continue; // in use, or a live home's business
-    const info = (await docker.getNetwork(n.Id).inspect().catch(() => undefined)) as Docker.NetworkInspectInfo | undefined;
-    if (!info || Object.keys(info.Containers ?? {}).length > 0) continue;
-    // A gate joining right now makes this fail: then it is in use, which is fine.
-    if (await docker.getNetwork(n.Id).remove().then(() => true, () => false)) removed++;
-  }
-  return removed;
 }
 
 /**
