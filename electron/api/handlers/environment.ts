@@ -3,22 +3,8 @@ import { resolve } from 'node:path';
 import type { environmentMethods } from '../../../shared/api/methods/environment';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { engineStatus } from '../../services/docker-engine';
-import {
-  downSession,
-  gcSessions,
-  getSession,
-  listSessions,
-  readSessionManifestOf,
-  restartService,
-  secretNeeds,
-  SECRET_ENV_PREFIX,
-  sessionDrift,
-  stopService,
-  streamLogs,
-  upFromPath,
-} from '../../services/environments';
 import type { Connection } from '../../services/event-bus';
-import { getOpenBundle } from '../../services/open-bundles';
+import type { streamLogs as StreamLogs } from '../../services/environments/logs';
 import { trustedKeysDir } from '../../services/paths';
 import { areaState, type Workbench } from '../../services/workbench';
 import type { HandlerMap } from './types';
@@ -36,6 +22,12 @@ interface EnvArea {
   /** subscription id -> which follow it reads, and its remover from the connection's close hooks */
   subscriptions: Map<string, { key: string; removeCloseHook: () => void }>;
 }
+// Each handler loads the services it calls when first called: `repro down` loads down's code,
+// not the up's (gate, images, runtimes, fault proxy), which is most of this area (issue 16).
+const environments = () => import('../../services/environments');
+const downModule = () => import('../../services/environments/down');
+const openBundles = () => import('../../services/open-bundles');
+
 const area = (wb: Workbench) => areaState<EnvArea>(wb, 'environments', () => ({ follows: new Map(), subscriptions: new Map() }));
 
 function stopFollowing(wb: Workbench, subscription: string): boolean {
@@ -56,7 +48,9 @@ function stopFollowing(wb: Workbench, subscription: string): boolean {
 /** Called by each host at start, and before the first listing: leftovers of a crash go away. */
 export async function collectOnce(wb: Workbench): Promise<void> {
   const a = area(wb);
-  a.collected ??= engineStatus(wb.docker, 3000, wb.env).then((s) => (s.reachable ? gcSessions(wb.docker, wb.stateDir) : undefined)).catch(() => undefined);
+  a.collected ??= engineStatus(wb.docker, 3000, wb.env)
+    .then(async (s) => (s.reachable ? (await downModule()).gcSessions(wb.docker, wb.stateDir) : undefined))
+    .catch(() => undefined);
   await a.collected;
 }
 
@@ -64,19 +58,24 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
   'env.list': async ({ all, probe }, { wb }) => {
     await collectOnce(wb);
     const engine = await engineStatus(wb.docker, 3000, wb.env);
+    const { listSessions } = await environments();
     const sessions = await listSessions(wb.docker, wb.stateDir, { ...(all ? { all } : {}), probe: Boolean(probe) && engine.reachable, engine });
     return { engine, sessions };
   },
-  'env.get': async ({ session }, { wb }) => getSession(wb.docker, wb.stateDir, session, { probe: true }),
-  'env.secrets': async ({ handle }, { wb }) =>
-    secretNeeds(getOpenBundle(wb, handle).manifest).map((n) => ({ ...n, available: wb.env[SECRET_ENV_PREFIX + n.name] !== undefined })),
+  'env.get': async ({ session }, { wb }) => (await environments()).getSession(wb.docker, wb.stateDir, session, { probe: true }),
+  'env.secrets': async ({ handle }, { wb }) => {
+    const { secretNeeds, SECRET_ENV_PREFIX } = await environments();
+    const { getOpenBundle } = await openBundles();
+    return secretNeeds(getOpenBundle(wb, handle).manifest).map((n) => ({ ...n, available: wb.env[SECRET_ENV_PREFIX + n.name] !== undefined }));
+  },
   'env.up': async ({ handle, path, session, secrets, keys, allowEgress, requireSignature, runtime, replicas, registry, advertiseHost }, { wb, emit, signal, progress }) => {
     // The session keeps its own copy open (an archive is unpacked under the state folder), so
     // closing the bundle in the UI does not pull the files from under a running session.
-    const opened = handle ? getOpenBundle(wb, handle) : undefined;
+    const opened = handle ? (await openBundles()).getOpenBundle(wb, handle) : undefined;
     const bundlePath = opened ? (opened.packed ? opened.source : opened.root) : resolve(path!);
     progress({ label: `Bringing up ${opened ? opened.manifest.incident.id : bundlePath}`, done: 0 });
     try {
+      const { upFromPath } = await environments();
       const report = await upFromPath({
         bundlePath,
         ...(session ? { session } : {}),
@@ -105,22 +104,24 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
   },
   'env.down': async ({ session, graceful }, { wb, emit, progress }) => {
     progress({ label: `Removing session ${session}`, done: 0 });
-    const report = await downSession(wb.docker, wb.stateDir, session, { graceful: graceful === true });
+    const report = await (await downModule()).downSession(wb.docker, wb.stateDir, session, { graceful: graceful === true });
     emit('sessionsChanged', { reason: 'down', session });
     return report;
   },
   'env.gc': async (_input, { wb, emit }) => {
-    const report = await gcSessions(wb.docker, wb.stateDir);
+    const report = await (await downModule()).gcSessions(wb.docker, wb.stateDir);
     if (report.collected.length) emit('sessionsChanged', { reason: 'gc' });
     return report;
   },
   'env.drift': async ({ session }, { wb }) => {
+    const { readSessionManifestOf, sessionDrift } = await environments();
     const { record, manifest } = readSessionManifestOf(wb.stateDir, session);
     if (!manifest) throw new WorkbenchError('not_found', `The bundle of session "${session}" is no longer at ${record.bundleRoot}`);
     return sessionDrift(wb.docker, manifest, record);
   },
   'env.logs': async ({ session, service, tail }, { wb }) => {
-    const lines: Parameters<Parameters<typeof streamLogs>[0]['onLine']>[0][] = [];
+    const lines: Parameters<Parameters<typeof StreamLogs>[0]['onLine']>[0][] = [];
+    const { streamLogs } = await environments();
     await streamLogs({ docker: wb.docker, stateDir: wb.stateDir, session, ...(service ? { service } : {}), ...(tail !== undefined ? { tail } : {}), onLine: (e) => lines.push(e) });
     return lines;
   },
@@ -128,6 +129,7 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
     // Lines go to the calling connection only, and stop when it closes.
     const conn = wb.events.connection(client);
     if (!conn) throw new WorkbenchError('invalid_argument', 'following logs needs an event connection (this client has none open)');
+    const { readSessionManifestOf, streamLogs } = await environments();
     readSessionManifestOf(wb.stateDir, session); // not_found before anything starts
     const a = area(wb);
     const subscription = randomBytes(8).toString('hex');
@@ -161,12 +163,12 @@ export const environmentHandlers: HandlerMap<keyof typeof environmentMethods> = 
   },
   'env.logsStop': async ({ subscription }, { wb }) => ({ stopped: stopFollowing(wb, subscription) }),
   'env.restartService': async ({ session, service }, { wb, emit }) => {
-    const r = await restartService(wb.docker, wb.stateDir, session, service);
+    const r = await (await environments()).restartService(wb.docker, wb.stateDir, session, service);
     emit('sessionsChanged', { reason: 'restart', session });
     return r;
   },
   'env.stopService': async ({ session, service }, { wb, emit }) => {
-    await stopService(wb.docker, wb.stateDir, session, service);
+    await (await environments()).stopService(wb.docker, wb.stateDir, session, service);
     emit('sessionsChanged', { reason: 'stop-service', session });
     return { stopped: true as const };
   },

@@ -18,6 +18,9 @@ import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { explainUnsafePath } from '../../../shared/bundle/paths';
 
+/** Upper bound for bundle.json itself; a manifest is metadata, not data. */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
 export type BundlePathProblem = 'missing' | 'unsafe' | 'not_file' | 'not_folder' | 'too_large';
 
 /** Why a bundle path cannot be read; `reason` lets callers treat a missing optional file as absent. */

@@ -12,6 +12,7 @@ import type { BundleProblem } from '../../../shared/bundle/problems';
 import { parseManifest } from '../../../shared/bundle/validate';
 import { resolveLimits, type UnpackLimits } from './limits';
 import { ArchiveRefused, unpackArchive } from './unpack';
+import { MAX_MANIFEST_BYTES } from './bundle-path';
 
 export interface OpenedBundle {
   /** Folder on disk that holds bundle.json. */
@@ -39,8 +40,6 @@ export interface OpenBundleOptions {
   signal?: AbortSignal;
 }
 
-/** Upper bound for bundle.json itself; a manifest is metadata, not data. */
-export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export function bundleInvalid(problems: BundleProblem[], source: string): WorkbenchError {
   const first = problems[0];

@@ -14,8 +14,7 @@ import { removeLabelled, sessionLabelFilter } from './resources';
 import { sessionPlugins } from './plugins';
 import type { SessionPluginHandle } from './session-plugin';
 import { SessionStore } from './state-store';
-import { readBundleFileSync } from '../bundles/bundle-path';
-import { MAX_MANIFEST_BYTES } from '../bundles/open';
+import { readBundleFileSync, MAX_MANIFEST_BYTES } from '../bundles/bundle-path';
 import { FaultBoard } from '../gameday/fault-board';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string' }, session: { type: 'string' } }, strict: true });

@@ -39,6 +39,10 @@ export async function downSession(docker: Docker, stateDir: string, name: string
   const store = new SessionStore(sessionsRoot(stateDir));
   const record = store.read(name);
   if (record) await assertSessionEngine(docker, record);
+  // The record (SQLite) is needed only at the end, when there is something to record: it loads
+  // while the engine removes the containers, not after.
+  const recordModule = record?.phase === 'running' ? import('../record') : undefined;
+  recordModule?.catch(() => {});
   // The engine check's round trip overlaps the listing of what to remove (a graceful down stops
   // containers first, so it asks first).
   const engineReady = timed('down: engine check (alongside the listing)', () => requireEngine(docker));
@@ -75,8 +79,7 @@ export async function downSession(docker: Docker, stateDir: string, name: string
     await removeUnpackedBundle(stateDir, record);
     timedSince('down: stop the agent', finishing);
     const recording = performance.now();
-    // the record (SQLite) is loaded only now, when there is something to record
-    const recordEvent: typeof RecordEvent = record.phase === 'running' ? (await import('../record')).recordEvent : () => {};
+    const recordEvent: typeof RecordEvent = recordModule ? (await recordModule).recordEvent : () => {};
     if (record.phase === 'running') recordEvent({ name, bundleId: record.bundleId, createdAt: record.createdAt }, { kind: 'down', data: { removed } }, { stateDir });
     timedSince('down: the session record', recording);
   }

@@ -9,8 +9,7 @@ import { isProcessAlive } from './process-identity';
 import { agentPorts, healthTarget } from './sandbox';
 import { orphanReason, SessionStore, sessionsRoot, type SessionRecord } from './state-store';
 import { otherEngine, recordRuntime, runtimeFor, type ServiceRuntimeState } from './runtime';
-import { readBundleFileSync } from '../bundles/bundle-path';
-import { MAX_MANIFEST_BYTES } from '../bundles/open';
+import { MAX_MANIFEST_BYTES, readBundleFileSync } from '../bundles/bundle-path';
 
 // The session as the API describes it: one definition, in the contract (shared/api/methods/environment.ts).
 export type { EnvServiceInfo as ServiceInfo, EnvSessionInfo as SessionInfo, EnvSandboxInfo as SessionSandboxInfo, ServiceHealth } from '../../../shared/api/methods/environment';

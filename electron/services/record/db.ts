@@ -21,8 +21,7 @@ import {
 } from '../../../shared/record/types';
 import { markFor } from '../../../shared/verdict/decide';
 import { sameVerdict, type RecordedVerdict } from '../../../shared/verdict/types';
-import { readBundleFileSync } from '../bundles/bundle-path';
-import { MAX_MANIFEST_BYTES } from '../bundles/open';
+import { readBundleFileSync, MAX_MANIFEST_BYTES } from '../bundles/bundle-path';
 
 /**
  * The record database (better-sqlite3, one file in the state folder). WAL with synchronous=FULL:

@@ -11,8 +11,7 @@ import { getSession, type SessionInfo } from '../environments/session-info';
 import { recordEvent } from '../record';
 import { executeReplay, type ExecuteReplayOptions, type ReplayProgress, type ReplaySessionLike } from './engine';
 import { readAcceptedNoise, saveReplay } from './store';
-import { readBundleFileSync } from '../bundles/bundle-path';
-import { MAX_MANIFEST_BYTES } from '../bundles/open';
+import { readBundleFileSync, MAX_MANIFEST_BYTES } from '../bundles/bundle-path';
 
 export type { ReplayProgress } from './engine';
 

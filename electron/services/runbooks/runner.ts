@@ -6,8 +6,7 @@ import { checkServices, parseRunbook, runSteps, type RunAllResult, type RunbookS
 import { execInService, getSession, type SessionInfo } from '../environments';
 import { ExecStoppedError } from '../environments/docker-streams';
 import type { RecordDb } from '../record/db';
-import { readBundleFileSync } from '../bundles/bundle-path';
-import { MAX_MANIFEST_BYTES } from '../bundles/open';
+import { readBundleFileSync, MAX_MANIFEST_BYTES } from '../bundles/bundle-path';
 
 /** The replay a `replay` step runs (the replay area's runReplay, bound to the session and bundle). */
 export type ReplayRunner = (opts: { session: SessionInfo; mode?: string; concurrency?: number; signal?: AbortSignal }) => Promise<ReplayReportLike>;

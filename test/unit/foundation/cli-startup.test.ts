@@ -18,29 +18,49 @@ async function cliMetafile(): Promise<Metafile> {
   return r.metafile;
 }
 
+/** Outputs loaded with `out`: it and its static imports, transitively (not dynamic ones), and the packages they import. */
+function staticClosure(meta: Metafile, out: string) {
+  const loaded = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (o: string) => {
+    if (loaded.has(o)) return;
+    loaded.add(o);
+    for (const imp of meta.outputs[o]!.imports) {
+      if (imp.kind !== 'import-statement') continue;
+      if (imp.external) packages.add(imp.path);
+      else visit(imp.path);
+    }
+  };
+  visit(out);
+  return { loaded, packages, sources: [...loaded].flatMap((o) => Object.keys(meta.outputs[o]!.inputs)) };
+}
+
+/** What loading `source`'s module loads with it. */
+function loadedWith(meta: Metafile, source: string) {
+  const out = Object.keys(meta.outputs).find((o) => source in meta.outputs[o]!.inputs);
+  if (!out) throw new Error(`${source} is in no output`);
+  return staticClosure(meta, out);
+}
+
 describe('CLI start-up', () => {
   it('the entry and what it statically imports hold no command code and no heavy package', async () => {
     const meta = await cliMetafile();
     const entry = Object.keys(meta.outputs).find((o) => meta.outputs[o]!.entryPoint === 'electron/cli/main.ts')!;
-    // Outputs loaded with the entry: it and its static imports, transitively (not dynamic ones).
-    const loaded = new Set<string>();
-    const packages = new Set<string>();
-    const visit = (out: string) => {
-      if (loaded.has(out)) return;
-      loaded.add(out);
-      for (const imp of meta.outputs[out]!.imports) {
-        if (imp.kind !== 'import-statement') continue;
-        if (imp.external) packages.add(imp.path);
-        else visit(imp.path);
-      }
-    };
-    visit(entry);
-    const sources = [...loaded].flatMap((o) => Object.keys(meta.outputs[o]!.inputs));
+    const { sources, packages } = staticClosure(meta, entry);
     expect(sources.filter((s) => s.startsWith('electron/cli/commands/') && !s.endsWith('/index.ts'))).toEqual([]);
     expect(sources.filter((s) => /electron\/services\/(environments|bundles|replay|record)\//.test(s) || s.startsWith('shared/bundle/'))).toEqual([]);
     expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
     // nor a package bundled into our chunks (zod)
     expect(sources.filter((s) => s.includes('node_modules/'))).toEqual([]);
+  });
+
+  it('repro down loads the down and nothing of the up: the environment handlers load their services when called', async () => {
+    const meta = await cliMetafile();
+    const upParts = /electron\/services\/(environments\/(up|sandbox|images|runtime\/(local|swarm))|bundles\/(open|unpack|verify)|replay|gameday)\.?/;
+    for (const source of ['electron/api/handlers/environment.ts', 'electron/services/environments/down.ts', 'electron/services/record/index.ts']) {
+      const { sources, packages } = loadedWith(meta, source);
+      expect({ source, up: sources.filter((s) => upParts.test(s)), packages: [...packages].filter((p) => p === 'tar' || p === 'dotenv') }).toEqual({ source, up: [], packages: [] });
+    }
   });
 
   it('bundles zod with its English messages only, and leaves every other package to node_modules', async () => {
