@@ -9,6 +9,20 @@ import tseslint from 'typescript-eslint';
 // Bare builtin names are matched exactly (`paths`), so a module of ours named events.ts is fine.
 const nodeBuiltinNames = ['fs', 'fs/promises', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'stream', 'stream/promises', 'url', 'util', 'zlib', 'events', 'buffer', 'worker_threads', 'process'];
 const nodeBuiltinPaths = (message) => nodeBuiltinNames.map((name) => ({ name, message }));
+// What shared/ may import; zod only through shared/zod.ts, where its configuration is set before any schema is made.
+const sharedImports = ({ zod }) => [
+  'error',
+  {
+    paths: [
+      ...nodeBuiltinPaths('shared/ is pure: no Node modules (it also runs in the browser and in workers).'),
+      ...(zod ? [] : [{ name: 'zod', message: "import { z } from shared/zod.ts: zod's configuration is set there, before any schema is made" }]),
+    ],
+    patterns: [
+      { group: ['node:*'], message: 'shared/ is pure: no Node modules (it also runs in the browser and in workers).' },
+      { group: ['**/electron/**', 'electron', '**/renderer/**', 'react', 'react-dom', 'react-dom/*'], message: 'shared/ imports only shared/ and pure libraries.' },
+    ],
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'examples/**/*.json', '**/*.d.ts'] },
@@ -26,19 +40,11 @@ export default tseslint.config(
     files: ['shared/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltinPaths('shared/ is pure: no Node modules (it also runs in the browser and in workers).'),
-          patterns: [
-            { group: ['node:*'], message: 'shared/ is pure: no Node modules (it also runs in the browser and in workers).' },
-            { group: ['**/electron/**', 'electron', '**/renderer/**', 'react', 'react-dom', 'react-dom/*'], message: 'shared/ imports only shared/ and pure libraries.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': sharedImports({ zod: false }),
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'process', 'Buffer', '__dirname', 'require'],
     },
   },
+  { files: ['shared/zod.ts'], rules: { 'no-restricted-imports': sharedImports({ zod: true }) } },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

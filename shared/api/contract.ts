@@ -4,7 +4,7 @@
  * is merged here; the hosts validate every call's input with the method's zod schema.
  * Long methods are operations (define.ts `operation()`, model in operations.ts).
  */
-import type { z } from 'zod';
+import type { z } from '../zod';
 import type { MethodDef, OperationDef } from './define';
 import type { EventName, WorkbenchEvents } from './events';
 import type { OperationStarted } from './operations';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from '../zod';
 
 /**
  * One request/response method of the contract. The input is a zod schema (validated at every

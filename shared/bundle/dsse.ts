@@ -3,7 +3,7 @@
  * what a signature covers and the Node side can sign/verify with the same encoding.
  * https://github.com/secure-systems-lab/dsse/blob/master/protocol.md
  */
-import { z } from 'zod';
+import { z } from '../zod';
 
 export const BUNDLE_PAYLOAD_TYPE = 'application/vnd.repro.bundle+json';
 export const DSSE_ENVELOPE_PATH = 'attestations/bundle.dsse.json';

@@ -3,7 +3,7 @@
  * cannot drift. docs/bundle.schema.json is this, written by scripts/gen-bundle-schema.ts;
  * a unit test fails when the file is stale.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { bundleManifestSchema } from './manifest';
 
 export const BUNDLE_JSON_SCHEMA_ID = 'https://repro-workbench.dev/schemas/repro.bundle/v1/bundle.schema.json';

@@ -8,7 +8,7 @@
  * Only cross-field rules that JSON Schema cannot express live outside the schema, in
  * checkManifestSemantics (./semantics).
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { BUNDLE_PATH_PATTERN, BUNDLE_PATH_RULE } from './paths';
 import { symptomsSchema } from './symptoms';
 

@@ -5,7 +5,7 @@
  * request it shows on and one or more conditions the response must meet; docs/bundle-format.md
  * and docs/verdict.md say how they are checked.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 
 /** `METHOD /path`, optionally `?name=value&…` query parameters the request must carry (others may be there too). */
 export const SYMPTOM_REQUEST_PATTERN = '^[A-Z]{3,10} /[^\\s#]*$';

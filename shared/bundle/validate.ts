@@ -2,7 +2,7 @@
  * bundle.json text -> typed manifest, or problems that name the JSON pointer and what was
  * expected. Pure: used by the Node services and, for previews, by the renderer.
  */
-import type { z } from 'zod';
+import type { z } from '../zod';
 import { locateJsonSyntaxError } from './json-syntax';
 import { bundleManifestSchema, UNSAFE_PATH_MESSAGE, type BundleManifest } from './manifest';
 import { BUNDLE_PATH_RULE, explainUnsafePath, isExemptFromListing } from './paths';

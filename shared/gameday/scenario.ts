@@ -7,7 +7,7 @@
  * Cross-field rules JSON Schema cannot express (unique ids, references, overlapping faults on
  * one target, the time limit) are checked in ./validate.ts.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { BUNDLE_PATH_PATTERN, BUNDLE_PATH_RULE } from '../bundle/paths';
 import { serviceNameSchema } from '../bundle/manifest';
 

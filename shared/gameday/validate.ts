@@ -4,7 +4,7 @@
  * editor's markers as you type all use this one function, so they agree word for word.
  */
 import { isMap, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import type { z } from 'zod';
+import type { z } from '../zod';
 import { valueAt } from '../bundle/validate';
 import { parseJsonPath } from '../runbook/json-path';
 import { durationMs, FAULT_CATALOG, GAMEDAY_SCHEMA_ID, SCENARIO_DEFAULTS, scenarioSchema, type Scenario, type ScenarioStep } from './scenario';

@@ -3,7 +3,7 @@
  * sessions/<name>/replays/, what the Replay pane shows and what the record keeps (M10 is
  * `successRate`). zod schemas so the API contract can validate it.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 
 export const REPLAY_OUTCOMES = ['matched', 'mismatched', 'error'] as const;
 export type ReplayOutcome = (typeof REPLAY_OUTCOMES)[number];

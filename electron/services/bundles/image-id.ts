@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Parser, type ReadEntry } from 'tar';
-import { canonicalEntryPath } from './unpack';
+import type { ReadEntry } from 'tar';
+import { canonicalEntryPath } from './entry-path';
 import { appendAll } from '../../../shared/array';
 
 export interface ImageInArchive {
@@ -23,6 +23,8 @@ const MAX_SMALL_ENTRY = 8 * 1024 * 1024;
 const MAX_KEPT_TOTAL = 64 * 1024 * 1024;
 
 export async function readSmallEntries(file: string): Promise<Map<string, Buffer>> {
+  // the strict parser (node-tar) loads only for an archive the in-place reader below declines
+  const { Parser } = await import('tar');
   const kept = new Map<string, Buffer>();
   let keptBytes = 0;
   const parser = new Parser({

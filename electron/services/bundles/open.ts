@@ -11,7 +11,6 @@ import type { BundleManifest } from '../../../shared/bundle/manifest';
 import type { BundleProblem } from '../../../shared/bundle/problems';
 import { parseManifest } from '../../../shared/bundle/validate';
 import { resolveLimits, type UnpackLimits } from './limits';
-import { ArchiveRefused, unpackArchive } from './unpack';
 import { MAX_MANIFEST_BYTES } from './bundle-path';
 
 export interface OpenedBundle {
@@ -82,6 +81,8 @@ export async function openBundle(path: string, opts: OpenBundleOptions = {}): Pr
     disposed = true;
     await rm(dest, { recursive: true, force: true });
   };
+  // the archive reader (tar) loads only for an archive: a folder bundle, the common case, needs none of it
+  const { ArchiveRefused, unpackArchive } = await import('./unpack');
   try {
     await unpackArchive(abs, path, dest, limits, opts.onUnpackProgress && throttle(opts.onUnpackProgress, st.size), opts.signal);
     const root = await findRoot(dest);

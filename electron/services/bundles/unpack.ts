@@ -13,6 +13,7 @@ import { explainUnsafePath } from '../../../shared/bundle/paths';
 import type { BundleProblem } from '../../../shared/bundle/problems';
 import { cancelledError, throwIfCancelled } from '../abort';
 import type { UnpackLimits } from './limits';
+import { canonicalEntryPath } from './entry-path';
 
 const ACCEPTED_FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
@@ -28,15 +29,6 @@ export class ArchiveRefused extends Error {
   constructor(readonly problem: BundleProblem) {
     super(problem.message);
   }
-}
-
-/** Tar entry names as archivers write them ("./a", "dir/") -> our canonical form ("a", "dir"). */
-export function canonicalEntryPath(raw: string): string {
-  let p = raw;
-  while (p.startsWith('./')) p = p.slice(2);
-  if (p === '.') p = '';
-  while (p.endsWith('/')) p = p.slice(0, -1);
-  return p;
 }
 
 export interface UnpackStats {

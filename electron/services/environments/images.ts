@@ -4,7 +4,6 @@ import { WorkbenchError } from '../../../shared/api/errors';
 import type { ServiceSpec } from '../../../shared/bundle/manifest';
 import { cancelledError, throwIfCancelled, unlessCancelled } from '../abort';
 import { bundleFileStream } from '../bundles/bundle-path';
-import { untaggedImageStream } from './untagged-image-stream';
 
 export interface ImageProgress {
   service: string;
@@ -99,6 +98,8 @@ export async function ensureImage(
     return;
   }
   if (archive) {
+    // (the tar rewriting loads only when an image is loaded: an up whose images are present needs none)
+    const { untaggedImageStream } = await import('./untagged-image-stream');
     const { stream: input, size: total } = await bundleFileStream(bundleRoot, archive);
     let done = 0;
     let lastReport = 0;

@@ -271,6 +271,8 @@ export interface GateInput {
   routes?: GateRoute[];
   /** The address of the engine's machine the forwards are published on (ingressHostFor; default 127.0.0.1). */
   publishHost?: string;
+  /** The gate's image id, when the caller already asked for it (ensureForwarderImage). */
+  image?: Promise<string>;
 }
 
 export function gateName(session: string): string {
@@ -280,7 +282,7 @@ export function gateName(session: string): string {
 
 /** Create and start the session's gate; returns its forwards with the host ports the engine picked. */
 export async function startGate(docker: Docker, input: GateInput): Promise<NonNullable<SandboxState['gate']>> {
-  const image = await ensureForwarderImage(docker);
+  const image = await (input.image ?? ensureForwarderImage(docker));
   const publishHost = input.publishHost ?? '127.0.0.1';
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};

@@ -14,6 +14,7 @@ import { serviceEnv } from './container-spec';
 import { agentRoute, canBind, checkAgentRoute, freePort, ingressHostFor, type AgentPlan } from './host-address';
 import { ensureEdgeNetwork, removeUnusedEdgeNetworks } from './edge-network';
 import { agentPorts, checkAdvertiseHost, checkSeal, firewallIsolates, GATE_ALIAS, gateForwards, gateReachesAgent, startGate } from './sandbox';
+import { ensureForwarderImage } from '../replay/fixtures-stub';
 import { sessionPlugins } from './plugins';
 import type { DriftItem } from './drift';
 import { homeTag, sessionLabels } from './labels';
@@ -166,6 +167,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     // Both networks side by side, settled (not Promise.all) so the cleanup sees whatever was made.
     const sessionNetwork = runtime.createNetwork(networkName, sessionLabels(labelInput), allowEgress);
     const edgeNetwork = ensureEdgeNetwork(docker, stateDir);
+    // The gate's image (its id is worked out from the bytes we build it from) is made ready
+    // while the engine creates the networks.
+    const gateImage = ensureForwarderImage(docker);
+    gateImage.catch(() => {});
     await timed('up: session and edge networks', () => allSettledOrThrow(inner, [sessionNetwork, edgeNetwork]));
     const [netInfo, edge] = [await sessionNetwork, await edgeNetwork];
     const gatewayIp = netInfo.IPAM?.Config?.[0]?.Gateway;
@@ -237,6 +242,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
       agentPorts: agentPorts(plan),
       forwards: gateForwards(manifest, [...agentPorts(plan), ...proxyGateRoutes(record.faultProxy).map((r) => r.listen)], proxyUpstreams(record.faultProxy)),
       routes: proxyGateRoutes(record.faultProxy),
+      image: gateImage,
     }).then((g) => {
       timedSince('up: session gate (alongside the images)', gateStart);
       record.sandbox!.gate = g;
@@ -280,6 +286,10 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     // for the findings) loads while the services start, not before the first engine call.
     const recording = Promise.all([import('../record'), import('../record/findings')]);
     recording.catch(() => {});
+    // The incident's own evidence (canary verdict, trace critical path) comes from the bundle
+    // alone: it is worked out while the engine starts the services.
+    const findingsReady = recording.then(([, { bundleFindings }]) => timed('up: findings (canary judge, traces)', () => bundleFindings(opened.root, manifest, opened.source)));
+    findingsReady.catch(() => {});
     // Each service starts once what it dependsOn is healthy: independent services start side by
     // side (a bounded number at a time), so an up scales with the depth of the graph, not the
     // number of services.
@@ -315,7 +325,7 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const info = await timed('up: describe the session', () => describeSession(docker, stateDir, record, { probe: false }));
     const signature = (verification?.signature as UpReport['signature'] | undefined) ?? { status: 'unsigned' as const };
     const report: UpReport = { session: name, runtime: info.runtime, services: info.services.map(reportService), drift, sandbox: info.sandbox!, signature };
-    const [{ contextFromManifest, recordEvent }, { bundleFindings }] = await recording;
+    const [{ contextFromManifest, recordEvent }] = await recording;
     const ref = {
       name,
       bundleId,
@@ -327,8 +337,8 @@ export async function upSession(opts: UpOptions): Promise<UpReport> {
     const secretValues = [...secrets.values()];
     const recordingStart = performance.now();
     if (verification) recordEvent(ref, { kind: 'verify', data: verification }, { stateDir, secretValues });
-    // the incident's own evidence (canary verdict, trace critical path), cited by the report
-    const findings = await timed('up: findings (canary judge, traces)', () => bundleFindings(opened.root, manifest, opened.source));
+    // the incident's own evidence, cited by the report
+    const findings = await findingsReady;
     if (findings.canary) recordEvent(ref, { kind: 'canary', data: findings.canary }, { stateDir, secretValues });
     if (findings.traces) recordEvent(ref, { kind: 'traces', data: findings.traces }, { stateDir, secretValues });
     recordEvent(

@@ -24,7 +24,6 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { buildImageArchive } from '../../../examples/build/image-archive';
 import { DEFAULT_FIXTURE_MATCH, FixtureBook, type FixtureMatchOptions, type UnmatchedRequest } from '../../../shared/replay/fixtures';
 import { headerValue, type HarEntry } from '../../../shared/replay/har';
 import { HOP_BY_HOP } from '../../../shared/replay/request';
@@ -169,8 +168,12 @@ export async function startFixturesServer(opts: {
   };
 }
 
-/** The forwarder image: only a static busybox, built deterministically (same bytes, same id). */
-export function forwarderImage(busybox = process.env.BUSYBOX ?? '/bin/busybox') {
+/**
+ * The forwarder image: only a static busybox, built deterministically (same bytes, same id).
+ * The image builder (and its tar writer) loads only here, not with the agent's plugins.
+ */
+export async function forwarderImage(busybox = process.env.BUSYBOX ?? '/bin/busybox') {
+  const { buildImageArchive } = await import('../../../examples/build/image-archive');
   const archive = buildImageArchive({
     repoTag: 'repro-workbench/fixtures-forwarder:1',
     layers: [{ files: [{ path: 'bin/busybox', mode: 0o755, content: readFileSync(busybox) }] }],
@@ -180,7 +183,7 @@ export function forwarderImage(busybox = process.env.BUSYBOX ?? '/bin/busybox') 
 }
 
 export async function ensureForwarderImage(docker: Docker): Promise<string> {
-  const { archive } = forwarderImage();
+  const { archive } = await forwarderImage();
   try {
     await docker.getImage(archive.id).inspect();
     return archive.id;

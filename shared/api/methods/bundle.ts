@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import type { BundleManifest } from '../../bundle/manifest';
 import type { VerifyReport } from '../../bundle/problems';
 import { method, operation } from '../define';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import type { CanaryJudgement } from '../../canary/judge';
 import type { LabelSelector } from '../../canary/prometheus';
 import { method } from '../define';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import { method, operation } from '../define';
 import type { ProgressEvent } from '../events';
 import type { CapturePlan, CaptureReport, CaptureSources } from '../../capture/report';

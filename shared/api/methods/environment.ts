@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import type { SignatureStatus } from '../../bundle/dsse';
 import { method, operation } from '../define';
 import type { LogEvent } from '../events';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import type { GamedayJournal, GamedayLiveEvent, GamedayPlan } from '../../gameday/journal';
 import type { ScenarioProblem } from '../../gameday/validate';
 import { method, operation } from '../define';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import type { LogComparison } from '../../logs/compare';
 import type { BadLine } from '../../logs/record';
 import type { Histogram, LogRow, TemplateRow } from '../../logs/store';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import { method } from '../define';
 import { OP_ID_PATTERN, type OperationInfo, type OperationList, type OperationSnapshot } from '../operations';
 

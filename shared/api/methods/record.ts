@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import type { Mark, RecordEvent, RecordStats, SessionSummary } from '../../record/types';
 import { method } from '../define';
 

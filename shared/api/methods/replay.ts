@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import { method, operation } from '../define';
 import type { UnmatchedRequest } from '../../replay/fixtures';
 import type { NoiseSuggestions } from '../../replay/noise';

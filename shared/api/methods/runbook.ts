@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../zod';
 import type { RunAllResult } from '../../runbook/run-all';
 import { method, operation } from '../define';
 

@@ -33,6 +33,11 @@ describe('layering lint rules', () => {
   it('allowed imports pass: shared from anywhere, our own modules named like builtins', async () => {
     expect(await restricted('renderer/src/probe.ts', "import type { WorkbenchEvents } from '../../shared/api/events';\nexport type X = WorkbenchEvents;\n")).toEqual([]);
     expect(await restricted('electron/probe.ts', "import { readFileSync } from 'node:fs';\nimport { methods } from '../shared/api/contract';\nexport const x = [readFileSync, methods];\n")).toEqual([]);
-    expect(await restricted('shared/probe.ts', "import { z } from 'zod';\nexport const x = z;\n")).toEqual([]);
+    expect(await restricted('shared/probe.ts', "import { z } from './zod';\nexport const x = z;\n")).toEqual([]);
+  });
+
+  it('shared/ takes zod from shared/zod.ts only, where its configuration is set before any schema is made', async () => {
+    expect(await restricted('shared/probe.ts', "import { z } from 'zod';\nexport const x = z;\n")).toHaveLength(1);
+    expect(await restricted('shared/zod.ts', "import { z } from 'zod';\nexport const x = z;\n")).toEqual([]);
   });
 });

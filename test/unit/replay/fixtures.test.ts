@@ -118,7 +118,7 @@ describe('forwarder', () => {
     );
     expect(() => forwarderScript([80], 'x; rm -rf /', 1)).toThrow(/unexpected upstream host/);
   });
-  it('builds the same image every time', () => {
-    expect(forwarderImage().archive.id).toBe(forwarderImage().archive.id);
+  it('builds the same image every time', async () => {
+    expect((await forwarderImage()).archive.id).toBe((await forwarderImage()).archive.id);
   });
 });
