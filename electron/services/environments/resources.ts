@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { LABEL_HOME, LABEL_HOME_PATH, LABEL_SESSION } from './labels';
+import { timed } from '../timing';
 
 export interface LabelledResources {
   /** Swarm services (none when the engine is no swarm manager). */
@@ -65,13 +66,15 @@ export async function removeLabelled(docker: Docker, labels: string[], opts: Rem
   const found = await listing;
   // Swarm services go first: the swarm would otherwise start new tasks for the containers removed below.
   await Promise.all(found.services.map((s) => docker.getService(s.ID).remove().catch(ignoreGone)));
-  await Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGoneOrGoing)));
+  await timed('remove: containers', () => Promise.all(found.containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGoneOrGoing))));
   if (found.services.length) await tasksGone(docker, labels);
   opts.onContainersGone?.();
-  await Promise.all([
-    ...found.networks.map((n) => removeNetwork(docker, n.Id, found.services.length > 0, labels)),
-    ...found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)),
-  ]);
+  await timed('remove: networks and volumes', () =>
+    Promise.all([
+      ...found.networks.map((n) => removeNetwork(docker, n.Id, found.services.length > 0, labels)),
+      ...found.volumes.map((v) => docker.getVolume(v.Name).remove({ force: true } as object).catch(ignoreGone)),
+    ]),
+  );
   return { ...(found.services.length ? { services: found.services.length } : {}), containers: found.containers.length, networks: found.networks.length, volumes: found.volumes.length };
 }
 
