@@ -20,7 +20,7 @@
  *    30 services up faster than the docker CLI (ratio below 1); stretch: up of 30 within 2x up
  *    of 2; down of 30 within 1.5x down of 2.
  *
- *   npx tsx bench/up-down.bench.ts [--rounds 3] [--scale 2,10,30] [--json]
+ *   npx tsx bench/up-down.bench.ts [--rounds 5] [--scale 2,10,30] [--json]
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,7 +36,7 @@ import type { CliIo } from '../electron/cli/command';
 import { docker, writeBundle } from './lib/bundles';
 import { alternate, emit, ensureBuilt, log, median, repro, root, row, type BenchRow } from './lib/harness';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, scale: { type: 'string', default: '2,10,30' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, scale: { type: 'string', default: '2,10,30' }, json: { type: 'boolean' } } });
 const rounds = Number(values.rounds);
 const scales = values.scale.split(',').map(Number);
 const run = promisify(execFile);
