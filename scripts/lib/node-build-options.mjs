@@ -5,19 +5,22 @@ import { dirname, join } from 'node:path';
 /**
  * Dependencies bundled into our own output rather than loaded from node_modules at run time:
  * pure JavaScript spread over many small files, where Node's per-file module loading costs more
- * than the code. zod is 95 ES modules, about 45 ms of every CLI command and agent start (issue
- * 16). Everything else resolves from node_modules at run time: native modules, electron, and
+ * than the code (issue 16). zod is 95 ES modules, about 45 ms of every CLI command and agent
+ * start; the canary judge's two @stdlib functions are some 150 CommonJS packages of one
+ * function each, 33 ms to load (7 ms bundled). A name ending in "/" is a whole npm scope.
+ * Everything else resolves from node_modules at run time: native modules, electron, and
  * packages that read files beside themselves (dockerode's .proto files).
  */
-export const BUNDLED_PACKAGES = new Set(['zod']);
+export const BUNDLED_PACKAGES = new Set(['zod', '@stdlib/']);
 
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const bundled = (specifier) => BUNDLED_PACKAGES.has(packageName(specifier)) || (specifier.startsWith('@') && BUNDLED_PACKAGES.has(specifier.slice(0, specifier.indexOf('/') + 1)));
 
 const externalPackages = {
   name: 'external-packages',
   setup(b) {
     // bare specifiers only: relative and absolute paths are our own code
-    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED_PACKAGES.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => (bundled(args.path) ? undefined : { path: args.path, external: true }));
     // zod's namespace re-exports its error messages in 48 languages (half its code, 17 ms of
     // every start). Our messages are English, zod's default: only that locale is bundled.
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>

@@ -63,15 +63,17 @@ describe('CLI start-up', () => {
     }
   });
 
-  it('bundles zod with its English messages only, and leaves every other package to node_modules', async () => {
-    expect([...BUNDLED_PACKAGES]).toEqual(['zod']);
+  it('bundles zod (English messages only) and the @stdlib scope, and leaves every other package to node_modules', async () => {
+    expect([...BUNDLED_PACKAGES]).toEqual(['zod', '@stdlib/']);
     const meta = await cliMetafile();
     const inputs = Object.keys(meta.inputs);
     expect(inputs.some((i) => i.startsWith('node_modules/zod/'))).toBe(true);
+    expect(inputs.some((i) => i.startsWith('node_modules/@stdlib/stats-base-dists-normal-cdf/'))).toBe(true);
     expect(inputs.filter((i) => /zod\/v4\/locales\/(?!index\.js$)/.test(i)).map((i) => i.replace(/.*\//, ''))).toEqual(['en.js']);
-    expect(inputs.filter((i) => i.includes('node_modules/') && !i.includes('node_modules/zod/'))).toEqual([]);
+    expect(inputs.filter((i) => i.includes('node_modules/') && !/node_modules\/(zod|@stdlib)\//.test(i))).toEqual([]);
     const externals = new Set(Object.values(meta.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
     expect(externals.has('better-sqlite3')).toBe(true); // a native module
+    expect([...externals].filter((e) => e.startsWith('zod') || e.startsWith('@stdlib/'))).toEqual([]);
   });
 
   it('each command module is loaded on demand and says what the index says of it', async () => {
