@@ -116,6 +116,9 @@ async function removeNetwork(docker: Docker, id: string, afterServices: boolean,
   for (;;) {
     try {
       await docker.getNetwork(id).remove();
+      // A swarm accepts an overlay network's removal before this node lets go of its copy: the
+      // down is done when the engine no longer lists it (else a listing right after still sees it).
+      if (afterServices) await networkUnlisted(docker, id, deadline);
       return;
     } catch (err) {
       const code = (err as { statusCode?: number }).statusCode;
@@ -130,6 +133,13 @@ async function removeNetwork(docker: Docker, id: string, afterServices: boolean,
       }
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+}
+
+/** Until the engine lists no network `id` (or `deadline`, ms since the epoch, passes). */
+async function networkUnlisted(docker: Docker, id: string, deadline: number): Promise<void> {
+  while ((await docker.listNetworks({ filters: JSON.stringify({ id: [id] }) })).some((n) => n.Id === id) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

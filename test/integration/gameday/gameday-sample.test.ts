@@ -1,7 +1,8 @@
 // Game days on the real engine with the sample incident (one session for the whole file): a kill
-// under load, a latency fault through the fault proxy, a halt with many faults at once, a run whose
-// process is killed with SIGKILL (the next workbench start reverts its fault), and refusals that
-// change nothing. Scenarios are short; every assertion is about what the journal and the engine say.
+// under load, a latency fault and a reset fault through the fault proxy, a halt with many faults
+// at once, a run whose process is killed with SIGKILL (the next workbench start reverts its
+// fault), and refusals that change nothing. Scenarios are short; every assertion is about what
+// the journal and the engine say.
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -167,6 +168,31 @@ steps:
     // and the service's own time comes on top (the probe's own jitter aside)
     expect(median(lat(inside)) - median(lat(before))).toBeGreaterThanOrEqual(L - 100);
     expect(median(lat(after))).toBeLessThan(median(lat(before)) + L / 2);
+    expect(j.residue).toEqual([]);
+  });
+
+  it('a reset fault through the gate: calls to pricing fail while it is on (the gate\'s nc hop passes the reset on as a closed connection), and pass before and after', async () => {
+    // The second step (on checkout, a path the probes do not take) keeps the method going so
+    // there are samples after the first.
+    const j = await run(`schema: repro.gameday/v1
+title: pricing resets
+${PROBE}
+steps:
+  - { id: reset-pricing, at: 1500ms, fault: reset, target: pricing, duration: 2500ms }
+  - { id: idle, at: 4500ms, fault: latency, target: checkout, params: { latencyMs: 1 }, duration: 2s }
+`);
+    expect(j.status, j.error).toBe('completed');
+    const reset = j.faults.find((f) => f.id === 'reset-pricing')!;
+    expect(reset.appliedAt && reset.revertedAt && !reset.error).toBeTruthy();
+    const before = j.probes.filter((p) => p.activeFaults.length === 0 && p.t + (p.latencyMs ?? 0) < reset.fromT!);
+    const inside = during(j.probes, 'reset-pricing').filter((p) => p.t >= reset.fromT! && p.t + (p.latencyMs ?? 0) <= reset.toT!);
+    const after = j.probes.filter((p) => p.t > reset.toT! + 300);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(inside.length).toBeGreaterThanOrEqual(3);
+    expect(after.length).toBeGreaterThanOrEqual(3);
+    expect(before.every((p) => p.ok)).toBe(true);
+    expect(inside.filter((p) => p.ok)).toEqual([]);
+    expect(after.every((p) => p.ok)).toBe(true);
     expect(j.residue).toEqual([]);
   });
 
