@@ -1,8 +1,9 @@
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
 import type Docker from 'dockerode';
 import { WorkbenchError } from '../../../shared/api/errors';
 import { MANIFEST_DEFAULTS, type ServiceSpec } from '../../../shared/bundle/manifest';
 import { execInContainer, lastLogLines } from './docker-streams';
+import { httpOrigin } from './host-address';
 import { sleepUnlessAborted, throwIfCancelled } from '../abort';
 
 export interface HealthWaitProgress {
@@ -37,16 +38,22 @@ export function httpProbe(url: string, timeoutMs: number): Promise<string | unde
       clearTimeout(timer);
       resolve(why);
     };
-    const req = request(url, { agent: false }, (res) => {
-      const status = res.statusCode ?? 0;
-      res.on('error', (err: NodeJS.ErrnoException) => settle(err.code ?? err.message));
-      res.on('end', () => settle(status >= 200 && status < 400 ? undefined : `HTTP ${status}`));
-      res.resume();
-    });
     const timer = setTimeout(() => {
       settle(`no answer within ${timeoutMs} ms`);
-      req.destroy();
+      req?.destroy();
     }, timeoutMs);
+    let req: ClientRequest | undefined;
+    try {
+      req = request(url, { agent: false }, (res) => {
+        const status = res.statusCode ?? 0;
+        res.on('error', (err: NodeJS.ErrnoException) => settle(err.code ?? err.message));
+        res.on('end', () => settle(status >= 200 && status < 400 ? undefined : `HTTP ${status}`));
+        res.resume();
+      });
+    } catch (err) {
+      // a URL node:http refuses (as fetch did, the probe says why instead of throwing)
+      return settle((err as Error).message);
+    }
     req.on('error', (err: NodeJS.ErrnoException) => settle(err.code ?? err.message));
     req.end();
   });
@@ -101,7 +108,7 @@ export async function waitUntilReady(
     const probeTimeout = Math.min(timeoutMs, Math.max(2000, Math.min(intervalMs * 4, 5000)));
     if ('http' in hc) {
       const addr = target.address(hc.http.port);
-      lastError = addr ? await httpProbe(`http://${addr.host}:${addr.port}${hc.http.path}`, probeTimeout) : 'no address for the health port';
+      lastError = addr ? await httpProbe(`${httpOrigin(addr)}${hc.http.path}`, probeTimeout) : 'no address for the health port';
     } else {
       try {
         const r = await execInContainer(docker, containerId, hc.cmd, { timeoutMs: probeTimeout });

@@ -45,6 +45,11 @@ export function engineNetworkHost(endpoint: string): string | undefined {
   }
 }
 
+/** `http://host:port`, an IPv6 address in brackets (a remote engine's ingress host may be one). */
+export function httpOrigin(addr: { host: string; port: number }): string {
+  return `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
+}
+
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

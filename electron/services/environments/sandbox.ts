@@ -25,7 +25,7 @@ import { ingressPort, type BundleManifest } from '../../../shared/bundle/manifes
 import { ensureForwarderImage } from '../replay/fixtures-stub';
 import { HARDENED_HOST_CONFIG } from './container-spec';
 import { lastLogLines } from './docker-streams';
-import { canBind, type AgentPlan } from './host-address';
+import { canBind, httpOrigin, type AgentPlan } from './host-address';
 import { ensureEdgeNetwork } from './edge-network';
 import { LABEL_ROLE } from './labels';
 
@@ -349,7 +349,7 @@ export function gateAddress(sandbox: SandboxState | undefined, service: string, 
 export function gateEndpoints(sandbox: SandboxState | undefined, manifestService: { name: string } & Parameters<typeof ingressPort>[0]): Array<{ container: number; url: string }> {
   const ingress = ingressPort(manifestService);
   const addr = ingress === undefined ? undefined : gateAddress(sandbox, manifestService.name, ingress);
-  return addr && ingress !== undefined ? [{ container: ingress, url: `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}` }] : [];
+  return addr && ingress !== undefined ? [{ container: ingress, url: httpOrigin(addr) }] : [];
 }
 
 /**

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpProbe } from '../../../electron/services/environments/health';
+import { httpOrigin } from '../../../electron/services/environments/host-address';
 
 let server: Server;
 let base: string;
@@ -45,5 +46,11 @@ describe('httpProbe', () => {
     expect(await httpProbe(`${base}/silent`, 300)).toBe('no answer within 300 ms');
     expect(await httpProbe(`${base}/stalls-body`, 300)).toBe('no answer within 300 ms');
     expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('a URL node:http refuses is a reason, not a throw; an IPv6 host is put in brackets', async () => {
+    expect(await httpProbe('http://::1:8080/health', 300)).toMatch(/Invalid URL/);
+    expect(httpOrigin({ host: '::1', port: 8080 })).toBe('http://[::1]:8080');
+    expect(httpOrigin({ host: '127.0.0.1', port: 8080 })).toBe('http://127.0.0.1:8080');
   });
 });
