@@ -70,13 +70,6 @@ export async function ingressHostFor(endpoint: string): Promise<string> {
 }
 
 /**
- * Where the agent listens and where the gate reaches it. On this machine's engine: the edge
- * network's gateway. With --advertise-host: that address. An engine behind a unix socket that
- * is not on this machine (Docker Desktop): loopback, reached through host.docker.internal. An
- * engine on another machine (tcp:// or ssh:// to a host other than loopback) has no way back
- * here but the one the user names: host.docker.internal there is that machine itself.
- */
-/**
  * Before anything exists: an engine on another machine (a tcp:// or ssh:// host that is neither
  * loopback nor an address of this machine) needs --advertise-host (agentRoute says why).
  */
@@ -87,6 +80,13 @@ export async function checkAgentRoute(endpoint: string, advertiseHost: string | 
   agentRoute({ endpoint, local, edgeGateway: '', advertiseHost });
 }
 
+/**
+ * Where the agent listens and where the gate reaches it. On this machine's engine: the edge
+ * network's gateway. With --advertise-host: that address. An engine behind a unix socket that
+ * is not on this machine (Docker Desktop): loopback, reached through host.docker.internal. An
+ * engine on another machine (tcp:// or ssh:// to a host other than loopback) has no way back
+ * here but the one the user names: host.docker.internal there is that machine itself.
+ */
 export function agentRoute(input: { endpoint: string; local: boolean; edgeGateway: string; advertiseHost?: string | undefined }): { bindHost: string; gateHost: string } {
   if (input.advertiseHost !== undefined) return { bindHost: input.advertiseHost, gateHost: input.advertiseHost };
   if (input.local) return { bindHost: input.edgeGateway, gateHost: input.edgeGateway };
