@@ -57,8 +57,8 @@ export async function stopService(docker: Docker, stateDir: string, session: str
  */
 export async function restartService(docker: Docker, stateDir: string, session: string, service: string): Promise<{ endpoints: Array<{ container: number; url: string }> }> {
   const { store, record, state } = await locate(docker, stateDir, session, service);
-  const spec = readSessionManifest(record)?.services.find((s) => s.name === service);
   if (record.runtime?.kind === 'swarm') return { endpoints: await redeploySwarmService(docker, store, record, service) };
+  const spec = readSessionManifest(record)?.services.find((s) => s.name === service);
   const container = docker.getContainer(state.containerId!);
   await container.restart({ t: 5 });
   const info = await container.inspect();
